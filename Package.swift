@@ -1,0 +1,84 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "pds-auth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pds-auth", targets: ["PDSAuthCLI"]),
+        .library(name: "PDSAuth", targets: ["PDSAuth"]),
+        .library(name: "PDSDevServer", targets: ["PDSDevServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+    ],
+    targets: [
+        // libcurl, as Debian's libcurl4-openssl-dev installs it, plus a header shim
+        // that gives Swift typed wrappers for the variadic curl_easy_setopt/getinfo.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Turns Public/ into Swift string constants so the installed binary needs no files.
+        .executableTarget(name: "EmbedPublicTool", path: "Sources/EmbedPublicTool"),
+        .plugin(name: "EmbedPublic", capability: .buildTool(), dependencies: ["EmbedPublicTool"]),
+        .target(
+            name: "PDSAuth",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            plugins: ["EmbedPublic"]
+        ),
+        .target(
+            name: "PDSDevServer",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            plugins: ["EmbedPublic"]
+        ),
+        .executableTarget(
+            name: "PDSAuthCLI",
+            dependencies: [
+                "PDSAuth",
+                "PDSDevServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "PDSAuthTests",
+            dependencies: [
+                "PDSAuth",
+                "PDSDevServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "PDSDevServerTests",
+            dependencies: [
+                "PDSDevServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["PDSAuthCLI", "PDSAuth", "PDSDevServer"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

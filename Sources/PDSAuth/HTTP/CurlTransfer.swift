@@ -1,0 +1,151 @@
+import CCurl
+import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// One blocking libcurl easy transfer. Created, performed and discarded on a single
+/// worker thread; only `cancel()` is called from elsewhere, through an atomic flag.
+final class CurlTransfer: Sendable {
+    private let request: HTTPRequest
+    private let options: TransportOptions
+    private let cancelled = Atomic<Bool>(false)
+    /// Body and headers collected by libcurl's callbacks on the transfer's own thread.
+    private let sink: Mutex<Sink>
+
+    struct Sink {
+        var body = Data()
+        var headers: [String: String] = [:]
+        var overflowed = false
+    }
+
+    init(request: HTTPRequest, options: TransportOptions) {
+        self.request = request
+        self.options = options
+        self.sink = Mutex(Sink())
+    }
+
+    func cancel() { cancelled.store(true, ordering: .relaxed) }
+
+    var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
+
+    func append(body bytes: UnsafeRawBufferPointer) -> Bool {
+        sink.withLock { sink in
+            guard sink.body.count + bytes.count <= options.maxBodyBytes else {
+                sink.overflowed = true
+                return false
+            }
+            sink.body.append(contentsOf: bytes)
+            return true
+        }
+    }
+
+    func append(headerLine bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            // A new status line (after 100 Continue or a proxy CONNECT): drop earlier headers.
+            sink.withLock { $0.headers = [:] }
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].trimmed().lowercased()
+        let value = line[line.index(after: colon)...].trimmed()
+        sink.withLock { $0.headers[name] = value }
+    }
+
+    /// Runs the transfer to completion on the calling thread.
+    func perform() throws(TransferFailure) -> HTTPResponse {
+        CurlRuntime.ensureInitialized()
+        guard let handle = curl_easy_init() else { throw TransferFailure(code: CURLE_FAILED_INIT, detail: "curl_easy_init failed") }
+        defer { curl_easy_cleanup(handle) }
+        var headerList: UnsafeMutablePointer<curl_slist>? = nil
+        defer { curl_slist_free_all(headerList) }
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+
+        let code: CURLcode = withExtendedLifetime(self) {
+            errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
+                configure(handle, errorBuffer: errorPointer.baseAddress!, headerList: &headerList)
+                return curl_easy_perform(handle)
+            }
+        }
+        let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let collected = sink.withLock { $0 }
+        if collected.overflowed { throw TransferFailure(code: CURLE_WRITE_ERROR, detail: "body exceeds \(options.maxBodyBytes) bytes", bodyTooLarge: true) }
+        if code == CURLE_ABORTED_BY_CALLBACK, isCancelled { throw TransferFailure(code: code, detail: "cancelled", cancelled: true) }
+        guard code == CURLE_OK else { throw TransferFailure(code: code, detail: detail) }
+        var status = 0
+        _ = pds_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: collected.headers, body: collected.body)
+    }
+
+    private func configure(_ handle: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
+                           headerList: inout UnsafeMutablePointer<curl_slist>?) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        setString(handle, CURLOPT_URL, request.url.absoluteString)
+        _ = pds_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        // Only HTTP(S), never follow redirects: a token endpoint that redirects a POST
+        // carrying a code or secret elsewhere is treated as an error, not obeyed.
+        setString(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = pds_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        // TLS verification is always on; there is deliberately no switch to turn it off.
+        _ = pds_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = pds_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        if let ca = options.caBundlePath { setString(handle, CURLOPT_CAINFO, ca) }
+        // NOSIGNAL: transfers run on worker threads, where SIGALRM-based DNS timeouts are unsafe.
+        _ = pds_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = pds_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout * 1000))
+        _ = pds_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(options.totalTimeout * 1000))
+        _ = pds_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxBodyBytes))
+        setString(handle, CURLOPT_USERAGENT, options.userAgent)
+        _ = pds_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
+        _ = pds_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
+        _ = pds_curl_setopt_write(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
+        _ = pds_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
+        _ = pds_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+        _ = pds_curl_setopt_xferinfo(handle, CURLOPT_XFERINFOFUNCTION, curlProgress)
+        _ = pds_curl_setopt_ptr(handle, CURLOPT_XFERINFODATA, context)
+        for header in request.headers {
+            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+        }
+        // An empty Expect stops libcurl waiting a second for "100 Continue" on larger posts.
+        headerList = curl_slist_append(headerList, "Expect:")
+        _ = pds_curl_setopt_ptr(handle, CURLOPT_HTTPHEADER, headerList)
+        if request.method == .post {
+            let body = request.body ?? Data()
+            _ = pds_curl_setopt_long(handle, CURLOPT_POST, 1)
+            _ = pds_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            // COPYPOSTFIELDS: libcurl keeps its own copy, so `body` need only live for this call.
+            body.withUnsafeBytes { _ = pds_curl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
+        }
+    }
+
+    private func setString(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: String) {
+        // libcurl copies string options (since 7.17.0), so a temporary C string is enough.
+        _ = value.withCString { pds_curl_setopt_ptr(handle, option, $0) }
+    }
+}
+
+/// C callbacks: libcurl hands back the `CurlTransfer` we registered as user data.
+private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    // Returning fewer bytes than offered makes libcurl abort with CURLE_WRITE_ERROR.
+    return transfer.append(body: UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+}
+
+private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    guard let data, let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    transfer.append(headerLine: UnsafeRawBufferPointer(start: data, count: size * count))
+    return size * count
+}
+
+private func curlProgress(_ context: UnsafeMutableRawPointer?, _: curl_off_t, _: curl_off_t, _: curl_off_t, _: curl_off_t) -> Int32 {
+    guard let context else { return 0 }
+    // Non-zero aborts the transfer: this is how Task cancellation reaches libcurl.
+    return Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().isCancelled ? 1 : 0
+}
