@@ -20,9 +20,9 @@ public struct CurlClient: Sendable {
 
     /// Sends `request` and returns whatever the server answered, any status. Throws a
     /// `PDSAuthError` only when no complete answer arrived (network, TLS, timeout, size).
-    public func send(_ request: HTTPRequest) async throws(PDSAuthError) -> HTTPResponse {
+    public func send(_ request: HTTPClientRequest) async throws(PDSAuthError) -> HTTPClientResponse {
         let transfer = CurlTransfer(request: request, options: options)
-        let result: Result<HTTPResponse, TransferFailure> = await withTaskCancellationHandler {
+        let result: Result<HTTPClientResponse, TransferFailure> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 DispatchQueue.global().async {
                     continuation.resume(returning: Result { () throws(TransferFailure) in try transfer.perform() })

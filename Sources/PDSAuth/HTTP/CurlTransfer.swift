@@ -10,7 +10,7 @@ import Foundation
 /// One blocking libcurl easy transfer. Created, performed and discarded on a single
 /// worker thread; only `cancel()` is called from elsewhere, through an atomic flag.
 final class CurlTransfer: Sendable {
-    private let request: HTTPRequest
+    private let request: HTTPClientRequest
     private let options: TransportOptions
     private let cancelled = Atomic<Bool>(false)
     /// Body and headers collected by libcurl's callbacks on the transfer's own thread.
@@ -22,7 +22,7 @@ final class CurlTransfer: Sendable {
         var overflowed = false
     }
 
-    init(request: HTTPRequest, options: TransportOptions) {
+    init(request: HTTPClientRequest, options: TransportOptions) {
         self.request = request
         self.options = options
         self.sink = Mutex(Sink())
@@ -57,7 +57,7 @@ final class CurlTransfer: Sendable {
     }
 
     /// Runs the transfer to completion on the calling thread.
-    func perform() throws(TransferFailure) -> HTTPResponse {
+    func perform() throws(TransferFailure) -> HTTPClientResponse {
         CurlRuntime.ensureInitialized()
         guard let handle = curl_easy_init() else { throw TransferFailure(code: CURLE_FAILED_INIT, detail: "curl_easy_init failed") }
         defer { curl_easy_cleanup(handle) }
@@ -78,7 +78,7 @@ final class CurlTransfer: Sendable {
         guard code == CURLE_OK else { throw TransferFailure(code: code, detail: detail) }
         var status = 0
         _ = pds_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, headers: collected.headers, body: collected.body)
+        return HTTPClientResponse(status: status, headers: collected.headers, body: collected.body)
     }
 
     private func configure(_ handle: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// One outbound request. Bodies are bytes already encoded (see `FormEncoding`).
-public struct HTTPRequest: Sendable {
+public struct HTTPClientRequest: Sendable {
     public enum Method: String, Sendable { case get = "GET", post = "POST" }
 
     public var method: Method

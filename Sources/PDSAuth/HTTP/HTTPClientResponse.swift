@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// A completed exchange: status, headers (names lower-cased, last value wins) and body.
-public struct HTTPResponse: Sendable {
+public struct HTTPClientResponse: Sendable {
     public var status: Int
     public var headers: [String: String]
     public var body: Data

@@ -1,0 +1,38 @@
+/// What the provider's redirect carries (RFC 6749 §4.1.2 and §4.1.2.1), parsed from an
+/// untrusted query string with every value bounded in length.
+public struct CallbackParameters: Sendable, Equatable {
+    public var code: String?
+    public var state: String?
+    public var error: String?
+    public var errorDescription: String?
+
+    /// Longest query accepted; real ones are a few hundred bytes.
+    public static let maxQueryLength = 8192
+    static let maxValueLength = 4096
+
+    public init(code: String? = nil, state: String? = nil, error: String? = nil, errorDescription: String? = nil) {
+        self.code = code
+        self.state = state
+        self.error = error
+        self.errorDescription = errorDescription
+    }
+
+    /// Nil when the query is too long to be a genuine redirect.
+    public init?(query: some StringProtocol) {
+        guard query.utf8.count <= Self.maxQueryLength else { return nil }
+        self.init()
+        for (name, value) in FormEncoding.decode(query) where value.utf8.count <= Self.maxValueLength {
+            // The first occurrence wins: a repeated parameter cannot override the real one.
+            switch name {
+            case "code" where code == nil: code = value
+            case "state" where state == nil: state = value
+            case "error" where error == nil: error = value
+            case "error_description" where errorDescription == nil: errorDescription = value
+            default: continue
+            }
+        }
+    }
+
+    /// Whether this looks like a redirect at all (versus someone opening the path by hand).
+    public var isRedirect: Bool { code != nil || state != nil || error != nil }
+}

@@ -1,0 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Progress a front end narrates while `LoginFlow` runs.
+public enum LoginEvent: Sendable {
+    /// The listener is up: send the user to `startURL` (which links to `authorizeURL`).
+    case listening(startURL: String, authorizeURL: URL, redirectURI: String)
+}

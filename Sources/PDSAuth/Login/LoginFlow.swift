@@ -1,0 +1,106 @@
+import Logging
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The authorization-code round trip (RFC 6749 §4.1 with RFC 7636 PKCE and RFC 8252
+/// loopback redirects): listen on the redirect URI, send the browser to the provider,
+/// take the first valid redirect, exchange its code through libcurl, save, show the result.
+/// Nothing is written unless the exchange succeeded.
+public struct LoginFlow: Sendable {
+    public var configuration: LoginConfiguration
+    public var logger: Logger
+
+    public init(configuration: LoginConfiguration, logger: Logger = Logger(label: "pds-auth")) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run(onEvent: @escaping @Sendable (LoginEvent) async -> Void = { _ in }) async throws(PDSAuthError) -> LoginResult {
+        let config = configuration
+        let pages = try PageRenderer()
+        let state = SecureRandom.token(bytes: 32)
+        let pkce = config.usePKCE ? PKCE() : nil
+        let redirectURI = LockedValue(config.redirect.uri)
+        let exchanging = LockedValue(false)
+        let session = LoginSession(expectedState: state, pages: pages) { code in
+            exchanging.set(true)
+            defer { exchanging.set(false) }
+            return await Self.exchange(code: code, redirectURI: redirectURI.value, verifier: pkce?.verifier, config: config)
+        }
+        let responder = ListenerResponder(target: config.redirect, pages: pages, session: session)
+        let listener = try await ListenerServer.start(host: Self.bindHost(config.redirect.host), port: config.redirect.port,
+                                                      responder: responder, logger: logger)
+        session.setBoundPort(listener.port)
+        redirectURI.set(Self.redirectURI(config.redirect, boundPort: listener.port))
+        let request = AuthorizationRequest(clientID: config.clientID, redirectURI: redirectURI.value, scope: config.scope,
+                                           loginType: config.loginType, state: state, pkce: pkce)
+        let authorizeURL = request.url(endpoint: config.endpoints.authorizeURL)
+        session.setStartPage(StartPage.render(config, authorizeURL: authorizeURL, redirectURI: redirectURI.value, pages: pages))
+        var target = config.redirect
+        target.port = listener.port
+        await onEvent(.listening(startURL: target.startPageURL, authorizeURL: authorizeURL, redirectURI: redirectURI.value))
+
+        let outcome = await Self.firstOutcome(session, timeout: config.timeout, exchanging: exchanging)
+        await listener.stop()
+        switch outcome {
+        case .success(let result): return result
+        case .failure(let error): throw error
+        }
+    }
+
+    /// The session's outcome, a timeout, or cancellation (Ctrl-C), whichever comes first. A
+    /// timeout that fires mid-exchange waits for the exchange: its result is already on disk.
+    static func firstOutcome(_ session: LoginSession, timeout: Duration, exchanging: LockedValue<Bool>) async -> Result<LoginResult, PDSAuthError> {
+        let first: Result<LoginResult, PDSAuthError>? = await withTaskGroup(of: Result<LoginResult, PDSAuthError>?.self) { group in
+            group.addTask {
+                for await result in session.outcome { return result }
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                while exchanging.value, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
+                return Task.isCancelled ? nil : .failure(Self.timedOut(timeout))
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        return first ?? .failure(PDSAuthError(.interrupted, code: "interrupted", "Sign-in interrupted; nothing was saved"))
+    }
+
+    static func timedOut(_ timeout: Duration) -> PDSAuthError {
+        PDSAuthError(.timedOut, code: "timeout", "No sign-in arrived within \(timeout.components.seconds) s; nothing was saved",
+                     hint: "Run `pds-auth login` again (use --timeout to wait longer).")
+    }
+
+    /// `localhost` is served on IPv4 loopback; an IP literal on exactly that address.
+    static func bindHost(_ host: String) -> String {
+        host.lowercased() == "localhost" ? "127.0.0.1" : host
+    }
+
+    /// The redirect URI as sent: unchanged, except that port 0 becomes the port we bound.
+    static func redirectURI(_ target: RedirectTarget, boundPort: Int) -> String {
+        guard target.port == 0, var components = URLComponents(string: target.uri) else { return target.uri }
+        components.port = boundPort
+        return components.string ?? target.uri
+    }
+
+    /// Code → tokens → saved profile. Runs inside the callback request.
+    static func exchange(code: String, redirectURI: String, verifier: String?, config: LoginConfiguration) async -> Result<LoginResult, PDSAuthError> {
+        do {
+            let client = TokenClient(http: CurlClient(options: config.transport), tokenURL: config.endpoints.tokenURL,
+                                     clientID: config.clientID, clientSecret: config.clientSecret)
+            let receivedAt = Date()
+            let response = try await client.request(.authorizationCode(code: code, redirectURI: redirectURI, codeVerifier: verifier))
+            let profile = StoredProfile(authorizationCode: response, receivedAt: receivedAt, config: config, redirectURI: redirectURI)
+            try await config.store.save(profile, as: config.profileName)
+            return .success(LoginResult(profileName: config.profileName, profile: profile, credentialsPath: config.store.filePath))
+        } catch {
+            return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// The token requests pds-auth makes (RFC 6749 §4.1.3, §6; RFC 7523 §2.1; PDS Token API).
+public enum TokenGrant: Sendable {
+    case authorizationCode(code: String, redirectURI: String, codeVerifier: String?)
+    case refreshToken(String)
+    case jwtBearer(assertion: String)
+
+    public var grantType: String {
+        switch self {
+        case .authorizationCode: "authorization_code"
+        case .refreshToken: "refresh_token"
+        case .jwtBearer: "urn:ietf:params:oauth:grant-type:jwt-bearer"
+        }
+    }
+
+    /// The form fields. The client secret goes in the body, as PDS expects (RFC 6749
+    /// §2.3.1 allows it); Native apps have none and send only `client_id`.
+    public func formFields(clientID: String, clientSecret: String?) -> [(String, String)] {
+        var fields = [("grant_type", grantType)]
+        switch self {
+        case let .authorizationCode(code, redirectURI, verifier):
+            fields += [("code", code), ("redirect_uri", redirectURI)]
+            if let verifier { fields.append(("code_verifier", verifier)) }
+        case .refreshToken(let token):
+            fields.append(("refresh_token", token))
+        case .jwtBearer(let assertion):
+            fields.append(("assertion", assertion))
+        }
+        fields.append(("client_id", clientID))
+        if let clientSecret, !clientSecret.isEmpty { fields.append(("client_secret", clientSecret)) }
+        return fields
+    }
+}
