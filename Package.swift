@@ -70,6 +70,7 @@ let package = Package(
                 "PDSAuth",
                 "PDSDevServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(

@@ -16,6 +16,8 @@ public enum FormEncoding {
     }
 
     public static func escape(_ text: String) -> String {
+        // libcurl reads a length of 0 as "NUL-terminated": an empty value must not reach it.
+        guard !text.isEmpty else { return "" }
         CurlRuntime.ensureInitialized()
         let utf8 = Array(text.utf8)
         guard let escaped = utf8.withUnsafeBufferPointer({ buffer in
@@ -40,6 +42,7 @@ public enum FormEncoding {
 
     /// Decodes with `curl_easy_unescape`; bytes that are not UTF-8 become U+FFFD.
     static func unescape(_ text: some StringProtocol) -> String {
+        guard !text.isEmpty else { return "" }
         CurlRuntime.ensureInitialized()
         let spaced = Array(String(text).replacing("+", with: " ").utf8)
         var length: Int32 = 0

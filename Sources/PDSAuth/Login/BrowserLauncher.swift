@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// Opens a URL in the user's browser: `$BROWSER` (a `:`-separated list of commands, `%s`
+/// standing for the URL, as Python's webbrowser and xdg-utils read it), then `xdg-open`.
+/// A failure is never an error: the caller prints the URL anyway. Only the local start
+/// page URL is ever passed, so no secret appears in the child's arguments.
+public struct BrowserLauncher: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String]) { self.environment = environment }
+
+    /// The commands that would be tried, in order.
+    public func candidates(for url: String) -> [[String]] {
+        var commands: [[String]] = []
+        if let browser = environment["BROWSER"], !browser.isEmpty {
+            for entry in browser.split(separator: ":") where !entry.isEmpty {
+                let words = entry.split(separator: " ").map(String.init)
+                commands.append(words.contains { $0.contains("%s") } ? words.map { $0.replacing("%s", with: url) } : words + [url])
+            }
+        }
+        if environment["WSL_DISTRO_NAME"] != nil { commands.append(["wslview", url]) }
+        commands.append(["xdg-open", url])
+        return commands
+    }
+
+    /// Tries each candidate until one starts and does not fail within a moment.
+    public func open(_ url: String) async -> Bool {
+        for command in candidates(for: url) {
+            if await Self.launch(command) { return true }
+        }
+        return false
+    }
+
+    /// Spawns `argv` with output discarded; true when it is still running after 1.5 s or
+    /// exited 0 (xdg-open returns quickly once the browser has the URL).
+    static func launch(_ argv: [String]) async -> Bool {
+        guard let pid = Self.spawn(argv) else { return false }
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let deadline = DispatchTime.now() + .milliseconds(1500)
+                var status: Int32 = 0
+                while DispatchTime.now() < deadline {
+                    let reaped = waitpid(pid, &status, WNOHANG)
+                    if reaped == pid {
+                        continuation.resume(returning: (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0)
+                        return
+                    }
+                    usleep(20_000)
+                }
+                continuation.resume(returning: true)
+                // Keep reaping in the background so no zombie remains.
+                DispatchQueue.global().async { var final: Int32 = 0; waitpid(pid, &final, 0) }
+            }
+        }
+    }
+
+    static func spawn(_ argv: [String]) -> pid_t? {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawnp(&pid, argv[0], &actions, nil, &cArguments, environ)
+        return result == 0 ? pid : nil
+    }
+}

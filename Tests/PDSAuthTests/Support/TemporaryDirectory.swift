@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A private directory under the system temp dir, removed when the test is done.
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init() {
+        var template = Array((NSTemporaryDirectory() + "/pds-auth-test-XXXXXX").utf8CString)
+        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func file(_ name: String) -> String { path + "/" + name }
+}
+
+func fileMode(_ path: String) -> mode_t {
+    var info = stat()
+    stat(path, &info)
+    return info.st_mode & 0o777
+}
