@@ -1,5 +1,4 @@
 import CCurl
-import Dispatch
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -7,8 +6,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// All outbound HTTP of pds-auth, through libcurl. Each transfer blocks a Dispatch worker
-/// thread, never a thread of Swift's cooperative pool; Task cancellation aborts it through
+/// All outbound HTTP of pds-auth, through libcurl. Each transfer blocks a thread of its own
+/// (`BlockingThread`), never a thread of Swift's cooperative pool; Task cancellation aborts it through
 /// libcurl's progress callback. Proxies come from libcurl's usual `http_proxy`,
 /// `https_proxy`, `no_proxy` variables.
 public struct CurlClient: Sendable {
@@ -23,11 +22,7 @@ public struct CurlClient: Sendable {
     public func send(_ request: HTTPClientRequest) async throws(PDSAuthError) -> HTTPClientResponse {
         let transfer = CurlTransfer(request: request, options: options)
         let result: Result<HTTPClientResponse, TransferFailure> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    continuation.resume(returning: Result { () throws(TransferFailure) in try transfer.perform() })
-                }
-            }
+            await BlockingThread.run { Result { () throws(TransferFailure) in try transfer.perform() } }
         } onCancel: {
             transfer.cancel()
         }

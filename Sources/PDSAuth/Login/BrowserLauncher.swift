@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 
 /// Opens a URL in the user's browser: `$BROWSER` (a `:`-separated list of commands, `%s`
 /// standing for the URL, as Python's webbrowser and xdg-utils read it), then `xdg-open`.
@@ -40,22 +39,15 @@ public struct BrowserLauncher: Sendable {
     /// exited 0 (xdg-open returns quickly once the browser has the URL).
     static func launch(_ argv: [String]) async -> Bool {
         guard let pid = Self.spawn(argv) else { return false }
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let deadline = DispatchTime.now() + .milliseconds(1500)
-                var status: Int32 = 0
-                while DispatchTime.now() < deadline {
-                    let reaped = waitpid(pid, &status, WNOHANG)
-                    if reaped == pid {
-                        continuation.resume(returning: (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0)
-                        return
-                    }
-                    usleep(20_000)
-                }
-                continuation.resume(returning: true)
-                // Keep reaping in the background so no zombie remains.
-                DispatchQueue.global().async { var final: Int32 = 0; waitpid(pid, &final, 0) }
+        return await BlockingThread.run {
+            var status: Int32 = 0
+            for _ in 0..<75 {
+                if waitpid(pid, &status, WNOHANG) == pid { return (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0 }
+                usleep(20_000)
             }
+            // Still running (a browser that stays in the foreground): reap it whenever it exits.
+            BlockingThread.start { var final: Int32 = 0; waitpid(pid, &final, 0) }
+            return true
         }
     }
 

@@ -1,0 +1,40 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Obtains a new token response for a profile (refresh grant, or a new JWT assertion).
+public protocol ProfileRenewer: Sendable {
+    func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse
+}
+
+/// The renewals pds-auth knows: `refresh_token` (RFC 6749 §6) for browser sign-ins, a new
+/// assertion (RFC 7523) for JWT-bearer profiles.
+public struct StandardRenewer: ProfileRenewer {
+    public var transport: TransportOptions
+
+    public init(transport: TransportOptions = TransportOptions()) { self.transport = transport }
+
+    public func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse {
+        var options = transport
+        options.caBundlePath = options.caBundlePath ?? profile.caBundlePath
+        let client = TokenClient(http: CurlClient(options: options), tokenURL: profile.endpoints.tokenURL,
+                                 clientID: profile.clientID, clientSecret: profile.clientSecret)
+        if let jwt = profile.jwt {
+            let assertion = try JWTAssertion.sign(settings: jwt, clientID: profile.clientID, audience: profile.domainID ?? "")
+            return try await client.request(.jwtBearer(assertion: assertion))
+        }
+        guard let refreshToken = profile.refreshToken else {
+            throw PDSAuthError(.notSignedIn, code: "not_refreshable", "Profile \"\(name)\" has no refresh token and its access token is expiring",
+                               hint: "Sign in again with `pds-auth login --profile \(name)`.")
+        }
+        do {
+            return try await client.request(.refreshToken(refreshToken))
+        } catch where error.status == .tokenRejected {
+            var error = error
+            error.hint = "The saved session is no longer valid: sign in again with `pds-auth login --profile \(name)`."
+            throw error
+        }
+    }
+}

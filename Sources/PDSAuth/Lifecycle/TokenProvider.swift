@@ -1,0 +1,60 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Hands out access tokens that stay valid for a while, renewing them when needed, safely
+/// across processes. PDS refresh tokens rotate (each refresh kills the old one), so two
+/// processes refreshing at once would leave one holding a dead token. Here a renewal
+/// happens only under the store's exclusive lock, after re-reading the profile inside it:
+/// a process that waited for the lock finds the winner's fresh token and uses it.
+public struct TokenProvider: Sendable {
+    public var store: CredentialStore
+    public var renewer: any ProfileRenewer
+    public var clock: @Sendable () -> Date
+
+    public init(store: CredentialStore, renewer: any ProfileRenewer = StandardRenewer(), clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.renewer = renewer
+        self.clock = clock
+    }
+
+    /// The profile with an access token valid for at least `minValid` seconds. With `force`,
+    /// renews unless another process renewed it while we waited for the lock.
+    public func validProfile(_ name: String, minValid: TimeInterval, force: Bool = false) async throws(PDSAuthError) -> StoredProfile {
+        let seen = try store.profile(name)
+        guard let seen else { throw Self.noProfile(name, store: store) }
+        if !force, isFresh(seen, minValid: minValid) { return seen }
+        let renewer = self.renewer
+        let clock = self.clock
+        return try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
+            guard var profile = file.profiles[name] else { throw Self.noProfile(name, store: store) }
+            let renewedMeanwhile = profile.obtainedAt != seen.obtainedAt || profile.accessToken != seen.accessToken
+            if force ? renewedMeanwhile : isFresh(profile, minValid: minValid) { return profile }
+            let receivedAt = clock()
+            let response = try await renewer.renew(profile, name: name)
+            profile.apply(response, receivedAt: receivedAt)
+            file.profiles[name] = profile
+            return profile
+        }
+    }
+
+    func isFresh(_ profile: StoredProfile, minValid: TimeInterval) -> Bool {
+        guard let expiry = profile.effectiveExpiry else { return true }
+        return expiry.timeIntervalSince(clock()) >= minValid
+    }
+
+    static func noProfile(_ name: String, store: CredentialStore) -> PDSAuthError {
+        PDSAuthError(.notSignedIn, code: "no_profile", "There is no profile \"\(name)\"",
+                     hint: "Sign in with `pds-auth login --profile \(name)`, or list profiles with `pds-auth status`.",
+                     context: ["credentials": store.filePath])
+    }
+}
+
+extension StoredProfile {
+    /// The stored expiry, else the access token's own `exp` claim when it is a JWT.
+    public var effectiveExpiry: Date? {
+        expiresAt ?? JWTPreview(accessToken)?.expiry
+    }
+}
