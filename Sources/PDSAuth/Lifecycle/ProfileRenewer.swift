@@ -18,7 +18,7 @@ public struct StandardRenewer: ProfileRenewer {
 
     public func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse {
         var options = transport
-        options.caBundlePath = options.caBundlePath ?? profile.caBundlePath
+        options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
         let client = TokenClient(http: CurlClient(options: options), tokenURL: profile.endpoints.tokenURL,
                                  clientID: profile.clientID, clientSecret: profile.clientSecret)
         if let jwt = profile.jwt {

@@ -45,7 +45,7 @@ public struct TokenProvider: Sendable {
         return expiry.timeIntervalSince(clock()) >= minValid
     }
 
-    static func noProfile(_ name: String, store: CredentialStore) -> PDSAuthError {
+    public static func noProfile(_ name: String, store: CredentialStore) -> PDSAuthError {
         PDSAuthError(.notSignedIn, code: "no_profile", "There is no profile \"\(name)\"",
                      hint: "Sign in with `pds-auth login --profile \(name)`, or list profiles with `pds-auth status`.",
                      context: ["credentials": store.filePath])

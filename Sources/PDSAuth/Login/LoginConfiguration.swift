@@ -13,11 +13,15 @@ public struct LoginConfiguration: Sendable {
     public var transport: TransportOptions
     /// How long to wait for the browser before giving up.
     public var timeout: Duration
+    /// A CA bundle the user named explicitly (`--cacert`), remembered for refreshes; one
+    /// that came from the environment is not, so it is read afresh each time.
+    public var rememberedCABundle: String?
 
     public init(endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
                 redirect: RedirectTarget, scope: String?, loginType: String = "default", usePKCE: Bool = true,
                 profileName: String, store: CredentialStore, transport: TransportOptions = TransportOptions(),
-                timeout: Duration = .seconds(600)) {
+                timeout: Duration = .seconds(600), rememberedCABundle: String? = nil) {
+        self.rememberedCABundle = rememberedCABundle
         self.endpoints = endpoints
         self.domainID = domainID
         self.clientID = clientID

@@ -9,7 +9,7 @@ extension StoredProfile {
     init(authorizationCode response: TokenResponse, receivedAt: Date, config: LoginConfiguration, redirectURI: String) {
         self.init(grant: "authorization_code", endpoints: config.endpoints, domainID: response.domainID ?? config.domainID,
                   clientID: config.clientID, clientSecret: config.clientSecret, redirectURI: redirectURI, scope: config.scope,
-                  caBundlePath: config.transport.caBundlePath, accessToken: response.accessToken,
+                  caBundlePath: config.rememberedCABundle, accessToken: response.accessToken,
                   refreshToken: response.refreshToken, tokenType: response.tokenType,
                   expiresAt: response.expiry(receivedAt: receivedAt), obtainedAt: receivedAt,
                   user: StoredUser(response))

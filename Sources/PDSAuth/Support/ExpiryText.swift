@@ -20,7 +20,7 @@ public enum ExpiryText {
         return seconds >= 0 ? "in \(span)" : "expired \(span) ago"
     }
 
-    static func duration(_ seconds: Int) -> String {
+    public static func duration(_ seconds: Int) -> String {
         if seconds < 90 { return "\(seconds) s" }
         if seconds < 90 * 60 { return "\(seconds / 60) min" }
         if seconds < 48 * 3600 { return "\(seconds / 3600) h" }

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Logging
+import PDSAuth
+import PDSDevServer
+
+struct DevServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev-server",
+        abstract: "Run the built-in PDS-compatible authorization server on loopback (for development and tests).")
+
+    @Option(help: "Loopback address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 = any free port).")
+    var port = 8780
+
+    @Option(name: .customLong("redirect-uri"), help: "Redirect URI(s) the demo apps register.")
+    var redirectURIs: [String] = [RedirectTarget.defaultURI]
+
+    @Flag(help: "Log every request (never secrets).")
+    var verbose = false
+
+    func run() async throws {
+        let terminal = Terminal(environment: [:])
+        var configuration = DevServerConfiguration.demo(redirectURIs: redirectURIs, port: port)
+        configuration.host = host
+        do {
+            var logger = Logger(label: "pds-dev-server")
+            logger.logLevel = verbose ? .debug : .notice
+            let server = try DevServer(configuration: configuration, logger: logger)
+            try await CancellableRun.run(terminal: terminal) { () throws(PDSAuthError) in
+                do {
+                    try await server.run { baseURL in terminal.say(server.summary(baseURL: baseURL)) }
+                } catch {
+                    throw PDSAuthError(.listenerUnavailable, code: "dev_server", "The dev server stopped: \(error)")
+                }
+            }
+        } catch let error as PDSAuthError {
+            if error.status == .interrupted || error.status == .terminated { return }
+            terminal.report(error)
+            throw ExitCode(error.status.rawValue)
+        } catch {
+            terminal.report(PDSAuthError(.configuration, code: "dev_server", "The dev server could not start: \(error)"))
+            throw ExitCode(ExitStatus.configuration.rawValue)
+        }
+    }
+}

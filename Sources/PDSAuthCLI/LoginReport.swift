@@ -1,0 +1,56 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import PDSAuth
+
+/// What `login` prints on success: a sentence on stderr, or JSON on stdout with `--json`.
+struct LoginReport {
+    let terminal: Terminal
+    let showToken: Bool
+    let json: Bool
+
+    func printSuccess(_ result: LoginResult) {
+        let profile = result.profile
+        let user = profile.user
+        if json {
+            terminal.out(jsonText(result))
+        }
+        let who = user?.userName ?? user?.nickName ?? user?.userID ?? "(unknown user)"
+        var facts: [String] = []
+        if let id = user?.userID { facts.append("user_id \(Redaction.terminalSafe(id, limit: 80))") }
+        if let domain = user?.domainID ?? profile.domainID { facts.append("domain \(Redaction.terminalSafe(domain, limit: 80))") }
+        if let drive = user?.defaultDriveID { facts.append("drive \(Redaction.terminalSafe(drive, limit: 80))") }
+        let expiry = profile.expiresAt.map { " Access token valid until \(ExpiryText.absolute($0))." } ?? ""
+        let detail = facts.isEmpty ? "" : " (\(facts.joined(separator: ", ")))"
+        terminal.say("\(terminal.green("✓")) Signed in as \(Redaction.terminalSafe(who, limit: 80))\(detail).\(expiry)")
+        terminal.say("  Saved to \(result.credentialsPath) (profile \"\(result.profileName)\").")
+        if !json {
+            terminal.say("  Access token: \(showToken ? profile.accessToken : Redaction.mask(profile.accessToken))")
+        }
+    }
+
+    private func jsonText(_ result: LoginResult) -> String {
+        struct Output: Encodable {
+            var profile: String
+            var credentials_path: String
+            var user_id: String?
+            var user_name: String?
+            var domain_id: String?
+            var default_drive_id: String?
+            var expires_at: Date?
+            var token_type: String?
+            var access_token: String
+        }
+        let profile = result.profile
+        let output = Output(profile: result.profileName, credentials_path: result.credentialsPath, user_id: profile.user?.userID,
+                            user_name: profile.user?.userName, domain_id: profile.user?.domainID ?? profile.domainID,
+                            default_drive_id: profile.user?.defaultDriveID, expires_at: profile.expiresAt, token_type: profile.tokenType,
+                            access_token: showToken ? profile.accessToken : Redaction.mask(profile.accessToken))
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(output)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
