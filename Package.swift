@@ -64,10 +64,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Helpers shared by the test targets: a scripted browser, temp dirs, a throwaway
+        // HTTP server, a LoginFlow harness, and running the pds-auth binary.
+        .target(
+            name: "PDSAuthTestSupport",
+            dependencies: ["PDSAuth", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "PDSAuthTests",
             dependencies: [
                 "PDSAuth",
+                "PDSAuthTestSupport",
                 "PDSDevServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -80,9 +88,11 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        // Saves profiles in a loop until killed: the subject of the SIGKILL atomicity test.
+        .executableTarget(name: "StoreWriter", dependencies: ["PDSAuth"], path: "Tests/StoreWriter"),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PDSAuthCLI", "PDSAuth", "PDSDevServer"]
+            dependencies: ["PDSAuthCLI", "PDSAuth", "PDSDevServer", "PDSAuthTestSupport", "StoreWriter"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -118,7 +118,10 @@ struct LoginCommand: AsyncParsableCommand {
         let redirect = try RedirectTarget(parsing: redirectURI)
         let server: DevServer
         do {
-            server = try DevServer(configuration: .demo(redirectURIs: [redirect.uri], port: 0), logger: logger)
+            var configuration = DevServerConfiguration.demo(redirectURIs: [redirect.uri], port: 0)
+            // RFC 8252 §7.3: loopback redirects may use any port (needed with --redirect-uri …:0/…).
+            configuration.allowsAnyLoopbackPort = true
+            server = try DevServer(configuration: configuration, logger: logger)
         } catch {
             throw PDSAuthError(.failure, code: "dev_server", "The dev server could not start: \(error)")
         }

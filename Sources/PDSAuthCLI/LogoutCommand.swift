@@ -26,8 +26,8 @@ struct LogoutCommand: AsyncParsableCommand {
             guard let profile = try store.profile(name) else { throw TokenProvider.noProfile(name, store: store) }
             if revoke {
                 // A failed revoke keeps the profile: the user can retry, or log out without --revoke.
-                var options = TransportOptions()
-                options.caBundlePath = profile.caBundlePath
+                var options = TransportOptions.fromEnvironment(environment)
+                options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
                 try await RevokeClient(http: CurlClient(options: options)).revoke(profile)
             }
             _ = try await store.remove(name)

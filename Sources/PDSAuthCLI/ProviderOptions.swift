@@ -39,6 +39,6 @@ struct ProviderOptions: ParsableArguments {
     }
 
     func transport(environment: [String: String]) -> TransportOptions {
-        TransportOptions(caBundlePath: TransportOptions.caBundle(flag: cacert, environment: environment))
+        TransportOptions.fromEnvironment(environment, caBundleFlag: cacert)
     }
 }

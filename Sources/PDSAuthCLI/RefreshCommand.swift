@@ -22,7 +22,7 @@ struct RefreshCommand: AsyncParsableCommand {
         let terminal = Terminal(environment: environment, quiet: quiet)
         try await reportingErrors(terminal) { () throws(PDSAuthError) in
             let name = selection.name(environment)
-            let renewer = StandardRenewer(transport: TransportOptions(caBundlePath: TransportOptions.caBundle(flag: nil, environment: environment)))
+            let renewer = StandardRenewer(transport: .fromEnvironment(environment))
             let profile = try await TokenProvider(store: try selection.store(environment), renewer: renewer).validProfile(name, minValid: 0, force: true)
             let expiry = profile.effectiveExpiry.map { " Access token valid until \(ExpiryText.absolute($0)) (\(ExpiryText.relative($0)))." } ?? ""
             terminal.say("\(terminal.green("✓")) Refreshed profile \"\(name)\".\(expiry)")

@@ -35,7 +35,7 @@ struct TokenCommand: AsyncParsableCommand {
                 throw PDSAuthError(.usage, code: "invalid_min_valid", "--min-valid must not be negative")
             }
             let store = try selection.store(environment)
-            let renewer = StandardRenewer(transport: TransportOptions(caBundlePath: TransportOptions.caBundle(flag: nil, environment: environment)))
+            let renewer = StandardRenewer(transport: .fromEnvironment(environment))
             let profile = try await TokenProvider(store: store, renewer: renewer).validProfile(selection.name(environment), minValid: TimeInterval(minValid))
             terminal.out(TokenFormatter.render(profile, format: format))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PDSAuthTestSupport
 import Testing
 @testable import PDSAuth
 

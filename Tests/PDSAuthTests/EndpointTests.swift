@@ -1,4 +1,5 @@
 import Foundation
+import PDSAuthTestSupport
 import Testing
 @testable import PDSAuth
 

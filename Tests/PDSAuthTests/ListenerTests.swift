@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import HTTPTypes
+import PDSAuthTestSupport
 import Testing
 @testable import PDSAuth
 

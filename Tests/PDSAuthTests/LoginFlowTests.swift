@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import PDSAuthTestSupport
 import Testing
 @testable import PDSAuth
 

@@ -113,6 +113,7 @@ final class CurlTransfer: Sendable {
         // An empty Expect stops libcurl waiting a second for "100 Continue" on larger posts.
         headerList = curl_slist_append(headerList, "Expect:")
         _ = pds_curl_setopt_ptr(handle, CURLOPT_HTTPHEADER, headerList)
+        if request.method == .delete { setString(handle, CURLOPT_CUSTOMREQUEST, "DELETE") }
         if request.method == .post {
             let body = request.body ?? Data()
             _ = pds_curl_setopt_long(handle, CURLOPT_POST, 1)

@@ -6,7 +6,7 @@ import Foundation
 
 /// One outbound request. Bodies are bytes already encoded (see `FormEncoding`).
 public struct HTTPClientRequest: Sendable {
-    public enum Method: String, Sendable { case get = "GET", post = "POST" }
+    public enum Method: String, Sendable { case get = "GET", post = "POST", delete = "DELETE" }
 
     public var method: Method
     public var url: URL

@@ -19,6 +19,16 @@ public struct TransportOptions: Sendable, Equatable {
         self.userAgent = userAgent
     }
 
+    /// Defaults, with the total timeout from `PDS_AUTH_HTTP_TIMEOUT` (seconds) when set.
+    public static func fromEnvironment(_ environment: [String: String], caBundleFlag: String? = nil) -> TransportOptions {
+        var options = TransportOptions(caBundlePath: caBundle(flag: caBundleFlag, environment: environment))
+        if let text = environment["PDS_AUTH_HTTP_TIMEOUT"], let seconds = Double(text), seconds > 0 {
+            options.totalTimeout = seconds
+            options.connectTimeout = min(options.connectTimeout, seconds)
+        }
+        return options
+    }
+
     /// `--cacert` wins, then `CURL_CA_BUNDLE`, then `SSL_CERT_FILE` — the variables curl and
     /// OpenSSL users already set. libcurl itself reads neither, so we pass it on explicitly.
     public static func caBundle(flag: String?, environment: [String: String]) -> String? {

@@ -51,6 +51,7 @@ public struct CredentialStore: Sendable {
             var file = original
             let result = try await body(&file)
             if file != original {
+                removeAbandonedTemporaryFiles()
                 try AtomicFile.write(file.encoded(), to: filePath, directory: directory)
             }
             lock.release()
@@ -68,6 +69,15 @@ public struct CredentialStore: Sendable {
     /// Removes a profile; returns whether it existed.
     public func remove(_ name: String) async throws(PDSAuthError) -> Bool {
         try await update { (file: inout CredentialsFile) throws(PDSAuthError) in file.profiles.removeValue(forKey: name) != nil }
+    }
+
+    /// Temp files of writers that died mid-save. Only a lock holder creates them, and we
+    /// hold the lock, so any that exist are abandoned.
+    func removeAbandonedTemporaryFiles() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasPrefix(".credentials.json.tmp-") {
+            unlink(directory + "/" + name)
+        }
     }
 
     /// Creates the directory 0700 (parents as needed) and narrows an existing one that is

@@ -4,20 +4,20 @@ import Glibc
 import Foundation
 
 /// A private directory under the system temp dir, removed when the test is done.
-final class TemporaryDirectory: Sendable {
-    let path: String
+public final class TemporaryDirectory: Sendable {
+    public let path: String
 
-    init() {
+    public init() {
         var template = Array((NSTemporaryDirectory() + "/pds-auth-test-XXXXXX").utf8CString)
         path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
 }
 
-func fileMode(_ path: String) -> mode_t {
+public func fileMode(_ path: String) -> mode_t {
     var info = stat()
     stat(path, &info)
     return info.st_mode & 0o777

@@ -1,37 +1,39 @@
 import Foundation
-@testable import PDSAuth
+import PDSAuth
 
 /// Plays the user's browser over plain HTTP (through libcurl): opens the local start page,
 /// follows the `login` link to the provider, submits its consent form, and follows the
 /// redirect back to the listener. Every step returns what a real browser would show.
-struct ScriptedBrowser {
-    struct Page {
-        var status: Int
-        var html: String
-        var location: String?
+public struct ScriptedBrowser: Sendable {
+    public struct Page: Sendable {
+        public var status: Int
+        public var html: String
+        public var location: String?
     }
 
-    var client = CurlClient()
+    public var client = CurlClient()
 
-    func get(_ url: String) async throws -> Page {
+    public init(client: CurlClient = CurlClient()) { self.client = client }
+
+    public func get(_ url: String) async throws -> Page {
         let response = try await client.send(HTTPClientRequest(method: .get, url: URL(string: url)!))
         return Page(status: response.status, html: String(decoding: response.body, as: UTF8.self), location: response[header: "location"])
     }
 
-    func post(_ url: String, form: [(String, String)]) async throws -> Page {
+    public func post(_ url: String, form: [(String, String)]) async throws -> Page {
         let response = try await client.send(HTTPClientRequest(method: .post, url: URL(string: url)!,
             headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(FormEncoding.encode(form).utf8)))
         return Page(status: response.status, html: String(decoding: response.body, as: UTF8.self), location: response[header: "location"])
     }
 
     /// The `href` of the element with `id`.
-    static func link(id: String, in html: String) -> String? {
+    public static func link(id: String, in html: String) -> String? {
         guard let tag = element(id: id, in: html) else { return nil }
         return attribute("href", in: tag)
     }
 
     /// Submits the form that contains the button `buttonID` (hidden fields + that button).
-    func submit(button buttonID: String, on page: Page, base: String) async throws -> Page {
+    public func submit(button buttonID: String, on page: Page, base: String) async throws -> Page {
         guard let formStart = page.html.range(of: "<form"), let button = Self.element(id: buttonID, in: page.html) else {
             throw PDSAuthError(.failure, code: "test", "no form with button \(buttonID) in page: \(page.html.prefix(300))")
         }
@@ -52,11 +54,11 @@ struct ScriptedBrowser {
         return try await post(url, form: fields)
     }
 
-    static func element(id: String, in html: String) -> String? {
+    public static func element(id: String, in html: String) -> String? {
         tags(nil, in: html).first { attribute("id", in: $0) == id }
     }
 
-    static func tags(_ name: String?, in html: String) -> [String] {
+    public static func tags(_ name: String?, in html: String) -> [String] {
         var result: [String] = []
         var rest = html[...]
         while let open = rest.firstIndex(of: "<") {
@@ -69,7 +71,7 @@ struct ScriptedBrowser {
         return result
     }
 
-    static func attribute(_ name: String, in tag: String) -> String? {
+    public static func attribute(_ name: String, in tag: String) -> String? {
         for quote in ["\"", "'"] {
             if let start = tag.range(of: " \(name)=\(quote)") {
                 let value = tag[start.upperBound...].prefix { String($0) != quote }
@@ -79,7 +81,7 @@ struct ScriptedBrowser {
         return nil
     }
 
-    static func decodeEntities(_ text: String) -> String {
+    public static func decodeEntities(_ text: String) -> String {
         var output = ""
         var rest = text[...]
         while let amp = rest.firstIndex(of: "&") {

@@ -1,12 +1,12 @@
 import Foundation
-@testable import PDSAuth
+import PDSAuth
 
 /// Runs a real `LoginFlow` (listener on 127.0.0.1, an ephemeral port) and hands the test
 /// the start page URL, so the test can play the browser.
-struct LoginHarness {
-    var configuration: LoginConfiguration
+public struct LoginHarness: Sendable {
+    public var configuration: LoginConfiguration
 
-    init(endpoint: String, store: CredentialStore, clientID: String = "test-client", clientSecret: String? = "s3cr+t&=",
+    public init(endpoint: String, store: CredentialStore, clientID: String = "test-client", clientSecret: String? = "s3cr+t&=",
          usePKCE: Bool = true, totalTimeout: Double = 5, waitTimeout: Duration = .seconds(30)) throws {
         configuration = LoginConfiguration(
             endpoints: try ProviderEndpoints.resolve(endpoint: endpoint, domainID: nil), domainID: "dev", clientID: clientID,
@@ -16,7 +16,7 @@ struct LoginHarness {
     }
 
     /// Starts the flow, runs `browser` with the start page URL, returns the flow's result.
-    func run(_ browser: @escaping @Sendable (String) async throws -> Void) async throws -> Result<LoginResult, PDSAuthError> {
+    public func run(_ browser: @escaping @Sendable (String) async throws -> Void) async throws -> Result<LoginResult, PDSAuthError> {
         let (events, continuation) = AsyncStream.makeStream(of: String.self)
         let flow = Task { () throws(PDSAuthError) -> LoginResult in
             defer { continuation.finish() }
@@ -31,7 +31,7 @@ struct LoginHarness {
     }
 
     /// The query of the authorize link on the start page.
-    static func authorizeQuery(startPage: String) -> [String: String] {
+    public static func authorizeQuery(startPage: String) -> [String: String] {
         let link = ScriptedBrowser.link(id: "login", in: startPage) ?? ""
         let query = link.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         return Dictionary(FormEncoding.decode(query), uniquingKeysWith: { first, _ in first })

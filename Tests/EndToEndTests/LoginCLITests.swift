@@ -1,0 +1,74 @@
+import Foundation
+import PDSAuth
+import PDSAuthTestSupport
+import Testing
+
+/// `pds-auth login` as a user runs it: a real process, its exit code and its output.
+@Suite struct LoginCLITests {
+    @Test func devLoginRoundTripInAProcess() async throws {
+        let home = TemporaryDirectory()
+        let login = CLIProcess(["login", "--dev", "--no-browser", "--json", "--redirect-uri", "http://127.0.0.1:0/callback"],
+                               environment: ["PDS_AUTH_HOME": home.path])
+        try login.start()
+        let startURL = try await login.waitForStderr(#"Open (http://127\.0\.0\.1:[0-9]+/) to sign in"#)
+        let start = try await ScriptedBrowser().get(startURL)
+        let authorize = try #require(ScriptedBrowser.link(id: "login", in: start.html))
+        let base = String(authorize.prefix { $0 != "?" }.dropLast("/v2/oauth/authorize".count))
+        try await DevApproval.approve(authorize: authorize, base: base)
+        #expect(try await login.wait() == 0, "\(login.stderr)")
+        #expect(login.stderr.contains("✓ Signed in as pdsuser (user_id pdsuser-0001, domain dev, drive 1). Access token valid until"))
+        #expect(login.stderr.contains("(profile \"dev\")"))
+        let json = try JSONSerialization.jsonObject(with: Data(login.stdout.utf8)) as? [String: Any]
+        #expect(json?["profile"] as? String == "dev" && json?["user_name"] as? String == "pdsuser")
+        let saved = try #require(try CredentialStore(directory: home.path).profile("dev"))
+        #expect((json?["access_token"] as? String) == Redaction.mask(saved.accessToken), "masked unless --show-token")
+        #expect(!login.stderr.contains(saved.accessToken) && !login.stderr.contains(saved.refreshToken!))
+        #expect(fileMode(home.path + "/credentials.json") == 0o600 && fileMode(home.path) == 0o700)
+    }
+
+    static let badInput: [([String], [String: String], String)] = [
+        (["login", "--domain-id", "bj1"], [:], "No client id given"),
+        (["login", "--client-id", "c"], [:], "No domain id or endpoint given"),
+        (["login", "--client-id", "c", "--domain-id", "bj1", "--redirect-uri", "::not a uri::"], [:], "cannot be parsed"),
+        (["login", "--client-id", "c", "--domain-id", "bj1", "--redirect-uri", "http://example.com:8765/cb"], [:], "is not a loopback address"),
+        (["login", "--client-id", "c", "--endpoint", "http://example.com"], [:], "Refusing plain http"),
+        (["login", "--client-id", "c", "--domain-id", "bj1", "--client-secret-file", "/nonexistent/secret"], [:], "Cannot read the client secret file"),
+    ]
+
+    @Test(arguments: badInput)
+    func badInputExitsThreeWithAMessage(arguments: [String], environment: [String: String], message: String) async throws {
+        let home = TemporaryDirectory()
+        let result = try await CLIProcess.run(arguments + ["--no-browser"], environment: environment.merging(["PDS_AUTH_HOME": home.path]) { a, _ in a })
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("error: ") && result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"))
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/credentials.json"))
+    }
+
+    @Test func environmentFallbacksAreRead() async throws {
+        let home = TemporaryDirectory()
+        // PDS_CLIENT_ID and PDS_ENDPOINT are used; the endpoint is refused for being plain http,
+        // which proves both were read (without them the error would be about the client id).
+        let result = try await CLIProcess.run(["login", "--no-browser"],
+            environment: ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_ID": "c", "PDS_ENDPOINT": "http://example.com"])
+        #expect(result.status == 3 && result.stderr.contains("Refusing plain http"), "\(result.stderr)")
+    }
+
+    @Test func helpListsExitCodes() async throws {
+        let result = try await CLIProcess.run(["--help"], environment: [:])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("130") && result.stdout.contains("sign in again"))
+    }
+}
+
+/// The consent step at the dev server, shared by process tests.
+enum DevApproval {
+    static func approve(authorize: String, base: String) async throws {
+        let browser = ScriptedBrowser()
+        let consent = try await browser.get(authorize)
+        guard let back = try await browser.submit(button: "approve", on: consent, base: base).location else {
+            throw CLIProcessError(message: "no redirect after approval: \(consent.html.prefix(200))")
+        }
+        _ = try await browser.get(back)
+    }
+}

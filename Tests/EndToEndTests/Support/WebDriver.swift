@@ -1,0 +1,104 @@
+import Foundation
+import PDSAuth
+import PDSAuthTestSupport
+
+/// A minimal W3C WebDriver client for chromedriver + headless Chromium (Debian's
+/// `chromium` and `chromium-driver`), over libcurl like everything else here.
+final class WebDriver: @unchecked Sendable {
+    // @unchecked: `driver` and `session` are set once in `start` before any other use and
+    // only read afterwards; tests use one WebDriver from one task.
+    private var driver: CLIProcess?
+    private var base = ""
+    private var session = ""
+    private let profile = TemporaryDirectory()
+    private let http = CurlClient(options: TransportOptions(connectTimeout: 5, totalTimeout: 60))
+
+    static var available: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
+    }
+
+    func start() async throws {
+        // chromedriver picks no port by itself: try a few random high ones.
+        for _ in 0..<5 {
+            let port = Int.random(in: 20000...60000)
+            let process = CLIProcess(["--port=\(port)", "--allowed-ips=127.0.0.1"], environment: [:], executable: "/usr/bin/chromedriver")
+            try process.start()
+            base = "http://127.0.0.1:\(port)"
+            for _ in 0..<100 {
+                if let status = try? await call("GET", "/status"), (status["value"] as? [String: Any])?["ready"] as? Bool == true {
+                    driver = process
+                    return try await createSession()
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            process.process.terminate()
+        }
+        throw CLIProcessError(message: "chromedriver did not start")
+    }
+
+    private func createSession() async throws {
+        let arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                         "--user-data-dir=\(profile.path)", "--window-size=1024,768"]
+        let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": [
+            "browserName": "chrome",
+            "goog:chromeOptions": ["binary": "/usr/bin/chromium", "args": arguments],
+        ]]]
+        let answer = try await call("POST", "/session", capabilities)
+        guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
+            throw CLIProcessError(message: "no WebDriver session: \(answer)")
+        }
+        session = id
+    }
+
+    func stop() async {
+        if !session.isEmpty { _ = try? await call("DELETE", "/session/\(session)") }
+        driver?.process.terminate()
+        _ = try? await driver?.wait(timeout: .seconds(10))
+    }
+
+    func open(_ url: String) async throws { _ = try await call("POST", "/session/\(session)/url", ["url": url]) }
+
+    var currentURL: String { get async throws { try await call("GET", "/session/\(session)/url")["value"] as? String ?? "" } }
+
+    /// The element with `id`, waiting for it to appear (pages change after clicks).
+    func element(id: String) async throws -> String {
+        for _ in 0..<200 {
+            let answer = try await call("POST", "/session/\(session)/element", ["using": "css selector", "value": "#\(id)"])
+            if let value = answer["value"] as? [String: Any], let reference = value.values.first as? String, value.count == 1 {
+                return reference
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw CLIProcessError(message: "no element #\(id) on \(try await currentURL)")
+    }
+
+    func click(id: String) async throws {
+        let element = try await element(id: id)
+        _ = try await call("POST", "/session/\(session)/element/\(element)/click", [:])
+    }
+
+    func text(id: String) async throws -> String {
+        let element = try await element(id: id)
+        return try await call("GET", "/session/\(session)/element/\(element)/text")["value"] as? String ?? ""
+    }
+
+    func bodyText() async throws -> String {
+        let answer = try await call("POST", "/session/\(session)/element", ["using": "css selector", "value": "body"])
+        guard let value = answer["value"] as? [String: Any], let element = value.values.first as? String else { return "" }
+        return try await call("GET", "/session/\(session)/element/\(element)/text")["value"] as? String ?? ""
+    }
+
+    func screenshotPNG() async throws -> Data {
+        let value = try await call("GET", "/session/\(session)/screenshot")["value"] as? String ?? ""
+        return Data(base64Encoded: value) ?? Data()
+    }
+
+    @discardableResult
+    private func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
+        let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
+        let verb: HTTPClientRequest.Method = method == "GET" ? .get : method == "DELETE" ? .delete : .post
+        let response = try await http.send(HTTPClientRequest(method: verb, url: URL(string: base + path)!,
+                                                             headers: [("Content-Type", "application/json")], body: data))
+        return (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]) ?? [:]
+    }
+}

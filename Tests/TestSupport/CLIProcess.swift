@@ -1,0 +1,98 @@
+import Foundation
+
+/// Runs the built `pds-auth` binary (or another product) as a child process, with an
+/// explicit environment so tests never touch the user's real credentials.
+public final class CLIProcess: @unchecked Sendable {
+    // @unchecked: `process` and the pipes are configured before `run()` and afterwards only
+    // read through Foundation's thread-safe APIs; `stderrText` is guarded by `lock`.
+    public let process = Process()
+    private let stdoutPipe = Pipe()
+    private let stderrPipe = Pipe()
+    private let stdinPipe = Pipe()
+    private let lock = NSLock()
+    private var stderrData = Data()
+    private var stdoutData = Data()
+
+    /// The directory holding the package's built products (next to the test bundle).
+    public static var productsDirectory: URL {
+        URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+            .deletingLastPathComponent()
+    }
+
+    public static func binary(_ name: String = "pds-auth") -> String { productsDirectory.appendingPathComponent(name).path }
+
+    public init(_ arguments: [String], environment: [String: String], executable: String = CLIProcess.binary()) {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        // A minimal environment: PATH for xdg-open lookups, and what the test passes.
+        process.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"].merging(environment) { _, new in new }
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        process.standardInput = stdinPipe
+        stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let chunk = handle.availableData
+            self?.lock.withLock { self?.stderrData.append(chunk) }
+        }
+        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let chunk = handle.availableData
+            self?.lock.withLock { self?.stdoutData.append(chunk) }
+        }
+    }
+
+    public func start() throws { try process.run() }
+
+    public var stderr: String { lock.withLock { String(decoding: stderrData, as: UTF8.self) } }
+    public var stdout: String { lock.withLock { String(decoding: stdoutData, as: UTF8.self) } }
+
+    /// Waits until stderr contains a match for `pattern` and returns the first capture group.
+    public func waitForStderr(_ pattern: String, timeout: Duration = .seconds(60)) async throws -> String {
+        let regex = try NSRegularExpression(pattern: pattern)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let text = stderr
+            if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+               let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text) {
+                return String(text[range])
+            }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw CLIProcessError(message: "no match for \(pattern) in stderr: \(stderr)")
+    }
+
+    /// Waits for exit (bounded) and returns the status.
+    public func wait(timeout: Duration = .seconds(120)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                process.terminate()
+                throw CLIProcessError(message: "process did not exit; stderr: \(stderr)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        // Let the readability handlers drain what is left in the pipes.
+        try await Task.sleep(for: .milliseconds(50))
+        stdoutPipe.fileHandleForReading.readabilityHandler = nil
+        stderrPipe.fileHandleForReading.readabilityHandler = nil
+        lock.withLock {
+            stdoutData.append(stdoutPipe.fileHandleForReading.readDataToEndOfFile())
+            stderrData.append(stderrPipe.fileHandleForReading.readDataToEndOfFile())
+        }
+        return process.terminationStatus
+    }
+
+    /// Runs to completion.
+    public static func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let child = CLIProcess(arguments, environment: environment)
+        try child.start()
+        try child.stdinPipe.fileHandleForWriting.close()
+        let status = try await child.wait()
+        return (status, child.stdout, child.stderr)
+    }
+}
+
+public struct CLIProcessError: Error, CustomStringConvertible {
+    public init(message: String) { self.message = message }
+    public var message: String
+    public var description: String { message }
+}
