@@ -17,6 +17,9 @@ struct DevServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("redirect-uri"), help: "Redirect URI(s) the demo apps register.")
     var redirectURIs: [String] = [RedirectTarget.defaultURI]
 
+    @Option(name: .customLong("jwt-key-out"), help: "Write the demo JWT app's generated private key here (0600), for `pds-auth jwt --private-key`.")
+    var jwtKeyOut: String?
+
     @Flag(help: "Log every request (never secrets).")
     var verbose = false
 
@@ -28,6 +31,10 @@ struct DevServerCommand: AsyncParsableCommand {
             var logger = Logger(label: "pds-dev-server")
             logger.logLevel = verbose ? .debug : .notice
             let server = try DevServer(configuration: configuration, logger: logger)
+            if let jwtKeyOut, let pem = server.generatedJWTPrivateKeyPEM {
+                try KeyFileWriter.write(pem, to: jwtKeyOut)
+                terminal.say("Wrote the JWT demo app's private key to \(jwtKeyOut)")
+            }
             try await CancellableRun.run(terminal: terminal) { () throws(PDSAuthError) in
                 do {
                     try await server.run { baseURL in terminal.say(server.summary(baseURL: baseURL)) }

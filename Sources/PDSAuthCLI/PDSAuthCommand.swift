@@ -8,7 +8,7 @@ struct PDSAuthCommand: AsyncParsableCommand {
         abstract: "Sign in to Alibaba Cloud Drive and Photo Service (PDS) and keep a refreshable OAuth token.",
         discussion: ExitCodesHelp.text,
         version: PDSAuthVersion.current,
-        subcommands: [LoginCommand.self, TokenCommand.self, RefreshCommand.self, StatusCommand.self, LogoutCommand.self, DevServerCommand.self])
+        subcommands: [LoginCommand.self, JWTCommand.self, TokenCommand.self, RefreshCommand.self, StatusCommand.self, LogoutCommand.self, DevServerCommand.self])
 }
 
 enum ExitCodesHelp {

@@ -22,7 +22,7 @@ public struct StandardRenewer: ProfileRenewer {
         let client = TokenClient(http: CurlClient(options: options), tokenURL: profile.endpoints.tokenURL,
                                  clientID: profile.clientID, clientSecret: profile.clientSecret)
         if let jwt = profile.jwt {
-            let assertion = try JWTAssertion.sign(settings: jwt, clientID: profile.clientID, audience: profile.domainID ?? "")
+            let assertion = try await JWTAssertion.sign(settings: jwt, clientID: profile.clientID, audience: profile.domainID ?? "")
             return try await client.request(.jwtBearer(assertion: assertion))
         }
         guard let refreshToken = profile.refreshToken else {

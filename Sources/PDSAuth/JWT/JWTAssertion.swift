@@ -1,0 +1,38 @@
+import JWTKit
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Builds and signs the RS256 assertion a JWT app trades at `POST /v2/oauth/token` with
+/// `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer` (RFC 7523 §2.1, PDS JWT apps).
+public enum JWTAssertion {
+    /// The claims for `settings` at `now`: `exp` = now + lifetime, `iat`/`nbf` backdated by the
+    /// clock-skew allowance so a server whose clock is behind still accepts them.
+    public static func claims(settings: JWTSettings, clientID: String, audience: String, now: Date) -> AssertionClaims {
+        let seconds = Int(now.timeIntervalSince1970)
+        return AssertionClaims(iss: clientID, sub: settings.subject, sub_type: settings.subjectType, aud: audience,
+                               jti: UUID().uuidString.lowercased(), exp: seconds + settings.lifetime,
+                               iat: seconds - settings.clockSkew, nbf: seconds - settings.clockSkew,
+                               auto_create: settings.autoCreate ? true : nil)
+    }
+
+    /// Signs with the key file named in `settings` (read afresh each time: the profile stores
+    /// only the path).
+    public static func sign(settings: JWTSettings, clientID: String, audience: String, now: Date = Date()) async throws(PDSAuthError) -> String {
+        let keyFile = try RSAKeyFile(path: settings.privateKeyPath)
+        return try await sign(claims(settings: settings, clientID: clientID, audience: audience, now: now), key: keyFile.key)
+    }
+
+    public static func sign(_ claims: AssertionClaims, key: JWTKit.Insecure.RSA.PrivateKey) async throws(PDSAuthError) -> String {
+        let keys = JWTKeyCollection()
+        await keys.add(rsa: key, digestAlgorithm: .sha256)
+        do {
+            return try await keys.sign(claims)
+        } catch {
+            throw PDSAuthError(.failure, code: "jwt_sign_failed", "Signing the JWT assertion failed", hint: "Check the private key file.")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Signs in a JWT app without a browser (RFC 7523; PDS JWT apps): sign an assertion, trade
+/// it at the token endpoint, save the profile. Like `LoginFlow`, nothing is written unless
+/// the token endpoint answered with a token.
+public struct JWTSignIn: Sendable {
+    public var endpoints: ProviderEndpoints
+    public var domainID: String
+    public var clientID: String
+    public var settings: JWTSettings
+    public var profileName: String
+    public var store: CredentialStore
+    public var transport: TransportOptions
+    public var rememberedCABundle: String?
+
+    public init(endpoints: ProviderEndpoints, domainID: String, clientID: String, settings: JWTSettings, profileName: String,
+                store: CredentialStore, transport: TransportOptions = TransportOptions(), rememberedCABundle: String? = nil) {
+        self.endpoints = endpoints
+        self.domainID = domainID
+        self.clientID = clientID
+        self.settings = settings
+        self.profileName = profileName
+        self.store = store
+        self.transport = transport
+        self.rememberedCABundle = rememberedCABundle
+    }
+
+    public func run() async throws(PDSAuthError) -> LoginResult {
+        let receivedAt = Date()
+        let assertion = try await JWTAssertion.sign(settings: settings, clientID: clientID, audience: domainID, now: receivedAt)
+        let client = TokenClient(http: CurlClient(options: transport), tokenURL: endpoints.tokenURL, clientID: clientID, clientSecret: nil)
+        let response = try await client.request(.jwtBearer(assertion: assertion))
+        var profile = StoredProfile(grant: "jwt_bearer", endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: nil,
+                                    redirectURI: nil, scope: nil, caBundlePath: rememberedCABundle, accessToken: response.accessToken,
+                                    refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil, jwt: settings)
+        profile.apply(response, receivedAt: receivedAt)
+        try await store.save(profile, as: profileName)
+        return LoginResult(profileName: profileName, profile: profile, credentialsPath: store.filePath)
+    }
+}
