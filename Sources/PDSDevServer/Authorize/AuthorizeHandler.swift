@@ -1,0 +1,46 @@
+import Hummingbird
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `GET /v2/oauth/authorize` (PDS Authorize API, RFC 6749 §4.1.1): checks the request and
+/// shows the consent page, or explains the problem on a page or at the redirect URI.
+struct AuthorizeHandler: Sendable {
+    let state: DevServerState
+
+    func respond(to request: Request) async -> Response {
+        guard let fields = FormFields(encoded: request.uri.query ?? "") else {
+            return ProblemPage(status: .badRequest, title: "This sign-in request cannot be answered",
+                               message: "The query string is not valid percent-encoded UTF-8.", code: "invalid_request")
+                .response(renderer: state.pages)
+        }
+        let app: DevApp, redirectURI: String
+        do {
+            (app, redirectURI) = try AuthorizeRequest.trustedTarget(fields, apps: state.apps,
+                                                                    anyLoopbackPort: state.configuration.allowsAnyLoopbackPort)
+        } catch {
+            return error.response(renderer: state.pages)
+        }
+        let redirect = AuthorizeRedirect(redirectURI: redirectURI, state: fields.repeatedNames.contains("state") ? nil : fields["state"])
+        do {
+            let (scopes, challenge) = try AuthorizeRequest.validate(fields, app: app)
+            return await consentPage(app: app, redirect: redirect, scopes: scopes, challenge: challenge)
+        } catch {
+            return HTMLResponse.redirect(to: redirect.error(error))
+        }
+    }
+
+    private func consentPage(app: DevApp, redirect: AuthorizeRedirect, scopes: [String], challenge: String?) async -> Response {
+        let now = state.clock.now()
+        let lifetime = state.pendingLifetime
+        let pending = PendingAuthorization(app: app, redirectURI: redirect.redirectURI, state: redirect.state, scopes: scopes,
+                                           codeChallenge: challenge, expiresAt: now.addingTimeInterval(Double(lifetime)))
+        let id = await state.pending.add(pending, now: now)
+        let page = ConsentPage(pending: pending, pendingID: id, domainID: state.configuration.domainID,
+                               users: await state.users.all(), expiresIn: lifetime)
+        return page.response(renderer: state.pages)
+    }
+}

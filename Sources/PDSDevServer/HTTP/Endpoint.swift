@@ -1,0 +1,18 @@
+import Hummingbird
+
+/// The endpoints, by exact path, with the one method each answers (PDS Authorize, Token and
+/// account APIs; RFC 7517 for the key set).
+enum Endpoint: String, CaseIterable, Sendable {
+    case authorize = "/v2/oauth/authorize"
+    case decision = "/v2/oauth/authorize/decision"
+    case token = "/v2/oauth/token"
+    case revoke = "/v2/account/revoke"
+    case jwks = "/.well-known/jwks.json"
+
+    var method: HTTPRequest.Method {
+        switch self {
+        case .authorize, .jwks: .get
+        case .decision, .token, .revoke: .post
+        }
+    }
+}

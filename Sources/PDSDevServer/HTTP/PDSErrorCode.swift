@@ -1,0 +1,81 @@
+import Hummingbird
+
+/// The error codes this server returns, in the PDS style (PDS error-code reference: a
+/// non-2xx status with `{"code", "message", "requestId"}`), one per thing a client can get
+/// wrong so a test can tell the cases apart.
+///
+/// | code | status | when |
+/// |---|---|---|
+/// | `InvalidParameterMissing` | 400 | a required field is absent or empty (RFC 6749 §3.1) |
+/// | `InvalidParameter` | 400 | a field is repeated (RFC 6749 §3.2) or the body is malformed |
+/// | `InvalidParameter.ContentType` | 400 | the token or decision body is not form-encoded (RFC 6749 §4.1.3) |
+/// | `InvalidParameter.GrantType` | 400 | an unsupported `grant_type` (RFC 6749 §5.2 `unsupported_grant_type`) |
+/// | `InvalidParameter.ClientId` | 401 | an unknown `client_id` (RFC 6749 §5.2 `invalid_client`) |
+/// | `InvalidParameter.ClientSecret` | 401 | a missing or wrong client secret, or one sent by an app without a secret (RFC 6749 §2.3.1) |
+/// | `InvalidParameter.Code` | 400 | an unknown, expired, replayed or foreign authorization code (RFC 6749 §4.1.3) |
+/// | `InvalidParameter.RedirectUri` | 400 | `redirect_uri` differs from the authorize request's (RFC 6749 §4.1.3) |
+/// | `InvalidParameter.CodeVerifier` | 400 | PKCE verifier missing, malformed, wrong or unexpected (RFC 7636 §4.6) |
+/// | `InvalidParameter.RefreshToken` | 400 | an unknown, rotated, revoked or foreign refresh token (RFC 6749 §6) |
+/// | `InvalidParameter.Assertion` | 400 | a JWT-bearer assertion that fails a check of RFC 7523 §3 (the message says which) |
+/// | `InvalidParameter.AppId` | 400 | revoke for an unknown app or a token issued to another app (RFC 7009 §2.1) |
+/// | `Forbidden` | 403 | the app may not use this grant (a JWT-bearer request for an app without a JWT key) |
+/// | `NotFound` | 404 | no such endpoint |
+/// | `MethodNotAllowed` | 405 | the endpoint exists but not for this method |
+/// | `MisdirectedRequest` | 421 | the `Host` header names something other than a loopback address (DNS rebinding) |
+/// | `EntityTooLarge` | 413 | the request body exceeds 64 KiB |
+/// | `TooManyRequests`, `InternalError`, `BadGateway`, `ServiceUnavailable`, `GatewayTimeout`, `InjectedFault` | as set | a fault injected with ``DevServerFaults`` |
+enum PDSErrorCode: String, Sendable {
+    case missing = "InvalidParameterMissing"
+    case invalid = "InvalidParameter"
+    case contentType = "InvalidParameter.ContentType"
+    case grantType = "InvalidParameter.GrantType"
+    case clientID = "InvalidParameter.ClientId"
+    case clientSecret = "InvalidParameter.ClientSecret"
+    case code = "InvalidParameter.Code"
+    case redirectURI = "InvalidParameter.RedirectUri"
+    case codeVerifier = "InvalidParameter.CodeVerifier"
+    case refreshToken = "InvalidParameter.RefreshToken"
+    case assertion = "InvalidParameter.Assertion"
+    case appID = "InvalidParameter.AppId"
+    case forbidden = "Forbidden"
+    case notFound = "NotFound"
+    case methodNotAllowed = "MethodNotAllowed"
+    case misdirected = "MisdirectedRequest"
+    case tooLarge = "EntityTooLarge"
+    case tooManyRequests = "TooManyRequests"
+    case internalError = "InternalError"
+    case badGateway = "BadGateway"
+    case serviceUnavailable = "ServiceUnavailable"
+    case gatewayTimeout = "GatewayTimeout"
+    case injectedFault = "InjectedFault"
+
+    /// The status each code is sent with.
+    var status: HTTPResponse.Status {
+        switch self {
+        case .clientID, .clientSecret: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .misdirected: .misdirectedRequest
+        case .tooLarge: .contentTooLarge
+        case .tooManyRequests: .tooManyRequests
+        case .internalError, .injectedFault: .internalServerError
+        case .badGateway: .badGateway
+        case .serviceUnavailable: .serviceUnavailable
+        case .gatewayTimeout: .gatewayTimeout
+        default: .badRequest
+        }
+    }
+
+    /// The code PDS would send with an HTTP status this server was told to fail with.
+    static func forStatus(_ status: Int) -> PDSErrorCode {
+        switch status {
+        case 429: .tooManyRequests
+        case 500: .internalError
+        case 502: .badGateway
+        case 503: .serviceUnavailable
+        case 504: .gatewayTimeout
+        default: .injectedFault
+        }
+    }
+}

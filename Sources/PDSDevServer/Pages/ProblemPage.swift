@@ -1,0 +1,20 @@
+import Hummingbird
+
+/// A page that reports a problem to the person in the browser instead of redirecting:
+/// RFC 6749 §4.1.2.1 forbids redirecting when the client or redirect URI cannot be trusted,
+/// and a decision without a pending request has nowhere to go.
+struct ProblemPage: Error, Sendable {
+    var status: HTTPResponse.Status
+    var title: String
+    var message: String
+    /// An OAuth error code (RFC 6749 §4.1.2.1) or a short name for the problem.
+    var code: String
+    var hint: String?
+
+    func response(renderer: PageRenderer) -> Response {
+        var values: [String: Any] = ["title": title, "message": message, "code": code]
+        if let hint { values["hint"] = hint }
+        let html = renderer.render("problem", values)
+        return HTMLResponse.page(status, html, csp: renderer.contentSecurityPolicy(formTargets: []))
+    }
+}

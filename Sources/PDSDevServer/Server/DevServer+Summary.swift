@@ -1,0 +1,34 @@
+extension DevServer {
+    /// The start-up summary: where the endpoints are, each app's credentials and redirect
+    /// URIs, and the users. Client secrets are printed on purpose: they are throw-away
+    /// development secrets the developer needs to configure `pds-auth`.
+    public func summary(baseURL: String) -> String {
+        var lines = [
+            "PDS dev server (development and tests only) at \(baseURL)",
+            "  domain id:  \(configuration.domainID)",
+            "  authorize:  \(baseURL)\(Endpoint.authorize.rawValue)",
+            "  token:      \(baseURL)\(Endpoint.token.rawValue)",
+            "  revoke:     \(baseURL)\(Endpoint.revoke.rawValue)",
+            "  JWKS:       \(baseURL)\(Endpoint.jwks.rawValue)",
+            "Apps:",
+        ]
+        for app in configuration.apps {
+            lines.append("  \(app.name) [\(app.kindDescription)]")
+            lines.append("    client id:     \(app.clientID)")
+            lines.append("    client secret: \(app.clientSecret ?? "(none: public client, PKCE required)")")
+            for uri in app.redirectURIs {
+                lines.append("    redirect URI:  \(uri)")
+            }
+            if app.usesJWTBearer {
+                let source = app.jwtPublicKeyPEM == nil ? "generated at start" : "as configured"
+                lines.append("    JWT key:       RS256, public key \(source)")
+            }
+        }
+        lines.append("Users:")
+        for (index, user) in configuration.users.enumerated() {
+            let mark = index == 0 ? "  (default)" : ""
+            lines.append("  \(user.userName)  id \(user.userID), role \(user.role), drive \(user.defaultDriveID)\(mark)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

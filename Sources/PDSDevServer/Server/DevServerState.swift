@@ -1,0 +1,29 @@
+import Logging
+
+/// Everything the endpoints share: the configuration, the actors that hold what was
+/// issued, the keys and the page renderer. Immutable itself; all mutation happens inside
+/// the actors.
+struct DevServerState: Sendable {
+    let configuration: DevServerConfiguration
+    /// By client id.
+    let apps: [String: DevApp]
+    let users: UserDirectory
+    let pending: PendingAuthorizations
+    let codes: AuthorizationCodes
+    let refreshTokens: RefreshTokens
+    let seenAssertions: SeenAssertionIDs
+    let statistics: StatisticsRecorder
+    let faults: DevServerFaults
+    let keys: KeyCollections
+    let jwks: JSONWebKeySet
+    let pages: PageRenderer
+    let issuer: IssuerURL
+    let clock: DevServerClock
+    let logger: Logger
+
+    /// How long a consent page may stay unanswered: a person reads it, so longer than a
+    /// code lives, yet still short.
+    var pendingLifetime: Int {
+        configuration.codeLifetime * 5
+    }
+}

@@ -1,0 +1,64 @@
+/// Live refresh tokens and what became of dead ones.
+///
+/// Tokens rotate (PDS Token API; OAuth 2.0 Security BCP §4.14.2): each refresh answers with a
+/// new token and retires the presented one, atomically inside this actor so two concurrent
+/// refreshes with one token cannot both succeed. A revoked grant (replayed code, revoke
+/// call) kills every token issued for it, including one minted while the revocation raced.
+actor RefreshTokens {
+    enum Death: Sendable {
+        case rotated, revoked
+    }
+
+    enum Rotation: Sendable {
+        case rotated(Grant, newToken: String)
+        case unknown
+        case dead(Death)
+        case wrongClient
+    }
+
+    enum Revocation: Sendable, Equatable {
+        case revoked, unknown, wrongApp
+    }
+
+    private var live: [String: Grant] = [:]
+    private var dead: [String: Death] = [:]
+    private var revokedGrants: Set<String> = []
+
+    /// A new token for `grant`: 128 random bits as 32 hex digits, the shape of PDS's.
+    func issue(for grant: Grant) -> String {
+        let token = SecureRandom.hex(bytes: 16)
+        if revokedGrants.contains(grant.id) {
+            dead[token] = .revoked
+        } else {
+            live[token] = grant
+        }
+        return token
+    }
+
+    /// RFC 6749 §6: the token must have been issued to the authenticated client. A token
+    /// presented by another client stays alive: that client cannot hurt its owner.
+    func rotate(_ token: String, clientID: String) -> Rotation {
+        if let death = dead[token] { return .dead(death) }
+        guard let grant = live[token] else { return .unknown }
+        guard grant.clientID == clientID else { return .wrongClient }
+        live[token] = nil
+        dead[token] = .rotated
+        return .rotated(grant, newToken: issue(for: grant))
+    }
+
+    /// RFC 7009 §2.1: revoking a refresh token ends its whole grant.
+    func revoke(_ token: String, appID: String) -> Revocation {
+        guard let grant = live[token] else { return .unknown }
+        guard grant.clientID == appID else { return .wrongApp }
+        revokeGrant(grant.id)
+        return .revoked
+    }
+
+    func revokeGrant(_ id: String) {
+        revokedGrants.insert(id)
+        for (token, grant) in live where grant.id == id {
+            live[token] = nil
+            dead[token] = .revoked
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+@testable import PDSDevServer
+
+/// The requests tests send, on top of a HummingbirdTesting client.
+struct Client: Sendable {
+    let base: any TestClientProtocol
+    let fixture: Fixture
+
+    func get(_ uri: String) async throws -> TestResponse {
+        try await base.execute(uri: uri, method: .get)
+    }
+
+    func post(_ uri: String, form fields: [(String, String)], headers: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = headers
+        if headers[.contentType] == nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        return try await base.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: FormEncoding.encode(fields)))
+    }
+
+    func post(_ uri: String, json: String) async throws -> TestResponse {
+        try await base.execute(uri: uri, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: json))
+    }
+
+    /// `GET /v2/oauth/authorize` with these parameters.
+    func authorize(_ fields: [(String, String)]) async throws -> TestResponse {
+        try await get("/v2/oauth/authorize?" + FormEncoding.encode(fields))
+    }
+
+    static func authorizeFields(clientID: String = Fixture.webClientID, redirectURI: String = Fixture.redirectURI,
+                                state: String? = "xyz", challenge: String? = nil) -> [(String, String)] {
+        var fields = [("client_id", clientID), ("redirect_uri", redirectURI), ("response_type", "code"),
+                      ("scope", "all"), ("login_type", "default")]
+        if let state { fields.append(("state", state)) }
+        if let challenge { fields += [("code_challenge", challenge), ("code_challenge_method", "S256")] }
+        return fields
+    }
+
+    /// Shows the consent page and answers it; returns the decision's response.
+    func consent(_ fields: [(String, String)], decision: String = "approve", userID: String = "user-1") async throws -> TestResponse {
+        let page = try await authorize(fields)
+        let pendingID = try Page.pendingID(in: page.bodyText)
+        return try await post("/v2/oauth/authorize/decision", form: [("request_id", pendingID), ("user_id", userID), ("decision", decision)])
+    }
+
+    /// Runs the browser part of the flow and returns the authorization code.
+    func code(clientID: String = Fixture.webClientID, challenge: String? = nil, userID: String = "user-1") async throws -> String {
+        let response = try await consent(Self.authorizeFields(clientID: clientID, challenge: challenge), userID: userID)
+        return try Page.redirectParameters(response)["code"].unwrap("code in the redirect")
+    }
+
+    /// `POST /v2/oauth/token`.
+    func token(_ fields: [(String, String)], headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await post("/v2/oauth/token", form: fields, headers: headers)
+    }
+
+    /// The code exchange of the web app, with its secret in the body.
+    func exchange(_ code: String, clientID: String = Fixture.webClientID, secret: String? = Fixture.webSecret,
+                  redirectURI: String = Fixture.redirectURI, verifier: String? = nil) async throws -> TestResponse {
+        var fields = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI), ("client_id", clientID)]
+        if let secret { fields.append(("client_secret", secret)) }
+        if let verifier { fields.append(("code_verifier", verifier)) }
+        return try await token(fields)
+    }
+
+    func refresh(_ refreshToken: String, clientID: String = Fixture.webClientID, secret: String? = Fixture.webSecret) async throws -> TestResponse {
+        var fields = [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", clientID)]
+        if let secret { fields.append(("client_secret", secret)) }
+        return try await token(fields)
+    }
+
+    func jwtBearer(_ assertion: String, clientID: String = Fixture.jwtClientID) async throws -> TestResponse {
+        try await token([("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("client_id", clientID), ("assertion", assertion)])
+    }
+
+    /// A full sign-in of the web app: the successful token response.
+    func signIn(userID: String = "user-1") async throws -> TokenResponseBody {
+        let response = try await exchange(try await code(userID: userID))
+        return try response.decode(TokenResponseBody.self)
+    }
+}

@@ -1,0 +1,3 @@
+struct MissingValue: Error, CustomStringConvertible {
+    var description: String
+}
