@@ -67,8 +67,9 @@ import Testing
             await session.server.faults.set(.status(500, retryAfter: nil), times: 5)
             return [:]
         },
-        RefreshFailure(name: "503 Retry-After", status: 8, message: "wait 7 s") { session in
-            await session.server.faults.set(.status(503, retryAfter: 7), times: 5)
+        // Longer than RetryPolicy.standard waits, so it is reported rather than retried.
+        RefreshFailure(name: "503 Retry-After", status: 8, message: "wait 60 s") { session in
+            await session.server.faults.set(.status(503, retryAfter: 60), times: 5)
             return [:]
         },
         RefreshFailure(name: "timeout", status: 9, message: "did not answer in time") { session in

@@ -64,6 +64,29 @@ import Testing
         #expect(html.contains("Signed in") && html.contains("alice") && html.contains(Redaction.mask("at-new-0123456789abcdef")))
     }
 
+    /// Any RFC 6749 server: custom authorize and token paths, secret in the body.
+    @Test func customEndpointPathsForOtherProviders() async throws {
+        let temp = TemporaryDirectory()
+        let paths = LockedValue<[String]>([])
+        let authorizePath = LockedValue("")
+        let result = try await TestServer.run({ request in
+            paths.update { $0.append(request.uri.path) }
+            return TestServer.json(.ok, #"{"access_token":"generic-token","token_type":"bearer","expires_in":60}"#)
+        }) { server in
+            var harness = try LoginHarness(endpoint: server.baseURL, store: CredentialStore(directory: temp.path))
+            harness.configuration.endpoints = try ProviderEndpoints.resolve(endpoint: server.baseURL, domainID: nil,
+                                                                            authorize: "/oauth2/auth", token: "/oauth2/token")
+            return try await harness.run { startURL in
+                let start = try await ScriptedBrowser().get(startURL)
+                authorizePath.set(ScriptedBrowser.link(id: "login", in: start.html) ?? "")
+                try await Self.callback(code: "c", pages: LockedValue([]))(startURL)
+            }
+        }
+        #expect(try result.get().profile.accessToken == "generic-token")
+        #expect(authorizePath.value.contains("/oauth2/auth?response_type=code"))
+        #expect(paths.value == ["/oauth2/token"])
+    }
+
     @Test func withoutPKCENoVerifierIsSent() async throws {
         let temp = TemporaryDirectory()
         let (store, _) = try await Self.seededStore(temp)

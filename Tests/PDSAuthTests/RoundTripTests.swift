@@ -26,10 +26,6 @@ import Testing
             let back = try #require(answer.location, "the provider redirects back")
             let page = try await browser.get(back)
             pages.update { $0.append(page.html) }
-            // A favicon request after the result page is a 404 and changes nothing.
-            let origin = String(startURL.dropLast())
-            let favicon = try await browser.get(origin + "/favicon.ico")
-            #expect(favicon.status == 404 || favicon.status == 0)
         }
     }
 

@@ -26,6 +26,9 @@ public final class CLIProcess: @unchecked Sendable {
         process.arguments = arguments
         // A minimal environment: PATH for xdg-open lookups, and what the test passes.
         process.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"].merging(environment) { _, new in new }
+        // Run from a directory with nothing in it: the binary must find its pages (embedded
+        // from Public/) wherever it is started.
+        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         process.standardInput = stdinPipe

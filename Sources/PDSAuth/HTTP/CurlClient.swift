@@ -28,7 +28,10 @@ public struct CurlClient: Sendable {
         }
         switch result {
         case .success(let response): return response
-        case .failure(let failure): throw Self.error(for: failure, url: request.url)
+        case .failure(let failure):
+            var error = Self.error(for: failure, url: request.url)
+            if failure.happenedBeforeRequestWasSent { error.context["sent"] = "no" }
+            throw error
         }
     }
 

@@ -19,11 +19,13 @@ public final class ListenerServer: Sendable {
 
     /// Binds `host:port` (0 = any free port) and returns once the socket listens, or throws
     /// a `listenerUnavailable` error naming the address when it cannot bind.
-    public static func start<Responder: HTTPResponder>(host: String, port: Int, responder: Responder, logger: Logger) async throws(PDSAuthError) -> ListenerServer
+    public static func start<Responder: HTTPResponder>(host: String, port: Int, responder: Responder, logger: Logger,
+                                                       limits: ListenerLimits = .standard) async throws(PDSAuthError) -> ListenerServer
     where Responder.Context == BasicRequestContext {
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             responder: responder,
+            server: .http1(configuration: limits.http1),
             configuration: .init(address: .hostname(host, port: port), serverName: nil, reuseAddress: true),
             onServerRunning: { channel in
                 boundContinuation.yield(channel.localAddress?.port ?? port)
