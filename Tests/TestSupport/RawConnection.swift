@@ -31,6 +31,16 @@ public final class RawConnection {
         bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
     }
 
+    /// The first bytes the server sends within `milliseconds` ("" when it just closed; nil
+    /// when it stayed silent and open).
+    public func firstReply(within milliseconds: Int32) -> String? {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, milliseconds) > 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        return count <= 0 ? "" : String(decoding: buffer.prefix(count), as: UTF8.self)
+    }
+
     /// True when the server has closed the connection (EOF or reset) within `milliseconds`.
     public func closedByPeer(within milliseconds: Int32) -> Bool {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
