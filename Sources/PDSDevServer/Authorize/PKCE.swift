@@ -5,16 +5,7 @@ enum PKCE {
     /// RFC 7636 §4.1 and §4.2: 43 to 128 characters of `ALPHA / DIGIT / "-" / "." / "_" / "~"`,
     /// the grammar of both verifiers and challenges.
     static func isWellFormed(_ value: String) -> Bool {
-        (43...128).contains(value.utf8.count) && value.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                true
-            default:
-                false
-            }
-        }
+        (43...128).contains(value.utf8.count) && value.utf8.allSatisfy(FormEncoding.isUnreserved)
     }
 
     /// RFC 7636 §4.2: `BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))`.
