@@ -19,8 +19,10 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(name: .customLong("client-secret-file"), help: "Read the client secret from this file (else env PDS_CLIENT_SECRET, else a hidden prompt on a terminal).")
     var clientSecretFile: String?
 
-    @Option(name: .customLong("redirect-uri"), help: "Loopback redirect URI registered on the app; the listener binds its host and port.")
-    var redirectURI: String = RedirectTarget.defaultURI
+    @Option(name: .customLong("redirect-uri"), help: ArgumentHelp(
+        "Loopback redirect URI registered on the app (default \(RedirectTarget.defaultURI)); the listener binds its host and port.",
+        discussion: "Repeat it to list several registered URIs: the first whose port is free is used."))
+    var redirectURIs: [String] = []
 
     @Option(help: "Scope to request (PDS today accepts only all; omit for the app's default).")
     var scope: String?
@@ -36,6 +38,9 @@ struct LoginCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("no-browser"), help: "Do not open a browser; print the URL only.")
     var noBrowser = false
+
+    @Flag(help: "Accept the address the browser ends on (or the code) on stdin even when it is not a terminal (on a terminal it is always offered).")
+    var paste = false
 
     @Flag(name: .customLong("no-pkce"), help: "Do not send a PKCE challenge (for servers that reject unknown parameters).")
     var noPKCE = false
@@ -83,7 +88,7 @@ struct LoginCommand: AsyncParsableCommand {
         guard timeout > 0 else {
             throw PDSAuthError(.configuration, code: "invalid_timeout", "--timeout must be a positive number of seconds")
         }
-        let redirect = try RedirectTarget(parsing: redirectURI)
+        let redirects = try redirectTargets()
         let endpoints: ProviderEndpoints
         let clientID: String
         let secret: String?
@@ -98,27 +103,31 @@ struct LoginCommand: AsyncParsableCommand {
         }
         let profileName = profile ?? environment["PDS_AUTH_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? (devApp == nil ? "default" : "dev")
         let store = CredentialStore(directory: try StoreLocation.directory(environment: environment))
-        let configuration = LoginConfiguration(
+        var configuration = LoginConfiguration(
             endpoints: endpoints, domainID: provider.resolvedDomainID(environment), clientID: clientID, clientSecret: secret,
-            redirect: redirect, scope: scope, loginType: loginType, usePKCE: !noPKCE, profileName: profileName,
+            redirect: redirects[0], scope: scope, loginType: loginType, usePKCE: !noPKCE, profileName: profileName,
             store: store, transport: provider.transport(environment: environment), timeout: .seconds(timeout),
             rememberedCABundle: provider.cacert)
-        let launcher = noBrowser ? nil : BrowserLauncher(environment: environment)
-        let timeout = self.timeout
-        return try await LoginFlow(configuration: configuration, logger: logger).run { event in
-            guard case let .listening(startURL, _, _) = event else { return }
-            terminal.say("Open \(startURL) to sign in to Drive and Photo Service (waiting up to \(ExpiryText.duration(timeout)))…")
-            if let launcher, await launcher.open(startURL) == false {
-                terminal.say(terminal.dim("  (could not open a browser; open the address above yourself)"))
-            }
+        configuration.fallbackRedirects = Array(redirects.dropFirst())
+        let waiting = LoginWaiting(terminal: terminal, environment: environment, timeout: timeout,
+                                   paste: paste || terminal.stdinIsTTY, openBrowser: !noBrowser)
+        return try await waiting.run(LoginFlow(configuration: configuration, logger: logger))
+    }
+
+    /// Every `--redirect-uri`, parsed, in the order given (the default when none).
+    func redirectTargets() throws(PDSAuthError) -> [RedirectTarget] {
+        var targets: [RedirectTarget] = []
+        for uri in redirectURIs.isEmpty ? [RedirectTarget.defaultURI] : redirectURIs {
+            targets.append(try RedirectTarget(parsing: uri))
         }
+        return targets
     }
 
     func runAgainstDevServer(_ environment: [String: String], _ terminal: Terminal) async throws(PDSAuthError) -> LoginResult {
-        let redirect = try RedirectTarget(parsing: redirectURI)
+        let redirects = try redirectTargets()
         let server: DevServer
         do {
-            var configuration = DevServerConfiguration.demo(redirectURIs: [redirect.uri], port: 0)
+            var configuration = DevServerConfiguration.demo(redirectURIs: redirects.map(\.uri), port: 0)
             // RFC 8252 §7.3: loopback redirects may use any port (needed with --redirect-uri …:0/…).
             configuration.allowsAnyLoopbackPort = true
             server = try DevServer(configuration: configuration, logger: logger)

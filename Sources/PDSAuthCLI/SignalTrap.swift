@@ -13,6 +13,13 @@ final class SignalTrap {
     init(onSignal: @escaping @Sendable () -> Void) {
         var sources: [any DispatchSourceSignal] = []
         let received = self.received
+        // A parent may hand us these signals blocked (the mask survives exec); unblock them
+        // so Ctrl-C and `kill` always reach the trap.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

@@ -15,6 +15,14 @@ import Testing
         var status: PDSAuth.ExitStatus
         var code: String
         var testDescription: String { "\(fault)" }
+        /// Short only where the fault is slowness the client must cut off; elsewhere long
+        /// enough that a busy CI machine is not mistaken for a timeout.
+        var transport: TransportOptions {
+            switch fault {
+            case .delay, .slowBody: TransportOptions(connectTimeout: 2, totalTimeout: 1.5)
+            default: TransportOptions(connectTimeout: 5, totalTimeout: 15)
+            }
+        }
     }
 
     static let cases: [Case] = [
@@ -28,8 +36,6 @@ import Testing
         Case(fault: .slowBody(bytesPerSecond: 200), times: 9, status: .network, code: "timeout"),
     ]
 
-    static let transport = TransportOptions(connectTimeout: 2, totalTimeout: 1.5)
-
     static func check(_ error: PDSAuthError, _ expected: Case) {
         #expect(error.status == expected.status && error.code == expected.code, "\(error)")
         #expect(error.hint != nil && !error.message.isEmpty)
@@ -41,7 +47,7 @@ import Testing
             let before = try session.fileBytes()
             await session.server.faults.set(expected.fault, times: expected.times)
             do throws(PDSAuthError) {
-                _ = try await TokenProvider(store: session.store, renewer: StandardRenewer(transport: Self.transport))
+                _ = try await TokenProvider(store: session.store, renewer: StandardRenewer(transport: expected.transport))
                     .validProfile("default", minValid: 0, force: true)
                 Issue.record("expected \(expected.code)")
             } catch {
@@ -57,7 +63,7 @@ import Testing
             let before = try session.fileBytes()
             let app = session.server.configuration.apps.first { $0.clientSecret != nil }!
             var harness = try LoginHarness(endpoint: session.base, store: session.store, clientID: app.clientID, clientSecret: app.clientSecret)
-            harness.configuration.transport = Self.transport
+            harness.configuration.transport = expected.transport
             let port = LockedValue(0)
             let base = session.base
             let server = session.server
@@ -84,7 +90,7 @@ import Testing
             let store = CredentialStore(directory: temp.file("home"))
             let settings = JWTSettings(privateKeyPath: key, subject: "pdsuser-0001", subjectType: "user", autoCreate: false, lifetime: 300, clockSkew: 30)
             let signIn = JWTSignIn(endpoints: try ProviderEndpoints.resolve(endpoint: base, domainID: nil), domainID: "dev",
-                                   clientID: "pds-auth-jwt", settings: settings, profileName: "jwt", store: store, transport: Self.transport)
+                                   clientID: "pds-auth-jwt", settings: settings, profileName: "jwt", store: store, transport: expected.transport)
             _ = try await signIn.run()
             let before = try Data(contentsOf: URL(fileURLWithPath: store.filePath))
             await server.faults.set(expected.fault, times: expected.times)
@@ -95,7 +101,7 @@ import Testing
                 Self.check(error, expected)
             }
             do throws(PDSAuthError) {
-                _ = try await TokenProvider(store: store, renewer: StandardRenewer(transport: Self.transport)).validProfile("jwt", minValid: 0, force: true)
+                _ = try await TokenProvider(store: store, renewer: StandardRenewer(transport: expected.transport)).validProfile("jwt", minValid: 0, force: true)
                 Issue.record("expected \(expected.code)")
             } catch {
                 Self.check(error, expected)

@@ -64,11 +64,25 @@ import Testing
 /// The consent step at the dev server, shared by process tests.
 enum DevApproval {
     static func approve(authorize: String, base: String) async throws {
+        _ = try await ScriptedBrowser().get(try await redirect(authorize: authorize))
+    }
+
+    /// Approves at the dev server and returns where it sends the browser back, without
+    /// going there (a browser on another machine, for paste-back).
+    static func redirect(authorize: String) async throws -> String {
+        let base = String(authorize.prefix { $0 != "?" }.dropLast("/v2/oauth/authorize".count))
         let browser = ScriptedBrowser()
         let consent = try await browser.get(authorize)
         guard let back = try await browser.submit(button: "approve", on: consent, base: base).location else {
             throw CLIProcessError(message: "no redirect after approval: \(consent.html.prefix(200))")
         }
-        _ = try await browser.get(back)
+        return back
+    }
+
+    /// From the start page: its `login` link, then approval, then the redirect followed.
+    static func approve(startURL: String) async throws {
+        let start = try await ScriptedBrowser().get(startURL)
+        guard let authorize = ScriptedBrowser.link(id: "login", in: start.html) else { throw CLIProcessError(message: "no login link") }
+        _ = try await ScriptedBrowser().get(try await redirect(authorize: authorize))
     }
 }

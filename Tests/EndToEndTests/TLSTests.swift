@@ -8,23 +8,16 @@ import Testing
 /// `SSL_CERT_FILE`). There is no switch that turns verification off.
 @Suite struct TLSTests {
     /// A private CA and a server certificate for 127.0.0.1, made with openssl.
-    static func certificates(_ temp: TemporaryDirectory) throws {
-        func openssl(_ arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: temp.path)
-            process.standardError = FileHandle.nullDevice
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "openssl \(arguments)")
+    static func certificates(_ temp: TemporaryDirectory) async throws {
+        func openssl(_ arguments: [String]) async throws {
+            let result = try await ChildTool.run("/usr/bin/openssl", arguments, in: temp.path)
+            #expect(result.status == 0, "openssl \(arguments): \(result.output)")
         }
-        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+        try await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
                      "-subj", "/CN=pds-auth test CA"])
-        try openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"])
+        try await openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"])
         try Data("subjectAltName=IP:127.0.0.1\n".utf8).write(to: URL(fileURLWithPath: temp.file("san.ext")))
-        try openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
+        try await openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
                      "-days", "2", "-extfile", "san.ext"])
     }
 
@@ -47,15 +40,17 @@ import Testing
 
     @Test func privateCAIsRefusedUnlessNamed() async throws {
         let temp = TemporaryDirectory()
-        try Self.certificates(temp)
+        try await Self.certificates(temp)
         try Data(Self.server.utf8).write(to: URL(fileURLWithPath: temp.file("server.py")))
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         python.arguments = ["python3", temp.file("server.py"), temp.file("server.pem"), temp.file("server.key")]
         let output = Pipe()
         python.standardOutput = output
+        python.standardError = FileHandle.nullDevice
         try python.run()
-        defer { python.terminate() }
+        // SIGKILL: nothing to clean up, and it cannot be ignored or blocked.
+        defer { kill(python.processIdentifier, SIGKILL) }
         let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
         let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)))
         let tokenURL = URL(string: "https://127.0.0.1:\(port)/v2/oauth/token")!

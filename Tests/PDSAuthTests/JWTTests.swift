@@ -7,23 +7,17 @@ import Testing
 
 @Suite struct JWTTests {
     /// Runs openssl (Debian's) to make test keys of every kind.
-    static func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "openssl \(arguments.joined(separator: " "))")
+    static func openssl(_ arguments: [String]) async throws {
+        let result = try await ChildTool.run("/usr/bin/openssl", arguments)
+        #expect(result.status == 0, "openssl \(arguments.joined(separator: " ")): \(result.output)")
     }
 
-    static func rsaKey(_ temp: TemporaryDirectory, bits: Int = 2048, pkcs1: Bool = false) throws -> String {
+    static func rsaKey(_ temp: TemporaryDirectory, bits: Int = 2048, pkcs1: Bool = false) async throws -> String {
         let path = temp.file("rsa-\(bits)-\(pkcs1 ? "pkcs1" : "pkcs8").pem")
         if pkcs1 {
-            try openssl(["genrsa", "-traditional", "-out", path, String(bits)])
+            try await openssl(["genrsa", "-traditional", "-out", path, String(bits)])
         } else {
-            try openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:\(bits)", "-out", path])
+            try await openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:\(bits)", "-out", path])
         }
         chmod(path, 0o600)
         return path
@@ -36,7 +30,7 @@ import Testing
 
     @Test func assertionClaimsAreExactlyWhatPDSExpects() async throws {
         let temp = TemporaryDirectory()
-        let key = try RSAKeyFile(path: try Self.rsaKey(temp))
+        let key = try RSAKeyFile(path: try await Self.rsaKey(temp))
         let settings = JWTSettings(privateKeyPath: key.path, subject: "user-1", subjectType: "user", autoCreate: false, lifetime: 300, clockSkew: 30)
         let now = Date(timeIntervalSince1970: 1_800_000_000.75)
         let token = try await JWTAssertion.sign(JWTAssertion.claims(settings: settings, clientID: "app-1", audience: "bj1", now: now), key: key.key)
@@ -61,34 +55,34 @@ import Testing
         #expect(try Self.payload(again)["jti"] as? String != jti)
     }
 
-    @Test func autoCreateAndServiceSubjects() throws {
+    @Test func autoCreateAndServiceSubjects() async throws {
         let settings = JWTSettings(privateKeyPath: "/k", subject: "bj1", subjectType: "service", autoCreate: true, lifetime: 60, clockSkew: 0)
         let claims = JWTAssertion.claims(settings: settings, clientID: "a", audience: "bj1", now: Date(timeIntervalSince1970: 100))
         #expect(claims.auto_create == true && claims.sub == "bj1" && claims.sub_type == "service" && claims.exp == 160 && claims.iat == 100)
     }
 
-    @Test func acceptsPKCS1AndPKCS8() throws {
+    @Test func acceptsPKCS1AndPKCS8() async throws {
         let temp = TemporaryDirectory()
         for pkcs1 in [true, false] {
-            let path = try Self.rsaKey(temp, pkcs1: pkcs1)
+            let path = try await Self.rsaKey(temp, pkcs1: pkcs1)
             let header = try String(contentsOfFile: path, encoding: .utf8)
             #expect(header.contains(pkcs1 ? "BEGIN RSA PRIVATE KEY" : "BEGIN PRIVATE KEY"))
             #expect(try RSAKeyFile(path: path).warnings.isEmpty)
         }
     }
 
-    @Test func everyKeyProblemHasItsOwnError() throws {
+    @Test func everyKeyProblemHasItsOwnError() async throws {
         let temp = TemporaryDirectory()
-        let good = try Self.rsaKey(temp)
-        let small = try Self.rsaKey(temp, bits: 1024)
+        let good = try await Self.rsaKey(temp)
+        let small = try await Self.rsaKey(temp, bits: 1024)
         let encrypted = temp.file("encrypted.pem")
-        try Self.openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes256", "-pass", "pass:secret", "-out", encrypted])
+        try await Self.openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes256", "-pass", "pass:secret", "-out", encrypted])
         let publicKey = temp.file("public.pem")
-        try Self.openssl(["pkey", "-in", good, "-pubout", "-out", publicKey])
+        try await Self.openssl(["pkey", "-in", good, "-pubout", "-out", publicKey])
         let ec = temp.file("ec.pem")
-        try Self.openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", ec])
+        try await Self.openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", ec])
         let ecTraditional = temp.file("ec-traditional.pem")
-        try Self.openssl(["ec", "-in", ec, "-out", ecTraditional])
+        try await Self.openssl(["ec", "-in", ec, "-out", ecTraditional])
         let garbage = temp.file("garbage.pem")
         try Data("not a key".utf8).write(to: URL(fileURLWithPath: garbage))
         let cases: [(String, String)] = [
@@ -107,9 +101,9 @@ import Testing
         }
     }
 
-    @Test func warnsWhenOthersCanReadTheKey() throws {
+    @Test func warnsWhenOthersCanReadTheKey() async throws {
         let temp = TemporaryDirectory()
-        let path = try Self.rsaKey(temp)
+        let path = try await Self.rsaKey(temp)
         chmod(path, 0o644)
         let warnings = try RSAKeyFile(path: path).warnings
         #expect(warnings.count == 1 && warnings[0].contains("chmod 600"))
@@ -156,7 +150,7 @@ import Testing
 
     @Test func anotherKeysSignatureIsRejectedAndNothingSaved() async throws {
         let temp = TemporaryDirectory()
-        let wrongKey = try JWTTests.rsaKey(temp)
+        let wrongKey = try await JWTTests.rsaKey(temp)
         try await DevServer.withRunning(DevServerConfiguration.demo(redirectURIs: [], port: 0)) { server, base in
             do throws(PDSAuthError) {
                 _ = try await Self.signIn(server, base: base, temp: temp, subject: "pdsuser-0001", type: "user", key: wrongKey)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built `pds-auth` binary (or another product) as a child process, with an
 /// explicit environment so tests never touch the user's real credentials.
@@ -44,6 +47,24 @@ public final class CLIProcess: @unchecked Sendable {
 
     public func start() throws { try process.run() }
 
+    /// Writes to the child's stdin, as a user typing (or a script piping) would.
+    public func type(_ text: String) throws {
+        // A child that already exited must fail this write (EPIPE), not kill the test runner.
+        Glibc.signal(SIGPIPE, SIG_IGN)
+        try stdinPipe.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+    }
+
+    /// Sends a signal (SIGINT for Ctrl-C, SIGTERM).
+    public func signal(_ number: Int32) { Glibc.kill(process.processIdentifier, number) }
+
+    /// SIGKILL: a child that outlives its test (a failed expectation, a thrown error) must
+    /// not linger; unlike SIGTERM this cannot be ignored, blocked or inherited as ignored.
+    public func kill() {
+        if process.isRunning { signal(SIGKILL) }
+    }
+
+    deinit { kill() }
+
     public var stderr: String { lock.withLock { String(decoding: stderrData, as: UTF8.self) } }
     public var stdout: String { lock.withLock { String(decoding: stdoutData, as: UTF8.self) } }
 
@@ -68,7 +89,7 @@ public final class CLIProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else {
-                process.terminate()
+                kill()
                 throw CLIProcessError(message: "process did not exit; stderr: \(stderr)")
             }
             try await Task.sleep(for: .milliseconds(10))

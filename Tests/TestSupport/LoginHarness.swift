@@ -16,11 +16,13 @@ public struct LoginHarness: Sendable {
     }
 
     /// Starts the flow, runs `browser` with the start page URL, returns the flow's result.
-    public func run(_ browser: @escaping @Sendable (String) async throws -> Void) async throws -> Result<LoginResult, PDSAuthError> {
+    /// `pastes` stands for the lines a user types at the paste-back prompt.
+    public func run(pastes: AsyncStream<String>? = nil,
+                    _ browser: @escaping @Sendable (String) async throws -> Void) async throws -> Result<LoginResult, PDSAuthError> {
         let (events, continuation) = AsyncStream.makeStream(of: String.self)
         let flow = Task { () throws(PDSAuthError) -> LoginResult in
             defer { continuation.finish() }
-            return try await LoginFlow(configuration: configuration).run { event in
+            return try await LoginFlow(configuration: configuration).run(pastes: pastes) { event in
                 if case let .listening(startURL, _, _) = event { continuation.yield(startURL) }
             }
         }

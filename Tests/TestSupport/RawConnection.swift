@@ -1,10 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PDSAuth
 
 /// A plain TCP connection to 127.0.0.1 for misbehaving on purpose: half-sent requests,
-/// junk, silence. Not Sendable: one test task owns it.
-public final class RawConnection {
+/// junk, silence. Sendable: its only state is the descriptor, and socket calls are
+/// thread-safe. Waits run on a thread of their own (`BlockingThread`), never on the
+/// cooperative pool, which the listener under test needs.
+public final class RawConnection: Sendable {
     public let descriptor: Int32
 
     public init?(port: Int) {
@@ -33,7 +36,11 @@ public final class RawConnection {
 
     /// The first bytes the server sends within `milliseconds` ("" when it just closed; nil
     /// when it stayed silent and open).
-    public func firstReply(within milliseconds: Int32) -> String? {
+    public func firstReply(within milliseconds: Int32) async -> String? {
+        await BlockingThread.run { self.blockingFirstReply(within: milliseconds) }
+    }
+
+    private func blockingFirstReply(within milliseconds: Int32) -> String? {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&poller, 1, milliseconds) > 0 else { return nil }
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -42,7 +49,11 @@ public final class RawConnection {
     }
 
     /// True when the server has closed the connection (EOF or reset) within `milliseconds`.
-    public func closedByPeer(within milliseconds: Int32) -> Bool {
+    public func closedByPeer(within milliseconds: Int32) async -> Bool {
+        await BlockingThread.run { self.blockingClosedByPeer(within: milliseconds) }
+    }
+
+    private func blockingClosedByPeer(within milliseconds: Int32) -> Bool {
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&poller, 1, milliseconds) > 0 else { return false }
         var buffer = [UInt8](repeating: 0, count: 4096)

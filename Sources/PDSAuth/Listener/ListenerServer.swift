@@ -55,9 +55,17 @@ public final class ListenerServer: Sendable {
                            context: ["address": "\(shownHost):\(port)"])
     }
 
-    /// Graceful shutdown; returns when the server has stopped.
-    public func stop() async {
+    /// Graceful shutdown, so the result page being written is delivered; after `grace`,
+    /// connections still open (a client that never finishes its request) are cut, so
+    /// stopping cannot hang. Returns when the server has stopped.
+    public func stop(grace: Duration = .seconds(2)) async {
         await group.triggerGracefulShutdown()
+        let task = self.task
+        let watchdog = Task {
+            try await Task.sleep(for: grace)
+            task.cancel()
+        }
         _ = try? await task.value
+        watchdog.cancel()
     }
 }

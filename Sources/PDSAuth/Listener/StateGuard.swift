@@ -13,7 +13,15 @@ public final class StateGuard: Sendable {
     public func consume(_ received: String?) -> Verdict {
         guard let received, !received.isEmpty else { return .missing }
         guard ConstantTime.equals(received, expected) else { return .mismatch }
-        return used.withLock { used in
+        return markUsed()
+    }
+
+    /// Spends the state for an answer that arrived without one through a channel no web
+    /// page can reach (a code typed into this process's terminal); still single use.
+    public func consumeWithoutState() -> Verdict { markUsed() }
+
+    private func markUsed() -> Verdict {
+        used.withLock { used in
             if used { return .alreadyUsed }
             used = true
             return .accepted

@@ -5,13 +5,30 @@ import Darwin
 #endif
 
 /// Opens a URL in the user's browser: `$BROWSER` (a `:`-separated list of commands, `%s`
-/// standing for the URL, as Python's webbrowser and xdg-utils read it), then `xdg-open`.
+/// standing for the URL, as Python's webbrowser and xdg-utils read it), then `wslview` under
+/// WSL (where xdg-open usually has no Windows browser to hand the URL to), then `xdg-open`.
 /// A failure is never an error: the caller prints the URL anyway. Only the local start
 /// page URL is ever passed, so no secret appears in the child's arguments.
 public struct BrowserLauncher: Sendable {
     public var environment: [String: String]
+    /// Running under Windows Subsystem for Linux.
+    public var isWSL: Bool
 
-    public init(environment: [String: String]) { self.environment = environment }
+    /// - Parameter kernelVersion: `/proc/version`'s text (read when nil); WSL kernels name
+    ///   Microsoft there, and `WSL_DISTRO_NAME` is set in WSL shells.
+    public init(environment: [String: String], kernelVersion: String? = nil) {
+        self.environment = environment
+        let kernel = kernelVersion ?? Self.readKernelVersion()
+        isWSL = environment["WSL_DISTRO_NAME"] != nil || kernel.lowercased().contains("microsoft")
+    }
+
+    static func readKernelVersion() -> String {
+        guard let file = fopen("/proc/version", "r") else { return "" }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 512)
+        guard fgets(&line, 512, file) != nil else { return "" }
+        return String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 
     /// The commands that would be tried, in order.
     public func candidates(for url: String) -> [[String]] {
@@ -22,7 +39,7 @@ public struct BrowserLauncher: Sendable {
                 commands.append(words.contains { $0.contains("%s") } ? words.map { $0.replacing("%s", with: url) } : words + [url])
             }
         }
-        if environment["WSL_DISTRO_NAME"] != nil { commands.append(["wslview", url]) }
+        if isWSL { commands.append(["wslview", url]) }
         commands.append(["xdg-open", url])
         return commands
     }
@@ -58,10 +75,24 @@ public struct BrowserLauncher: Sendable {
         for descriptor: Int32 in [0, 1, 2] {
             posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
         }
+        // pds-auth ignores SIGINT/SIGTERM itself (SignalTrap turns them into cancellation);
+        // ignored signals survive exec, so the browser gets default dispositions and an
+        // empty mask back, or it would outlive a Ctrl-C or a `kill`.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, number) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawnp(&pid, argv[0], &actions, nil, &cArguments, environ)
+        let result = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArguments, environ)
         return result == 0 ? pid : nil
     }
 }

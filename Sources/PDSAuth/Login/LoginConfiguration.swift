@@ -5,6 +5,8 @@ public struct LoginConfiguration: Sendable {
     public var clientID: String
     public var clientSecret: String?
     public var redirect: RedirectTarget
+    /// Further registered redirect URIs, tried in order when `redirect`'s port is busy.
+    public var fallbackRedirects: [RedirectTarget] = []
     public var scope: String?
     public var loginType: String
     public var usePKCE: Bool

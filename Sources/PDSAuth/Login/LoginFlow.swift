@@ -19,7 +19,10 @@ public struct LoginFlow: Sendable {
         self.logger = logger
     }
 
-    public func run(onEvent: @escaping @Sendable (LoginEvent) async -> Void = { _ in }) async throws(PDSAuthError) -> LoginResult {
+    /// - Parameter pastes: lines typed into the terminal (paste-back), served alongside the
+    ///   listener; nil when the terminal does not offer it.
+    public func run(pastes: AsyncStream<String>? = nil,
+                    onEvent: @escaping @Sendable (LoginEvent) async -> Void = { _ in }) async throws(PDSAuthError) -> LoginResult {
         let config = configuration
         let pages = try PageRenderer()
         let state = SecureRandom.token(bytes: 32)
@@ -29,22 +32,22 @@ public struct LoginFlow: Sendable {
         let session = LoginSession(expectedState: state, pages: pages) { code in
             exchanging.set(true)
             defer { exchanging.set(false) }
+            await onEvent(.exchanging)
             return await Self.exchange(code: code, redirectURI: redirectURI.value, verifier: pkce?.verifier, config: config)
         }
-        let responder = ListenerResponder(target: config.redirect, pages: pages, session: session)
-        let listener = try await ListenerServer.start(host: Self.bindHost(config.redirect.host), port: config.redirect.port,
-                                                      responder: responder, logger: logger)
-        session.setBoundPort(listener.port)
-        redirectURI.set(Self.redirectURI(config.redirect, boundPort: listener.port))
+        let listener = try await ListenerBinding.bind([config.redirect] + config.fallbackRedirects, session: session,
+                                                      pages: pages, logger: logger)
+        redirectURI.set(Self.redirectURI(listener.target))
         let request = AuthorizationRequest(clientID: config.clientID, redirectURI: redirectURI.value, scope: config.scope,
                                            loginType: config.loginType, state: state, pkce: pkce)
         let authorizeURL = request.url(endpoint: config.endpoints.authorizeURL)
         session.setStartPage(StartPage.render(config, authorizeURL: authorizeURL, redirectURI: redirectURI.value, pages: pages))
-        var target = config.redirect
-        target.port = listener.port
-        await onEvent(.listening(startURL: target.startPageURL, authorizeURL: authorizeURL, redirectURI: redirectURI.value))
+        await onEvent(.listening(startURL: listener.target.startPageURL, authorizeURL: authorizeURL, redirectURI: redirectURI.value))
 
-        let outcome = await Self.firstOutcome(session, timeout: config.timeout, exchanging: exchanging)
+        let outcome = await Self.firstOutcome(session, timeout: config.timeout, exchanging: exchanging) {
+            guard let pastes else { return }
+            await Self.serve(pastes, to: session, onEvent: onEvent)
+        }
         await listener.stop()
         switch outcome {
         case .success(let result): return result
@@ -52,9 +55,27 @@ public struct LoginFlow: Sendable {
         }
     }
 
-    /// The session's outcome, a timeout, or cancellation (Ctrl-C), whichever comes first. A
-    /// timeout that fires mid-exchange waits for the exchange: its result is already on disk.
-    static func firstOutcome(_ session: LoginSession, timeout: Duration, exchanging: LockedValue<Bool>) async -> Result<LoginResult, PDSAuthError> {
+    /// Feeds pasted lines to the session until one settles the sign-in (or input ends).
+    static func serve(_ pastes: AsyncStream<String>, to session: LoginSession,
+                      onEvent: @Sendable (LoginEvent) async -> Void) async {
+        for await line in pastes {
+            guard !line.trimmed().isEmpty else { continue }
+            guard let answer = PastedAnswer.parse(line) else {
+                await onEvent(.pasteRejected("That is neither the address the browser ended on nor a code. Paste the whole address from the address bar, or only the code."))
+                continue
+            }
+            switch await session.handlePaste(answer) {
+            case .settled: return
+            case .rejected(let why): await onEvent(.pasteRejected(why))
+            }
+        }
+    }
+
+    /// The session's outcome, a timeout, or cancellation (Ctrl-C), whichever comes first;
+    /// `alongside` (paste-back) runs meanwhile and settles through the session. A timeout
+    /// that fires mid-exchange waits for the exchange: its result is already on disk.
+    static func firstOutcome(_ session: LoginSession, timeout: Duration, exchanging: LockedValue<Bool>,
+                             alongside: @escaping @Sendable () async -> Void = {}) async -> Result<LoginResult, PDSAuthError> {
         let first: Result<LoginResult, PDSAuthError>? = await withTaskGroup(of: Result<LoginResult, PDSAuthError>?.self) { group in
             group.addTask {
                 for await result in session.outcome { return result }
@@ -65,7 +86,13 @@ public struct LoginFlow: Sendable {
                 while exchanging.value, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
                 return Task.isCancelled ? nil : .failure(Self.timedOut(timeout))
             }
-            let first = await group.next() ?? nil
+            group.addTask {
+                await alongside()
+                return nil
+            }
+            // Paste-back ending (settled, or end of input) is not an outcome: keep waiting.
+            var first: Result<LoginResult, PDSAuthError>?
+            while first == nil, let next = await group.next() { first = next }
             group.cancelAll()
             return first
         }
@@ -77,16 +104,12 @@ public struct LoginFlow: Sendable {
                      hint: "Run `pds-auth login` again (use --timeout to wait longer).")
     }
 
-    /// `localhost` is served on IPv4 loopback; an IP literal on exactly that address.
-    static func bindHost(_ host: String) -> String {
-        host.lowercased() == "localhost" ? "127.0.0.1" : host
-    }
-
     /// The redirect URI as sent: unchanged, except that port 0 becomes the port we bound.
-    static func redirectURI(_ target: RedirectTarget, boundPort: Int) -> String {
-        guard target.port == 0, var components = URLComponents(string: target.uri) else { return target.uri }
-        components.port = boundPort
-        return components.string ?? target.uri
+    static func redirectURI(_ bound: RedirectTarget) -> String {
+        guard let components = URLComponents(string: bound.uri), components.port == 0 else { return bound.uri }
+        var resolved = components
+        resolved.port = bound.port
+        return resolved.string ?? bound.uri
     }
 
     /// Code → tokens → saved profile. Runs inside the callback request.

@@ -5,7 +5,7 @@ import Synchronization
 /// delivering the redirect): the expected `state`, the start page, and the single outcome.
 /// The first callback that settles the sign-in wins; later ones only get a page.
 public final class LoginSession: Sendable {
-    private let stateGuard: StateGuard
+    let stateGuard: StateGuard
     private let pages: PageRenderer
     private let exchange: @Sendable (String) async -> Result<LoginResult, PDSAuthError>
     private let startHTML = Mutex<String?>(nil)
@@ -58,19 +58,28 @@ public final class LoginSession: Sendable {
     }
 
     private func accepted(_ parameters: CallbackParameters) async -> (HTTPResponse.Status, String) {
+        switch await settle(parameters) {
+        case .failure(let error) where error.status == .authorizationDenied: (.ok, pages.problem(error, title: "Sign-in refused"))
+        case .failure(let error) where error.status == .callbackRejected: (.badRequest, pages.problem(error, title: "Sign-in rejected"))
+        case .failure(let error): (.ok, pages.problem(error, title: "Sign-in failed"))
+        case .success(let login): (.ok, SuccessPage.render(login, pages: pages))
+        }
+    }
+
+    /// After `state` was accepted: the provider's error, or the code's exchange; either way
+    /// the sign-in ends here.
+    func settle(_ parameters: CallbackParameters) async -> Result<LoginResult, PDSAuthError> {
+        let result: Result<LoginResult, PDSAuthError>
         if let error = parameters.error {
-            return fail(.ok, Self.providerError(error, parameters.errorDescription), title: "Sign-in refused")
+            result = .failure(Self.providerError(error, parameters.errorDescription))
+        } else if let code = parameters.code, !code.isEmpty {
+            result = await exchange(code)
+        } else {
+            result = .failure(PDSAuthError(.callbackRejected, code: "code_missing",
+                "The redirect carried neither a code nor an error", hint: "Start again with `pds-auth login`."))
         }
-        guard let code = parameters.code, !code.isEmpty else {
-            return fail(.badRequest, PDSAuthError(.callbackRejected, code: "code_missing",
-                "The redirect carried neither a code nor an error", hint: "Start again with `pds-auth login`."), title: "Sign-in rejected")
-        }
-        let result = await exchange(code)
         finish(result)
-        switch result {
-        case .success(let login): return (.ok, SuccessPage.render(login, pages: pages))
-        case .failure(let error): return (.ok, pages.problem(error, title: "Sign-in failed"))
-        }
+        return result
     }
 
     private func fail(_ status: HTTPResponse.Status, _ error: PDSAuthError, title: String) -> (HTTPResponse.Status, String) {

@@ -1,18 +1,26 @@
 import CryptoExtras
 import JWTKit
 
-/// The RSA keys a server instance owns: the one that signs its access tokens and, when an
-/// app asks for it, the key pair of JWT apps registered without a public key. Generated
-/// fresh at every start (2048-bit, the minimum RFC 7518 §3.3 allows for RS256); tests pass
-/// pre-generated keys to save the generation time.
+/// The RSA keys a server owns: the one that signs its access tokens and, when an app asks
+/// for it, the key pair of JWT apps registered without a public key. 2048-bit, the minimum
+/// RFC 7518 §3.3 allows for RS256.
+///
+/// Generated once per process, on first use: `pds-auth dev-server` and `login --dev` run
+/// one server per process, so nothing changes for them, while a test process starting
+/// dozens of servers does not spend seconds of CPU on each (RSA generation in a debug
+/// build is slow, and it runs on the cooperative pool that every other test needs).
 struct DevServerKeys: Sendable {
     var signing: RSAPrivateKey
     var jwtApp: RSAPrivateKey?
 
+    private static let processSigningKey = Result { () throws(DevServerError) in try newKey() }
+    private static let processJWTAppKey = Result { () throws(DevServerError) in try newKey() }
+
     static func generate(needsJWTAppKey: Bool) throws(DevServerError) -> DevServerKeys {
-        DevServerKeys(signing: try newKey(), jwtApp: needsJWTAppKey ? try newKey() : nil)
+        DevServerKeys(signing: try processSigningKey.get(), jwtApp: needsJWTAppKey ? try processJWTAppKey.get() : nil)
     }
 
+    /// A fresh key, for a server whose configuration asks for one the process has not made.
     static func newKey() throws(DevServerError) -> RSAPrivateKey {
         do {
             return try RSAPrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048))

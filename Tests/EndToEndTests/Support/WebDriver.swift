@@ -31,7 +31,7 @@ final class WebDriver: @unchecked Sendable {
                 }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            process.process.terminate()
+            process.kill()
         }
         throw CLIProcessError(message: "chromedriver did not start")
     }
@@ -50,9 +50,11 @@ final class WebDriver: @unchecked Sendable {
         session = id
     }
 
+    /// Ends the session (which closes Chromium), then chromedriver itself. SIGKILL, because
+    /// a child spawned from a Swift worker thread may start with SIGTERM blocked.
     func stop() async {
         if !session.isEmpty { _ = try? await call("DELETE", "/session/\(session)") }
-        driver?.process.terminate()
+        driver?.kill()
         _ = try? await driver?.wait(timeout: .seconds(10))
     }
 

@@ -1,0 +1,137 @@
+import PDSAuth
+import Synchronization
+
+/// What the terminal shows while `login` waits. On a terminal: one live line with what is
+/// awaited and the time left, redrawn in place (and the paste prompt under it when
+/// paste-back is on). Without one (a pipe, a log file): plain lines, one a minute.
+final class WaitingDisplay: Sendable {
+    private struct Screen {
+        var shown = ""
+        /// The prompt is on screen with the cursor on it (nothing typed has been submitted).
+        var promptOpen = false
+        var lastPlainMinute = -1
+        var ended = false
+    }
+
+    private let terminal: Terminal
+    private let deadline: ContinuousClock.Instant
+    private let paste: Bool
+    private let live: Bool
+    private let screen = Mutex(Screen())
+
+    static let prompt = "Paste the address (or the code): "
+
+    init(terminal: Terminal, timeout: Duration, paste: Bool) {
+        self.terminal = terminal
+        self.deadline = .now + timeout
+        self.paste = paste
+        self.live = terminal.stderrIsTTY && !terminal.quiet
+    }
+
+    /// Shows the live line (and prompt), or the first plain line.
+    func begin() {
+        screen.withLock { screen in
+            if live {
+                draw(&screen, fresh: true)
+            } else {
+                plainLine(&screen)
+            }
+        }
+    }
+
+    /// Refreshes the live line when its text changed; a plain line each new minute.
+    func tick() {
+        screen.withLock { screen in
+            guard !screen.ended else { return }
+            if live { if !paste || screen.promptOpen { draw(&screen, fresh: false) } } else { plainLine(&screen) }
+        }
+    }
+
+    /// A line was submitted at the prompt: the cursor left it.
+    func inputReceived() {
+        screen.withLock { $0.promptOpen = false }
+    }
+
+    /// A message for the user while waiting goes on (a refused paste), then the prompt again.
+    func note(_ text: String) {
+        screen.withLock { screen in
+            clear(&screen)
+            terminal.say(text)
+            if live { draw(&screen, fresh: true) } else if paste { terminal.say(Self.prompt) }
+        }
+    }
+
+    /// The code arrived: the wait is over, the exchange runs.
+    func exchanging() {
+        screen.withLock { screen in
+            clear(&screen)
+            screen.ended = true
+            terminal.say(terminal.dim("Exchanging the authorization code for a token…"))
+        }
+    }
+
+    /// Clears the live line (and prompt) before the result is printed.
+    func end() {
+        screen.withLock { screen in
+            clear(&screen)
+            screen.ended = true
+        }
+    }
+
+    /// Ticks until cancelled.
+    func run() async {
+        while !Task.isCancelled {
+            tick()
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    var statusText: String {
+        let awaited = paste ? "the browser or a pasted address" : "the browser"
+        return "Waiting for \(awaited) · \(Self.remaining(deadline - .now)) left · Ctrl-C to cancel"
+    }
+
+    /// Minutes while there are many, seconds at the end: the line changes rarely, so a
+    /// redraw seldom lands while the user is typing.
+    static func remaining(_ left: Duration) -> String {
+        let seconds = max(0, Int(left.components.seconds))
+        return seconds >= 90 ? "\((seconds + 59) / 60) min" : "\(seconds) s"
+    }
+
+    private func draw(_ screen: inout Screen, fresh: Bool) {
+        let text = terminal.dim(statusText)
+        guard fresh || text != screen.shown, !screen.ended else { return }
+        screen.shown = text
+        if fresh {
+            FileDescriptorOutput.write("\r\u{1B}[2K" + text + (paste ? "\n" + Self.prompt : ""), to: 2)
+            screen.promptOpen = paste
+        } else if paste {
+            // Save the cursor (on the prompt, after anything typed), rewrite the line above,
+            // restore: what the user is typing is left alone.
+            FileDescriptorOutput.write("\u{1B}7\u{1B}[1A\r\u{1B}[2K" + text + "\u{1B}8", to: 2)
+        } else {
+            FileDescriptorOutput.write("\r\u{1B}[2K" + text, to: 2)
+        }
+    }
+
+    private func clear(_ screen: inout Screen) {
+        guard live, !screen.ended else { return }
+        if !paste {
+            FileDescriptorOutput.write("\r\u{1B}[2K", to: 2)
+        } else if screen.promptOpen {
+            FileDescriptorOutput.write("\r\u{1B}[2K\u{1B}[1A\r\u{1B}[2K", to: 2)
+        }
+        screen.promptOpen = false
+        screen.shown = ""
+    }
+
+    private func plainLine(_ screen: inout Screen) {
+        guard !terminal.quiet, !screen.ended else { return }
+        let minute = Int((deadline - .now).components.seconds) / 60
+        guard minute != screen.lastPlainMinute else { return }
+        let first = screen.lastPlainMinute < 0
+        screen.lastPlainMinute = minute
+        guard first || minute > 0 else { return }
+        terminal.say("\(first ? "Waiting" : "Still waiting") for \(paste ? "the browser or a line on stdin" : "the browser") (\(Self.remaining(deadline - .now)) left)…")
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import PDSAuth
+import PDSAuthTestSupport
+import Testing
+
+/// `login` when the browser is elsewhere or misbehaves, as a process: paste-back on stdin,
+/// $BROWSER honoured or failing, Ctrl-C and SIGTERM, the wait's timeout.
+@Suite struct RemoteLoginCLITests {
+    static let devLogin = ["login", "--dev", "--redirect-uri", "http://127.0.0.1:0/callback"]
+    static let authorizeLine = #"\n  (http://127\.0\.0\.1:[0-9]+/v2/oauth/authorize\?\S+)"#
+    static let startLine = #"Open (http://127\.0\.0\.1:[0-9]+/) to sign in"#
+
+    @Test func pastedURLOnStdinSignsInAfterAStaleOneIsRefused() async throws {
+        let home = TemporaryDirectory()
+        let login = CLIProcess(Self.devLogin + ["--no-browser", "--paste"], environment: ["PDS_AUTH_HOME": home.path])
+        try login.start()
+        let authorize = try await login.waitForStderr(Self.authorizeLine)
+        let back = try await DevApproval.redirect(authorize: authorize)
+        #expect(!back.contains("127.0.0.1:0/"), "the redirect names the bound port")
+        try login.type(back.replacingOccurrences(of: "state=", with: "state=stale") + "\n")
+        _ = try await login.waitForStderr("belongs to another sign-in")
+        try login.type("\r\n" + back + "\r\n")
+        #expect(try await login.wait() == 0, "\(login.stderr)")
+        #expect(login.stderr.contains("✓ Signed in as pdsuser"))
+        #expect(try CredentialStore(directory: home.path).profile("dev") != nil)
+    }
+
+    @Test func pastedBareCodeOnStdinSignsIn() async throws {
+        let home = TemporaryDirectory()
+        let login = CLIProcess(Self.devLogin + ["--no-browser", "--paste"], environment: ["PDS_AUTH_HOME": home.path])
+        try login.start()
+        let back = try await DevApproval.redirect(authorize: try await login.waitForStderr(Self.authorizeLine))
+        let code = try #require(URLComponents(string: back)?.queryItems?.first { $0.name == "code" }?.value)
+        try login.type(code + "\n")
+        #expect(try await login.wait() == 0, "\(login.stderr)")
+    }
+
+    @Test func withoutATerminalOrPasteStdinIsNotRead() async throws {
+        let login = CLIProcess(Self.devLogin + ["--no-browser", "--timeout", "2"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        try login.start()
+        _ = try await login.waitForStderr(Self.startLine)
+        #expect(!login.stderr.contains("Browser on another machine?") && !login.stderr.contains("Paste the address"), "no paste-back offered")
+        try login.type("some-code\n")
+        #expect(try await login.wait() == 12, "the pasted line was ignored and the wait timed out: \(login.stderr)")
+        #expect(login.stderr.contains("No sign-in arrived within 2 s"))
+    }
+
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func signalDuringTheWaitExitsCleanlyAndKeepsCredentials(signal: Int32, status: Int32) async throws {
+        let home = TemporaryDirectory()
+        let earlier = StoredProfile(grant: "authorization_code", endpoints: try ProviderEndpoints.resolve(endpoint: "http://127.0.0.1:1", domainID: nil),
+            domainID: "dev", clientID: "c", clientSecret: nil, redirectURI: "http://127.0.0.1:8765/callback", scope: nil, caBundlePath: nil,
+            accessToken: "earlier-token", refreshToken: "earlier-refresh", tokenType: "Bearer",
+            expiresAt: Date(timeIntervalSince1970: 2_000_000_000), obtainedAt: Date(timeIntervalSince1970: 1_000_000_000), user: nil)
+        try await CredentialStore(directory: home.path).save(earlier, as: "dev")
+        let before = try Data(contentsOf: URL(fileURLWithPath: home.path + "/credentials.json"))
+        let login = CLIProcess(Self.devLogin + ["--no-browser"], environment: ["PDS_AUTH_HOME": home.path])
+        try login.start()
+        let startURL = try await login.waitForStderr(Self.startLine)
+        login.signal(signal)
+        #expect(try await login.wait() == status, "\(login.stderr)")
+        #expect(login.stderr.contains("Interrupted; nothing was saved"))
+        #expect(!login.stderr.contains("Stack dump") && !login.stderr.contains("Fatal error"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: home.path + "/credentials.json")) == before)
+        await #expect(throws: (any Error).self, "the listener is gone") { try await ScriptedBrowser().get(startURL) }
+    }
+
+    @Test func failingBrowserFallsBackToThePrintedAddress() async throws {
+        let home = TemporaryDirectory()
+        // Nothing on PATH either, so no xdg-open from the machine can step in.
+        let login = CLIProcess(Self.devLogin, environment: ["PDS_AUTH_HOME": home.path, "BROWSER": "/bin/false", "PATH": home.path])
+        try login.start()
+        let startURL = try await login.waitForStderr(Self.startLine)
+        _ = try await login.waitForStderr("could not open a browser")
+        try await DevApproval.approve(startURL: startURL)
+        #expect(try await login.wait() == 0, "\(login.stderr)")
+    }
+
+    @Test func browserVariableIsHonoured() async throws {
+        let home = TemporaryDirectory()
+        let opened = home.path + "/opened"
+        let script = home.path + "/browser"
+        try "#!/bin/sh\nprintf '%s' \"$1\" > \(opened)\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o700)
+        let login = CLIProcess(Self.devLogin, environment: ["PDS_AUTH_HOME": home.path, "BROWSER": script, "PATH": home.path])
+        try login.start()
+        let startURL = try await login.waitForStderr(Self.startLine)
+        var url = ""
+        for _ in 0..<200 where url.isEmpty {
+            url = (try? String(contentsOfFile: opened, encoding: .utf8)) ?? ""
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        #expect(url == startURL, "the launcher got the local start page, nothing secret")
+        try await DevApproval.approve(startURL: url)
+        #expect(try await login.wait() == 0, "\(login.stderr)")
+        #expect(!login.stderr.contains("could not open a browser"))
+    }
+
+    @Test func sshSessionsGetThePortForwardCommand() async throws {
+        let login = CLIProcess(["login", "--dev", "--no-browser", "--timeout", "1", "--redirect-uri", "http://localhost:0/callback"],
+            environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "SSH_CONNECTION": "10.1.1.2 50000 10.1.1.9 22", "USER": "ops"])
+        try login.start()
+        #expect(try await login.wait() == 12)
+        let port = try #require(login.stderr.firstMatch(of: /Open http:\/\/localhost:([0-9]+)\//)?.1)
+        #expect(login.stderr.contains("ssh -N -L \(port):127.0.0.1:\(port) ops@10.1.1.9"), "\(login.stderr)")
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import PDSAuth
+import PDSAuthTestSupport
+import Testing
+
+/// `login` in a real pseudo-terminal (tmux): the live line counting down, colour only when
+/// allowed, paste-back typed at the prompt, Ctrl-C.
+@Suite struct TerminalTests {
+    static var enabled: Bool { Tmux.available || ProcessInfo.processInfo.environment["CI"] != nil }
+
+    static func login(_ home: TemporaryDirectory, extra: [String: String] = [:]) -> ([String], [String: String]) {
+        ([CLIProcess.binary(), "login", "--dev", "--no-browser", "--timeout", "80", "--redirect-uri", "http://127.0.0.1:0/callback"],
+         ["PDS_AUTH_HOME": home.path, "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"].merging(extra) { _, new in new })
+    }
+
+    @Test(.enabled(if: enabled, "needs tmux (make test installs it)"))
+    func liveLineCountsDownAndAPastedAddressSignsIn() async throws {
+        let home = TemporaryDirectory()
+        let (argv, environment) = Self.login(home)
+        try await Tmux.with(home) { tmux in
+        try await tmux.start(argv, environment: environment)
+        let first = try #require(Int(try await tmux.waitFor(#"([0-9]+) s left"#)))
+        _ = try await tmux.waitFor("Paste the address \\(or the code\\): ")
+        #expect(try await tmux.screen().contains("Waiting for the browser or a pasted address"))
+        #expect(try await tmux.screen(escapes: true).contains("\u{1B}[2m"), "dim colour on a terminal")
+        try await Task.sleep(for: .milliseconds(2500))
+        let later = try #require(Int(try await tmux.waitFor(#"([0-9]+) s left"#)))
+        #expect(later < first, "the line counts down in place (\(first) → \(later))")
+        #expect(try await tmux.screen().components(separatedBy: "s left").count == 2, "one live line, redrawn, not a new line each second")
+
+        let authorize = try await tmux.waitFor(#"(http://127\.0\.0\.1:[0-9]+/v2/oauth/authorize\?\S+)"#)
+        let back = try await DevApproval.redirect(authorize: authorize)
+        try await tmux.type(back)
+        try await tmux.press("Enter")
+        let status = try await tmux.exitStatus()
+        let shown = (try? await tmux.screen()) ?? ""
+        #expect(status == 0, "\(shown)")
+        #expect(try await tmux.screen().contains("✓ Signed in as pdsuser"))
+        }
+    }
+
+    @Test(.enabled(if: enabled, "needs tmux (make test installs it)"))
+    func noColourWithNO_COLORAndCtrlCExits130() async throws {
+        let home = TemporaryDirectory()
+        let (argv, environment) = Self.login(home, extra: ["NO_COLOR": "1"])
+        try await Tmux.with(home) { tmux in
+        try await tmux.start(argv, environment: environment)
+        _ = try await tmux.waitFor("Paste the address \\(or the code\\): ")
+        let painted = try await tmux.screen(escapes: true)
+        #expect(!painted.contains("\u{1B}[2m") && !painted.contains("\u{1B}[3"), "no colour with NO_COLOR")
+        try await tmux.type("half-typed")
+        try await tmux.press("C-c")
+        let status = try await tmux.exitStatus()
+        let shown = (try? await tmux.screen()) ?? ""
+        #expect(status == 130, "\(shown)")
+        let screen = try await tmux.screen()
+        #expect(screen.contains("Interrupted; nothing was saved") && !screen.contains("Stack dump"))
+        #expect(!screen.contains("s left") && !screen.contains("Paste the address"), "the live line and prompt are cleared")
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/credentials.json"))
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import PDSAuth
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a helper program (openssl, tmux) to completion. Not Foundation's `Process`: it
+/// learns of a child's exit through a descriptor the child inherits, so a daemon the child
+/// forks (tmux's server) keeps it "running" forever. Here the child gets only stdin
+/// (/dev/null) and stdout/stderr (a file) — every other descriptor is closed, so a daemon
+/// holds none of the test runner's pipes — and is reaped with `waitpid` on a thread of its
+/// own, never blocking the cooperative pool. Signals start unblocked and at their defaults.
+public enum ChildTool {
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                           environment: [String: String]? = nil) async throws -> (status: Int32, output: String) {
+        let scratch = TemporaryDirectory()
+        let outputPath = scratch.file("output")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        _ = spawnCloseFrom(&actions, 3)
+        if let directory { _ = spawnChangeDirectory(&actions, directory) }
+        let argv = [executable] + arguments
+        let environ = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        var cEnvironment: [UnsafeMutablePointer<CChar>?] = environ.map { strdup($0) } + [nil]
+        defer { (cArguments + cEnvironment).forEach { free($0) } }
+        // Swift's cooperative threads run with nearly every signal blocked, and a spawned
+        // program inherits the caller's mask: without a reset, tmux's server could never
+        // be told to exit, nor anything else be stopped with SIGTERM.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, &cArguments, &cEnvironment)
+        guard spawned == 0 else { throw CLIProcessError(message: "cannot start \(executable): \(String(cString: strerror(spawned)))") }
+        let child = pid
+        let status = await BlockingThread.run { () -> Int32 in
+            var status: Int32 = 0
+            while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+            return status
+        }
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        // Exit code, or 128 + signal like a shell.
+        return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
+    }
+}
+
+// glibc ≥ 2.34 (Debian 12 has 2.36) exports these, but its headers hide them from Swift's
+// Glibc module (they need _GNU_SOURCE); both take plain C arguments.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func spawnCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
+
+@_silgen_name("posix_spawn_file_actions_addchdir_np")
+private func spawnChangeDirectory(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32
