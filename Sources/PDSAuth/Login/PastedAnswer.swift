@@ -1,0 +1,41 @@
+/// What a user pasted into the terminal when their browser could not reach this machine's
+/// loopback listener (SSH sessions, containers): the full URL the browser ended on, just its
+/// query, or only the authorization code. The text is untrusted and bounded like a redirect.
+public enum PastedAnswer: Sendable, Equatable {
+    /// A URL or query carrying the redirect's parameters; its `state` is checked as usual.
+    case redirect(CallbackParameters)
+    /// A bare code. It carries no `state`, but it was typed into this process's own
+    /// terminal, which no web page can do: `state` defends against a forged browser
+    /// redirect (RFC 6749 §10.12), not against the user.
+    case code(String)
+
+    /// Nil when the text is empty, too long, or neither a redirect nor a plausible code.
+    public static func parse(_ text: some StringProtocol) -> PastedAnswer? {
+        let trimmed = Substring(text.trimmed())
+        guard !trimmed.isEmpty, trimmed.utf8.count <= CallbackParameters.maxQueryLength else { return nil }
+        if let query = query(of: trimmed) {
+            guard let parameters = CallbackParameters(query: query), parameters.isRedirect else { return nil }
+            return .redirect(parameters)
+        }
+        return isPlausibleCode(trimmed) ? .code(String(trimmed)) : nil
+    }
+
+    /// The query part of a pasted URL (`…?a=1#frag`), or the text itself when it is already
+    /// a query (`code=…&state=…`); nil for anything else.
+    static func query(of text: Substring) -> Substring? {
+        if let mark = text.firstIndex(of: "?") {
+            let afterMark = text[text.index(after: mark)...]
+            return afterMark.prefix { $0 != "#" }
+        }
+        if text.contains("=") { return text.prefix { $0 != "#" } }
+        return nil
+    }
+
+    /// Codes are opaque but printable ASCII without spaces (RFC 6749 Appendix A.11: VSCHAR),
+    /// and far shorter than a query.
+    static func isPlausibleCode(_ text: Substring) -> Bool {
+        text.utf8.count <= CallbackParameters.maxValueLength
+            && text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+            && !text.contains("://")
+    }
+}
