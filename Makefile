@@ -2,7 +2,7 @@
 BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
 TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl
 
-.PHONY: dev test build bench
+.PHONY: dev test build bench fuzz
 
 # Build, then sign in against the built-in PDS-compatible dev server.
 dev:
@@ -10,10 +10,12 @@ dev:
 	swift build
 	.build/debug/pds-auth login --dev
 
-# Every test: unit, in-process round trips, CLI processes, the headless-Chromium test.
+# Every test: unit, in-process round trips, CLI processes, the headless-Chromium test,
+# and about a minute of libFuzzer per fuzz target (scripts/fuzz).
 test:
 	@scripts/ensure-packages $(TEST_PACKAGES)
 	swift build --build-tests
+	scripts/fuzz
 	swift test
 
 build:
@@ -23,3 +25,8 @@ build:
 bench:
 	@scripts/ensure-packages $(BUILD_PACKAGES)
 	scripts/bench
+
+# The documented longer fuzzing run: ten minutes per target.
+fuzz:
+	@scripts/ensure-packages $(BUILD_PACKAGES)
+	FUZZ_SECONDS=600 scripts/fuzz
