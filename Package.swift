@@ -87,7 +87,9 @@ let package = Package(
                 "PDSDevServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            // Read by path (#filePath), not bundled as a resource.
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "PDSDevServerTests",
