@@ -51,7 +51,7 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON on stdout.")
     var json = false
 
-    @Flag(help: "Only errors on stderr.")
+    @Flag(help: "Only errors on stderr, and what must be acted on (the address to open, the paste prompt).")
     var quiet = false
 
     @Flag(help: "Run the built-in PDS-compatible dev server in-process and sign in against its demo app.")

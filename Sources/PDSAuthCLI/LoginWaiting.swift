@@ -40,13 +40,13 @@ struct LoginWaiting {
     }
 
     func announce(startURL: String, authorizeURL: URL, redirect: RedirectTarget) async {
-        terminal.say("Open \(startURL) to sign in to Drive and Photo Service (waiting up to \(WaitingDisplay.remaining(.seconds(timeout))))…")
+        terminal.must("Open \(startURL) to sign in to Drive and Photo Service (waiting up to \(WaitingDisplay.remaining(.seconds(timeout))))…")
         if openBrowser, await BrowserLauncher(environment: environment).open(startURL) == false {
             terminal.say(terminal.dim("  (could not open a browser; open the address above yourself)"))
         }
         if paste {
-            terminal.say("  Browser on another machine? Open this link there, then paste below the address it ends on (or just the code):")
-            terminal.say("  \(authorizeURL.absoluteString)")
+            terminal.must("  Browser on another machine? Open this link there, then paste below the address it ends on (or just the code):")
+            terminal.must("  \(authorizeURL.absoluteString)")
         }
         if let ssh = SSHTunnelHint.command(environment: environment, redirect: redirect) {
             terminal.say("  Over SSH, a browser on your own machine can reach this one once you run there:")

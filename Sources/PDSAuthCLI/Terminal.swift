@@ -23,6 +23,10 @@ struct Terminal: Sendable {
         FileDescriptorOutput.write(text + "\n", to: 2)
     }
 
+    /// What the user must act on (where to sign in, the paste prompt), printed even with
+    /// `--quiet`: without it a sign-in with no browser could not be completed.
+    func must(_ text: String) { FileDescriptorOutput.write(text + "\n", to: 2) }
+
     func out(_ text: String) { FileDescriptorOutput.write(text + "\n", to: 1) }
 
     func green(_ text: String) -> String { colour ? "\u{1B}[32m\(text)\u{1B}[0m" : text }

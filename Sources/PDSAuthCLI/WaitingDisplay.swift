@@ -33,6 +33,8 @@ final class WaitingDisplay: Sendable {
         screen.withLock { screen in
             if live {
                 draw(&screen, fresh: true)
+            } else if terminal.quiet {
+                if paste { terminal.must(Self.prompt) }
             } else {
                 plainLine(&screen)
             }
@@ -56,8 +58,8 @@ final class WaitingDisplay: Sendable {
     func note(_ text: String) {
         screen.withLock { screen in
             clear(&screen)
-            terminal.say(text)
-            if live { draw(&screen, fresh: true) } else if paste { terminal.say(Self.prompt) }
+            terminal.must(text)
+            if live { draw(&screen, fresh: true) } else if paste { terminal.must(Self.prompt) }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import PDSAuth
 import PDSAuthTestSupport
 import Testing
@@ -103,5 +104,41 @@ import Testing
         #expect(try await login.wait() == 12)
         let port = try #require(login.stderr.firstMatch(of: /Open http:\/\/localhost:([0-9]+)\//)?.1)
         #expect(login.stderr.contains("ssh -N -L \(port):127.0.0.1:\(port) ops@10.1.1.9"), "\(login.stderr)")
+    }
+
+    @Test func theFirstFreeOfSeveralRedirectURIsIsUsedAndAllBusyExitsFour() async throws {
+        try await TestServer.run({ _ in TestServer.json(.ok, "{}") }) { busy in
+            let taken = "http://127.0.0.1:\(busy.server.port)/callback"
+            let home = TemporaryDirectory()
+            let login = CLIProcess(["login", "--dev", "--no-browser", "--redirect-uri", taken, "--redirect-uri", "http://127.0.0.1:0/callback"],
+                                   environment: ["PDS_AUTH_HOME": home.path])
+            try login.start()
+            let startURL = try await login.waitForStderr(Self.startLine)
+            #expect(!startURL.contains(":\(busy.server.port)/"))
+            try await DevApproval.approve(startURL: startURL)
+            #expect(try await login.wait() == 0, "\(login.stderr)")
+
+            let refused = try await CLIProcess.run(["login", "--dev", "--no-browser", "--redirect-uri", taken, "--redirect-uri", taken],
+                                                   environment: ["PDS_AUTH_HOME": home.path])
+            #expect(refused.status == 4, "\(refused.stderr)")
+            #expect(refused.stderr.contains("None of the 2 redirect URIs could be served (ports \(busy.server.port), \(busy.server.port))"))
+            #expect(refused.stderr.contains("registered on the app"))
+        }
+    }
+
+    @Test func quietKeepsOnlyWhatMustBeActedOnAndJSONGoesToStdout() async throws {
+        let home = TemporaryDirectory()
+        let login = CLIProcess(Self.devLogin + ["--no-browser", "--paste", "--quiet", "--json"], environment: ["PDS_AUTH_HOME": home.path])
+        try login.start()
+        let back = try await DevApproval.redirect(authorize: try await login.waitForStderr(Self.authorizeLine))
+        _ = try await login.waitForStderr("Paste the address")
+        try login.type(back + "\n")
+        #expect(try await login.wait() == 0, "\(login.stderr)")
+        #expect(login.stderr.contains("Open http://127.0.0.1:"), "where to sign in is never suppressed")
+        for chatter in ["PDS dev server", "Waiting", "Signed in", "Exchanging"] {
+            #expect(!login.stderr.contains(chatter), "\(chatter) under --quiet")
+        }
+        let json = try JSONSerialization.jsonObject(with: Data(login.stdout.utf8)) as? [String: Any]
+        #expect(json?["profile"] as? String == "dev")
     }
 }
