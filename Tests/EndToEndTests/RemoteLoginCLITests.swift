@@ -41,7 +41,9 @@ import Testing
         try login.start()
         _ = try await login.waitForStderr(Self.startLine)
         #expect(!login.stderr.contains("Browser on another machine?") && !login.stderr.contains("Paste the address"), "no paste-back offered")
-        try login.type("some-code\n")
+        // On a busy machine the 2 s may be over already; a write to an exited child's stdin
+        // fails (EPIPE), which proves the same thing.
+        try? login.type("some-code\n")
         #expect(try await login.wait() == 12, "the pasted line was ignored and the wait timed out: \(login.stderr)")
         #expect(login.stderr.contains("No sign-in arrived within 2 s"))
     }
