@@ -20,8 +20,22 @@ struct DevServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("jwt-key-out"), help: "Write the demo JWT app's generated private key here (0600), for `pds-auth jwt --private-key`.")
     var jwtKeyOut: String?
 
+    @Option(help: ArgumentHelp("Make POST /v2/oauth/token misbehave: \(DevServerFault.argumentForms).",
+                               discussion: "For testing scripts and retry settings against a broken endpoint. Requests are not processed (codes and refresh tokens stay valid), except with delay and slow."))
+    var fault: String?
+
+    @Option(name: .customLong("fault-times"), help: "How many token requests get --fault (default: all).")
+    var faultTimes = Int.max
+
     @Flag(help: "Log every request (never secrets).")
     var verbose = false
+
+    func validate() throws {
+        if let fault, DevServerFault(argument: fault) == nil {
+            throw ValidationError("--fault \(fault) is not one of: \(DevServerFault.argumentForms)")
+        }
+        guard faultTimes > 0 else { throw ValidationError("--fault-times must be positive") }
+    }
 
     func run() async throws {
         let terminal = Terminal(environment: [:])
@@ -31,6 +45,10 @@ struct DevServerCommand: AsyncParsableCommand {
             var logger = Logger(label: "pds-dev-server")
             logger.logLevel = verbose ? .debug : .notice
             let server = try DevServer(configuration: configuration, logger: logger)
+            if let fault = fault.flatMap(DevServerFault.init(argument:)) {
+                await server.faults.set(fault, times: faultTimes)
+                terminal.say("Token requests will fail with \(fault) (\(faultTimes == .max ? "every time" : "\(faultTimes) times")).")
+            }
             if let jwtKeyOut, let pem = server.generatedJWTPrivateKeyPEM {
                 try KeyFileWriter.write(pem, to: jwtKeyOut)
                 terminal.say("Wrote the JWT demo app's private key to \(jwtKeyOut)")
