@@ -89,13 +89,17 @@ import Testing
             try Data(server.generatedJWTPrivateKeyPEM!.utf8).write(to: URL(fileURLWithPath: key))
             let store = CredentialStore(directory: temp.file("home"))
             let settings = JWTSettings(privateKeyPath: key, subject: "pdsuser-0001", subjectType: "user", autoCreate: false, lifetime: 300, clockSkew: 30)
-            let signIn = JWTSignIn(endpoints: try ProviderEndpoints.resolve(endpoint: base, domainID: nil), domainID: "dev",
-                                   clientID: "pds-auth-jwt", settings: settings, profileName: "jwt", store: store, transport: expected.transport)
-            _ = try await signIn.run()
+            func signIn(_ transport: TransportOptions) throws -> JWTSignIn {
+                JWTSignIn(endpoints: try ProviderEndpoints.resolve(endpoint: base, domainID: nil), domainID: "dev",
+                          clientID: "pds-auth-jwt", settings: settings, profileName: "jwt", store: store, transport: transport)
+            }
+            // The first sign-in is set-up, not under test: the default bounds.
+            _ = try await signIn(TransportOptions()).run()
             let before = try Data(contentsOf: URL(fileURLWithPath: store.filePath))
             await server.faults.set(expected.fault, times: expected.times)
+            let faulted = try signIn(expected.transport)
             do throws(PDSAuthError) {
-                _ = try await signIn.run()
+                _ = try await faulted.run()
                 Issue.record("expected \(expected.code)")
             } catch {
                 Self.check(error, expected)
