@@ -1,9 +1,9 @@
 import Hummingbird
 import Synchronization
 
-/// The state one `login` shares between the loopback listener (and, later, other ways of
-/// delivering the redirect): the expected `state`, the start page, and the single outcome.
-/// The first callback that settles the sign-in wins; later ones only get a page.
+/// The state one `login` shares between the loopback listener and paste-back (the two ways
+/// the redirect can arrive): the expected `state`, the start page, and the single outcome.
+/// The first answer that settles the sign-in wins; later ones only get a page or a message.
 public final class LoginSession: Sendable {
     let stateGuard: StateGuard
     private let pages: PageRenderer
