@@ -33,10 +33,10 @@ final class WaitingDisplay: Sendable {
         screen.withLock { screen in
             if live {
                 draw(&screen, fresh: true)
-            } else if terminal.quiet {
-                if paste { terminal.must(Self.prompt) }
             } else {
-                plainLine(&screen)
+                // The "Open …" line already said how long we wait; from here on a line a minute.
+                screen.lastPlainMinute = Self.minutesLeft(deadline - .now)
+                if paste { terminal.must(Self.prompt) }
             }
         }
     }
@@ -100,6 +100,9 @@ final class WaitingDisplay: Sendable {
         return seconds >= 90 ? "\((seconds + 59) / 60) min" : "\(seconds) s"
     }
 
+    /// Whole minutes left, rounded up: a plain line appears as each minute runs out.
+    static func minutesLeft(_ left: Duration) -> Int { (max(0, Int(left.components.seconds)) + 59) / 60 }
+
     private func draw(_ screen: inout Screen, fresh: Bool) {
         let text = terminal.dim(statusText)
         guard fresh || text != screen.shown, !screen.ended else { return }
@@ -129,11 +132,10 @@ final class WaitingDisplay: Sendable {
 
     private func plainLine(_ screen: inout Screen) {
         guard !terminal.quiet, !screen.ended else { return }
-        let minute = Int((deadline - .now).components.seconds) / 60
+        let minute = Self.minutesLeft(deadline - .now)
         guard minute != screen.lastPlainMinute else { return }
-        let first = screen.lastPlainMinute < 0
         screen.lastPlainMinute = minute
-        guard first || minute > 0 else { return }
-        terminal.say("\(first ? "Waiting" : "Still waiting") for \(paste ? "the browser or a line on stdin" : "the browser") (\(Self.remaining(deadline - .now)) left)…")
+        guard minute > 0 else { return }
+        terminal.say("Still waiting for \(paste ? "the browser or a line on stdin" : "the browser") (\(Self.remaining(deadline - .now)) left)…")
     }
 }

@@ -143,4 +143,15 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: Data(login.stdout.utf8)) as? [String: Any]
         #expect(json?["profile"] as? String == "dev")
     }
+
+    @Test func withoutATerminalTheWaitIsNarratedInPlainLines() async throws {
+        let login = CLIProcess(Self.devLogin + ["--no-browser", "--timeout", "62"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        try login.start()
+        _ = try await login.waitForStderr(Self.startLine)
+        // 62 s: the first whole minute runs out after 2 s.
+        _ = try await login.waitForStderr(#"Still waiting for the browser \([0-9]+ s left\)…"#, timeout: .seconds(20))
+        #expect(!login.stderr.contains("\u{1B}"), "no escape sequences without a terminal")
+        login.signal(SIGINT)
+        #expect(try await login.wait() == 130)
+    }
 }
