@@ -106,10 +106,9 @@ public struct LoginFlow: Sendable {
 
     /// The redirect URI as sent: unchanged, except that port 0 becomes the port we bound.
     static func redirectURI(_ bound: RedirectTarget) -> String {
-        guard let components = URLComponents(string: bound.uri), components.port == 0 else { return bound.uri }
-        var resolved = components
-        resolved.port = bound.port
-        return resolved.string ?? bound.uri
+        guard var components = URLComponents(string: bound.uri), components.port == 0 else { return bound.uri }
+        components.port = bound.port
+        return components.string ?? bound.uri
     }
 
     /// Code → tokens → saved profile. Runs inside the callback request.
