@@ -28,7 +28,7 @@ final class WaitingDisplay: Sendable {
         self.live = terminal.stderrIsTTY && !terminal.quiet
     }
 
-    /// Shows the live line (and prompt), or the first plain line.
+    /// Shows the live line (and prompt); without a terminal, only the prompt when pasting.
     func begin() {
         screen.withLock { screen in
             if live {
