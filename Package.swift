@@ -1,9 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Linux (Debian) only: that is what CI builds and tests, and the code calls Glibc directly.
 let package = Package(
     name: "pds-auth",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pds-auth", targets: ["PDSAuthCLI"]),
         .library(name: "PDSAuth", targets: ["PDSAuth"]),
@@ -29,26 +29,40 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        // Turns Public/ into Swift string constants so the installed binary needs no files.
+        // Turns Public/ into Swift constants so the installed binary needs no files.
         .executableTarget(name: "EmbedPublicTool", path: "Sources/EmbedPublicTool"),
         .plugin(name: "EmbedPublic", capability: .buildTool(), dependencies: ["EmbedPublicTool"]),
+        // Plumbing the client library and the dev server both use (random values, base64url,
+        // constant-time comparison, page rendering and security headers). Protocol rules are
+        // deliberately not here: see the module's documentation.
+        .target(
+            name: "PDSShared",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            plugins: ["EmbedPublic"]
+        ),
         .target(
             name: "PDSAuth",
             dependencies: [
                 "CCurl",
+                "PDSShared",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-            ],
-            plugins: ["EmbedPublic"]
+            ]
         ),
         .target(
             name: "PDSDevServer",
@@ -70,10 +84,11 @@ let package = Package(
                 "PDSDevServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         // Helpers shared by the test targets: a scripted browser, temp dirs, a throwaway
-        // HTTP server, a LoginFlow harness, and running the pds-auth binary.
+        // HTTP server, raw sockets, test vectors, and running the pds-auth binary.
         .target(
             name: "PDSAuthTestSupport",
             dependencies: ["PDSAuth", .product(name: "Hummingbird", package: "hummingbird")],
@@ -83,6 +98,7 @@ let package = Package(
             name: "PDSAuthTests",
             dependencies: [
                 "PDSAuth",
+                "PDSShared",
                 "PDSAuthTestSupport",
                 "PDSDevServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

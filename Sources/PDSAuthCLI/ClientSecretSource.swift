@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 import PDSAuth
 
 /// Where the client secret comes from. There is deliberately no `--client-secret VALUE`:
@@ -10,13 +6,14 @@ import PDSAuth
 enum ClientSecretSource {
     static func resolve(file: String?, environment: [String: String], terminal: Terminal, prompt: Bool) throws(PDSAuthError) -> String? {
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw PDSAuthError(.configuration, code: "secret_file_unreadable", "Cannot read the client secret file",
-                                   hint: "Check the path given to --client-secret-file.", context: ["path": file])
+            // A secret is short; a device, FIFO or huge file is a mistake.
+            guard let size = try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int, size <= 64 * 1024,
+                  let data = FileManager.default.contents(atPath: file) else {
+                throw PDSAuthError(.secretFileUnreadable, "Cannot read the client secret file (a regular file of at most 64 KiB)", context: ["path": file])
             }
             let secret = String(decoding: data, as: UTF8.self).trimmingTrailingNewlines()
             guard !secret.isEmpty else {
-                throw PDSAuthError(.configuration, code: "secret_file_empty", "The client secret file is empty", context: ["path": file])
+                throw PDSAuthError(.secretFileEmpty, "The client secret file is empty", context: ["path": file])
             }
             return secret
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FoundationEssentials
 import Logging
 import PDSAuth
 import PDSDevServer
@@ -11,7 +12,7 @@ struct DevServerCommand: AsyncParsableCommand {
     @Option(help: "Loopback address to bind.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on (0 = any free port).")
+    @Option(help: "Port to listen on (0 = any free port; 0–65535).")
     var port = 8780
 
     @Option(name: .customLong("redirect-uri"), help: "Redirect URI(s) the demo apps register.")
@@ -24,49 +25,49 @@ struct DevServerCommand: AsyncParsableCommand {
                                discussion: "For testing scripts and retry settings against a broken endpoint. Requests are not processed (codes and refresh tokens stay valid), except with delay and slow."))
     var fault: String?
 
-    @Option(name: .customLong("fault-times"), help: "How many token requests get --fault (default: all).")
-    var faultTimes = Int.max
+    @Option(name: .customLong("fault-times"), help: "How many token requests get --fault (1–1000000; default: all).")
+    var faultTimes: Int?
 
     @Flag(help: "Log every request (never secrets).")
     var verbose = false
 
     func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         if let fault, DevServerFault(argument: fault) == nil {
-            throw ValidationError("--fault \(fault) is not one of: \(DevServerFault.argumentForms)")
+            throw ValidationError("--fault \(Redaction.terminalSafe(fault, limit: 80)) is not one of: \(DevServerFault.argumentForms)")
         }
-        guard faultTimes > 0 else { throw ValidationError("--fault-times must be positive") }
+        if let faultTimes, !(1...1_000_000).contains(faultTimes) { throw ValidationError("--fault-times must be 1–1000000") }
     }
 
     func run() async throws {
-        let terminal = Terminal(environment: [:])
+        let terminal = Terminal(environment: ProcessInfo.processInfo.environment)
         var configuration = DevServerConfiguration.demo(redirectURIs: redirectURIs, port: port)
         configuration.host = host
+        var logger = Logger(label: "pds-dev-server")
+        logger.logLevel = verbose ? .debug : .notice
+        let server: DevServer
         do {
-            var logger = Logger(label: "pds-dev-server")
-            logger.logLevel = verbose ? .debug : .notice
-            let server = try DevServer(configuration: configuration, logger: logger)
+            server = try DevServer(configuration: configuration, logger: logger)
+        } catch {
+            terminal.report(PDSAuthError(.invalidSetting, "The dev server cannot start with this configuration: \(error)"))
+            throw ExitCode(ExitStatus.configuration.rawValue)
+        }
+        try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             if let fault = fault.flatMap(DevServerFault.init(argument:)) {
-                await server.faults.set(fault, times: faultTimes)
-                terminal.say("Token requests will fail with \(fault) (\(faultTimes == .max ? "every time" : "\(faultTimes) times")).")
+                await server.faults.set(fault, times: faultTimes ?? .max)
+                terminal.say("Token requests will fail with \(fault) (\(faultTimes.map { "\($0) times" } ?? "every time")).")
             }
             if let jwtKeyOut, let pem = server.generatedJWTPrivateKeyPEM {
                 try KeyFileWriter.write(pem, to: jwtKeyOut)
                 terminal.say("Wrote the JWT demo app's private key to \(jwtKeyOut)")
             }
-            try await CancellableRun.run(terminal: terminal) { () throws(PDSAuthError) in
+            try await CommandRunner.cancellable { () throws(PDSAuthError) in
                 do {
                     try await server.run { baseURL in terminal.say(server.summary(baseURL: baseURL)) }
                 } catch {
-                    throw PDSAuthError(.listenerUnavailable, code: "dev_server", "The dev server stopped: \(error)")
+                    throw PDSAuthError(.listenFailed, "The dev server stopped: \(error)")
                 }
             }
-        } catch let error as PDSAuthError {
-            if error.status == .interrupted || error.status == .terminated { return }
-            terminal.report(error)
-            throw ExitCode(error.status.rawValue)
-        } catch {
-            terminal.report(PDSAuthError(.configuration, code: "dev_server", "The dev server could not start: \(error)"))
-            throw ExitCode(ExitStatus.configuration.rawValue)
         }
     }
 }

@@ -1,11 +1,6 @@
 import ArgumentParser
-import PDSAuth
-
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
+import PDSAuth
 
 struct JWTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,13 +27,13 @@ struct JWTCommand: AsyncParsableCommand {
     @Flag(name: .customLong("auto-create"), help: "Ask PDS to create the user if missing (auto_create).")
     var autoCreate = false
 
-    @Option(help: "Seconds until the assertion expires (exp).")
+    @Option(help: "Seconds until the assertion expires (exp), 1–3600.")
     var lifetime: Int = 300
 
-    @Option(name: .customLong("clock-skew"), help: "Seconds iat/nbf are backdated, for servers whose clock is behind.")
+    @Option(name: .customLong("clock-skew"), help: "Seconds iat/nbf are backdated, for servers whose clock is behind (0–600).")
     var clockSkew: Int = 30
 
-    @Option(help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\").")
+    @Option(help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\"). It becomes the current profile.")
     var profile: String?
 
     @Flag(name: .customLong("show-token"), help: "Print the full access token (otherwise masked).")
@@ -50,37 +45,41 @@ struct JWTCommand: AsyncParsableCommand {
     @Flag(help: "Only errors on stderr.")
     var quiet = false
 
+    func validate() throws {
+        guard JWTSettings.lifetimeRange.contains(lifetime) else { throw ValidationError("--lifetime must be 1–3600 seconds") }
+        guard JWTSettings.clockSkewRange.contains(clockSkew) else { throw ValidationError("--clock-skew must be 0–600 seconds") }
+        if let profile, !ProfileChoice.isValidName(profile) { throw ValidationError(ProfileSelection.nameRule(profile)) }
+        if let subject, subject.isEmpty || subject.utf8.count > 256 || !TokenResponse.isTokenText(subject) {
+            throw ValidationError("--subject must be printable ASCII of at most 256 characters")
+        }
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(environment: environment, quiet: quiet)
-        try await reportingErrors(terminal) { () throws(PDSAuthError) in
+        try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let signIn = try makeSignIn(environment, terminal)
-            let result = try await CancellableRun.run(terminal: terminal) { () throws(PDSAuthError) in try await signIn.run() }
+            let result = try await CommandRunner.cancellable { () throws(PDSAuthError) in try await signIn.run() }
             LoginReport(terminal: terminal, showToken: showToken, json: json).printSuccess(result)
         }
     }
 
     func makeSignIn(_ environment: [String: String], _ terminal: Terminal) throws(PDSAuthError) -> JWTSignIn {
-        guard let domainID = provider.resolvedDomainID(environment) else {
-            throw PDSAuthError(.configuration, code: "missing_domain_id", "No domain id given; a JWT assertion names it as its audience",
-                               hint: "Pass --domain-id (or set PDS_DOMAIN_ID).")
-        }
-        guard (1...3600).contains(lifetime), (0...600).contains(clockSkew) else {
-            throw PDSAuthError(.configuration, code: "invalid_lifetime", "--lifetime must be 1–3600 s and --clock-skew 0–600 s")
+        let endpoints = try provider.endpoints(environment: environment)
+        guard let domainID = try provider.domainID(for: endpoints, environment) else {
+            throw PDSAuthError(.missingDomainID, "No domain id given; a JWT assertion names it as its audience")
         }
         let keyPath = URL(fileURLWithPath: privateKey).standardizedFileURL.path
         let keyFile = try RSAKeyFile(path: keyPath)
-        for warning in keyFile.warnings { terminal.say("warning: \(warning)") }
-        let sub = subject ?? (subjectType == .service ? domainID : nil)
-        guard let sub, !sub.isEmpty else {
-            throw PDSAuthError(.configuration, code: "missing_subject", "No subject given", hint: "Pass --subject USER_ID (or --subject-type service).")
+        for warning in keyFile.warnings { terminal.warn(warning) }
+        guard let sub = subject ?? (subjectType == .service ? domainID : nil) else {
+            throw PDSAuthError(.missingSubject, "No subject given")
         }
         let settings = JWTSettings(privateKeyPath: keyPath, subject: sub, subjectType: subjectType.rawValue, autoCreate: autoCreate,
-                                   lifetime: lifetime, clockSkew: clockSkew)
-        return JWTSignIn(endpoints: try provider.endpoints(environment: environment), domainID: domainID,
-                         clientID: try provider.resolvedClientID(environment), settings: settings,
-                         profileName: profile ?? environment["PDS_AUTH_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default",
-                         store: CredentialStore(directory: try StoreLocation.directory(environment: environment)),
-                         transport: provider.transport(environment: environment), rememberedCABundle: provider.cacert)
+                                   lifetime: .seconds(lifetime), clockSkew: .seconds(clockSkew))
+        return JWTSignIn(endpoints: endpoints, domainID: domainID, clientID: try provider.resolvedClientID(environment), settings: settings,
+                         profileName: try ProfileSelection.named(profile, environment) ?? "default",
+                         store: terminal.store(directory: try StoreLocation.directory(environment: environment)),
+                         transport: try provider.transport(environment: environment), rememberedCABundle: provider.cacert)
     }
 }

@@ -1,13 +1,8 @@
 import ArgumentParser
+import FoundationEssentials
 import Logging
 import PDSAuth
 import PDSDevServer
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 struct LoginCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,13 +22,13 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(help: "Scope to request (PDS today accepts only all; omit for the app's default).")
     var scope: String?
 
-    @Option(name: .customLong("login-type"), help: "PDS login_type: default, ding, ding_sns, ram, wechat, wechat_app.")
-    var loginType: String = "default"
+    @Option(name: .customLong("login-type"), help: "PDS login_type: default, ding, ding_sns, ram, wechat, wechat_app (PDS default: default; generic providers get none unless given).")
+    var loginType: String?
 
-    @Option(help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\", \"dev\" with --dev).")
+    @Option(help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\", \"dev\" with --dev). It becomes the current profile.")
     var profile: String?
 
-    @Option(help: "Seconds to wait for the browser.")
+    @Option(help: "Seconds to wait for the browser (1–86400).")
     var timeout: Int = 600
 
     @Flag(name: .customLong("no-browser"), help: "Do not open a browser; print the URL only.")
@@ -60,6 +55,20 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(help: "Log the listener's and dev server's activity (never secrets) to stderr.")
     var verbose = false
 
+    func validate() throws {
+        guard (1...86400).contains(timeout) else { throw ValidationError("--timeout must be 1–86400 seconds") }
+        if let profile, !ProfileChoice.isValidName(profile) { throw ValidationError(ProfileSelection.nameRule(profile)) }
+        if let scope, scope.utf8.count > 1024 || !TokenResponse.isTokenText(scope) {
+            throw ValidationError("--scope must be printable ASCII of at most 1024 characters")
+        }
+        if let loginType, !(1...32).contains(loginType.utf8.count) || !loginType.utf8.allSatisfy({ FormEncoding.isUnreserved($0) }) {
+            throw ValidationError("--login-type must be a short name such as default, ding or ram")
+        }
+        for uri in redirectURIs {
+            do { _ = try RedirectTarget(parsing: uri) } catch { throw ValidationError(error.message) }
+        }
+    }
+
     var logger: Logger {
         var logger = Logger(label: "pds-auth")
         logger.logLevel = verbose ? .debug : .warning
@@ -69,8 +78,8 @@ struct LoginCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(environment: environment, quiet: quiet)
-        try await reportingErrors(terminal) { () throws(PDSAuthError) in
-            let result = try await CancellableRun.run(terminal: terminal) { () async throws(PDSAuthError) -> LoginResult in
+        try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
+            let result = try await CommandRunner.cancellable { () async throws(PDSAuthError) -> LoginResult in
                 try await dev ? runAgainstDevServer(environment, terminal) : runLogin(environment, terminal, devApp: nil)
             }
             LoginReport(terminal: terminal, showToken: showToken, json: json).printSuccess(result)
@@ -80,72 +89,60 @@ struct LoginCommand: AsyncParsableCommand {
     /// The demo app of an in-process dev server, standing in for PDS.
     struct DevApp {
         var baseURL: String
+        var domainID: String
         var clientID: String
         var clientSecret: String?
     }
 
     func runLogin(_ environment: [String: String], _ terminal: Terminal, devApp: DevApp?) async throws(PDSAuthError) -> LoginResult {
-        guard timeout > 0 else {
-            throw PDSAuthError(.configuration, code: "invalid_timeout", "--timeout must be a positive number of seconds")
-        }
-        let redirects = try redirectTargets()
+        let configuration = try makeConfiguration(environment, terminal, devApp: devApp)
+        let waiting = LoginWaiting(terminal: terminal, environment: environment, timeout: timeout,
+                                   paste: paste || terminal.stdinIsTTY, openBrowser: !noBrowser,
+                                   providerName: configuration.endpoints.providerName)
+        return try await waiting.run(BrowserSignIn(configuration: configuration, logger: logger))
+    }
+
+    func makeConfiguration(_ environment: [String: String], _ terminal: Terminal, devApp: DevApp?) throws(PDSAuthError) -> LoginConfiguration {
         let endpoints: ProviderEndpoints
         let clientID: String
         let secret: String?
+        let domainID: String?
         if let devApp {
             endpoints = try ProviderEndpoints.resolve(endpoint: devApp.baseURL, domainID: nil)
-            clientID = devApp.clientID
-            secret = devApp.clientSecret
+            (clientID, secret, domainID) = (devApp.clientID, devApp.clientSecret, devApp.domainID)
         } else {
             endpoints = try provider.endpoints(environment: environment)
+            domainID = try provider.domainID(for: endpoints, environment)
             clientID = try provider.resolvedClientID(environment)
             secret = try ClientSecretSource.resolve(file: clientSecretFile, environment: environment, terminal: terminal, prompt: true)
         }
-        let profileName = profile ?? environment["PDS_AUTH_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? (devApp == nil ? "default" : "dev")
-        let store = CredentialStore(directory: try StoreLocation.directory(environment: environment))
-        var configuration = LoginConfiguration(
-            endpoints: endpoints, domainID: provider.resolvedDomainID(environment), clientID: clientID, clientSecret: secret,
-            redirect: redirects[0], scope: scope, loginType: loginType, usePKCE: !noPKCE, profileName: profileName,
-            store: store, transport: provider.transport(environment: environment), timeout: .seconds(timeout),
-            rememberedCABundle: provider.cacert)
-        configuration.fallbackRedirects = Array(redirects.dropFirst())
-        let waiting = LoginWaiting(terminal: terminal, environment: environment, timeout: timeout,
-                                   paste: paste || terminal.stdinIsTTY, openBrowser: !noBrowser)
-        return try await waiting.run(LoginFlow(configuration: configuration, logger: logger))
-    }
-
-    /// Every `--redirect-uri`, parsed, in the order given (the default when none).
-    func redirectTargets() throws(PDSAuthError) -> [RedirectTarget] {
-        var targets: [RedirectTarget] = []
-        for uri in redirectURIs.isEmpty ? [RedirectTarget.defaultURI] : redirectURIs {
-            targets.append(try RedirectTarget(parsing: uri))
-        }
-        return targets
+        let profileName = try ProfileSelection.named(profile, environment) ?? (devApp == nil ? "default" : "dev")
+        var redirects: [RedirectTarget] = []
+        for uri in redirectURIs.isEmpty ? [RedirectTarget.defaultURI] : redirectURIs { redirects.append(try RedirectTarget(parsing: uri)) }
+        return LoginConfiguration(
+            endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: secret, redirects: redirects, scope: scope,
+            loginType: loginType ?? (endpoints.flavor == .pds ? "default" : nil), usePKCE: !noPKCE, profileName: profileName,
+            store: terminal.store(directory: try StoreLocation.directory(environment: environment)),
+            transport: try provider.transport(environment: environment), timeout: .seconds(timeout), rememberedCABundle: provider.cacert)
     }
 
     func runAgainstDevServer(_ environment: [String: String], _ terminal: Terminal) async throws(PDSAuthError) -> LoginResult {
-        let redirects = try redirectTargets()
-        let server: DevServer
+        var redirects: [String] = []
+        for uri in redirectURIs.isEmpty ? [RedirectTarget.defaultURI] : redirectURIs { redirects.append(try RedirectTarget(parsing: uri).uri) }
+        var configuration = DevServerConfiguration.demo(redirectURIs: redirects, port: 0)
+        // RFC 8252 §7.3: loopback redirects may use any port (needed with --redirect-uri …:0/…).
+        configuration.allowsAnyLoopbackPort = true
         do {
-            var configuration = DevServerConfiguration.demo(redirectURIs: redirects.map(\.uri), port: 0)
-            // RFC 8252 §7.3: loopback redirects may use any port (needed with --redirect-uri …:0/…).
-            configuration.allowsAnyLoopbackPort = true
-            server = try DevServer(configuration: configuration, logger: logger)
+            return try await DevServer.withRunning(configuration, logger: logger) { server, baseURL in
+                terminal.say(terminal.dim(server.summary(baseURL: baseURL)))
+                let app = server.configuration.apps[0]
+                return try await runLogin(environment, terminal, devApp: DevApp(baseURL: baseURL, domainID: server.configuration.domainID,
+                                                                                clientID: app.clientID, clientSecret: app.clientSecret))
+            }
+        } catch let error as PDSAuthError {
+            throw error
         } catch {
-            throw PDSAuthError(.failure, code: "dev_server", "The dev server could not start: \(error)")
+            throw PDSAuthError(.listenFailed, "The dev server could not start: \(error)")
         }
-        let baseURL = LockedValue<String?>(nil)
-        let serverTask = Task {
-            try await server.run { url in baseURL.set(url) }
-        }
-        defer { serverTask.cancel() }
-        while baseURL.value == nil {
-            if serverTask.isCancelled { break }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        guard let url = baseURL.value else { throw PDSAuthError(.interrupted, code: "interrupted", "Interrupted") }
-        terminal.say(terminal.dim(server.summary(baseURL: url)))
-        let app = server.configuration.apps[0]
-        return try await runLogin(environment, terminal, devApp: DevApp(baseURL: url, clientID: app.clientID, clientSecret: app.clientSecret))
     }
 }

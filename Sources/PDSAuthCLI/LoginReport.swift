@@ -1,11 +1,10 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 import PDSAuth
 
-/// What `login` prints on success: a sentence on stderr, or JSON on stdout with `--json`.
+/// What `login` and `jwt` print on success: a sentence on stderr, and with `--json` one
+/// object on stdout (README "JSON output": `profile`, `credentials_path`, `user_id`,
+/// `user_name`, `domain_id`, `default_drive_id`, `expires_at`, `token_type`, `access_token`,
+/// the token masked unless `--show-token`).
 struct LoginReport {
     let terminal: Terminal
     let showToken: Bool
@@ -14,9 +13,7 @@ struct LoginReport {
     func printSuccess(_ result: LoginResult) {
         let profile = result.profile
         let user = profile.user
-        if json {
-            terminal.out(jsonText(result))
-        }
+        if json { terminal.out(JSONOutput.text(Output(result, showToken: showToken), pretty: terminal.stdoutIsTTY)) }
         let who = user?.userName ?? user?.nickName ?? user?.userID ?? "(unknown user)"
         var facts: [String] = []
         if let id = user?.userID { facts.append("user_id \(Redaction.terminalSafe(id, limit: 80))") }
@@ -25,32 +22,34 @@ struct LoginReport {
         let expiry = profile.expiresAt.map { " Access token valid until \(ExpiryText.absolute($0))." } ?? ""
         let detail = facts.isEmpty ? "" : " (\(facts.joined(separator: ", ")))"
         terminal.say("\(terminal.green("✓")) Signed in as \(Redaction.terminalSafe(who, limit: 80))\(detail).\(expiry)")
-        terminal.say("  Saved to \(result.credentialsPath) (profile \"\(result.profileName)\").")
+        terminal.say("  Saved to \(result.credentialsPath) (profile \"\(result.profileName)\", now the current profile).")
         if !json {
             terminal.say("  Access token: \(showToken ? profile.accessToken : Redaction.mask(profile.accessToken))")
         }
     }
 
-    private func jsonText(_ result: LoginResult) -> String {
-        struct Output: Encodable {
-            var profile: String
-            var credentials_path: String
-            var user_id: String?
-            var user_name: String?
-            var domain_id: String?
-            var default_drive_id: String?
-            var expires_at: Date?
-            var token_type: String?
-            var access_token: String
+    struct Output: Encodable {
+        var profile: String
+        var credentials_path: String
+        var user_id: String?
+        var user_name: String?
+        var domain_id: String?
+        var default_drive_id: String?
+        var expires_at: Date?
+        var token_type: String?
+        var access_token: String
+
+        init(_ result: LoginResult, showToken: Bool) {
+            let profile = result.profile
+            self.profile = result.profileName
+            credentials_path = result.credentialsPath
+            user_id = profile.user?.userID
+            user_name = profile.user?.userName
+            domain_id = profile.user?.domainID ?? profile.domainID
+            default_drive_id = profile.user?.defaultDriveID
+            expires_at = profile.expiresAt
+            token_type = profile.tokenType
+            access_token = showToken ? profile.accessToken : Redaction.mask(profile.accessToken)
         }
-        let profile = result.profile
-        let output = Output(profile: result.profileName, credentials_path: result.credentialsPath, user_id: profile.user?.userID,
-                            user_name: profile.user?.userName, domain_id: profile.user?.domainID ?? profile.domainID,
-                            default_drive_id: profile.user?.defaultDriveID, expires_at: profile.expiresAt, token_type: profile.tokenType,
-                            access_token: showToken ? profile.accessToken : Redaction.mask(profile.accessToken))
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(output)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

@@ -1,48 +1,53 @@
-import PDSAuth
-
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
+import PDSAuth
 
 /// The terminal side of `login` while it waits: where to sign in (and, for a browser on
 /// another machine, the link to open there and the `ssh -L` command), the browser launch,
-/// the live line, and paste-back.
+/// the live line, paste-back, and a note for each answer that was refused.
 struct LoginWaiting {
     let terminal: Terminal
     let environment: [String: String]
     let timeout: Int
     let paste: Bool
     let openBrowser: Bool
+    let providerName: String
 
-    func run(_ flow: LoginFlow) async throws(PDSAuthError) -> LoginResult {
+    func run(_ signIn: BrowserSignIn) async throws(PDSAuthError) -> LoginResult {
         let display = WaitingDisplay(terminal: terminal, timeout: .seconds(timeout), paste: paste)
         let ticker = LockedValue<Task<Void, Never>?>(nil)
+        let opened = LockedValue<RedirectFile?>(nil)
+        let notes = RefusalNotes()
         defer {
             ticker.value?.cancel()
             display.end()
+            opened.value?.remove()
         }
-        let redirect = flow.configuration.redirect
-        return try await flow.run(pastes: paste ? Self.pasteLines(display) : nil) { event in
+        return try await signIn.run(pastes: paste ? Self.pasteLines(display) : nil, onBound: { notes in
+            for note in notes { terminal.say(terminal.dim(note)) }
+        }) { event in
             switch event {
             case let .listening(startURL, authorizeURL, redirectURI):
-                let served = (try? RedirectTarget(parsing: redirectURI)) ?? redirect
-                await self.announce(startURL: startURL, authorizeURL: authorizeURL, redirect: served)
+                let served = (try? RedirectTarget(parsing: redirectURI)) ?? signIn.configuration.redirects[0]
+                opened.set(await self.announce(startURL: startURL, authorizeURL: authorizeURL, redirect: served))
                 display.begin()
                 ticker.set(Task { await display.run() })
-            case .pasteRejected(let why):
-                display.note(terminal.red("✗ ") + why)
+            case let .refused(refusal, source):
+                if let text = notes.text(for: refusal, from: source) { display.note(terminal.red("✗ ") + text) }
             case .exchanging:
                 display.exchanging()
             }
         }
     }
 
-    func announce(startURL: String, authorizeURL: URL, redirect: RedirectTarget) async {
-        terminal.must("Open \(startURL) to sign in to Drive and Photo Service (waiting up to \(WaitingDisplay.remaining(.seconds(timeout))))…")
-        if openBrowser, await BrowserLauncher(environment: environment).open(startURL) == false {
-            terminal.say(terminal.dim("  (could not open a browser; open the address above yourself)"))
+    /// Prints where to sign in and opens the browser (through a private redirect file, so the
+    /// start page's key never appears on a command line). Returns the file, to remove later.
+    func announce(startURL: String, authorizeURL: URL, redirect: RedirectTarget) async -> RedirectFile? {
+        terminal.must("Open \(startURL) to sign in to \(providerName) (waiting up to \(WaitingDisplay.remaining(.seconds(timeout))))…")
+        var file: RedirectFile?
+        if openBrowser {
+            file = RedirectFile(target: startURL)
+            let opened = if let file { await BrowserLauncher(environment: environment).open(file.fileURL) } else { false }
+            if !opened { terminal.say(terminal.dim("  (could not open a browser; open the address above yourself)")) }
         }
         if paste {
             terminal.must("  Browser on another machine? Open this link there, then paste below the address it ends on (or just the code):")
@@ -52,6 +57,7 @@ struct LoginWaiting {
             terminal.say("  Over SSH, a browser on your own machine can reach this one once you run there:")
             terminal.say("    \(ssh)")
         }
+        return file
     }
 
     /// Lines typed at the prompt; each one marks the prompt as answered.
@@ -66,6 +72,51 @@ struct LoginWaiting {
                 continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+/// The one-line notes for refused answers. A paste gets its note every time (the user is
+/// typing); refused browser requests are noted at most once a second, with a count of the
+/// ones in between, so a flood of forged redirects cannot flood the terminal.
+final class RefusalNotes: Sendable {
+    private struct State {
+        var lastShown: ContinuousClock.Instant?
+        var suppressed = 0
+    }
+
+    private let state = LockedValue(State())
+
+    func text(for refusal: LoginRefusal, from source: LoginAnswer.Source) -> String? {
+        if source == .paste { return Self.pasteText(refusal) }
+        let now = ContinuousClock.now
+        let shown: Int? = state.update { state in
+            if let last = state.lastShown, now - last < .seconds(1) {
+                state.suppressed += 1
+                return nil
+            }
+            defer { state.suppressed = 0 }
+            state.lastShown = now
+            return state.suppressed
+        }
+        guard let earlier = shown else { return nil }
+        let more = earlier > 0 ? " (and \(earlier) more since the last note)" : ""
+        return "Ignored a browser request that is not this sign-in's redirect (\(Self.reason(refusal)))\(more); still waiting."
+    }
+
+    static func reason(_ refusal: LoginRefusal) -> String {
+        switch refusal {
+        case .stateMissing: "no state"
+        case .stateMismatch: "wrong or stale state"
+        case .unparsable: "not a redirect"
+        }
+    }
+
+    static func pasteText(_ refusal: LoginRefusal) -> String {
+        switch refusal {
+        case .stateMissing: "That address has no state parameter. Paste the whole address from the browser's address bar, or only the code."
+        case .stateMismatch: "That address belongs to another sign-in (its state does not match). Open the link printed above and paste the address it ends on."
+        case .unparsable: "That is neither the address the browser ended on nor a code. Paste the whole address from the address bar, or only the code."
         }
     }
 }

@@ -1,11 +1,6 @@
 import ArgumentParser
-import PDSAuth
-
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
+import PDSAuth
 
 struct LogoutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,19 +9,22 @@ struct LogoutCommand: AsyncParsableCommand {
 
     @OptionGroup var selection: ProfileSelection
 
-    @Flag(help: "Call POST /v2/account/revoke before removing the profile.")
+    @Flag(help: "Revoke the refresh token first: PDS's POST /v2/account/revoke, or a generic provider's RFC 7009 endpoint (--revoke-url at login).")
     var revoke = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(environment: environment)
-        try await reportingErrors(terminal) { () throws(PDSAuthError) in
-            let store = try selection.store(environment)
-            let name = selection.name(environment)
-            guard let profile = try store.profile(name) else { throw TokenProvider.noProfile(name, store: store) }
+        try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
+            let store = try selection.store(environment, terminal)
+            let name = try selection.resolve(environment, store: store)
+            let file = try store.load()
+            guard file.names.contains(name) else { throw TokenProvider.noProfile(name, store: store) }
             if revoke {
-                // A failed revoke keeps the profile: the user can retry, or log out without --revoke.
-                var options = TransportOptions.fromEnvironment(environment)
+                // A profile that cannot be read cannot be revoked; a failed revoke keeps the
+                // profile, so the user can retry or log out without --revoke.
+                guard let profile = try file.profile(name, path: store.filePath) else { throw TokenProvider.noProfile(name, store: store) }
+                var options = try TransportOptions.fromEnvironment(environment)
                 options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
                 try await RevokeClient(http: CurlClient(options: options)).revoke(profile)
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import PDSAuth
 
 @main
@@ -6,13 +7,29 @@ struct PDSAuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pds-auth",
         abstract: "Sign in to Alibaba Cloud Drive and Photo Service (PDS) and keep a refreshable OAuth token.",
-        discussion: ExitCodesHelp.text,
+        discussion: ExitStatus.helpText,
         version: PDSAuthVersion.current,
-        subcommands: [LoginCommand.self, JWTCommand.self, TokenCommand.self, RefreshCommand.self, StatusCommand.self, LogoutCommand.self, DevServerCommand.self])
-}
+        subcommands: [LoginCommand.self, JWTCommand.self, TokenCommand.self, RefreshCommand.self, StatusCommand.self,
+                      SwitchCommand.self, LogoutCommand.self, DevServerCommand.self])
 
-enum ExitCodesHelp {
-    static var text: String {
-        "Exit codes:\n" + ExitStatus.allCases.map { "  \($0.rawValue)\t\($0.meaning)" }.joined(separator: "\n")
+    /// argument-parser's entry point, with one exit status for every command-line mistake:
+    /// its parse and validation errors become 2 (README's "invalid command line") instead of
+    /// its default 64. SIGPIPE is ignored from the start: a closed stdout is reported as
+    /// exit 14, a peer closing a TLS connection mid-write as a network error.
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty { _ = FileDescriptorOutput.write(message + "\n", to: code == .success ? 1 : 2) }
+            Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
+        }
     }
 }

@@ -1,26 +1,38 @@
 import ArgumentParser
 import PDSAuth
 
-/// `--profile`, else `PDS_AUTH_PROFILE`, else "default"; plus where the store is.
+/// `--profile`, else `PDS_AUTH_PROFILE`, else the current profile, else the only profile;
+/// plus where the store is.
 struct ProfileSelection: ParsableArguments {
-    @Option(help: "Profile name (env PDS_AUTH_PROFILE; default \"default\").")
+    @Option(help: "Profile name (else env PDS_AUTH_PROFILE, else the current profile, else the only one).")
     var profile: String?
 
-    func name(_ environment: [String: String]) -> String {
-        profile ?? environment["PDS_AUTH_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+    func validate() throws {
+        if let profile, !ProfileChoice.isValidName(profile) { throw ValidationError(Self.nameRule(profile)) }
     }
 
-    func store(_ environment: [String: String]) throws(PDSAuthError) -> CredentialStore {
-        CredentialStore(directory: try StoreLocation.directory(environment: environment))
+    static func nameRule(_ name: String) -> String {
+        "Profile names are 1–64 letters, digits, '-', '_', '.' or '@', not \"\(Redaction.terminalSafe(name, limit: 64))\""
     }
-}
 
-/// Runs a command body, reporting a `PDSAuthError` the standard way and exiting with its code.
-func reportingErrors(_ terminal: Terminal, _ body: () async throws(PDSAuthError) -> Void) async throws {
-    do {
-        try await body()
-    } catch {
-        terminal.report(error)
-        throw ExitCode(error.status.rawValue)
+    /// The name given on the command line or in the environment, if any.
+    func named(_ environment: [String: String]) throws(PDSAuthError) -> String? {
+        try Self.named(profile, environment)
+    }
+
+    static func named(_ flag: String?, _ environment: [String: String]) throws(PDSAuthError) -> String? {
+        if let flag { return flag }
+        guard let value = environment["PDS_AUTH_PROFILE"], !value.isEmpty else { return nil }
+        guard ProfileChoice.isValidName(value) else { throw PDSAuthError(.invalidSetting, "PDS_AUTH_PROFILE: " + nameRule(value)) }
+        return value
+    }
+
+    /// The profile to work on in `store`.
+    func resolve(_ environment: [String: String], store: CredentialStore) throws(PDSAuthError) -> String {
+        try ProfileChoice.resolve(named(environment), in: store.load(), store: store)
+    }
+
+    func store(_ environment: [String: String], _ terminal: Terminal) throws(PDSAuthError) -> CredentialStore {
+        terminal.store(directory: try StoreLocation.directory(environment: environment))
     }
 }

@@ -3,7 +3,7 @@ import PDSAuth
 
 /// Where the provider is and which app signs in; shared by every command that talks to it.
 struct ProviderOptions: ParsableArguments {
-    @Option(name: .customLong("domain-id"), help: "PDS domain id (env PDS_DOMAIN_ID).")
+    @Option(name: .customLong("domain-id"), help: "PDS domain id (env PDS_DOMAIN_ID; else taken from an {domain}.api.aliyunpds.com endpoint).")
     var domainID: String?
 
     @Option(help: "Base URL of the PDS API; default https://{domain-id}.api.aliyunpds.com (env PDS_ENDPOINT).")
@@ -12,33 +12,60 @@ struct ProviderOptions: ParsableArguments {
     @Option(name: .customLong("client-id"), help: "The app's client id / AppId (env PDS_CLIENT_ID).")
     var clientID: String?
 
-    @Option(name: .customLong("authorize-url"), help: "Authorize endpoint: a URL or a path under --endpoint (default /v2/oauth/authorize).")
+    @Option(name: .customLong("authorize-url"), help: "Another provider's authorize endpoint: a URL or a path under --endpoint (makes the provider generic).")
     var authorizeURL: String?
 
-    @Option(name: .customLong("token-url"), help: "Token endpoint: a URL or a path under --endpoint (default /v2/oauth/token).")
+    @Option(name: .customLong("token-url"), help: "Another provider's token endpoint: a URL or a path under --endpoint (makes the provider generic).")
     var tokenURL: String?
+
+    @Option(name: .customLong("revoke-url"), help: "A generic provider's RFC 7009 revocation endpoint, for `logout --revoke`.")
+    var revokeURL: String?
 
     @Option(help: "PEM file of CA certificates to trust (else CURL_CA_BUNDLE, SSL_CERT_FILE, the system store).")
     var cacert: String?
 
-    func endpoints(environment: [String: String]) throws(PDSAuthError) -> ProviderEndpoints {
-        try ProviderEndpoints.resolve(endpoint: endpoint ?? environment["PDS_ENDPOINT"], domainID: resolvedDomainID(environment),
-                                      authorize: authorizeURL, token: tokenURL)
+    func validate() throws {
+        if let domainID, !ProviderEndpoints.isDomainLabel(domainID) {
+            throw ValidationError("--domain-id must be a host label (letters, digits, '-'), not \"\(Redaction.terminalSafe(domainID, limit: 64))\"")
+        }
+        if revokeURL != nil, authorizeURL == nil, tokenURL == nil {
+            throw ValidationError("--revoke-url is for generic providers: give it with --authorize-url / --token-url (PDS's own revocation is built in)")
+        }
     }
 
-    func resolvedDomainID(_ environment: [String: String]) -> String? {
+    func endpoints(environment: [String: String]) throws(PDSAuthError) -> ProviderEndpoints {
+        try ProviderEndpoints.resolve(endpoint: endpoint ?? environment["PDS_ENDPOINT"], domainID: givenDomainID(environment),
+                                      authorize: authorizeURL, token: tokenURL, revoke: revokeURL)
+    }
+
+    /// The domain named by the user: `--domain-id`, else `PDS_DOMAIN_ID`.
+    func givenDomainID(_ environment: [String: String]) -> String? {
         domainID ?? environment["PDS_DOMAIN_ID"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The domain to send as `domain_id`: the one given, else (for PDS) the one the
+    /// endpoint's host names. A generic provider gets one only when the user gave it.
+    func domainID(for endpoints: ProviderEndpoints, _ environment: [String: String]) throws(PDSAuthError) -> String? {
+        if let given = givenDomainID(environment) {
+            guard ProviderEndpoints.isDomainLabel(given) else {
+                throw PDSAuthError(.invalidDomainID, "PDS_DOMAIN_ID \"\(Redaction.terminalSafe(given, limit: 64))\" is not a valid host label")
+            }
+            return given
+        }
+        return endpoints.flavor == .pds ? ProviderEndpoints.domainID(fromHost: endpoints.base.host) : nil
     }
 
     func resolvedClientID(_ environment: [String: String]) throws(PDSAuthError) -> String {
         guard let id = clientID ?? environment["PDS_CLIENT_ID"], !id.isEmpty else {
-            throw PDSAuthError(.configuration, code: "missing_client_id", "No client id given",
-                               hint: "Pass --client-id (or set PDS_CLIENT_ID) with the AppId from the PDS console.")
+            throw PDSAuthError(.missingClientID, "No client id given")
+        }
+        guard id.utf8.count <= 256, TokenResponse.isTokenText(id) else {
+            throw PDSAuthError(.invalidSetting, "The client id must be printable ASCII of at most 256 characters")
         }
         return id
     }
 
-    func transport(environment: [String: String]) -> TransportOptions {
-        TransportOptions.fromEnvironment(environment, caBundleFlag: cacert)
+    func transport(environment: [String: String]) throws(PDSAuthError) -> TransportOptions {
+        try TransportOptions.fromEnvironment(environment, caBundleFlag: cacert)
     }
 }

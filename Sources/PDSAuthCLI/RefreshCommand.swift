@@ -1,11 +1,6 @@
 import ArgumentParser
-import PDSAuth
-
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
+import PDSAuth
 
 struct RefreshCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,10 +15,11 @@ struct RefreshCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(environment: environment, quiet: quiet)
-        try await reportingErrors(terminal) { () throws(PDSAuthError) in
-            let name = selection.name(environment)
-            let renewer = StandardRenewer(transport: .fromEnvironment(environment))
-            let profile = try await TokenProvider(store: try selection.store(environment), renewer: renewer).validProfile(name, minValid: 0, force: true)
+        try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
+            let store = try selection.store(environment, terminal)
+            let name = try selection.resolve(environment, store: store)
+            let renewer = StandardRenewer(transport: try .fromEnvironment(environment))
+            let profile = try await TokenProvider(store: store, renewer: renewer).validProfile(name, minValid: .zero, force: true)
             let expiry = profile.effectiveExpiry.map { " Access token valid until \(ExpiryText.absolute($0)) (\(ExpiryText.relative($0)))." } ?? ""
             terminal.say("\(terminal.green("✓")) Refreshed profile \"\(name)\".\(expiry)")
         }

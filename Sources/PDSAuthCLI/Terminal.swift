@@ -1,10 +1,8 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import PDSAuth
 
 /// Human narration goes to stderr, machine output to stdout. Colour only on a terminal
-/// and never with NO_COLOR (no-color.org).
+/// and never with NO_COLOR (no-color.org) or TERM=dumb.
 struct Terminal: Sendable {
     let environment: [String: String]
     var quiet = false
@@ -16,32 +14,45 @@ struct Terminal: Sendable {
 
     var stderrIsTTY: Bool { isatty(2) == 1 }
     var stdinIsTTY: Bool { isatty(0) == 1 }
+    var stdoutIsTTY: Bool { isatty(1) == 1 }
     var colour: Bool { stderrIsTTY && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb" }
 
     func say(_ text: String) {
         guard !quiet else { return }
-        FileDescriptorOutput.write(text + "\n", to: 2)
+        _ = FileDescriptorOutput.write(text + "\n", to: 2)
     }
 
     /// What the user must act on (where to sign in, the paste prompt), printed even with
     /// `--quiet`: without it a sign-in with no browser could not be completed.
-    func must(_ text: String) { FileDescriptorOutput.write(text + "\n", to: 2) }
+    func must(_ text: String) { _ = FileDescriptorOutput.write(text + "\n", to: 2) }
 
-    func out(_ text: String) { FileDescriptorOutput.write(text + "\n", to: 1) }
+    /// Machine output. A closed stdout (`pds-auth token | head -c0`) ends the process with
+    /// its own exit status rather than SIGPIPE: everything worth keeping is saved by then.
+    func out(_ text: String, newline: Bool = true) {
+        guard FileDescriptorOutput.write(newline ? text + "\n" : text, to: 1) else {
+            _ = FileDescriptorOutput.write("pds-auth: standard output was closed; output discarded\n", to: 2)
+            exit(ExitStatus.outputClosed.rawValue)
+        }
+    }
+
+    func warn(_ text: String) { _ = FileDescriptorOutput.write("\(yellow("warning:")) \(Redaction.terminalSafe(text, limit: 400))\n", to: 2) }
 
     func green(_ text: String) -> String { colour ? "\u{1B}[32m\(text)\u{1B}[0m" : text }
     func red(_ text: String) -> String { colour ? "\u{1B}[31m\(text)\u{1B}[0m" : text }
+    func yellow(_ text: String) -> String { colour ? "\u{1B}[33m\(text)\u{1B}[0m" : text }
     func dim(_ text: String) -> String { colour ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
 
     /// Prints a failure the way every command does: what happened, then what to do.
     func report(_ error: PDSAuthError) {
-        FileDescriptorOutput.write("\(red("error:")) \(error.description)\n", to: 2)
-        if let hint = error.hint { FileDescriptorOutput.write("  \(hint)\n", to: 2) }
+        _ = FileDescriptorOutput.write("\(red("error:")) \(error.description)\n", to: 2)
+        if let hint = ErrorAdvice.hint(for: error, profile: error.context["profile"]) {
+            _ = FileDescriptorOutput.write("  \(hint)\n", to: 2)
+        }
     }
 
     /// Reads a line from the terminal with echo off (for the client secret).
     func readHidden(prompt: String) -> String? {
-        FileDescriptorOutput.write(prompt, to: 2)
+        _ = FileDescriptorOutput.write(prompt, to: 2)
         var original = termios()
         guard tcgetattr(0, &original) == 0 else { return readLine() }
         var silent = original
@@ -49,20 +60,28 @@ struct Terminal: Sendable {
         tcsetattr(0, TCSAFLUSH, &silent)
         defer {
             tcsetattr(0, TCSAFLUSH, &original)
-            FileDescriptorOutput.write("\n", to: 2)
+            _ = FileDescriptorOutput.write("\n", to: 2)
         }
         return readLine(strippingNewline: true)
+    }
+
+    /// The store's repairs (permissions narrowed, a save recovered) as warnings on stderr.
+    func store(directory: String) -> CredentialStore {
+        CredentialStore(directory: directory, onWarning: { self.warn($0) })
     }
 }
 
 enum FileDescriptorOutput {
-    static func write(_ text: String, to descriptor: Int32) {
+    /// Writes all of `text`; false when the descriptor refuses (EPIPE, EBADF…).
+    @discardableResult
+    static func write(_ text: String, to descriptor: Int32) -> Bool {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
+            guard written > 0 else { return false }
             bytes = bytes.dropFirst(written)
         }
+        return true
     }
 }

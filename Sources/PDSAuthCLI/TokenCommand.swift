@@ -1,11 +1,6 @@
 import ArgumentParser
-import PDSAuth
-
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
+import PDSAuth
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +8,7 @@ struct TokenCommand: AsyncParsableCommand {
         abstract: "Print a valid access token (refreshing it first when needed) and nothing else.",
         discussion: """
             Examples:
-              curl -H "$(pds-auth token --format header)" https://bj1.api.aliyunpds.com/v2/user/get
+              curl -H "$(pds-auth token --format header)" https://bj1.api.aliyunpds.com/v2/user/get -d '{}'
               eval "$(pds-auth token --format env)"   # exports PDS_ACCESS_TOKEN and PDS_TOKEN_EXPIRES_AT
             """)
 
@@ -21,30 +16,31 @@ struct TokenCommand: AsyncParsableCommand {
 
     @OptionGroup var selection: ProfileSelection
 
-    @Option(name: .customLong("min-valid"), help: "Refresh first when fewer than this many seconds of validity remain.")
+    @Option(name: .customLong("min-valid"), help: "Refresh first when fewer than this many seconds of validity remain (0–86400).")
     var minValid: Int = 300
 
     @Option(help: "Output: bare (the token), header (Authorization: Bearer …), json, env (shell exports).")
     var format: Format = .bare
 
+    func validate() throws {
+        guard (0...86400).contains(minValid) else { throw ValidationError("--min-valid must be 0–86400 seconds") }
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(environment: environment)
-        try await reportingErrors(terminal) { () throws(PDSAuthError) in
-            guard minValid >= 0 else {
-                throw PDSAuthError(.usage, code: "invalid_min_valid", "--min-valid must not be negative")
-            }
-            let store = try selection.store(environment)
-            let renewer = StandardRenewer(transport: .fromEnvironment(environment))
-            let profile = try await TokenProvider(store: store, renewer: renewer).validProfile(selection.name(environment), minValid: TimeInterval(minValid))
-            terminal.out(TokenFormatter.render(profile, format: format))
+        try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
+            let store = try selection.store(environment, terminal)
+            let name = try selection.resolve(environment, store: store)
+            let renewer = StandardRenewer(transport: try .fromEnvironment(environment))
+            let profile = try await TokenProvider(store: store, renewer: renewer).validProfile(name, minValid: .seconds(minValid))
+            terminal.out(TokenFormatter.render(profile, name: name, format: format))
         }
     }
 }
 
 enum TokenFormatter {
-    static func render(_ profile: StoredProfile, format: TokenCommand.Format) -> String {
-        let expiry = profile.effectiveExpiry.map { $0.formatted(.iso8601) }
+    static func render(_ profile: StoredProfile, name: String, format: TokenCommand.Format) -> String {
         switch format {
         case .bare:
             return profile.accessToken
@@ -52,20 +48,28 @@ enum TokenFormatter {
             return "Authorization: Bearer \(profile.accessToken)"
         case .env:
             var lines = ["export PDS_ACCESS_TOKEN=\(shellQuoted(profile.accessToken))"]
-            if let expiry { lines.append("export PDS_TOKEN_EXPIRES_AT=\(shellQuoted(expiry))") }
+            if let expiry = profile.effectiveExpiry { lines.append("export PDS_TOKEN_EXPIRES_AT=\(shellQuoted(expiry.formatted(.iso8601)))") }
             return lines.joined(separator: "\n")
         case .json:
-            struct Output: Encodable {
-                var access_token: String
-                var token_type: String
-                var expires_at: String?
-                var expires_in: Int?
-            }
-            let remaining = profile.effectiveExpiry.map { Int($0.timeIntervalSinceNow) }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let output = Output(access_token: profile.accessToken, token_type: profile.tokenType ?? "Bearer", expires_at: expiry, expires_in: remaining)
-            return (try? encoder.encode(output)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            return JSONOutput.text(Output(profile, name: name), pretty: false)
+        }
+    }
+
+    /// `token --format json` (README "JSON output").
+    struct Output: Encodable {
+        var profile: String
+        var access_token: String
+        var token_type: String
+        var expires_at: Date?
+        /// Whole seconds of validity left.
+        var expires_in: Int?
+
+        init(_ profile: StoredProfile, name: String) {
+            self.profile = name
+            access_token = profile.accessToken
+            token_type = profile.tokenType ?? "Bearer"
+            expires_at = profile.effectiveExpiry
+            expires_in = profile.effectiveExpiry.map { Int(max(-1e12, min(1e12, $0.timeIntervalSinceNow))) }
         }
     }
 

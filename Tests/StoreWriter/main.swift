@@ -11,7 +11,7 @@ var counter = 0
 while true {
     counter += 1
     let token = "token-\(counter)-" + String(repeating: "x", count: 200_000 + counter % 1000)
-    let profile = StoredProfile(grant: "authorization_code", endpoints: endpoints, domainID: "d", clientID: "c", clientSecret: nil,
+    let profile = StoredProfile(grant: .authorizationCode, endpoints: endpoints, domainID: "d", clientID: "c", clientSecret: nil,
                                 redirectURI: nil, scope: nil, caBundlePath: nil, accessToken: token, refreshToken: "r\(counter)",
                                 tokenType: "Bearer", expiresAt: nil, obtainedAt: Date(), user: nil)
     try await store.save(profile, as: "p")

@@ -16,12 +16,12 @@ public struct ScriptedBrowser: Sendable {
     public init(client: CurlClient = CurlClient()) { self.client = client }
 
     public func get(_ url: String) async throws -> Page {
-        let response = try await client.send(HTTPClientRequest(method: .get, url: URL(string: url)!))
+        let response = try await client.send(HTTPClientRequest(method: "GET", url: URL(string: url)!))
         return Page(status: response.status, html: String(decoding: response.body, as: UTF8.self), location: response[header: "location"])
     }
 
     public func post(_ url: String, form: [(String, String)]) async throws -> Page {
-        let response = try await client.send(HTTPClientRequest(method: .post, url: URL(string: url)!,
+        let response = try await client.send(HTTPClientRequest(method: "POST", url: URL(string: url)!,
             headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(FormEncoding.encode(form).utf8)))
         return Page(status: response.status, html: String(decoding: response.body, as: UTF8.self), location: response[header: "location"])
     }
@@ -35,7 +35,7 @@ public struct ScriptedBrowser: Sendable {
     /// Submits the form that contains the button `buttonID` (hidden fields + that button).
     public func submit(button buttonID: String, on page: Page, base: String) async throws -> Page {
         guard let formStart = page.html.range(of: "<form"), let button = Self.element(id: buttonID, in: page.html) else {
-            throw PDSAuthError(.failure, code: "test", "no form with button \(buttonID) in page: \(page.html.prefix(300))")
+            throw PDSAuthError(.internal, "no form with button \(buttonID) in page: \(page.html.prefix(300))")
         }
         let formTag = String(page.html[formStart.lowerBound...].prefix { $0 != ">" })
         let action = Self.attribute("action", in: formTag) ?? ""

@@ -1,7 +1,6 @@
 import CCurl
-#if canImport(Glibc)
+
 import Glibc
-#endif
 
 /// `curl_global_init` must run once before any other libcurl call and is not thread-safe
 /// itself; a Swift `static let` is initialised exactly once under a lock (swift_once).

@@ -1,11 +1,7 @@
 import CCurl
 import Synchronization
 
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// One blocking libcurl easy transfer. Created, performed and discarded on a single
 /// worker thread; only `cancel()` is called from elsewhere, through an atomic flag.
@@ -18,7 +14,8 @@ final class CurlTransfer: Sendable {
 
     struct Sink {
         var body = Data()
-        var headers: [String: String] = [:]
+        var headers: [(name: String, value: String)] = []
+        var headerBytes = 0
         var overflowed = false
     }
 
@@ -43,17 +40,23 @@ final class CurlTransfer: Sendable {
         }
     }
 
-    func append(headerLine bytes: UnsafeRawBufferPointer) {
+    /// One header line; bounded like the body (at most `maxBodyBytes` of headers in all).
+    func append(headerLine bytes: UnsafeRawBufferPointer) -> Bool {
         let line = String(decoding: bytes, as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
-            // A new status line (after 100 Continue or a proxy CONNECT): drop earlier headers.
-            sink.withLock { $0.headers = [:] }
-            return
+        return sink.withLock { sink in
+            sink.headerBytes += bytes.count
+            guard sink.headerBytes <= options.maxBodyBytes else {
+                sink.overflowed = true
+                return false
+            }
+            if line.hasPrefix("HTTP/") {
+                // A new status line (after 100 Continue or a proxy CONNECT): drop earlier headers.
+                sink.headers = []
+            } else if let colon = line.firstIndex(of: ":") {
+                sink.headers.append((String(line[..<colon].trimmed()), line[line.index(after: colon)...].trimmed()))
+            }
+            return true
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].trimmed().lowercased()
-        let value = line[line.index(after: colon)...].trimmed()
-        sink.withLock { $0.headers[name] = value }
     }
 
     /// Runs the transfer to completion on the calling thread.
@@ -73,12 +76,12 @@ final class CurlTransfer: Sendable {
         }
         let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let collected = sink.withLock { $0 }
-        if collected.overflowed { throw TransferFailure(code: CURLE_WRITE_ERROR, detail: "body exceeds \(options.maxBodyBytes) bytes", bodyTooLarge: true) }
+        if collected.overflowed { throw TransferFailure(code: CURLE_WRITE_ERROR, detail: "answer exceeds \(options.maxBodyBytes) bytes", bodyTooLarge: true) }
         if code == CURLE_ABORTED_BY_CALLBACK, isCancelled { throw TransferFailure(code: code, detail: "cancelled", cancelled: true) }
         guard code == CURLE_OK else { throw TransferFailure(code: code, detail: detail) }
         var status = 0
         _ = pds_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPClientResponse(status: status, headers: collected.headers, body: collected.body)
+        return HTTPClientResponse(status: status, headerLines: collected.headers, body: collected.body)
     }
 
     private func configure(_ handle: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
@@ -96,8 +99,8 @@ final class CurlTransfer: Sendable {
         if let ca = options.caBundlePath { setString(handle, CURLOPT_CAINFO, ca) }
         // NOSIGNAL: transfers run on worker threads, where SIGALRM-based DNS timeouts are unsafe.
         _ = pds_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = pds_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout * 1000))
-        _ = pds_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(options.totalTimeout * 1000))
+        _ = pds_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.wholeMilliseconds)
+        _ = pds_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.totalTimeout.wholeMilliseconds)
         _ = pds_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxBodyBytes))
         setString(handle, CURLOPT_USERAGENT, options.userAgent)
         _ = pds_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
@@ -113,14 +116,23 @@ final class CurlTransfer: Sendable {
         // An empty Expect stops libcurl waiting a second for "100 Continue" on larger posts.
         headerList = curl_slist_append(headerList, "Expect:")
         _ = pds_curl_setopt_ptr(handle, CURLOPT_HTTPHEADER, headerList)
-        if request.method == .delete { setString(handle, CURLOPT_CUSTOMREQUEST, "DELETE") }
-        if request.method == .post {
-            let body = request.body ?? Data()
+        configureMethod(handle)
+    }
+
+    /// GET is libcurl's default; POST sends the body; other methods are named explicitly
+    /// (with the body, if any, sent as for POST); HEAD asks for no body.
+    private func configureMethod(_ handle: UnsafeMutableRawPointer) {
+        if request.method == "HEAD" {
+            _ = pds_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
+            return
+        }
+        if let body = request.body ?? (request.method == "POST" ? Data() : nil) {
             _ = pds_curl_setopt_long(handle, CURLOPT_POST, 1)
             _ = pds_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             // COPYPOSTFIELDS: libcurl keeps its own copy, so `body` need only live for this call.
             body.withUnsafeBytes { _ = pds_curl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
         }
+        if request.method != "GET" && request.method != "POST" { setString(handle, CURLOPT_CUSTOMREQUEST, request.method) }
     }
 
     private func setString(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: String) {
@@ -141,8 +153,8 @@ private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ 
 private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
     guard let data, let context else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-    transfer.append(headerLine: UnsafeRawBufferPointer(start: data, count: size * count))
-    return size * count
+    // Returning fewer bytes than offered aborts the transfer (an unbounded header flood).
+    return transfer.append(headerLine: UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
 }
 
 private func curlProgress(_ context: UnsafeMutableRawPointer?, _: curl_off_t, _: curl_off_t, _: curl_off_t, _: curl_off_t) -> Int32 {

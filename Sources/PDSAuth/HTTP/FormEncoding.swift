@@ -1,57 +1,76 @@
-import CCurl
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
-/// `application/x-www-form-urlencoded` bodies and query strings, each name and value
-/// percent-encoded by libcurl's `curl_easy_escape` (everything but RFC 3986 unreserved
-/// characters). Foundation's `URLComponents` leaves `+` and `&`-adjacent characters alone in
-/// queries, which a form decoder reads as a space: a secret containing `+` would break.
+/// `application/x-www-form-urlencoded` bodies and query strings (RFC 6749 Appendix B, the
+/// WHATWG URL standard §5). Names and values are encoded leaving only RFC 3986 unreserved
+/// characters as they are, so a secret holding `+`, `&` or `=` survives the trip (Foundation's
+/// `URLComponents` leaves `+` alone in queries, which a form decoder reads as a space).
+///
+/// Decoding is lenient and total, because its input is untrusted and only ever compared or
+/// bounded afterwards: `+` is a space, `%XX` a byte, a `%` not followed by two hex digits
+/// stays as it is, and bytes that are not UTF-8 become U+FFFD.
 public enum FormEncoding {
     public static func encode(_ fields: [(String, String)]) -> String {
         fields.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
     }
 
     public static func escape(_ text: String) -> String {
-        // libcurl reads a length of 0 as "NUL-terminated": an empty value must not reach it.
-        guard !text.isEmpty else { return "" }
-        CurlRuntime.ensureInitialized()
-        let utf8 = Array(text.utf8)
-        guard let escaped = utf8.withUnsafeBufferPointer({ buffer in
-            buffer.withMemoryRebound(to: CChar.self) { curl_easy_escape(nil, $0.baseAddress, Int32(buffer.count)) }
-        }) else {
-            preconditionFailure("curl_easy_escape failed: out of memory")
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in text.utf8 {
+            if isUnreserved(byte) {
+                output.append(byte)
+            } else {
+                output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
         }
-        defer { curl_free(escaped) }
-        return String(cString: escaped)
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// Parses `a=1&b=2` (form bodies, query strings, pasted URLs). `+` is a space, as in
-    /// HTML forms.
+    /// `a=1&b=2` as pairs in order; empty pairs are skipped, a name without `=` has value "".
     public static func decode(_ text: some StringProtocol) -> [(String, String)] {
         text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = unescape(parts[0])
-            let value = parts.count > 1 ? unescape(parts[1]) : ""
-            return (name, value)
+            return (unescape(parts[0]), parts.count > 1 ? unescape(parts[1]) : "")
         }
     }
 
-    /// Decodes with `curl_easy_unescape`; bytes that are not UTF-8 become U+FFFD.
     static func unescape(_ text: some StringProtocol) -> String {
-        guard !text.isEmpty else { return "" }
-        CurlRuntime.ensureInitialized()
-        let spaced = Array(String(text).replacing("+", with: " ").utf8)
-        var length: Int32 = 0
-        guard let decoded = spaced.withUnsafeBufferPointer({ buffer in
-            buffer.withMemoryRebound(to: CChar.self) { curl_easy_unescape(nil, $0.baseAddress, Int32(buffer.count), &length) }
-        }) else {
-            preconditionFailure("curl_easy_unescape failed: out of memory")
+        let bytes = Array(text.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "+") {
+                output.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
+                      let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                output.append(high << 4 | low)
+                index += 2
+            } else {
+                output.append(byte)
+            }
+            index += 1
         }
-        defer { curl_free(decoded) }
-        return String(decoding: UnsafeRawBufferPointer(start: decoded, count: Int(length)), as: UTF8.self)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// RFC 3986 §2.3: `ALPHA / DIGIT / "-" / "." / "_" / "~"`, also the PKCE alphabet.
+    public static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

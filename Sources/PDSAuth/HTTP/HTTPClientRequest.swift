@@ -1,22 +1,24 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// One outbound request. Bodies are bytes already encoded (see `FormEncoding`).
 public struct HTTPClientRequest: Sendable {
-    public enum Method: String, Sendable { case get = "GET", post = "POST", delete = "DELETE" }
-
-    public var method: Method
+    /// An HTTP method token (RFC 9110 §9.1), e.g. `GET`, `POST`.
+    public var method: String
     public var url: URL
     public var headers: [(name: String, value: String)]
     public var body: Data?
 
-    public init(method: Method, url: URL, headers: [(name: String, value: String)] = [], body: Data? = nil) {
+    public init(method: String, url: URL, headers: [(name: String, value: String)] = [], body: Data? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+    }
+
+    /// True for an RFC 9110 §5.6.2 token: what a method may be spelled with.
+    public static func isMethodToken(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 32 && text.utf8.allSatisfy { byte in
+            FormEncoding.isUnreserved(byte) || "!#$%&'*+^`|".utf8.contains(byte)
+        }
     }
 }

@@ -1,20 +1,21 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
-/// A completed exchange: status, headers (names lower-cased, last value wins) and body.
+/// A completed exchange: status, headers in the order received, and body.
 public struct HTTPClientResponse: Sendable {
     public var status: Int
-    public var headers: [String: String]
+    /// Every header line of the final response, names as sent.
+    public var headerLines: [(name: String, value: String)]
     public var body: Data
 
-    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+    public init(status: Int, headerLines: [(name: String, value: String)] = [], body: Data = Data()) {
         self.status = status
-        self.headers = headers
+        self.headerLines = headerLines
         self.body = body
     }
 
-    public subscript(header name: String) -> String? { headers[name.lowercased()] }
+    /// The last value of the header `name` (case-insensitive, RFC 9110 §5.1).
+    public subscript(header name: String) -> String? {
+        let wanted = name.lowercased()
+        return headerLines.last { $0.name.lowercased() == wanted }?.value
+    }
 }

@@ -1,16 +1,16 @@
 /// Bounds and trust settings for every outbound transfer.
 public struct TransportOptions: Sendable, Equatable {
-    /// Seconds to establish TCP + TLS.
-    public var connectTimeout: Double
-    /// Seconds for the whole transfer, including a slowly trickled body.
-    public var totalTimeout: Double
-    /// Largest response body accepted; a token response is a few KiB.
+    /// Time to establish TCP + TLS.
+    public var connectTimeout: Duration
+    /// Time for the whole transfer, including a slowly trickled body.
+    public var totalTimeout: Duration
+    /// Largest response body accepted.
     public var maxBodyBytes: Int
     /// PEM bundle of CAs to trust instead of the system's; nil = system store.
     public var caBundlePath: String?
     public var userAgent: String
 
-    public init(connectTimeout: Double = 10, totalTimeout: Double = 30, maxBodyBytes: Int = 1 << 20,
+    public init(connectTimeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(30), maxBodyBytes: Int = 1 << 20,
                 caBundlePath: String? = nil, userAgent: String = "pds-auth/\(PDSAuthVersion.current)") {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
@@ -19,14 +19,34 @@ public struct TransportOptions: Sendable, Equatable {
         self.userAgent = userAgent
     }
 
-    /// Defaults, with the total timeout from `PDS_AUTH_HTTP_TIMEOUT` (seconds) when set.
-    public static func fromEnvironment(_ environment: [String: String], caBundleFlag: String? = nil) -> TransportOptions {
+    /// The range `PDS_AUTH_HTTP_TIMEOUT` may take, in seconds.
+    public static let timeoutRange: ClosedRange<Double> = 0.1...3600
+
+    /// Defaults, with the total timeout from `PDS_AUTH_HTTP_TIMEOUT` (seconds, a decimal
+    /// number in ``timeoutRange``) when set; anything else in it is refused, not ignored.
+    public static func fromEnvironment(_ environment: [String: String], caBundleFlag: String? = nil) throws(PDSAuthError) -> TransportOptions {
         var options = TransportOptions(caBundlePath: caBundle(flag: caBundleFlag, environment: environment))
-        if let text = environment["PDS_AUTH_HTTP_TIMEOUT"], let seconds = Double(text), seconds > 0 {
-            options.totalTimeout = seconds
-            options.connectTimeout = min(options.connectTimeout, seconds)
+        if let text = environment["PDS_AUTH_HTTP_TIMEOUT"] {
+            let seconds = try Self.seconds(text, name: "PDS_AUTH_HTTP_TIMEOUT", range: timeoutRange)
+            options.totalTimeout = .milliseconds(Int64((seconds * 1000).rounded()))
+            options.connectTimeout = min(options.connectTimeout, options.totalTimeout)
         }
         return options
+    }
+
+    /// A finite decimal number of seconds within `range`; `inf`, `nan`, `1e30`, text and
+    /// out-of-range values are refused with an error naming the setting.
+    static func seconds(_ text: String, name: String, range: ClosedRange<Double>) throws(PDSAuthError) -> Double {
+        let trimmed = text.trimmed()
+        let plain = !trimmed.isEmpty && trimmed.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: ".") }
+        guard plain, trimmed.utf8.count <= 12, let value = Double(trimmed), value.isFinite, range.contains(value) else {
+            throw PDSAuthError(.invalidSetting, "\(name) must be a number of seconds from \(Self.shown(range.lowerBound)) to \(Self.shown(range.upperBound)), not \"\(Redaction.terminalSafe(text, limit: 40))\"")
+        }
+        return value
+    }
+
+    private static func shown(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     /// `--cacert` wins, then `CURL_CA_BUNDLE`, then `SSL_CERT_FILE` — the variables curl and
@@ -39,7 +59,11 @@ public struct TransportOptions: Sendable, Equatable {
     }
 }
 
-/// The version string reported in `User-Agent` and `--version`.
-public enum PDSAuthVersion {
-    public static let current = "0.1.0"
+extension Duration {
+    /// Whole milliseconds, saturating: libcurl takes timeouts as a `long` of milliseconds.
+    var wholeMilliseconds: Int {
+        let (seconds, attoseconds) = components
+        guard seconds < Int64.max / 1000 else { return Int.max }
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
 }

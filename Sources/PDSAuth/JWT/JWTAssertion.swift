@@ -1,10 +1,6 @@
 import JWTKit
 
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Builds and signs the RS256 assertion a JWT app trades at `POST /v2/oauth/token` with
 /// `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer` (RFC 7523 §2.1, PDS JWT apps).
@@ -13,9 +9,11 @@ public enum JWTAssertion {
     /// clock-skew allowance so a server whose clock is behind still accepts them.
     public static func claims(settings: JWTSettings, clientID: String, audience: String, now: Date) -> AssertionClaims {
         let seconds = Int(now.timeIntervalSince1970)
+        let lifetime = Int(clamping: settings.lifetime.components.seconds)
+        let skew = Int(clamping: settings.clockSkew.components.seconds)
         return AssertionClaims(iss: clientID, sub: settings.subject, sub_type: settings.subjectType, aud: audience,
-                               jti: UUID().uuidString.lowercased(), exp: seconds + settings.lifetime,
-                               iat: seconds - settings.clockSkew, nbf: seconds - settings.clockSkew,
+                               jti: UUID().uuidString.lowercased(), exp: seconds + lifetime,
+                               iat: seconds - skew, nbf: seconds - skew,
                                auto_create: settings.autoCreate ? true : nil)
     }
 
@@ -32,7 +30,7 @@ public enum JWTAssertion {
         do {
             return try await keys.sign(claims)
         } catch {
-            throw PDSAuthError(.failure, code: "jwt_sign_failed", "Signing the JWT assertion failed", hint: "Check the private key file.")
+            throw PDSAuthError(.jwtSigningFailed, "Signing the JWT assertion failed")
         }
     }
 }

@@ -1,12 +1,8 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Signs in a JWT app without a browser (RFC 7523; PDS JWT apps): sign an assertion, trade
-/// it at the token endpoint, save the profile. Like `LoginFlow`, nothing is written unless
-/// the token endpoint answered with a token.
+/// it at the token endpoint, save the profile. Nothing is written unless the token endpoint
+/// answered with a valid token.
 public struct JWTSignIn: Sendable {
     public var endpoints: ProviderEndpoints
     public var domainID: String
@@ -30,15 +26,17 @@ public struct JWTSignIn: Sendable {
     }
 
     public func run() async throws(PDSAuthError) -> LoginResult {
+        _ = try store.load()
         let receivedAt = Date()
         let assertion = try await JWTAssertion.sign(settings: settings, clientID: clientID, audience: domainID, now: receivedAt)
-        let client = TokenClient(http: CurlClient(options: transport), tokenURL: endpoints.tokenURL, clientID: clientID, clientSecret: nil)
+        let client = TokenClient(http: CurlClient(options: transport), tokenURL: endpoints.tokenURL, clientID: clientID,
+                                 clientSecret: nil, domainID: domainID)
         let response = try await client.request(.jwtBearer(assertion: assertion))
-        var profile = StoredProfile(grant: "jwt_bearer", endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: nil,
+        var profile = StoredProfile(grant: .jwtBearer, endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: nil,
                                     redirectURI: nil, scope: nil, caBundlePath: rememberedCABundle, accessToken: response.accessToken,
                                     refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil, jwt: settings)
         profile.apply(response, receivedAt: receivedAt)
-        try await store.save(profile, as: profileName)
+        try await store.save(profile, as: profileName, makeCurrent: true)
         return LoginResult(profileName: profileName, profile: profile, credentialsPath: store.filePath)
     }
 }

@@ -1,15 +1,9 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import Crypto
 import CryptoExtras
 import JWTKit
 
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// The app's RSA private key for JWT-bearer assertions, read from a PEM file (PKCS#1
 /// `RSA PRIVATE KEY` or PKCS#8 `PRIVATE KEY`). Every way the file can be wrong gets its own
@@ -22,15 +16,19 @@ public struct RSAKeyFile: Sendable {
 
     /// PDS, like jwt-kit, accepts RS256 keys of at least 2048 bits (NIST SP 800-131A).
     public static let minimumBits = 2048
+    static let maxFileSize = 64 * 1024
 
     public init(path: String) throws(PDSAuthError) {
         self.path = path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = access(path, F_OK) == 0
-            throw Self.error(exists ? "key_unreadable" : "key_missing",
-                             exists ? "The private key file cannot be read" : "There is no private key file at this path",
-                             hint: exists ? "Check the file's owner and permissions." : "Pass --private-key with the PEM file of the app's RSA private key.",
-                             path: path)
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw Self.error(errno == ENOENT ? .keyMissing : .keyUnreadable,
+                             errno == ENOENT ? "There is no private key file at this path" : "The private key file cannot be read", path: path)
+        }
+        // A PEM RSA key is a few KiB; a device, FIFO or huge file is not one.
+        guard info.st_mode & S_IFMT == S_IFREG, info.st_size <= Self.maxFileSize,
+              let data = FileManager.default.contents(atPath: path) else {
+            throw Self.error(.keyUnreadable, "The private key file cannot be read as a PEM file of at most 64 KiB", path: path)
         }
         let pem = String(decoding: data, as: UTF8.self)
         try Self.rejectWrongKinds(pem, path: path)
@@ -40,19 +38,16 @@ public struct RSAKeyFile: Sendable {
             // "too small" error below instead of a vague parse failure. Nothing signs with it.
             backing = try _RSA.Signing.PrivateKey(unsafePEMRepresentation: pem)
         } catch {
-            throw Self.notRSA(pem) ? Self.error("key_not_rsa", "The key is not an RSA key; PDS JWT apps sign with RS256",
-                                                 hint: "Generate one with: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out key.pem", path: path)
-                : Self.error("key_unparsable", "The private key file is not a PEM RSA private key (PKCS#1 or PKCS#8)",
-                             hint: "Check the file; it should begin with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----.", path: path)
+            throw Self.notRSA(pem) ? Self.error(.keyNotRSA, "The key is not an RSA key; PDS JWT apps sign with RS256", path: path)
+                : Self.error(.keyUnparsable, "The private key file is not a PEM RSA private key (PKCS#1 or PKCS#8)", path: path)
         }
         guard backing.keySizeInBits >= Self.minimumBits else {
-            throw Self.error("key_too_small", "The RSA key has \(backing.keySizeInBits) bits; at least \(Self.minimumBits) are required",
-                             hint: "Generate a 2048-bit (or larger) key and upload its public key to the app.", path: path)
+            throw Self.error(.keyTooSmall, "The RSA key has \(backing.keySizeInBits) bits; at least \(Self.minimumBits) are required", path: path)
         }
         do {
             key = try JWTKit.Insecure.RSA.PrivateKey(backing: backing)
         } catch {
-            throw Self.error("key_unusable", "jwt-kit refused the RSA key", hint: "Generate a new 2048-bit key.", path: path)
+            throw Self.error(.keyUnusable, "jwt-kit refused the RSA key", path: path)
         }
         warnings = Self.permissionWarnings(path)
     }
@@ -60,16 +55,13 @@ public struct RSAKeyFile: Sendable {
     /// Header-level mistakes: a public key or certificate, or an encrypted private key.
     static func rejectWrongKinds(_ pem: String, path: String) throws(PDSAuthError) {
         if pem.contains("BEGIN PUBLIC KEY") || pem.contains("BEGIN RSA PUBLIC KEY") || pem.contains("BEGIN CERTIFICATE") {
-            throw error("key_is_public", "The file holds a public key (or certificate), not the private key",
-                        hint: "Give the private key here; the public key is what you upload to the PDS console.", path: path)
+            throw error(.keyIsPublic, "The file holds a public key (or certificate), not the private key", path: path)
         }
         if pem.contains("BEGIN ENCRYPTED PRIVATE KEY") || pem.contains("Proc-Type: 4,ENCRYPTED") {
-            throw error("key_encrypted", "The private key is encrypted with a passphrase",
-                        hint: "Decrypt a copy for pds-auth: openssl pkey -in key.pem -out key-plain.pem (and keep it 0600).", path: path)
+            throw error(.keyEncrypted, "The private key is encrypted with a passphrase", path: path)
         }
         if pem.contains("BEGIN EC PRIVATE KEY") || pem.contains("BEGIN OPENSSH PRIVATE KEY") {
-            throw error("key_not_rsa", "The key is not an RSA key; PDS JWT apps sign with RS256",
-                        hint: "Generate one with: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out key.pem", path: path)
+            throw error(.keyNotRSA, "The key is not an RSA key; PDS JWT apps sign with RS256", path: path)
         }
     }
 
@@ -87,7 +79,7 @@ public struct RSAKeyFile: Sendable {
         return ["the private key file \(path) is readable by group or others (mode \(mode)); run chmod 600 on it"]
     }
 
-    static func error(_ code: String, _ message: String, hint: String, path: String) -> PDSAuthError {
-        PDSAuthError(.configuration, code: code, message, hint: hint, context: ["key": path])
+    static func error(_ code: PDSAuthError.Code, _ message: String, path: String) -> PDSAuthError {
+        PDSAuthError(code, message, context: ["key": path])
     }
 }

@@ -1,16 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Obtains a new token response for a profile (refresh grant, or a new JWT assertion).
 public protocol ProfileRenewer: Sendable {
     func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse
 }
 
 /// The renewals pds-auth knows: `refresh_token` (RFC 6749 §6) for browser sign-ins, a new
-/// assertion (RFC 7523) for JWT-bearer profiles.
+/// assertion (RFC 7523) for JWT-bearer profiles. `domain_id` is sent whenever the profile
+/// knows its domain (PDS Token API, 2026 revision).
 public struct StandardRenewer: ProfileRenewer {
     public var transport: TransportOptions
 
@@ -20,21 +15,14 @@ public struct StandardRenewer: ProfileRenewer {
         var options = transport
         options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
         let client = TokenClient(http: CurlClient(options: options), tokenURL: profile.endpoints.tokenURL,
-                                 clientID: profile.clientID, clientSecret: profile.clientSecret)
+                                 clientID: profile.clientID, clientSecret: profile.clientSecret, domainID: profile.domainID)
         if let jwt = profile.jwt {
             let assertion = try await JWTAssertion.sign(settings: jwt, clientID: profile.clientID, audience: profile.domainID ?? "")
             return try await client.request(.jwtBearer(assertion: assertion))
         }
         guard let refreshToken = profile.refreshToken else {
-            throw PDSAuthError(.notSignedIn, code: "not_refreshable", "Profile \"\(name)\" has no refresh token and its access token is expiring",
-                               hint: "Sign in again with `pds-auth login --profile \(name)`.")
+            throw PDSAuthError(.notRefreshable, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" has no refresh token and its access token is expiring")
         }
-        do {
-            return try await client.request(.refreshToken(refreshToken))
-        } catch where error.status == .tokenRejected {
-            var error = error
-            error.hint = "The saved session is no longer valid: sign in again with `pds-auth login --profile \(name)`."
-            throw error
-        }
+        return try await client.request(.refreshToken(refreshToken))
     }
 }

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Hands out access tokens that stay valid for a while, renewing them when needed, safely
 /// across processes. PDS refresh tokens rotate (each refresh kills the old one), so two
@@ -20,35 +16,41 @@ public struct TokenProvider: Sendable {
         self.clock = clock
     }
 
-    /// The profile with an access token valid for at least `minValid` seconds. With `force`,
+    /// The profile with an access token valid for at least `minValid`. With `force`,
     /// renews unless another process renewed it while we waited for the lock.
-    public func validProfile(_ name: String, minValid: TimeInterval, force: Bool = false) async throws(PDSAuthError) -> StoredProfile {
-        let seen = try store.profile(name)
-        guard let seen else { throw Self.noProfile(name, store: store) }
+    public func validProfile(_ name: String, minValid: Duration, force: Bool = false) async throws(PDSAuthError) -> StoredProfile {
+        guard let seen = try store.profile(name) else { throw Self.noProfile(name, store: store) }
         if !force, isFresh(seen, minValid: minValid) { return seen }
         let renewer = self.renewer
         let clock = self.clock
+        let path = store.filePath
         return try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
-            guard var profile = file.profiles[name] else { throw Self.noProfile(name, store: store) }
+            guard var profile = try file.profile(name, path: path) else { throw Self.noProfile(name, store: store) }
             let renewedMeanwhile = profile.obtainedAt != seen.obtainedAt || profile.accessToken != seen.accessToken
             if force ? renewedMeanwhile : isFresh(profile, minValid: minValid) { return profile }
             let receivedAt = clock()
-            let response = try await renewer.renew(profile, name: name)
+            let response: TokenResponse
+            do throws(PDSAuthError) {
+                response = try await renewer.renew(profile, name: name)
+            } catch {
+                var error = error
+                error.context["profile"] = name
+                throw error
+            }
             profile.apply(response, receivedAt: receivedAt)
             file.profiles[name] = profile
             return profile
         }
     }
 
-    func isFresh(_ profile: StoredProfile, minValid: TimeInterval) -> Bool {
+    func isFresh(_ profile: StoredProfile, minValid: Duration) -> Bool {
         guard let expiry = profile.effectiveExpiry else { return true }
-        return expiry.timeIntervalSince(clock()) >= minValid
+        return expiry.timeIntervalSince(clock()) >= minValid.seconds
     }
 
     public static func noProfile(_ name: String, store: CredentialStore) -> PDSAuthError {
-        PDSAuthError(.notSignedIn, code: "no_profile", "There is no profile \"\(name)\"",
-                     hint: "Sign in with `pds-auth login --profile \(name)`, or list profiles with `pds-auth status`.",
-                     context: ["credentials": store.filePath])
+        PDSAuthError(.noProfile, "There is no profile \"\(Redaction.terminalSafe(name, limit: 64))\"",
+                     context: ["credentials": store.filePath, "profile": name])
     }
 }
 
@@ -56,5 +58,12 @@ extension StoredProfile {
     /// The stored expiry, else the access token's own `exp` claim when it is a JWT.
     public var effectiveExpiry: Date? {
         expiresAt ?? JWTPreview(accessToken)?.expiry
+    }
+}
+
+extension Duration {
+    /// The span in seconds, as a `TimeInterval` for arithmetic with `Date`.
+    public var seconds: TimeInterval {
+        TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
     }
 }

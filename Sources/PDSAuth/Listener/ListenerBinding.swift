@@ -1,23 +1,28 @@
+import HummingbirdCore
 import Logging
 
-/// The loopback listener of one sign-in, on the first redirect URI whose port is free (users
-/// may register several in advance, as `--redirect-uri` may be repeated), and on every
-/// loopback address its host names: `localhost` is served on 127.0.0.1 and ::1, because a
-/// browser may resolve it to either (RFC 8252 §8.3); an IP literal only on itself. Hosts are
-/// checked to be loopback when the redirect URI is parsed, so nothing else is ever bound.
+/// The loopback listener of one sign-in, on the first redirect URI whose port is free (apps
+/// may register several, as `--redirect-uri` may be repeated), and on every loopback
+/// address its host names. `localhost` means both 127.0.0.1 and ::1, because a browser may
+/// resolve it to either (RFC 8252 §8.3): both are bound, or the port counts as taken, so
+/// whoever holds the other family can never receive the code. Only a machine without IPv6
+/// at all is served on 127.0.0.1 alone, and `notes` says so. An IP literal is served only on
+/// itself; hosts are checked to be loopback when the redirect URI is parsed.
 public struct ListenerBinding: Sendable {
     /// The redirect target actually served, its port resolved when the URI said 0.
     public let target: RedirectTarget
+    /// Things the user should know about how the listener is bound.
+    public let notes: [String]
     let servers: [ListenerServer]
 
-    public static func bind(_ candidates: [RedirectTarget], session: LoginSession, pages: PageRenderer,
-                            logger: Logger, limits: ListenerLimits = .standard) async throws(PDSAuthError) -> ListenerBinding {
+    public static func bind(_ candidates: [RedirectTarget], answers: LoginAnswers, pages: LoginPages, logger: Logger,
+                            limits: ListenerLimits = .standard) async throws(PDSAuthError) -> ListenerBinding {
+        let registry = ConnectionRegistry(capacity: limits.maxConnections)
         var failures: [PDSAuthError] = []
         for candidate in candidates {
-            do {
-                let binding = try await bind(candidate, session: session, pages: pages, logger: logger, limits: limits)
-                session.setBoundPort(binding.target.port)
-                return binding
+            let responder = ListenerResponder(target: candidate, answers: answers, pages: pages)
+            do throws(PDSAuthError) {
+                return try await bindOne(candidate, responder: responder, logger: logger, configuration: limits.http1(registry: registry))
             } catch {
                 failures.append(error)
             }
@@ -25,34 +30,32 @@ public struct ListenerBinding: Sendable {
         throw failures.count == 1 ? failures[0] : noneFree(candidates, failures)
     }
 
-    static func bind(_ candidate: RedirectTarget, session: LoginSession, pages: PageRenderer,
-                     logger: Logger, limits: ListenerLimits) async throws(PDSAuthError) -> ListenerBinding {
-        let responder = ListenerResponder(target: candidate, pages: pages, session: session)
-        let addresses = addresses(for: candidate.host)
-        let first = try await ListenerServer.start(host: addresses[0], port: candidate.port, responder: responder,
-                                                   logger: logger, limits: limits)
-        var servers = [first]
-        for address in addresses.dropFirst() {
-            // Best effort: a machine without IPv6 loopback still signs in over 127.0.0.1.
-            do {
-                servers.append(try await ListenerServer.start(host: address, port: first.port, responder: responder,
-                                                              logger: logger, limits: limits))
-            } catch {
-                logger.notice("Not listening on [\(address)]:\(first.port): \(error.message)")
+    static func bindOne(_ candidate: RedirectTarget, responder: ListenerResponder, logger: Logger,
+                     configuration: HTTP1Channel.Configuration) async throws(PDSAuthError) -> ListenerBinding {
+        guard candidate.host.lowercased() == "localhost" else {
+            let server = try await ListenerServer.start(host: candidate.host, port: candidate.port, responder: responder,
+                                                        logger: logger, configuration: configuration)
+            return ListenerBinding(target: candidate.bound(to: server.port), notes: [], servers: [server])
+        }
+        // An ephemeral port free on 127.0.0.1 may be taken on ::1: try a few.
+        for _ in 0..<(candidate.port == 0 ? 5 : 1) {
+            let first = try await ListenerServer.start(host: "127.0.0.1", port: candidate.port, responder: responder,
+                                                       logger: logger, configuration: configuration)
+            switch await ListenerServer.bind(host: "::1", port: first.port, responder: responder, logger: logger, configuration: configuration) {
+            case .success(let second):
+                return ListenerBinding(target: candidate.bound(to: first.port), notes: [], servers: [first, second])
+            case .failure(.unavailable):
+                return ListenerBinding(target: candidate.bound(to: first.port),
+                                       notes: ["This machine has no IPv6 loopback address, so localhost is served on 127.0.0.1 only."],
+                                       servers: [first])
+            case .failure(let failure):
+                await first.stop()
+                if candidate.port == 0, failure == .inUse { continue }
+                throw failure.error(host: "::1", port: first.port)
             }
         }
-        var bound = candidate
-        bound.port = first.port
-        return ListenerBinding(target: bound, servers: servers)
+        throw PDSAuthError(.portInUse, "No port was free on both 127.0.0.1 and ::1 for localhost")
     }
-
-    /// The addresses a redirect host names on this machine.
-    static func addresses(for host: String) -> [String] {
-        host.lowercased() == "localhost" ? ["127.0.0.1", "::1"] : [host]
-    }
-
-    /// Every address, in the order bound (for status messages and tests).
-    public var addressCount: Int { servers.count }
 
     public func stop() async {
         await withTaskGroup(of: Void.self) { group in
@@ -60,12 +63,13 @@ public struct ListenerBinding: Sendable {
         }
     }
 
+    /// The addresses served, for tests and messages.
+    public var addressCount: Int { servers.count }
+
     static func noneFree(_ candidates: [RedirectTarget], _ failures: [PDSAuthError]) -> PDSAuthError {
         let ports = candidates.map { String($0.port) }.joined(separator: ", ")
         let reasons = failures.map(\.message).joined(separator: "; ")
-        return PDSAuthError(.listenerUnavailable, code: "port_in_use",
-                            "None of the \(candidates.count) redirect URIs could be served (ports \(ports)): \(reasons)",
-                            hint: "Free one of these ports, or pass a --redirect-uri whose port is free; it must match a redirect URI registered on the app, port included.",
+        return PDSAuthError(.portInUse, "None of the \(candidates.count) redirect URIs could be served (ports \(ports)): \(reasons)",
                             context: ["ports": ports])
     }
 }

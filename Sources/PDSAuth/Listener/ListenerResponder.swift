@@ -1,55 +1,56 @@
 import Hummingbird
+import PDSShared
 
-/// The loopback listener's only logic: the start page on `/`, the callback on the
-/// redirect URI's path, an escaped 404 page for anything else (favicon, preconnects, probes)
-/// while the flow keeps waiting. Only GET and HEAD, and only requests addressed to our own
-/// loopback host and port (a DNS-rebinding page cannot talk to us under another name).
+/// The loopback listener's routing, and nothing more: the start page on `/`, the provider's
+/// redirect on the redirect URI's path, an escaped 404 page for anything else (favicon,
+/// preconnects, probes). Only GET and HEAD, and only requests addressed to our own loopback
+/// host and port (a DNS-rebinding page cannot talk to us under another name). What a
+/// request *means* is decided by `LoginFlow`, through `LoginAnswers`.
 public struct ListenerResponder: HTTPResponder {
-    public typealias Context = BasicRequestContext
+    public typealias Context = ListenerRequestContext
 
     let target: RedirectTarget
-    let pages: PageRenderer
-    let session: LoginSession
+    let answers: LoginAnswers
+    let pages: LoginPages
+
+    public init(target: RedirectTarget, answers: LoginAnswers, pages: LoginPages) {
+        self.target = target
+        self.answers = answers
+        self.pages = pages
+    }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
+        try await PageSecurityMiddleware<Context>(defaultPolicy: pages.policy).handle(request, context: context) { request, context in
+            await route(request, localPort: context.localPort ?? 80)
+        }
+    }
+
+    func route(_ request: Request, localPort: Int) async -> Response {
         let head = request.method == .head
-        guard request.method == .get || head else {
-            return page(.methodNotAllowed, notFound(title: "Method not allowed"), head)
-        }
-        guard hostIsOurs(request.head.authority) else {
-            return page(.misdirectedRequest, notFound(title: "Wrong host"), head)
-        }
+        guard request.method == .get || head else { return pages.methodNotAllowed() }
+        guard hostIsOurs(request.head.authority, port: localPort) else { return pages.misdirected(head: head) }
         let path = request.uri.path
         let query = request.uri.query ?? ""
         if path == target.path, !query.isEmpty {
-            guard let parameters = CallbackParameters(query: query) else {
-                return page(.uriTooLong, notFound(title: "Request too long"), head)
-            }
-            if parameters.isRedirect {
-                let (status, html) = await session.handleCallback(parameters)
-                return page(status, html, head)
-            }
+            guard let parameters = CallbackParameters(query: query) else { return pages.tooLong(head: head) }
+            if parameters.isRedirect { return pages.response(await answers.submit(.redirect(parameters)), head: head) }
         }
-        if path == "/" || path == target.path, let start = session.startPage() {
-            return page(.ok, start, head)
+        if path == "/" || path == target.path {
+            return pages.response(await answers.submit(.startPage(key: Self.startKey(in: query))), head: head)
         }
-        return page(.notFound, notFound(title: "Not found"), head)
+        return pages.notFound(head: head)
     }
 
-    private func page(_ status: HTTPResponse.Status, _ html: String, _ head: Bool) -> Response {
-        PageResponse.html(status, html, csp: pages.contentSecurityPolicy, includeBody: !head)
+    /// The start-page key from the query, if the query is of a sane size and has one.
+    static func startKey(in query: String) -> String? {
+        guard !query.isEmpty, query.utf8.count <= CallbackParameters.maxQueryLength else { return nil }
+        return FormEncoding.decode(query).first { $0.0 == LoginFlow.startKeyParameter }?.1
     }
 
-    private func notFound(title: String) -> String {
-        pages.problem(PDSAuthError(.failure, code: "not_found", "pds-auth serves only its sign-in page here.",
-                                   hint: "Return to the sign-in page or the terminal."), title: title)
-    }
-
-    /// `Host` must name this listener: its loopback address or `localhost`, with our port.
-    func hostIsOurs(_ authority: String?) -> Bool {
-        guard let authority else { return false }
-        let bound = session.boundPort
-        let allowed = ["127.0.0.1", "localhost", "[::1]", target.host.contains(":") ? "[\(target.host)]" : target.host]
-        return allowed.contains { authority.lowercased() == "\($0):\(bound)" || (bound == 80 && authority.lowercased() == $0) }
+    /// `Host` must name this listener: a loopback name and the port we are bound to.
+    func hostIsOurs(_ authority: String?, port: Int) -> Bool {
+        guard let authority = authority?.lowercased() else { return false }
+        let names = ["127.0.0.1", "localhost", "[::1]", target.host.contains(":") ? "[\(target.host)]" : target.host.lowercased()]
+        return names.contains { authority == "\($0):\(port)" || (port == 80 && authority == $0) }
     }
 }

@@ -1,8 +1,9 @@
+import Glibc
+import HummingbirdCore
 import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 
 /// Runs a Hummingbird server on one loopback address until `stop()`, which shuts it down
 /// gracefully: responses already being written (the result page) are completed first.
@@ -17,16 +18,34 @@ public final class ListenerServer: Sendable {
         self.task = task
     }
 
+    /// Why an address could not be bound.
+    enum BindFailure: Error, Sendable, Equatable {
+        /// Someone else holds the address and port (EADDRINUSE).
+        case inUse
+        /// This machine has no such address (EADDRNOTAVAIL, EAFNOSUPPORT: no IPv6 at all).
+        case unavailable
+        case other(String)
+    }
+
     /// Binds `host:port` (0 = any free port) and returns once the socket listens, or throws
-    /// a `listenerUnavailable` error naming the address when it cannot bind.
+    /// an error naming the address.
     public static func start<Responder: HTTPResponder>(host: String, port: Int, responder: Responder, logger: Logger,
-                                                       limits: ListenerLimits = .standard) async throws(PDSAuthError) -> ListenerServer
-    where Responder.Context == BasicRequestContext {
+                                                       configuration: HTTP1Channel.Configuration = .init()) async throws(PDSAuthError) -> ListenerServer
+    where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        switch await bind(host: host, port: port, responder: responder, logger: logger, configuration: configuration) {
+        case .success(let server): return server
+        case .failure(let failure): throw failure.error(host: host, port: port)
+        }
+    }
+
+    static func bind<Responder: HTTPResponder>(host: String, port: Int, responder: Responder, logger: Logger,
+                                               configuration: HTTP1Channel.Configuration) async -> Result<ListenerServer, BindFailure>
+    where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             responder: responder,
-            server: .http1(configuration: limits.http1),
-            configuration: .init(address: .hostname(host, port: port), serverName: nil, reuseAddress: true),
+            server: .http1(configuration: configuration),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil, backlog: 1024, reuseAddress: true),
             onServerRunning: { channel in
                 boundContinuation.yield(channel.localAddress?.port ?? port)
                 boundContinuation.finish()
@@ -38,21 +57,15 @@ public final class ListenerServer: Sendable {
             try await group.run()
         }
         for await actual in bound {
-            return ListenerServer(port: actual, group: group, task: task)
+            return .success(ListenerServer(port: actual, group: group, task: task))
         }
         // The stream ended without a port: the server failed to bind.
-        let reason: String
         do {
             try await task.value
-            reason = "it stopped before listening"
+            return .failure(.other("it stopped before listening"))
         } catch {
-            reason = String(describing: error)
+            return .failure(BindFailure(error))
         }
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        throw PDSAuthError(.listenerUnavailable, code: reason.contains("in use") ? "port_in_use" : "listen_failed",
-                           "Cannot listen on \(shownHost):\(port): \(reason.contains("in use") ? "the port is already in use" : reason)",
-                           hint: "Stop whatever uses port \(port), or pass another --redirect-uri; it must match a redirect URI registered on the app, port included.",
-                           context: ["address": "\(shownHost):\(port)"])
     }
 
     /// Graceful shutdown, so the result page being written is delivered; after `grace`,
@@ -67,5 +80,40 @@ public final class ListenerServer: Sendable {
         }
         _ = try? await task.value
         watchdog.cancel()
+    }
+}
+
+extension ListenerServer.BindFailure {
+    /// Classifies the error SwiftNIO reports for bind(2): an `IOError` carrying errno, or
+    /// (when a service group wrapped it) its description, which names the errno.
+    init(_ error: any Error) {
+        if let io = error as? IOError {
+            self = Self(errno: io.errnoCode, description: String(describing: io))
+            return
+        }
+        let text = String(describing: error)
+        if text.contains("errno: \(EADDRINUSE))") { self = .inUse }
+        else if text.contains("errno: \(EADDRNOTAVAIL))") || text.contains("errno: \(EAFNOSUPPORT))") { self = .unavailable }
+        else { self = .other(text) }
+    }
+
+    init(errno: Int32, description: String) {
+        switch errno {
+        case EADDRINUSE: self = .inUse
+        case EADDRNOTAVAIL, EAFNOSUPPORT: self = .unavailable
+        default: self = .other(description)
+        }
+    }
+
+    func error(host: String, port: Int) -> PDSAuthError {
+        let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        switch self {
+        case .inUse:
+            return PDSAuthError(.portInUse, "Cannot listen on \(address): another program holds it", context: ["address": address])
+        case .unavailable:
+            return PDSAuthError(.listenFailed, "Cannot listen on \(address): this machine has no such address", context: ["address": address])
+        case .other(let reason):
+            return PDSAuthError(.listenFailed, "Cannot listen on \(address): \(Redaction.terminalSafe(reason, limit: 200))", context: ["address": address])
+        }
     }
 }

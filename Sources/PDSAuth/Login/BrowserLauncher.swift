@@ -1,8 +1,5 @@
-#if canImport(Glibc)
+
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Opens a URL in the user's browser: `$BROWSER` (a `:`-separated list of commands, `%s`
 /// standing for the URL, as Python's webbrowser and xdg-utils read it), then `wslview` under

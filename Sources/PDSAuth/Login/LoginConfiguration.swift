@@ -1,14 +1,16 @@
-/// Everything one `pds-auth login` needs, already validated.
+/// Everything one browser sign-in needs, already validated.
 public struct LoginConfiguration: Sendable {
     public var endpoints: ProviderEndpoints
+    /// Sent as `domain_id` on the authorize and token requests when set (PDS, 2026 API).
     public var domainID: String?
     public var clientID: String
     public var clientSecret: String?
-    public var redirect: RedirectTarget
-    /// Further registered redirect URIs, tried in order when `redirect`'s port is busy.
-    public var fallbackRedirects: [RedirectTarget] = []
+    /// The redirect URIs registered on the app, in order of preference: the listener takes
+    /// the first whose port is free.
+    public var redirects: [RedirectTarget]
     public var scope: String?
-    public var loginType: String
+    /// PDS's `login_type`; nil sends none (generic providers, unless asked).
+    public var loginType: String?
     public var usePKCE: Bool
     public var profileName: String
     public var store: CredentialStore
@@ -20,15 +22,14 @@ public struct LoginConfiguration: Sendable {
     public var rememberedCABundle: String?
 
     public init(endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
-                redirect: RedirectTarget, scope: String?, loginType: String = "default", usePKCE: Bool = true,
+                redirects: [RedirectTarget], scope: String?, loginType: String?, usePKCE: Bool = true,
                 profileName: String, store: CredentialStore, transport: TransportOptions = TransportOptions(),
                 timeout: Duration = .seconds(600), rememberedCABundle: String? = nil) {
-        self.rememberedCABundle = rememberedCABundle
         self.endpoints = endpoints
         self.domainID = domainID
         self.clientID = clientID
         self.clientSecret = clientSecret
-        self.redirect = redirect
+        self.redirects = redirects
         self.scope = scope
         self.loginType = loginType
         self.usePKCE = usePKCE
@@ -36,5 +37,6 @@ public struct LoginConfiguration: Sendable {
         self.store = store
         self.transport = transport
         self.timeout = timeout
+        self.rememberedCABundle = rememberedCABundle
     }
 }

@@ -1,128 +1,172 @@
-import Logging
-
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
+import PDSShared
 
 /// The authorization-code round trip (RFC 6749 §4.1 with RFC 7636 PKCE and RFC 8252
-/// loopback redirects): listen on the redirect URI, send the browser to the provider,
-/// take the first valid redirect, exchange its code through libcurl, save, show the result.
-/// Nothing is written unless the exchange succeeded.
+/// loopback redirects), once the listener is bound: it owns the answers, checks the start
+/// page's key and the redirect's `state`, exchanges the code, saves, and decides what every
+/// answer is told. Nothing is written unless the exchange succeeded.
+///
+/// Only a redirect carrying this sign-in's `state` ends the sign-in (with a token, or with
+/// the provider's error); a code typed into this process's own terminal (paste-back) does
+/// too. Anything else (a wrong, stale or missing `state`, a bare `error`, a start-page
+/// request without this run's key) is refused and the wait goes on, so another local user
+/// or a web page can neither end nor hijack it.
 public struct LoginFlow: Sendable {
-    public var configuration: LoginConfiguration
-    public var logger: Logger
+    public let configuration: LoginConfiguration
+    /// The redirect target as bound, its port resolved.
+    public let redirect: RedirectTarget
+    let answers: LoginAnswers
+    let state: String
+    let startKey: String
+    let pkce: PKCE?
+    public let authorizeURL: URL
 
-    public init(configuration: LoginConfiguration, logger: Logger = Logger(label: "pds-auth")) {
+    /// The query parameter of the start page's URL that carries this run's key.
+    public static let startKeyParameter = "key"
+
+    public init(configuration: LoginConfiguration, redirect: RedirectTarget, answers: LoginAnswers) {
         self.configuration = configuration
-        self.logger = logger
+        self.redirect = redirect
+        self.answers = answers
+        state = SecureRandom.token(bytes: 32)
+        startKey = SecureRandom.token(bytes: 24)
+        pkce = configuration.usePKCE ? PKCE() : nil
+        authorizeURL = AuthorizationRequest(clientID: configuration.clientID, redirectURI: redirect.uri, scope: configuration.scope,
+                                            domainID: configuration.domainID, loginType: configuration.loginType,
+                                            state: state, pkce: pkce).url(endpoint: configuration.endpoints.authorizeURL)
     }
 
-    /// - Parameter pastes: lines typed into the terminal (paste-back), served alongside the
-    ///   listener; nil when the terminal does not offer it.
-    public func run(pastes: AsyncStream<String>? = nil,
-                    onEvent: @escaping @Sendable (LoginEvent) async -> Void = { _ in }) async throws(PDSAuthError) -> LoginResult {
-        let config = configuration
-        let pages = try PageRenderer()
-        let state = SecureRandom.token(bytes: 32)
-        let pkce = config.usePKCE ? PKCE() : nil
-        let redirectURI = LockedValue(config.redirect.uri)
-        let exchanging = LockedValue(false)
-        let session = LoginSession(expectedState: state, pages: pages) { code in
-            exchanging.set(true)
-            defer { exchanging.set(false) }
-            await onEvent(.exchanging)
-            return await Self.exchange(code: code, redirectURI: redirectURI.value, verifier: pkce?.verifier, config: config)
-        }
-        let listener = try await ListenerBinding.bind([config.redirect] + config.fallbackRedirects, session: session,
-                                                      pages: pages, logger: logger)
-        redirectURI.set(Self.redirectURI(listener.target))
-        let request = AuthorizationRequest(clientID: config.clientID, redirectURI: redirectURI.value, scope: config.scope,
-                                           loginType: config.loginType, state: state, pkce: pkce)
-        let authorizeURL = request.url(endpoint: config.endpoints.authorizeURL)
-        session.setStartPage(StartPage.render(config, authorizeURL: authorizeURL, redirectURI: redirectURI.value, pages: pages))
-        await onEvent(.listening(startURL: listener.target.startPageURL, authorizeURL: authorizeURL, redirectURI: redirectURI.value))
+    /// The start page with this run's key: the only URL that reveals the authorize link.
+    public var startURL: String {
+        "\(redirect.origin)/?\(Self.startKeyParameter)=\(startKey)"
+    }
 
-        let outcome = await Self.firstOutcome(session, timeout: config.timeout, exchanging: exchanging) {
-            guard let pastes else { return }
-            await Self.serve(pastes, to: session, onEvent: onEvent)
+    /// Waits for answers until one ends the sign-in, or the timeout, or cancellation.
+    public func run(onEvent: @escaping @Sendable (LoginEvent) async -> Void = { _ in }) async throws(PDSAuthError) -> LoginResult {
+        let answers = self.answers
+        let timeout = configuration.timeout
+        let deadline = Task {
+            try await Task.sleep(for: timeout)
+            answers.post(.deadline)
         }
-        await listener.stop()
+        defer {
+            deadline.cancel()
+            answers.finish()
+        }
+        await onEvent(.listening(startURL: startURL, authorizeURL: authorizeURL, redirectURI: redirect.uri))
+        for await answer in answers.stream {
+            if let outcome = await decide(answer, onEvent: onEvent) { return try outcome.get() }
+        }
+        throw PDSAuthError(.cancelled, "Sign-in interrupted; nothing was saved")
+    }
+
+    /// What one answer means: nil to keep waiting, or the sign-in's outcome.
+    func decide(_ answer: LoginAnswer, onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError>? {
+        switch answer.input {
+        case .startPage(let key):
+            answer.reply?.send(key.map { ConstantTime.equals($0, startKey) } == true ? .start(startPage) : .startLocked)
+            return nil
+        case .redirect(let parameters):
+            return await redirected(parameters, answer, onEvent: onEvent)
+        case .pasted(let line):
+            return await pasted(line, answer, onEvent: onEvent)
+        case .deadline:
+            return .failure(PDSAuthError(.signInTimedOut, "No sign-in arrived within \(timeout); nothing was saved"))
+        }
+    }
+
+    private var timeout: String {
+        let seconds = configuration.timeout.components.seconds
+        return seconds % 60 == 0 && seconds >= 120 ? "\(seconds / 60) min" : "\(seconds) s"
+    }
+
+    private func redirected(_ parameters: CallbackParameters, _ answer: LoginAnswer,
+                            onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError>? {
+        guard let received = parameters.state, !received.isEmpty else {
+            return await refuse(.stateMissing, answer, onEvent: onEvent)
+        }
+        guard ConstantTime.equals(received, state) else { return await refuse(.stateMismatch, answer, onEvent: onEvent) }
+        if let error = parameters.error {
+            return settle(.failure(Self.providerError(error, parameters.errorDescription)), answer)
+        }
+        guard let code = parameters.code, !code.isEmpty else {
+            return settle(.failure(PDSAuthError(.redirectUnusable, "The provider's redirect carried this sign-in's state but neither a code nor an error; nothing was saved")), answer)
+        }
+        return await exchange(code, answer, onEvent: onEvent)
+    }
+
+    private func pasted(_ line: String, _ answer: LoginAnswer, onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError>? {
+        if line.trimmed().isEmpty { return nil }
+        switch PastedAnswer.parse(line) {
+        case .code(let code)?:
+            // No state to check: the line came from this process's own terminal, which no
+            // web page can write to (RFC 6749 §10.12 guards against forged browser redirects).
+            return await exchange(code, answer, onEvent: onEvent)
+        case .redirect(let parameters)?:
+            return await redirected(parameters, answer, onEvent: onEvent)
+        case nil:
+            return await refuse(.unparsable, answer, onEvent: onEvent)
+        }
+    }
+
+    private func refuse(_ refusal: LoginRefusal, _ answer: LoginAnswer,
+                        onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError>? {
+        answer.reply?.send(.refused(refusal))
+        await onEvent(.refused(refusal, from: answer.source))
+        return nil
+    }
+
+    private func settle(_ outcome: Result<LoginResult, PDSAuthError>, _ answer: LoginAnswer) -> Result<LoginResult, PDSAuthError> {
         switch outcome {
-        case .success(let result): return result
-        case .failure(let error): throw error
+        case .success(let result): answer.reply?.send(.signedIn(result))
+        case .failure(let error): answer.reply?.send(.failed(error))
         }
+        return outcome
     }
 
-    /// Feeds pasted lines to the session until one settles the sign-in (or input ends).
-    static func serve(_ pastes: AsyncStream<String>, to session: LoginSession,
-                      onEvent: @Sendable (LoginEvent) async -> Void) async {
-        for await line in pastes {
-            guard !line.trimmed().isEmpty else { continue }
-            guard let answer = PastedAnswer.parse(line) else {
-                await onEvent(.pasteRejected("That is neither the address the browser ended on nor a code. Paste the whole address from the address bar, or only the code."))
-                continue
-            }
-            switch await session.handlePaste(answer) {
-            case .settled: return
-            case .rejected(let why): await onEvent(.pasteRejected(why))
-            }
-        }
-    }
-
-    /// The session's outcome, a timeout, or cancellation (Ctrl-C), whichever comes first;
-    /// `alongside` (paste-back) runs meanwhile and settles through the session. A timeout
-    /// that fires mid-exchange waits for the exchange: its result is already on disk.
-    static func firstOutcome(_ session: LoginSession, timeout: Duration, exchanging: LockedValue<Bool>,
-                             alongside: @escaping @Sendable () async -> Void = {}) async -> Result<LoginResult, PDSAuthError> {
-        let first: Result<LoginResult, PDSAuthError>? = await withTaskGroup(of: Result<LoginResult, PDSAuthError>?.self) { group in
-            group.addTask {
-                for await result in session.outcome { return result }
-                return nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                while exchanging.value, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(50)) }
-                return Task.isCancelled ? nil : .failure(Self.timedOut(timeout))
-            }
-            group.addTask {
-                await alongside()
-                return nil
-            }
-            // Paste-back ending (settled, or end of input) is not an outcome: keep waiting.
-            var first: Result<LoginResult, PDSAuthError>?
-            while first == nil, let next = await group.next() { first = next }
-            group.cancelAll()
-            return first
-        }
-        return first ?? .failure(PDSAuthError(.interrupted, code: "interrupted", "Sign-in interrupted; nothing was saved"))
-    }
-
-    static func timedOut(_ timeout: Duration) -> PDSAuthError {
-        PDSAuthError(.timedOut, code: "timeout", "No sign-in arrived within \(timeout.components.seconds) s; nothing was saved",
-                     hint: "Run `pds-auth login` again (use --timeout to wait longer).")
-    }
-
-    /// The redirect URI as sent: unchanged, except that port 0 becomes the port we bound.
-    static func redirectURI(_ bound: RedirectTarget) -> String {
-        guard var components = URLComponents(string: bound.uri), components.port == 0 else { return bound.uri }
-        components.port = bound.port
-        return components.string ?? bound.uri
-    }
-
-    /// Code → tokens → saved profile. Runs inside the callback request.
-    static func exchange(code: String, redirectURI: String, verifier: String?, config: LoginConfiguration) async -> Result<LoginResult, PDSAuthError> {
-        do {
+    /// Code → tokens → saved profile (made the current one).
+    private func exchange(_ code: String, _ answer: LoginAnswer, onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError> {
+        await onEvent(.exchanging)
+        let config = configuration
+        let outcome: Result<LoginResult, PDSAuthError>
+        do throws(PDSAuthError) {
             let client = TokenClient(http: CurlClient(options: config.transport), tokenURL: config.endpoints.tokenURL,
-                                     clientID: config.clientID, clientSecret: config.clientSecret)
+                                     clientID: config.clientID, clientSecret: config.clientSecret, domainID: config.domainID)
             let receivedAt = Date()
-            let response = try await client.request(.authorizationCode(code: code, redirectURI: redirectURI, codeVerifier: verifier))
-            let profile = StoredProfile(authorizationCode: response, receivedAt: receivedAt, config: config, redirectURI: redirectURI)
-            try await config.store.save(profile, as: config.profileName)
-            return .success(LoginResult(profileName: config.profileName, profile: profile, credentialsPath: config.store.filePath))
+            let response = try await client.request(.authorizationCode(code: code, redirectURI: redirect.uri, codeVerifier: pkce?.verifier))
+            let profile = newProfile(response, receivedAt: receivedAt)
+            try await config.store.save(profile, as: config.profileName, makeCurrent: true)
+            outcome = .success(LoginResult(profileName: config.profileName, profile: profile, credentialsPath: config.store.filePath))
         } catch {
-            return .failure(error)
+            outcome = .failure(error)
         }
+        return settle(outcome, answer)
+    }
+
+    private func newProfile(_ response: TokenResponse, receivedAt: Date) -> StoredProfile {
+        let config = configuration
+        var profile = StoredProfile(grant: .authorizationCode, endpoints: config.endpoints, domainID: config.domainID,
+                                    clientID: config.clientID, clientSecret: config.clientSecret, redirectURI: redirect.uri,
+                                    scope: config.scope, caBundlePath: config.rememberedCABundle, accessToken: response.accessToken,
+                                    refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil)
+        profile.apply(response, receivedAt: receivedAt)
+        profile.user = StoredUser(response)
+        return profile
+    }
+
+    var startPage: StartPageContent {
+        let config = configuration
+        return StartPageContent(providerName: config.endpoints.providerName, clientID: config.clientID,
+                                domain: config.domainID ?? config.endpoints.base.host ?? "", scope: config.scope,
+                                provider: CurlClient.redacted(config.endpoints.authorizeURL), redirectURI: redirect.uri,
+                                authorizeURL: authorizeURL, profileName: config.profileName)
+    }
+
+    /// RFC 6749 §4.1.2.1 error redirect. Both values are attacker-controllable text.
+    static func providerError(_ error: String, _ description: String?) -> PDSAuthError {
+        let code = Redaction.terminalSafe(error, limit: 80)
+        let detail = description.map { ": " + Redaction.terminalSafe($0, limit: 300) } ?? ""
+        return PDSAuthError(.authorizationDenied, "The provider refused the authorization (\(code)\(detail)); nothing was saved",
+                            context: ["provider error": code])
     }
 }

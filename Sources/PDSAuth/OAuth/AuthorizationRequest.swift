@@ -1,35 +1,38 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
+import PDSShared
 
 /// The browser leg of the authorization-code grant: `GET /v2/oauth/authorize` with the
-/// parameters of RFC 6749 §4.1.1 plus PDS's `login_type` (PDS Authorize API, 2022-03-01)
-/// and PKCE (RFC 7636 §4.3).
+/// parameters of RFC 6749 §4.1.1, PKCE (RFC 7636 §4.3), and for PDS its `domain_id` (2026
+/// Authorize reference, listed first and required) and `login_type` (2022-03-01 reference).
 public struct AuthorizationRequest: Sendable {
     public var clientID: String
     public var redirectURI: String
     public var scope: String?
-    public var loginType: String
+    /// Sent when known; a generic provider gets it only when the user named a domain.
+    public var domainID: String?
+    /// PDS's sign-in method; nil for generic providers unless the user asked for one.
+    public var loginType: String?
     public var state: String
     public var pkce: PKCE?
 
-    public init(clientID: String, redirectURI: String, scope: String?, loginType: String,
+    public init(clientID: String, redirectURI: String, scope: String?, domainID: String?, loginType: String?,
                 state: String = SecureRandom.token(bytes: 32), pkce: PKCE? = PKCE()) {
         self.clientID = clientID
         self.redirectURI = redirectURI
         self.scope = scope
+        self.domainID = domainID
         self.loginType = loginType
         self.state = state
         self.pkce = pkce
     }
 
     public var queryFields: [(String, String)] {
-        var fields = [("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI)]
+        var fields: [(String, String)] = []
+        if let domainID, !domainID.isEmpty { fields.append(("domain_id", domainID)) }
+        fields += [("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI)]
         if let scope, !scope.isEmpty { fields.append(("scope", scope)) }
         fields.append(("state", state))
-        if !loginType.isEmpty { fields.append(("login_type", loginType)) }
+        if let loginType, !loginType.isEmpty { fields.append(("login_type", loginType)) }
         if let pkce {
             fields.append(("code_challenge", pkce.challenge))
             fields.append(("code_challenge_method", pkce.method))
@@ -39,8 +42,8 @@ public struct AuthorizationRequest: Sendable {
 
     /// The authorize URL, keeping any query the endpoint URL already has.
     public func url(endpoint: URL) -> URL {
-        let text = endpoint.absoluteString
         let separator = endpoint.query == nil ? "?" : "&"
-        return URL(string: text + separator + FormEncoding.encode(queryFields))!
+        // Every field is percent-encoded to unreserved characters: the result always parses.
+        return URL(string: endpoint.absoluteString + separator + FormEncoding.encode(queryFields))!
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import PDSShared
 
 /// Proof Key for Code Exchange, S256 only (RFC 7636 §4.1–4.2): a 256-bit random verifier
 /// and its SHA-256 challenge.

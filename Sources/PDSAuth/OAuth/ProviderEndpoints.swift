@@ -1,81 +1,114 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
-/// Where the provider's endpoints are. PDS puts them under one per-domain base URL
-/// (`https://{domain_id}.api.aliyunpds.com`, PDS Authorize/Token API reference); other
-/// RFC 6749 servers are reached by overriding the paths or giving full URLs.
+/// Where the provider's endpoints are, and what kind of provider it is. PDS puts them under
+/// one per-domain base URL (`https://{domain_id}.api.aliyunpds.com`, PDS Authorize/Token
+/// API reference); any other RFC 6749 server is reached by naming its authorize and token
+/// endpoints (and optionally an RFC 7009 revocation endpoint).
 public struct ProviderEndpoints: Sendable, Codable, Equatable {
+    /// PDS, or a generic RFC 6749 server: decides PDS-only parameters (`login_type`), how
+    /// revocation is done, and how the provider is named to the user.
+    public enum Flavor: String, Sendable, Codable { case pds, generic }
+
+    public var flavor: Flavor
     public var base: URL
     public var authorizeURL: URL
     public var tokenURL: URL
-    public var revokeURL: URL
+    /// PDS's `POST /v2/account/revoke` (JSON) for PDS; an RFC 7009 endpoint for a generic
+    /// provider, or nil when none was named.
+    public var revokeURL: URL?
 
     public static let authorizePath = "/v2/oauth/authorize"
     public static let tokenPath = "/v2/oauth/token"
     public static let revokePath = "/v2/account/revoke"
 
-    public init(base: URL, authorizeURL: URL, tokenURL: URL, revokeURL: URL) {
+    public init(flavor: Flavor, base: URL, authorizeURL: URL, tokenURL: URL, revokeURL: URL?) {
+        self.flavor = flavor
         self.base = base
         self.authorizeURL = authorizeURL
         self.tokenURL = tokenURL
         self.revokeURL = revokeURL
     }
 
-    /// Builds the endpoints from `--endpoint`/`PDS_ENDPOINT` or the domain id, and optional
-    /// `--authorize-url`/`--token-url` overrides (absolute URLs, or paths under the base).
-    /// Plain `http` is accepted only for loopback hosts: codes, secrets and tokens cross here.
-    public static func resolve(endpoint: String?, domainID: String?, authorize: String? = nil,
-                               token: String? = nil) throws(PDSAuthError) -> ProviderEndpoints {
-        let baseText: String
-        if let endpoint, !endpoint.isEmpty {
-            baseText = endpoint
-        } else if let domainID, !domainID.isEmpty {
-            guard domainID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-                throw PDSAuthError(.configuration, code: "invalid_domain_id", "The domain id \"\(Redaction.terminalSafe(domainID, limit: 64))\" is not a valid host label",
-                                   hint: "Use the domain id shown in the PDS console, e.g. bj1.")
-            }
-            baseText = "https://\(domainID).api.aliyunpds.com"
-        } else {
-            throw PDSAuthError(.configuration, code: "missing_endpoint", "No domain id or endpoint given",
-                               hint: "Pass --domain-id ID (or set PDS_DOMAIN_ID), or --endpoint URL (PDS_ENDPOINT).")
-        }
-        let base = try checked(baseText, what: "endpoint")
+    /// Builds the endpoints from an endpoint URL or a domain id, and optional overrides
+    /// (absolute URLs, or paths under the base). Naming an authorize or token endpoint makes
+    /// the provider generic. Plain `http` is accepted only for loopback hosts: codes,
+    /// secrets and tokens cross here.
+    public static func resolve(endpoint: String?, domainID: String?, authorize: String? = nil, token: String? = nil,
+                               revoke: String? = nil) throws(PDSAuthError) -> ProviderEndpoints {
+        let base = try checked(try baseText(endpoint: endpoint, domainID: domainID), what: "endpoint")
+        let generic = authorize != nil || token != nil
         return ProviderEndpoints(
-            base: base,
-            authorizeURL: try url(authorize, default: authorizePath, base: base, what: "authorize URL"),
-            tokenURL: try url(token, default: tokenPath, base: base, what: "token URL"),
-            revokeURL: try url(nil, default: revokePath, base: base, what: "revoke URL"))
+            flavor: generic ? .generic : .pds, base: base,
+            authorizeURL: try url(authorize ?? authorizePath, base: base, what: "authorize URL"),
+            tokenURL: try url(token ?? tokenPath, base: base, what: "token URL"),
+            revokeURL: try (revoke ?? (generic ? nil : revokePath)).map { text throws(PDSAuthError) in
+                try url(text, base: base, what: "revoke URL")
+            })
     }
 
-    private static func url(_ override: String?, default path: String, base: URL, what: String) throws(PDSAuthError) -> URL {
-        let text = override ?? path
-        if text.hasPrefix("/") {
-            var root = base.absoluteString
-            while root.hasSuffix("/") { root.removeLast() }
-            return try checked(root + text, what: what)
+    static func baseText(endpoint: String?, domainID: String?) throws(PDSAuthError) -> String {
+        if let endpoint, !endpoint.isEmpty { return endpoint }
+        guard let domainID, !domainID.isEmpty else {
+            throw PDSAuthError(.missingEndpoint, "No domain id or endpoint given")
         }
-        return try checked(text, what: what)
+        guard isDomainLabel(domainID) else {
+            throw PDSAuthError(.invalidDomainID, "The domain id \"\(Redaction.terminalSafe(domainID, limit: 64))\" is not a valid host label")
+        }
+        return "https://\(domainID).api.aliyunpds.com"
+    }
+
+    /// A DNS label (RFC 1035 §2.3.1 letters, digits, hyphens; at most 63 characters).
+    public static func isDomainLabel(_ text: String) -> Bool {
+        (1...63).contains(text.utf8.count) && text.utf8.allSatisfy { FormEncoding.isUnreserved($0) && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "~") && $0 != UInt8(ascii: "_") }
+    }
+
+    /// The domain id a PDS host names: `{domain}.api.aliyunpds.com` or `{domain}.auth.aliyunpds.com`.
+    public static func domainID(fromHost host: String?) -> String? {
+        guard let host = host?.lowercased() else { return nil }
+        for suffix in [".api.aliyunpds.com", ".auth.aliyunpds.com"] where host.hasSuffix(suffix) {
+            let label = String(host.dropLast(suffix.count))
+            if isDomainLabel(label) { return label }
+        }
+        return nil
+    }
+
+    private static func url(_ text: String, base: URL, what: String) throws(PDSAuthError) -> URL {
+        guard text.hasPrefix("/") else { return try checked(text, what: what) }
+        var root = base.absoluteString
+        while root.hasSuffix("/") { root.removeLast() }
+        return try checked(root + text, what: what)
     }
 
     /// Parses and vets one URL: http(s), a host, no credentials, https unless loopback.
     static func checked(_ text: String, what: String) throws(PDSAuthError) -> URL {
         let shown = Redaction.terminalSafe(text, limit: 200)
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty,
-              scheme == "https" || scheme == "http" else {
-            throw PDSAuthError(.configuration, code: "invalid_url", "The \(what) \"\(shown)\" is not an http(s) URL with a host",
-                               hint: "Give a full URL such as https://bj1.api.aliyunpds.com.")
+        guard text.utf8.count <= 2048, let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+              let host = url.host, !host.isEmpty, scheme == "https" || scheme == "http" else {
+            throw PDSAuthError(.invalidURL, "The \(what) \"\(shown)\" is not an http(s) URL with a host")
         }
         guard url.user == nil, url.password == nil else {
-            throw PDSAuthError(.configuration, code: "invalid_url", "The \(what) must not carry a user name or password",
-                               hint: "Remove the user:password@ part; client credentials are sent in the request body.")
+            throw PDSAuthError(.invalidURL, "The \(what) must not carry a user name or password")
         }
         guard scheme == "https" || LoopbackHost.isLoopback(host) else {
-            throw PDSAuthError(.configuration, code: "insecure_endpoint", "Refusing plain http for the \(what) \(shown)",
-                               hint: "Use https; plain http is allowed only for loopback addresses such as the dev server.")
+            throw PDSAuthError(.insecureURL, "Refusing plain http for the \(what) \(shown): codes, secrets and tokens would cross the network unencrypted")
         }
         return url
+    }
+
+    /// How the provider is named to the user: PDS by name, anything else by its host.
+    public var providerName: String {
+        flavor == .pds ? "Drive and Photo Service" : (authorizeURL.host ?? base.host ?? "the provider")
+    }
+
+    enum CodingKeys: String, CodingKey { case flavor, base, authorizeURL, tokenURL, revokeURL }
+
+    /// Files written before 0.2 have no `flavor`: they were all PDS.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        flavor = try container.decodeIfPresent(Flavor.self, forKey: .flavor) ?? .pds
+        base = try container.decode(URL.self, forKey: .base)
+        authorizeURL = try container.decode(URL.self, forKey: .authorizeURL)
+        tokenURL = try container.decode(URL.self, forKey: .tokenURL)
+        revokeURL = try container.decodeIfPresent(URL.self, forKey: .revokeURL)
     }
 }

@@ -1,37 +1,40 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
-/// `POST /v2/oauth/token` through libcurl: form body, JSON answer (PDS Token API).
+/// `POST /v2/oauth/token` through libcurl: form body, JSON answer (PDS Token API; RFC 6749
+/// §4.1.3, §6; RFC 7523 §2.1).
 public struct TokenClient: Sendable {
     public var http: CurlClient
     public var tokenURL: URL
     public var clientID: String
     public var clientSecret: String?
+    /// Sent as `domain_id` when known (PDS Token API, 2026 revision).
+    public var domainID: String?
     public var retry: RetryPolicy
 
-    public init(http: CurlClient, tokenURL: URL, clientID: String, clientSecret: String?, retry: RetryPolicy = .standard) {
-        self.retry = retry
+    public init(http: CurlClient, tokenURL: URL, clientID: String, clientSecret: String?, domainID: String? = nil,
+                retry: RetryPolicy = .standard) {
         self.http = http
         self.tokenURL = tokenURL
         self.clientID = clientID
         self.clientSecret = clientSecret
+        self.domainID = domainID
+        self.retry = retry
     }
 
+    /// Sends `grant` and returns the validated answer; its expiry is counted from the moment
+    /// the request was sent (a conservative reading of `expires_in`).
     public func request(_ grant: TokenGrant) async throws(PDSAuthError) -> TokenResponse {
-        let body = FormEncoding.encode(grant.formFields(clientID: clientID, clientSecret: clientSecret))
-        let request = HTTPClientRequest(method: .post, url: tokenURL, headers: [
+        let body = FormEncoding.encode(grant.formFields(clientID: clientID, clientSecret: clientSecret, domainID: domainID))
+        let request = HTTPClientRequest(method: "POST", url: tokenURL, headers: [
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("Accept", "application/json"),
         ], body: Data(body.utf8))
-        let host = tokenURL.host ?? "the token endpoint"
+        let sentAt = Date()
         let response = try await sendWithRetries(request)
         guard (200..<300).contains(response.status) else {
-            throw TokenEndpointError.from(response, host: host, action: "issue a token (\(grant.grantType))")
+            throw TokenEndpointError.from(response, url: tokenURL, grant: grant)
         }
-        return try TokenResponse.decode(response.body, from: host)
+        return try TokenResponse.decode(response.body, from: tokenURL.host ?? "the token endpoint", receivedAt: sentAt)
     }
 
     /// Sends, retrying only as `retry` allows (see `RetryPolicy` for why so little).
@@ -39,23 +42,22 @@ public struct TokenClient: Sendable {
         var attempt = 1
         while true {
             let wait: Duration
-            do {
-                let response = try await http.send(request)
+            switch await http.perform(request) {
+            case .success(let response):
                 guard let delay = retry.delay(afterStatus: response.status, retryAfter: response[header: "retry-after"], attempt: attempt) else {
                     return response
                 }
                 wait = delay
-            } catch {
-                guard let delay = retry.delay(afterTransferFailureBeforeSending: error.context["sent"] == "no", attempt: attempt) else {
-                    var reported = error
-                    reported.context["sent"] = nil
-                    if attempt > 1 { reported.context["attempts"] = String(attempt) }
-                    throw reported
+            case .failure(let failure):
+                guard let delay = retry.delay(afterTransferFailureBeforeSending: failure.happenedBeforeRequestWasSent, attempt: attempt) else {
+                    var error = CurlClient.error(for: failure, url: request.url)
+                    if attempt > 1 { error.context["attempts"] = String(attempt) }
+                    throw error
                 }
                 wait = delay
             }
             do { try await Task.sleep(for: wait) } catch {
-                throw PDSAuthError(.interrupted, code: "cancelled", "Cancelled while waiting to retry")
+                throw PDSAuthError(.cancelled, "Cancelled while waiting to retry")
             }
             attempt += 1
         }

@@ -1,47 +1,78 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
-/// Turns a non-2xx token or revoke answer into one clear error. PDS sends
-/// `{"code","message","requestId"}` (the docs capitalise the keys, the SDKs do not),
-/// generic servers send RFC 6749 §5.2 `{"error","error_description"}`, and the API gateway
-/// sends only `x-ca-error-code` / `x-ca-error-message` / `x-ca-request-id` headers.
+/// Turns a non-2xx answer from the token (or revocation) endpoint into one clear error.
+/// PDS sends `{"code","message","requestId"}` (the docs capitalise the keys, the SDKs do
+/// not), generic servers send RFC 6749 §5.2 `{"error","error_description"}`, and the API
+/// gateway sends only `x-ca-error-code` / `x-ca-error-message` / `x-ca-request-id` headers.
+///
+/// What the status means decides the code:
+/// - 3xx, 404, 405, 410, 415: no token endpoint answers like that; the URL is wrong
+///   (`endpointMisconfigured`), the request was never judged.
+/// - 408, 429, 5xx: the server failed or throttled (`serverUnavailable`).
+/// - 401, or an error naming the client: the client id or secret (`clientRejected`).
+/// - other 4xx: the grant was refused: a dead refresh token means the session is over
+///   (`sessionExpired`); a code or assertion, that this sign-in failed (`grantRejected`).
 public enum TokenEndpointError {
-    public static func from(_ response: HTTPClientResponse, host: String, action: String) -> PDSAuthError {
-        let body = (try? JSONDecoder().decode(JSONScalarObject.self, from: response.body))
-        let code = first(body, ["code", "Code", "error"]) ?? response[header: "x-ca-error-code"]
-        let message = first(body, ["message", "Message", "error_description"]) ?? response[header: "x-ca-error-message"]
-        let requestID = first(body, ["requestId", "RequestId", "request_id"]) ?? response[header: "x-ca-request-id"]
-
-        var context = ["HTTP": String(response.status)]
-        if let requestID { context["request id"] = Redaction.terminalSafe(requestID, limit: 100) }
-        let detail = [code, message].compactMap { $0.map { Redaction.terminalSafe($0, limit: 300) } }.joined(separator: ": ")
-        let what = detail.isEmpty ? "HTTP \(response.status) with no error details" : detail
-        let transient = response.status == 429 || response.status == 408 || response.status >= 500
-        if transient {
-            var hint = "The server is failing or throttling; retry later. Saved credentials were not changed."
-            if let retry = response[header: "retry-after"] { hint += " It asked to wait \(Redaction.terminalSafe(retry, limit: 40)) s." }
-            return PDSAuthError(.serverUnavailable, code: code.map { Redaction.terminalSafe($0, limit: 80) } ?? "server_error",
-                                "\(host) could not \(action): \(what)", hint: hint, context: context)
+    public static func from(_ response: HTTPClientResponse, url: URL, grant: TokenGrant?) -> PDSAuthError {
+        let reported = ServerError(response)
+        var context = reported.context
+        context["url"] = CurlClient.redacted(url)
+        let host = url.host ?? "the server"
+        let status = response.status
+        if (300..<400).contains(status) || [404, 405, 410, 415].contains(status) {
+            if let location = response[header: "location"], let target = URL(string: location)?.host {
+                context["redirects to"] = Redaction.terminalSafe(target, limit: 100)
+            }
+            return PDSAuthError(.endpointMisconfigured, "\(host) answered HTTP \(status): \(CurlClient.redacted(url)) is not a token endpoint", context: context)
         }
-        return PDSAuthError(.tokenRejected, code: code.map { Redaction.terminalSafe($0, limit: 80) } ?? "rejected",
-                            "\(host) refused to \(action): \(what)", hint: rejectionHint(code: code), context: context)
+        if status == 408 || status == 429 || status >= 500 {
+            var error = PDSAuthError(.serverUnavailable, "\(host) failed or is throttling: \(reported.summary)", context: context)
+            if let wait = response[header: "retry-after"] { error.context["retry after"] = Redaction.terminalSafe(wait, limit: 40) }
+            return error
+        }
+        let lowered = reported.code?.lowercased() ?? ""
+        if status == 401 || lowered.contains("client") || lowered == "invalid_client" {
+            return PDSAuthError(.clientRejected, "\(host) does not accept the client: \(reported.summary)", context: context)
+        }
+        if case .refreshToken = grant {
+            return PDSAuthError(.sessionExpired, "\(host) refused the saved refresh token: \(reported.summary)", context: context)
+        }
+        return PDSAuthError(.grantRejected, "\(host) refused the request: \(reported.summary)", context: context)
+    }
+}
+
+/// The error a server reported, from a PDS body, an RFC 6749 body or gateway headers, every
+/// value stripped of control characters and bounded.
+struct ServerError {
+    var code: String?
+    var message: String?
+    var requestID: String?
+    var status: Int
+
+    init(_ response: HTTPClientResponse) {
+        let body = try? JSONDecoder().decode(JSONScalarObject.self, from: response.body)
+        func first(_ keys: [String]) -> String? {
+            keys.lazy.compactMap { body?[$0]?.text }.first { !$0.isEmpty }
+        }
+        status = response.status
+        code = (first(["code", "Code", "error"]) ?? response[header: "x-ca-error-code"]).map { Redaction.terminalSafe($0, limit: 80) }
+        message = (first(["message", "Message", "error_description"]) ?? response[header: "x-ca-error-message"])
+            .map { Redaction.terminalSafe($0, limit: 300) }
+        requestID = (first(["requestId", "RequestId", "request_id"]) ?? response[header: "x-ca-request-id"])
+            .map { Redaction.terminalSafe($0, limit: 100) }
+        if code?.isEmpty == true { code = nil }
     }
 
-    private static func first(_ body: JSONScalarObject?, _ keys: [String]) -> String? {
-        keys.lazy.compactMap { body?[$0]?.text }.first { !$0.isEmpty }
+    /// `code: message`, or the bare status when the server said nothing.
+    var summary: String {
+        let detail = [code, message].compactMap { $0 }.joined(separator: ": ")
+        return detail.isEmpty ? "HTTP \(status) with no error details" : detail
     }
 
-    private static func rejectionHint(code: String?) -> String {
-        let lowered = code?.lowercased() ?? ""
-        if lowered.contains("refreshtoken") || lowered == "invalid_grant" {
-            return "The saved session is no longer valid: sign in again with `pds-auth login`."
-        }
-        if lowered.contains("clientsecret") || lowered.contains("client") || lowered == "forbidden" {
-            return "Check the client id and client secret of the app."
-        }
-        return "Check the app's settings (client id, secret, redirect URI) and sign in again."
+    var context: [String: String] {
+        var context = ["HTTP": String(status)]
+        if let code { context["server code"] = code }
+        if let requestID { context["request id"] = requestID }
+        return context
     }
 }

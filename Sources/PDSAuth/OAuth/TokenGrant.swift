@@ -12,10 +12,13 @@ public enum TokenGrant: Sendable {
         }
     }
 
-    /// The form fields. The client secret goes in the body, as PDS expects (RFC 6749
-    /// §2.3.1 allows it); Native apps have none and send only `client_id`.
-    public func formFields(clientID: String, clientSecret: String?) -> [(String, String)] {
-        var fields = [("grant_type", grantType)]
+    /// The form fields. `domain_id` first when known (PDS Token API, 2026 revision). The
+    /// client secret goes in the body, as PDS expects (RFC 6749 §2.3.1 allows it); Native
+    /// apps have none and send only `client_id`.
+    public func formFields(clientID: String, clientSecret: String?, domainID: String?) -> [(String, String)] {
+        var fields: [(String, String)] = []
+        if let domainID, !domainID.isEmpty { fields.append(("domain_id", domainID)) }
+        fields.append(("grant_type", grantType))
         switch self {
         case let .authorizationCode(code, redirectURI, verifier):
             fields += [("code", code), ("redirect_uri", redirectURI)]

@@ -1,23 +1,22 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
+import Glibc
+import PDSShared
 
-/// Replaces a file so that readers (and a crash at any instant) see either the old or
-/// the new complete contents: write a temp file in the same directory (created 0600, so
-/// the secret is never world-readable even briefly), fsync it, rename over the target,
-/// fsync the directory so the rename itself survives power loss.
+/// Replaces a file so that readers (and a crash at any instant) see either the old or the
+/// new complete contents: write a temp file in the same directory (created 0600 with
+/// `O_EXCL`, so the secret is never readable by others, even briefly), fsync it, rename it
+/// over the target, fsync the directory so the rename itself survives power loss. A writer
+/// killed between the temp file's fsync and the rename leaves a complete temp file, which
+/// the next writer adopts (see `CredentialStore.recoverInterruptedSave`).
 public enum AtomicFile {
+    /// Temp files are named `.<file>.tmp-<random>` beside the target.
+    public static func temporaryPrefix(for path: String) -> String {
+        ".\(lastComponent(path)).tmp-"
+    }
+
     public static func write(_ data: Data, to path: String, directory: String) throws(PDSAuthError) {
-        let temp = "\(directory)/.\(lastComponent(path)).tmp-\(SecureRandom.token(bytes: 9))"
-        let descriptor = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let temp = "\(directory)/\(temporaryPrefix(for: path))\(SecureRandom.token(bytes: 9))"
+        let descriptor = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw failure("create a temporary file", path: temp) }
         var ok = data.withUnsafeBytes { writeAll(descriptor, $0) } && fsync(descriptor) == 0
         ok = close(descriptor) == 0 && ok
@@ -26,11 +25,15 @@ public enum AtomicFile {
             unlink(temp)
             throw error
         }
-        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryDescriptor >= 0 {
-            _ = fsync(directoryDescriptor)
-            close(directoryDescriptor)
-        }
+        syncDirectory(directory)
+    }
+
+    /// Makes a rename in `directory` durable.
+    static func syncDirectory(_ directory: String) {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
     }
 
     private static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
@@ -49,7 +52,7 @@ public enum AtomicFile {
     }
 
     static func failure(_ action: String, path: String) -> PDSAuthError {
-        PDSAuthError(.credentialStore, code: "write_failed", "Could not \(action): \(String(cString: strerror(errno)))",
-                     hint: "Check free space and permissions; the previous credentials are unchanged.", context: ["path": path])
+        PDSAuthError(.writeFailed, "Could not \(action): \(String(cString: strerror(errno))); the previous credentials are unchanged",
+                     context: ["path": path])
     }
 }

@@ -1,54 +1,49 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
-/// The whole credentials file: a format version and the profiles by name.
-public struct CredentialsFile: Codable, Sendable, Equatable {
+/// The whole credentials file: a format version, the current profile, and the profiles by
+/// name. Read tolerantly, written conservatively:
+/// - a profile this version cannot read is set aside in ``unreadable`` and written back as
+///   it was; the other profiles stay usable (one damaged entry never locks out the rest);
+/// - members this version does not know, of the file and of each profile, are kept;
+/// - a file that is not JSON, or was written by a newer version, is refused as a whole
+///   and never overwritten.
+public struct CredentialsFile: Sendable {
     public static let currentVersion = 1
     public var version: Int
+    /// The profile used when none is named (set by `login`, changed by `switch`).
+    public var current: String?
     public var profiles: [String: StoredProfile]
+    /// Profiles present in the file that this version cannot use, with the reason.
+    public var unreadable: [String: String]
 
-    public init(version: Int = CredentialsFile.currentVersion, profiles: [String: StoredProfile] = [:]) {
+    /// The file as read: what each profile was, raw, so untouched ones are written back as
+    /// they were and unknown members survive.
+    var original: [String: StoredProfile] = [:]
+    var rawProfiles: [String: JSONValue] = [:]
+    var rawExtras: [String: JSONValue] = [:]
+
+    public init(version: Int = CredentialsFile.currentVersion, current: String? = nil, profiles: [String: StoredProfile] = [:]) {
         self.version = version
+        self.current = current
         self.profiles = profiles
+        self.unreadable = [:]
     }
 
-    static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
+    /// Removes a profile, readable or not; returns whether it existed.
+    public mutating func remove(_ name: String) -> Bool {
+        let existed = profiles.removeValue(forKey: name) != nil || unreadable.removeValue(forKey: name) != nil
+        if current == name { current = nil }
+        return existed
     }
 
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return encoder
-    }
+    /// Every profile name in the file, usable or not, sorted.
+    public var names: [String] { Set(profiles.keys).union(unreadable.keys).sorted() }
+}
 
-    /// Parses file contents; a file this version cannot read is an error, never "empty",
-    /// so a save can never silently drop profiles it did not understand.
-    public static func decode(_ data: Data, path: String) throws(PDSAuthError) -> CredentialsFile {
-        let file: CredentialsFile
-        do {
-            file = try decoder().decode(CredentialsFile.self, from: data)
-        } catch {
-            throw PDSAuthError(.credentialStore, code: "corrupt_credentials", "The credentials file cannot be read",
-                               hint: "Move it aside and sign in again; pds-auth will not overwrite it.", context: ["path": path])
-        }
-        guard file.version <= currentVersion else {
-            throw PDSAuthError(.credentialStore, code: "newer_credentials", "The credentials file was written by a newer pds-auth (format \(file.version))",
-                               hint: "Upgrade pds-auth; this version will not overwrite it.", context: ["path": path])
-        }
-        return file
-    }
-
-    public func encoded() -> Data {
-        // Encoding plain Codable values with string keys cannot fail.
-        var data = try! Self.encoder().encode(self)
-        data.append(0x0A)
-        return data
+extension CredentialsFile: Equatable {
+    /// What a caller can change; the raw copies follow from it.
+    public static func == (lhs: CredentialsFile, rhs: CredentialsFile) -> Bool {
+        lhs.version == rhs.version && lhs.current == rhs.current && lhs.profiles == rhs.profiles
+            && Set(lhs.unreadable.keys) == Set(rhs.unreadable.keys)
     }
 }

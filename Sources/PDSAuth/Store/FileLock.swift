@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// An exclusive `flock(2)` on a lock file beside the credentials. The kernel releases it
 /// when the holder exits or is killed, so a crashed process never leaves it stuck. Waits
@@ -13,20 +9,20 @@ public struct FileLock: ~Copyable {
     /// Releases the lock now (closing the descriptor drops the flock).
     public consuming func release() {}
 
-    public static func acquire(path: String, timeout: Double) async throws(PDSAuthError) -> FileLock {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    public static func acquire(path: String, timeout: Duration) async throws(PDSAuthError) -> FileLock {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
-            throw PDSAuthError(.credentialStore, code: "lock_unavailable", "Cannot open the credentials lock file: \(String(cString: strerror(errno)))",
-                               hint: "Check the permissions of the credentials directory.", context: ["path": path])
+            throw PDSAuthError(.lockUnavailable, "Cannot open the credentials lock file: \(String(cString: strerror(errno)))",
+                               context: ["path": path])
         }
         let clock = ContinuousClock()
-        let deadline = clock.now + .milliseconds(Int(timeout * 1000))
+        let deadline = clock.now + timeout
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR, clock.now < deadline, !Task.isCancelled else {
                 close(descriptor)
-                throw PDSAuthError(.credentialStore, code: "lock_timeout",
-                                   "Waited \(Int(timeout)) s for another pds-auth process to finish with the credentials file",
-                                   hint: "Another pds-auth (login, refresh or token) holds the lock; retry when it is done.", context: ["lock": path])
+                if Task.isCancelled { throw PDSAuthError(.cancelled, "Cancelled while waiting for the credentials lock") }
+                throw PDSAuthError(.lockTimeout, "Waited \(timeout.components.seconds) s for another pds-auth process to finish with the credentials file",
+                                   context: ["lock": path])
             }
             try? await Task.sleep(for: .milliseconds(20))
         }

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Where credentials live: `$PDS_AUTH_HOME`, else `$XDG_CONFIG_HOME/pds-auth` (XDG Base
 /// Directory spec), else `~/.config/pds-auth`.
 public enum StoreLocation {
@@ -11,7 +5,6 @@ public enum StoreLocation {
         if let home = environment["PDS_AUTH_HOME"], !home.isEmpty { return home }
         if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/pds-auth" }
         if let home = environment["HOME"], !home.isEmpty { return home + "/.config/pds-auth" }
-        throw PDSAuthError(.configuration, code: "no_home", "Cannot tell where to keep credentials: HOME is not set",
-                           hint: "Set PDS_AUTH_HOME to a directory.")
+        throw PDSAuthError(.noHome, "Cannot tell where to keep credentials: neither PDS_AUTH_HOME nor HOME is set")
     }
 }

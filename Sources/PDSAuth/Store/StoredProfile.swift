@@ -1,15 +1,19 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// One named set of credentials: everything a later refresh or re-assertion needs
-/// (endpoints, client, redirect URI) plus the tokens and their absolute expiry.
+/// (endpoints, client, domain, redirect URI) plus the tokens and their absolute expiry.
 public struct StoredProfile: Codable, Sendable, Equatable {
-    /// `authorization_code` or `jwt_bearer`: how the profile was obtained and is renewed.
-    public var grant: String
+    /// How the profile was obtained, and so how it is renewed.
+    public enum Grant: String, Codable, Sendable {
+        /// Browser sign-in; renewed with the refresh token (RFC 6749 §6).
+        case authorizationCode = "authorization_code"
+        /// A JWT app; renewed with a new assertion (RFC 7523).
+        case jwtBearer = "jwt_bearer"
+    }
+
+    public var grant: Grant
     public var endpoints: ProviderEndpoints
+    /// Sent as `domain_id` on every token request when set (PDS Token API, 2026 revision).
     public var domainID: String?
     public var clientID: String
     /// Only for apps that have one (WebServer apps); Native apps have none.
@@ -25,7 +29,7 @@ public struct StoredProfile: Codable, Sendable, Equatable {
     public var user: StoredUser?
     public var jwt: JWTSettings?
 
-    public init(grant: String, endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
+    public init(grant: Grant, endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
                 redirectURI: String?, scope: String?, caBundlePath: String?, accessToken: String, refreshToken: String?,
                 tokenType: String?, expiresAt: Date?, obtainedAt: Date, user: StoredUser?, jwt: JWTSettings? = nil) {
         self.grant = grant
@@ -43,6 +47,20 @@ public struct StoredProfile: Codable, Sendable, Equatable {
         self.obtainedAt = obtainedAt
         self.user = user
         self.jwt = jwt
+    }
+
+    /// The names this version writes; any other member of a profile is kept as it is.
+    static let knownKeys: Set<String> = ["grant", "endpoints", "domainID", "clientID", "clientSecret", "redirectURI", "scope",
+                                         "caBundlePath", "accessToken", "refreshToken", "tokenType", "expiresAt", "obtainedAt",
+                                         "user", "jwt"]
+
+    /// Why this profile cannot be used as read from a file, or nil. A hand-edited or
+    /// damaged profile is refused on its own; the other profiles stay usable.
+    var problem: String? {
+        guard TokenResponse.isTokenText(accessToken) else { return "its access token is not printable ASCII" }
+        if let refreshToken, !TokenResponse.isTokenText(refreshToken) { return "its refresh token is not printable ASCII" }
+        if let jwt, let problem = jwt.problem { return problem }
+        return nil
     }
 }
 
@@ -62,24 +80,5 @@ public struct StoredUser: Codable, Sendable, Equatable {
         self.domainID = domainID
         self.defaultDriveID = defaultDriveID
         self.role = role
-    }
-}
-
-/// How a JWT-bearer profile mints its next assertion. The key's path, never the key.
-public struct JWTSettings: Codable, Sendable, Equatable {
-    public var privateKeyPath: String
-    public var subject: String
-    public var subjectType: String
-    public var autoCreate: Bool
-    public var lifetime: Int
-    public var clockSkew: Int
-
-    public init(privateKeyPath: String, subject: String, subjectType: String, autoCreate: Bool, lifetime: Int, clockSkew: Int) {
-        self.privateKeyPath = privateKeyPath
-        self.subject = subject
-        self.subjectType = subjectType
-        self.autoCreate = autoCreate
-        self.lifetime = lifetime
-        self.clockSkew = clockSkew
     }
 }

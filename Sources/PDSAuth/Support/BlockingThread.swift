@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Runs blocking work (a libcurl transfer, waiting for a child process) on a thread of its
 /// own. Not `DispatchQueue.global()`: on Linux Swift's global executor runs on the same

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Human renderings of token expiry: `2026-11-24 19:57 UTC`, `in 42 min`, `expired 3 h ago`.
 public enum ExpiryText {
@@ -15,7 +11,8 @@ public enum ExpiryText {
     }
 
     public static func relative(_ date: Date, now: Date = Date()) -> String {
-        let seconds = Int(date.timeIntervalSince(now))
+        // Clamped: a date from a hand-edited file must not trap the Double → Int conversion.
+        let seconds = Int(max(-1e12, min(1e12, date.timeIntervalSince(now))))
         let span = duration(abs(seconds))
         return seconds >= 0 ? "in \(span)" : "expired \(span) ago"
     }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Lines read from a file descriptor (the terminal, for paste-back) as an async stream, on
 /// a thread of its own so a blocked read never holds a task. The input is untrusted: a line

@@ -1,22 +1,21 @@
-/// Every failure pds-auth reports: a stable machine `code`, a human `message` saying what
-/// happened, a `hint` saying what to do, and `context` (HTTP status, request id, path…).
-/// Messages never contain secrets: callers pass only redacted values.
+/// Every failure the library reports: a ``Code`` from a fixed catalogue (what kind of
+/// failure, for programs), a human `message` (what happened, one sentence) and `context`
+/// (HTTP status, request id, path, address…). Messages and context never contain a secret:
+/// callers pass only redacted values. What to *do* about an error depends on the front end
+/// (a command line names its flags, an app its settings), so advice lives there; see
+/// `pds-auth`'s `ErrorAdvice`.
 public struct PDSAuthError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var status: ExitStatus
-    public var code: String
+    public var code: Code
     public var message: String
-    public var hint: String?
     public var context: [String: String]
 
-    public init(_ status: ExitStatus, code: String, _ message: String, hint: String? = nil, context: [String: String] = [:]) {
-        self.status = status
+    public init(_ code: Code, _ message: String, context: [String: String] = [:]) {
         self.code = code
         self.message = message
-        self.hint = hint
         self.context = context
     }
 
-    /// `message (key: value, …)` — the one line shown to users; the hint goes on its own line.
+    /// `message (key: value, …)`, the one line a user is shown.
     public var description: String {
         let details = context.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
         return details.isEmpty ? message : "\(message) (\(details.joined(separator: ", ")))"

@@ -1,19 +1,34 @@
-/// How secrets appear anywhere but where the user asked for them: enough of the start and
-/// end to tell two tokens apart, never enough to use one.
+/// How secrets and untrusted text appear anywhere but where the user asked for them.
 public enum Redaction {
+    /// Enough of the start and end to tell two tokens apart, never enough to use one.
     public static func mask(_ secret: String) -> String {
         guard secret.count > 16 else { return String(repeating: "•", count: 8) }
         return "\(secret.prefix(6))…\(secret.suffix(4))"
     }
 
-    /// Strips C0/C1 control characters (and so ANSI escape sequences' introducers) from
-    /// text that came from the network or the browser before it reaches a terminal, and
-    /// bounds its length.
-    public static func terminalSafe(_ text: String, limit: Int = 300) -> String {
-        var cleaned = String(String.UnicodeScalarView(text.unicodeScalars.filter { scalar in
-            !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
-        }))
-        if cleaned.count > limit { cleaned = String(cleaned.prefix(limit)) + "…" }
-        return cleaned
+    /// Text from the network, a file or the browser, made safe for a terminal: C0 and C1
+    /// control characters (and so the introducers of ANSI/OSC escape sequences), DEL, and
+    /// Unicode format and separator characters (bidi overrides such as U+202E, zero-width
+    /// characters, U+2028/U+2029) are removed, and the length is bounded.
+    public static func terminalSafe(_ text: some StringProtocol, limit: Int = 300) -> String {
+        var kept = String.UnicodeScalarView()
+        var count = 0
+        for scalar in text.unicodeScalars where isShowable(scalar) {
+            guard count < limit else {
+                kept.append("…")
+                break
+            }
+            kept.append(scalar)
+            count += 1
+        }
+        return String(kept)
+    }
+
+    static func isShowable(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return false }
+        switch scalar.properties.generalCategory {
+        case .format, .lineSeparator, .paragraphSeparator, .control, .surrogate: return false
+        default: return true
+        }
     }
 }

@@ -8,7 +8,7 @@ public struct CallbackParameters: Sendable, Equatable {
 
     /// Longest query accepted; real ones are a few hundred bytes.
     public static let maxQueryLength = 8192
-    static let maxValueLength = 4096
+    public static let maxValueLength = 4096
 
     public init(code: String? = nil, state: String? = nil, error: String? = nil, errorDescription: String? = nil) {
         self.code = code

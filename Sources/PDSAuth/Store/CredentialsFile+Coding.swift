@@ -1,0 +1,132 @@
+import FoundationEssentials
+
+extension CredentialsFile {
+    /// Largest file read: thousands of profiles fit; anything bigger is not ours.
+    public static let maxFileSize = 4 << 20
+
+    /// Parses file contents. A file this version cannot read as a whole is an error, never
+    /// "empty", so a save can never silently drop what it did not understand.
+    public static func decode(_ data: Data, path: String) throws(PDSAuthError) -> CredentialsFile {
+        guard data.count <= maxFileSize, let top = try? decoder().decode(TopLevel.self, from: data) else {
+            throw PDSAuthError(.credentialsCorrupt, "The credentials file is not a JSON object pds-auth can read; it will not be overwritten",
+                               context: ["path": path])
+        }
+        var members = top.members
+        guard case .integer(let version)? = members.removeValue(forKey: "version"), version >= 1 else {
+            throw PDSAuthError(.credentialsCorrupt, "The credentials file has no valid format version; it will not be overwritten", context: ["path": path])
+        }
+        guard version <= currentVersion else {
+            throw PDSAuthError(.credentialsNewer, "The credentials file was written by a newer pds-auth (format \(version)); this version will not overwrite it",
+                               context: ["path": path])
+        }
+        var file = CredentialsFile(version: Int(version))
+        if case .string(let current)? = members.removeValue(forKey: "current") { file.current = current }
+        for (name, entry) in top.profiles {
+            file.rawProfiles[name] = entry.raw
+            switch entry.profile {
+            case .success(let profile):
+                file.profiles[name] = profile
+                file.original[name] = profile
+            case .failure(let reason):
+                file.unreadable[name] = reason.text
+            }
+        }
+        file.rawExtras = members
+        return file
+    }
+
+    /// The file's top level in one pass: `profiles` entry by entry, everything else raw.
+    private struct TopLevel: Decodable {
+        var members: [String: JSONValue] = [:]
+        var profiles: [String: ProfileEntry] = [:]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: AnyKey.self)
+            for key in container.allKeys {
+                if key.stringValue == "profiles" {
+                    profiles = try container.decode([String: ProfileEntry].self, forKey: key)
+                } else {
+                    members[key.stringValue] = try container.decode(JSONValue.self, forKey: key)
+                }
+            }
+        }
+    }
+
+    /// One profile, both as raw JSON (to write back) and decoded (to use), from the same
+    /// parse; a profile that does not decode keeps only its raw form and the reason.
+    private struct ProfileEntry: Decodable {
+        var raw: JSONValue
+        var profile: Result<StoredProfile, Reason>
+
+        init(from decoder: any Decoder) throws {
+            raw = try JSONValue(from: decoder)
+            do {
+                let profile = try StoredProfile(from: decoder)
+                self.profile = profile.problem.map { .failure(Reason(text: $0)) } ?? .success(profile)
+            } catch {
+                profile = .failure(Reason(text: CredentialsFile.reason(error)))
+            }
+        }
+    }
+
+    struct Reason: Error { var text: String }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Which member could not be read, without echoing its (possibly secret) value.
+    fileprivate static func reason(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "it cannot be decoded" }
+        switch error {
+        case .keyNotFound(let key, _): return "it has no \(key.stringValue)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "it cannot be decoded" : "its \(path) cannot be read"
+        @unknown default: return "it cannot be decoded"
+        }
+    }
+
+    /// The file's bytes: pretty-printed JSON with sorted keys and a final newline.
+    public func encoded() -> Data {
+        var members = rawExtras
+        members["version"] = .integer(Int64(version))
+        if let current { members["current"] = .string(current) }
+        var entries: [String: JSONValue] = [:]
+        for name in unreadable.keys { entries[name] = rawProfiles[name] }
+        for (name, profile) in profiles { entries[name] = encoded(profile, name: name) }
+        members["profiles"] = .object(entries)
+        // Encoding plain Codable values with string keys cannot fail.
+        var data = try! Self.encoder().encode(JSONValue.object(members))
+        data.append(0x0A)
+        return data
+    }
+
+    /// An untouched profile exactly as read; a changed one with the members this version
+    /// does not know carried over.
+    private func encoded(_ profile: StoredProfile, name: String) -> JSONValue {
+        if let raw = rawProfiles[name], original[name] == profile { return raw }
+        // Encoding and reading back our own Codable values cannot fail.
+        var members = (try! JSONDecoder().decode(JSONValue.self, from: Self.encoder().encode(profile))).members ?? [:]
+        for (key, value) in rawProfiles[name]?.members ?? [:] where !StoredProfile.knownKeys.contains(key) {
+            members[key] = value
+        }
+        return .object(members)
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

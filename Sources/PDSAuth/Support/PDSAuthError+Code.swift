@@ -1,0 +1,163 @@
+extension PDSAuthError {
+    /// The catalogue of failures, one code per kind, stable across releases (the pattern of
+    /// jwt-kit's `JWTError.ErrorType`: a struct over a private enum, so codes can be added
+    /// without breaking callers that switch over the ones they handle).
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        enum Base: String, Sendable, CaseIterable {
+            // The configuration given: flags, environment, files named by them.
+            case missingEndpoint = "missing_endpoint"
+            case invalidDomainID = "invalid_domain_id"
+            case invalidURL = "invalid_url"
+            case insecureURL = "insecure_url"
+            case invalidRedirectURI = "invalid_redirect_uri"
+            case missingClientID = "missing_client_id"
+            case missingDomainID = "missing_domain_id"
+            case missingSubject = "missing_subject"
+            case invalidSetting = "invalid_setting"
+            case secretFileUnreadable = "secret_file_unreadable"
+            case secretFileEmpty = "secret_file_empty"
+            case keyMissing = "key_missing"
+            case keyUnreadable = "key_unreadable"
+            case keyIsPublic = "key_is_public"
+            case keyEncrypted = "key_encrypted"
+            case keyNotRSA = "key_not_rsa"
+            case keyUnparsable = "key_unparsable"
+            case keyTooSmall = "key_too_small"
+            case keyUnusable = "key_unusable"
+            case keyWriteFailed = "key_write_failed"
+            case noHome = "no_home"
+            case endpointMisconfigured = "endpoint_misconfigured"
+            // The loopback listener.
+            case portInUse = "port_in_use"
+            case listenFailed = "listen_failed"
+            // The browser leg.
+            case authorizationDenied = "authorization_denied"
+            case redirectUnusable = "redirect_unusable"
+            case signInTimedOut = "sign_in_timeout"
+            // The token endpoint's answer.
+            case sessionExpired = "session_expired"
+            case grantRejected = "grant_rejected"
+            case clientRejected = "client_rejected"
+            case serverUnavailable = "server_unavailable"
+            case invalidResponse = "invalid_response"
+            case responseTooLarge = "response_too_large"
+            // Reaching the endpoint.
+            case httpTimeout = "http_timeout"
+            case unreachable = "unreachable"
+            case tlsFailure = "tls_failure"
+            case connectionLost = "connection_lost"
+            case transferFailed = "transfer_failed"
+            // The credentials file.
+            case credentialsUnreadable = "credentials_unreadable"
+            case credentialsCorrupt = "credentials_corrupt"
+            case credentialsNewer = "credentials_newer"
+            case credentialsNotOwned = "credentials_not_owned"
+            case credentialsNotRegular = "credentials_not_regular"
+            case directoryUnusable = "directory_unusable"
+            case lockUnavailable = "lock_unavailable"
+            case lockTimeout = "lock_timeout"
+            case writeFailed = "write_failed"
+            // Profiles.
+            case noProfile = "no_profile"
+            case noProfileSelected = "no_profile_selected"
+            case notRefreshable = "not_refreshable"
+            // Everything else.
+            case cancelled = "cancelled"
+            case jwtSigningFailed = "jwt_signing_failed"
+            case `internal` = "internal"
+        }
+
+        let base: Base
+
+        private init(_ base: Base) { self.base = base }
+
+        /// Every code, for front ends that must map each one (and tests that check they do).
+        public static var all: [Code] { Base.allCases.map(Code.init) }
+
+        public var description: String { base.rawValue }
+
+        /// No domain id and no endpoint: nowhere to sign in.
+        public static let missingEndpoint = Self(.missingEndpoint)
+        /// A domain id that cannot be a host label.
+        public static let invalidDomainID = Self(.invalidDomainID)
+        /// A URL that is not http(s) with a host, or carries credentials.
+        public static let invalidURL = Self(.invalidURL)
+        /// Plain http to a host that is not loopback.
+        public static let insecureURL = Self(.insecureURL)
+        /// A redirect URI that is not a plain-http loopback URL (RFC 8252 §7.3).
+        public static let invalidRedirectURI = Self(.invalidRedirectURI)
+        public static let missingClientID = Self(.missingClientID)
+        /// A JWT assertion names the domain as its audience; none was given.
+        public static let missingDomainID = Self(.missingDomainID)
+        public static let missingSubject = Self(.missingSubject)
+        /// A number or value from the environment or a file is out of its range.
+        public static let invalidSetting = Self(.invalidSetting)
+        public static let secretFileUnreadable = Self(.secretFileUnreadable)
+        public static let secretFileEmpty = Self(.secretFileEmpty)
+        public static let keyMissing = Self(.keyMissing)
+        public static let keyUnreadable = Self(.keyUnreadable)
+        public static let keyIsPublic = Self(.keyIsPublic)
+        public static let keyEncrypted = Self(.keyEncrypted)
+        public static let keyNotRSA = Self(.keyNotRSA)
+        public static let keyUnparsable = Self(.keyUnparsable)
+        public static let keyTooSmall = Self(.keyTooSmall)
+        public static let keyUnusable = Self(.keyUnusable)
+        public static let keyWriteFailed = Self(.keyWriteFailed)
+        /// Neither `PDS_AUTH_HOME` nor `HOME` says where credentials live.
+        public static let noHome = Self(.noHome)
+        /// The token endpoint answered as no token endpoint does (a redirect, 404, 405…):
+        /// the URL is wrong, the request was not judged.
+        public static let endpointMisconfigured = Self(.endpointMisconfigured)
+        /// The redirect URI's port (or one of its addresses) is held by someone else.
+        public static let portInUse = Self(.portInUse)
+        public static let listenFailed = Self(.listenFailed)
+        /// The provider (or the user) refused, on a redirect carrying this sign-in's `state`
+        /// (RFC 6749 §4.1.2.1); the provider's error code is in the context.
+        public static let authorizationDenied = Self(.authorizationDenied)
+        /// A redirect carrying this sign-in's `state` but neither a code nor an error.
+        public static let redirectUnusable = Self(.redirectUnusable)
+        /// Nobody completed the sign-in before the wait ran out.
+        public static let signInTimedOut = Self(.signInTimedOut)
+        /// A refresh token (or the grant behind it) the server no longer accepts.
+        public static let sessionExpired = Self(.sessionExpired)
+        /// An authorization code, assertion or other grant the server refused.
+        public static let grantRejected = Self(.grantRejected)
+        /// The server does not accept the client id or secret.
+        public static let clientRejected = Self(.clientRejected)
+        /// 5xx, 429 or 408: the server failed or throttled; retrying later may work.
+        public static let serverUnavailable = Self(.serverUnavailable)
+        /// A 2xx answer that is not a valid token (or API) response.
+        public static let invalidResponse = Self(.invalidResponse)
+        public static let responseTooLarge = Self(.responseTooLarge)
+        public static let httpTimeout = Self(.httpTimeout)
+        public static let unreachable = Self(.unreachable)
+        public static let tlsFailure = Self(.tlsFailure)
+        public static let connectionLost = Self(.connectionLost)
+        public static let transferFailed = Self(.transferFailed)
+        public static let credentialsUnreadable = Self(.credentialsUnreadable)
+        /// The file does not parse; it is never overwritten.
+        public static let credentialsCorrupt = Self(.credentialsCorrupt)
+        /// Written by a newer pds-auth; never overwritten.
+        public static let credentialsNewer = Self(.credentialsNewer)
+        /// Owned by another user: refused, never read.
+        public static let credentialsNotOwned = Self(.credentialsNotOwned)
+        /// A symbolic link, a directory or another non-regular file: refused.
+        public static let credentialsNotRegular = Self(.credentialsNotRegular)
+        /// The credentials directory cannot be created, is not a directory, or is open to
+        /// others and cannot be narrowed.
+        public static let directoryUnusable = Self(.directoryUnusable)
+        public static let lockUnavailable = Self(.lockUnavailable)
+        public static let lockTimeout = Self(.lockTimeout)
+        public static let writeFailed = Self(.writeFailed)
+        public static let noProfile = Self(.noProfile)
+        /// Several profiles, none named and none current.
+        public static let noProfileSelected = Self(.noProfileSelected)
+        /// The access token is expiring and nothing can renew it without a sign-in.
+        public static let notRefreshable = Self(.notRefreshable)
+        /// The work was cancelled (Ctrl-C, SIGTERM, a cancelled task); nothing was saved.
+        public static let cancelled = Self(.cancelled)
+        public static let jwtSigningFailed = Self(.jwtSigningFailed)
+        /// A bug or a broken build (a page template missing, say).
+        public static let `internal` = Self(.internal)
+    }
+}

@@ -1,0 +1,81 @@
+import Crypto
+import FoundationEssentials
+import Hummingbird
+import Mustache
+
+/// Renders HTML pages from the Mustache templates embedded from `Public/`. Every dynamic
+/// value goes through `{{…}}`, which HTML-escapes it (quotes included, so attribute values
+/// are safe too); only the folder's static stylesheet and optional script are inlined raw,
+/// and ``contentSecurityPolicy(formAction:)`` admits exactly those two by SHA-256 hash, so
+/// no other script or style can run and nothing loads from elsewhere.
+public struct PageRenderer: Sendable {
+    private let library: MustacheLibrary
+    private let style: String
+    private let script: String?
+    private let constants: [String: String]
+
+    /// - Parameters:
+    ///   - folder: the folder under `Public/` (`""` for the listener's pages, `"dev-server/"`).
+    ///   - templates: template names in that folder, without `.mustache`.
+    ///   - script: a script file in that folder to inline on pages that ask for `{{{script}}}`.
+    ///   - constants: values every page may use (the version, say).
+    public init(folder: String, templates: [String], script: String? = nil,
+                constants: [String: String] = [:]) throws(PageRendererError) {
+        var library = MustacheLibrary()
+        for name in templates {
+            do {
+                try library.register(try Self.asset(folder + name + ".mustache"), named: name)
+            } catch let error as PageRendererError {
+                throw error
+            } catch {
+                throw .templateDoesNotParse(folder + name)
+            }
+        }
+        self.library = library
+        self.style = try Self.asset(folder + "style.css")
+        self.script = try script.map { name throws(PageRendererError) in try Self.asset(folder + name) }
+        self.constants = constants
+    }
+
+    static func asset(_ path: String) throws(PageRendererError) -> String {
+        guard let data = PublicAssets.files[path] else { throw .missingAsset(path) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Renders `template` with `values` plus the stylesheet, the script and the constants.
+    public func render(_ template: String, _ values: [String: Any]) -> String {
+        var context: [String: Any] = constants
+        context.merge(values) { _, new in new }
+        context["style"] = style
+        if let script { context["script"] = script }
+        return library.render(context, withTemplate: template) ?? ""
+    }
+
+    /// `default-src 'none'` blocks everything not listed: no other script or style, no
+    /// images, no connections, no frames. `formAction` lists where a form may go; browsers
+    /// apply it to the redirect that answers the form too.
+    public func contentSecurityPolicy(formAction: ContentSecurityPolicy.Directive = .formAction(.none)) -> ContentSecurityPolicy {
+        let styles = ContentSecurityPolicy.Directive.styleSrc(.hash(.sha256, base64: Self.digest(style)))
+        guard let script else {
+            return [.defaultSrc(.none), styles, .baseURI(.none), formAction, .frameAncestors(.none)]
+        }
+        let scripts = ContentSecurityPolicy.Directive.scriptSrc(.hash(.sha256, base64: Self.digest(script)))
+        return [.defaultSrc(.none), styles, scripts, .baseURI(.none), formAction, .frameAncestors(.none)]
+    }
+
+    /// The base64 SHA-256 of `text`, as CSP hash sources name inline content (CSP3 §2.3.1).
+    public static func digest(_ text: String) -> String {
+        Data(SHA256.hash(data: Array(text.utf8))).base64EncodedString()
+    }
+
+    /// The text of a file under `Public/`, for tests that compare what is inlined.
+    public static func publicFile(_ path: String) -> String? {
+        try? asset(path)
+    }
+}
+
+/// A page template or asset that this build lacks or cannot parse: a packaging bug.
+public enum PageRendererError: Error, Sendable, Equatable {
+    case missingAsset(String)
+    case templateDoesNotParse(String)
+}
