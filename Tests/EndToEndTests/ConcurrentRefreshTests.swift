@@ -28,7 +28,7 @@ import Testing
             #expect(fileMode(session.store.filePath) == 0o600)
             _ = try CredentialsFile.decode(try session.fileBytes(), path: "")
             // The saved refresh token is the live one: a forced refresh with it succeeds.
-            let renewed = try await TokenProvider(store: session.store).validProfile("default", minValid: 0, force: true)
+            let renewed = try await TokenProvider(store: session.store).validProfile("default", minValid: .zero, force: true)
             #expect(renewed.refreshToken != after.refreshToken)
         }
     }

@@ -12,7 +12,7 @@ import Testing
         let base = try await server.waitForStderr(#"at (http://127\.0\.0\.1:[0-9]+)"#)
         #expect(server.stderr.contains("Token requests will fail with"))
         let token = URL(string: base + "/v2/oauth/token")!
-        let form = HTTPClientRequest(method: .post, url: token, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+        let form = HTTPClientRequest(method: "POST", url: token, headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                      body: Data("grant_type=refresh_token&refresh_token=x&client_id=pds-auth-native".utf8))
         let first = try await CurlClient().send(form)
         #expect(first.status == 503 && first[header: "retry-after"] == "1")

@@ -12,33 +12,39 @@ import Testing
     struct Case: Sendable, CustomTestStringConvertible {
         var fault: DevServerFault
         var times: Int
-        var status: PDSAuth.ExitStatus
-        var code: String
+        var code: PDSAuthError.Code
+        /// Token requests the client makes: 1 unless the fault is one retrying is safe for.
+        var requests: Int
         var testDescription: String { "\(fault)" }
         /// Short only where the fault is slowness the client must cut off; elsewhere long
         /// enough that a busy CI machine is not mistaken for a timeout.
         var transport: TransportOptions {
             switch fault {
-            case .delay, .slowBody: TransportOptions(connectTimeout: 2, totalTimeout: 1.5)
-            default: TransportOptions(connectTimeout: 5, totalTimeout: 15)
+            case .delay, .slowBody: TransportOptions(connectTimeout: .seconds(2), totalTimeout: .milliseconds(1500))
+            default: TransportOptions(connectTimeout: .seconds(5), totalTimeout: .seconds(15))
             }
         }
     }
 
     static let cases: [Case] = [
-        Case(fault: .delay(milliseconds: 2500), times: 9, status: .network, code: "timeout"),
-        Case(fault: .status(500, retryAfter: nil), times: 9, status: .serverUnavailable, code: "InternalError"),
-        Case(fault: .status(503, retryAfter: 0), times: 9, status: .serverUnavailable, code: "ServiceUnavailable"),
-        Case(fault: .status(429, retryAfter: 120), times: 9, status: .serverUnavailable, code: "TooManyRequests"),
-        Case(fault: .dropConnection, times: 9, status: .network, code: "connection_lost"),
-        Case(fault: .invalidJSON, times: 9, status: .invalidResponse, code: "invalid_token_response"),
-        Case(fault: .oversizedBody(bytes: 4 << 20), times: 9, status: .invalidResponse, code: "response_too_large"),
-        Case(fault: .slowBody(bytesPerSecond: 200), times: 9, status: .network, code: "timeout"),
+        Case(fault: .delay(milliseconds: 2500), times: 9, code: .httpTimeout, requests: 1),
+        Case(fault: .status(500, retryAfter: nil), times: 9, code: .serverUnavailable, requests: 1),
+        Case(fault: .status(503, retryAfter: 0), times: 9, code: .serverUnavailable, requests: 3),
+        Case(fault: .status(503, retryAfter: nil), times: 9, code: .serverUnavailable, requests: 3),
+        Case(fault: .status(429, retryAfter: 120), times: 9, code: .serverUnavailable, requests: 1),
+        Case(fault: .dropConnection, times: 9, code: .connectionLost, requests: 1),
+        Case(fault: .invalidJSON, times: 9, code: .invalidResponse, requests: 1),
+        Case(fault: .oversizedBody(bytes: 4 << 20), times: 9, code: .responseTooLarge, requests: 1),
+        Case(fault: .slowBody(bytesPerSecond: 200), times: 9, code: .httpTimeout, requests: 1),
     ]
 
     static func check(_ error: PDSAuthError, _ expected: Case) {
-        #expect(error.status == expected.status && error.code == expected.code, "\(error)")
-        #expect(error.hint != nil && !error.message.isEmpty)
+        #expect(error.code == expected.code && !error.message.isEmpty, "\(error)")
+    }
+
+    /// How many token requests of `grant` the server saw.
+    static func requests(_ server: DevServer, _ grant: String) async -> Int {
+        await server.statistics().tokenRequests[grant] ?? 0
     }
 
     @Test(arguments: cases)
@@ -48,12 +54,13 @@ import Testing
             await session.server.faults.set(expected.fault, times: expected.times)
             do throws(PDSAuthError) {
                 _ = try await TokenProvider(store: session.store, renewer: StandardRenewer(transport: expected.transport))
-                    .validProfile("default", minValid: 0, force: true)
+                    .validProfile("default", minValid: .zero, force: true)
                 Issue.record("expected \(expected.code)")
             } catch {
                 Self.check(error, expected)
             }
             #expect(try session.fileBytes() == before)
+            #expect(await Self.requests(session.server, "refresh_token") == expected.requests, "retried exactly as the policy allows")
         }
     }
 
@@ -75,6 +82,8 @@ import Testing
             guard case .failure(let error) = result else { Issue.record("expected failure"); return }
             Self.check(error, expected)
             #expect(try session.fileBytes() == before)
+            // One code exchange at set-up (DevSession), then the faulted one.
+            #expect(await Self.requests(server, "authorization_code") == 1 + expected.requests)
             let again = try await ListenerServer.start(host: "127.0.0.1", port: port.value,
                 responder: CallbackResponder<BasicRequestContext> { _, _ in Response(status: .ok) }, logger: .init(label: "t"))
             await again.stop()
@@ -88,7 +97,7 @@ import Testing
             let key = temp.file("k.pem")
             try Data(server.generatedJWTPrivateKeyPEM!.utf8).write(to: URL(fileURLWithPath: key))
             let store = CredentialStore(directory: temp.file("home"))
-            let settings = JWTSettings(privateKeyPath: key, subject: "pdsuser-0001", subjectType: "user", autoCreate: false, lifetime: 300, clockSkew: 30)
+            let settings = JWTSettings(privateKeyPath: key, subject: "pdsuser-0001", subjectType: "user", autoCreate: false, lifetime: .seconds(300), clockSkew: .seconds(30))
             func signIn(_ transport: TransportOptions) throws -> JWTSignIn {
                 JWTSignIn(endpoints: try ProviderEndpoints.resolve(endpoint: base, domainID: nil), domainID: "dev",
                           clientID: "pds-auth-jwt", settings: settings, profileName: "jwt", store: store, transport: transport)
@@ -105,12 +114,13 @@ import Testing
                 Self.check(error, expected)
             }
             do throws(PDSAuthError) {
-                _ = try await TokenProvider(store: store, renewer: StandardRenewer(transport: expected.transport)).validProfile("jwt", minValid: 0, force: true)
+                _ = try await TokenProvider(store: store, renewer: StandardRenewer(transport: expected.transport)).validProfile("jwt", minValid: .zero, force: true)
                 Issue.record("expected \(expected.code)")
             } catch {
                 Self.check(error, expected)
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: store.filePath)) == before)
+            #expect(await Self.requests(server, "urn:ietf:params:oauth:grant-type:jwt-bearer") == 1 + 2 * expected.requests)
         }
     }
 }

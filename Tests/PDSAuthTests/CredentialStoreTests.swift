@@ -5,11 +5,13 @@ import Testing
 
 @Suite struct CredentialStoreTests {
     static func profile(_ token: String) throws -> StoredProfile {
-        StoredProfile(grant: "authorization_code", endpoints: try ProviderEndpoints.resolve(endpoint: "http://127.0.0.1:1", domainID: nil),
+        StoredProfile(grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: "http://127.0.0.1:1", domainID: nil),
                       domainID: "dev", clientID: "c", clientSecret: "s", redirectURI: "http://127.0.0.1:8765/callback", scope: nil,
                       caBundlePath: nil, accessToken: token, refreshToken: "r-\(token)", tokenType: "Bearer",
                       expiresAt: Date(timeIntervalSince1970: 2_000_000_000), obtainedAt: Date(timeIntervalSince1970: 1_000_000_000), user: nil)
     }
+
+    static func text(_ store: CredentialStore) throws -> String { try String(contentsOfFile: store.filePath, encoding: .utf8) }
 
     @Test func savesWithPrivatePermissions() async throws {
         let temp = TemporaryDirectory()
@@ -20,6 +22,7 @@ import Testing
         #expect(try store.profile("default") == (try Self.profile("a")))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.directory).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty, "no temp files remain")
+        #expect(try !Self.text(store).contains(#"\/"#), "no escaped slashes")
     }
 
     @Test func savingOneProfileKeepsTheOthers() async throws {
@@ -36,11 +39,79 @@ import Testing
         #expect(removed && !removedAgain)
     }
 
-    @Test func tightensAnOpenDirectory() async throws {
+    /// Members this version does not know survive a save: of other profiles untouched, of the
+    /// saved profile and of the file itself.
+    @Test func unknownFieldsAreKept() async throws {
         let temp = TemporaryDirectory()
-        chmod(temp.path, 0o755)
-        try await CredentialStore(directory: temp.path).save(try Self.profile("a"), as: "p")
-        #expect(fileMode(temp.path) == 0o700)
+        let store = CredentialStore(directory: temp.path)
+        try await store.save(try Self.profile("a"), as: "mine")
+        try await store.save(try Self.profile("b"), as: "theirs")
+        var text = try Self.text(store)
+        text = text.replacingOccurrences(of: #""version" : 1"#, with: #""futureTop" : {"x" : [1, 2]}, "version" : 1"#)
+        text = text.replacingOccurrences(of: #""accessToken" : "b""#, with: #""accessToken" : "b", "futureField" : 12345678901234"#)
+        text = text.replacingOccurrences(of: #""accessToken" : "a""#, with: #""accessToken" : "a", "mineToo" : "kept""#)
+        try text.write(toFile: store.filePath, atomically: true, encoding: .utf8)
+        var changed = try Self.profile("a2")
+        changed.refreshToken = nil
+        try await store.save(changed, as: "mine")
+        let after = try Self.text(store)
+        #expect(after.contains(#""futureField" : 12345678901234"#) && after.contains(#""mineToo" : "kept""#))
+        #expect(after.contains(#""futureTop""#))
+        #expect(try store.profile("mine")?.refreshToken == nil, "a member the profile dropped is not resurrected")
+    }
+
+    /// One damaged profile (or one written with values this version cannot read) never
+    /// locks out the others, and is written back unchanged.
+    @Test func anUnreadableProfileIsIsolated() async throws {
+        let temp = TemporaryDirectory()
+        let store = CredentialStore(directory: temp.path)
+        try await store.save(try Self.profile("good"), as: "good")
+        try await store.save(try Self.profile("bad"), as: "bad")
+        let text = try Self.text(store).replacingOccurrences(of: #""accessToken" : "bad""#, with: #""accessToken" : "line\nbreak""#)
+        try text.write(toFile: store.filePath, atomically: true, encoding: .utf8)
+        #expect(try store.profile("good")?.accessToken == "good")
+        #expect { try store.profile("bad") } throws: { ($0 as? PDSAuthError)?.code == .credentialsCorrupt }
+        try await store.save(try Self.profile("good2"), as: "good")
+        #expect(try Self.text(store).contains(#"line\nbreak"#), "the unreadable profile is written back as it was")
+        #expect(try await store.remove("bad"))
+        #expect(try store.load().unreadable.isEmpty)
+    }
+
+    @Test func tightensAnOpenDirectoryAndFileOnReadWithAWarning() async throws {
+        let temp = TemporaryDirectory()
+        let warnings = LockedValue<[String]>([])
+        let store = CredentialStore(directory: temp.file("d"), onWarning: { message in warnings.update { $0.append(message) } })
+        try await store.save(try Self.profile("a"), as: "p")
+        chmod(store.directory, 0o777)
+        chmod(store.filePath, 0o644)
+        #expect(try store.profile("p") != nil)
+        #expect(fileMode(store.directory) == 0o700 && fileMode(store.filePath) == 0o600)
+        #expect(warnings.value.count == 2 && warnings.value.allSatisfy { $0.contains("narrowed") })
+        _ = try store.load()
+        #expect(warnings.value.count == 2, "warned once: nothing left to narrow")
+    }
+
+    @Test func aSymlinkOrFIFOIsRefusedAndLeftAlone() async throws {
+        let temp = TemporaryDirectory()
+        let store = CredentialStore(directory: temp.file("d"))
+        try await store.save(try Self.profile("a"), as: "p")
+        try FileManager.default.moveItem(atPath: store.filePath, toPath: temp.file("elsewhere.json"))
+        symlink(temp.file("elsewhere.json"), store.filePath)
+        #expect { try store.load() } throws: { ($0 as? PDSAuthError)?.code == .credentialsNotRegular }
+        await #expect { try await store.save(try Self.profile("b"), as: "p") } throws: { ($0 as? PDSAuthError)?.code == .credentialsNotRegular }
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: store.filePath) == temp.file("elsewhere.json"))
+        unlink(store.filePath)
+        mkfifo(store.filePath, 0o600)
+        #expect { try store.load() } throws: { ($0 as? PDSAuthError)?.code == .credentialsNotRegular }
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to give the file to another user"))
+    func aFileOwnedByAnotherUserIsRefused() async throws {
+        let temp = TemporaryDirectory()
+        let store = CredentialStore(directory: temp.path)
+        try await store.save(try Self.profile("a"), as: "p")
+        chown(store.filePath, 65534, 65534)
+        #expect { try store.load() } throws: { ($0 as? PDSAuthError)?.code == .credentialsNotOwned }
     }
 
     @Test func failedUpdateWritesNothing() async throws {
@@ -51,7 +122,7 @@ import Testing
         await #expect(throws: PDSAuthError.self) {
             try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) in
                 file.profiles["p"]?.accessToken = "changed"
-                throw PDSAuthError(.tokenRejected, code: "x", "refused")
+                throw PDSAuthError(.sessionExpired, "refused")
             }
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: store.filePath)) == before)
@@ -60,25 +131,66 @@ import Testing
     @Test func corruptOrNewerFileIsNeverOverwritten() async throws {
         let temp = TemporaryDirectory()
         let store = CredentialStore(directory: temp.path)
-        for content in ["{not json", #"{"version":99,"profiles":{}}"#] {
+        for content in ["{not json", #"{"version":99,"profiles":{}}"#, #"{"profiles":{}}"#, "[]"] {
             try Data(content.utf8).write(to: URL(fileURLWithPath: store.filePath))
             await #expect(throws: PDSAuthError.self) { try await store.save(try Self.profile("a"), as: "p") }
             #expect(try String(contentsOfFile: store.filePath, encoding: .utf8) == content)
         }
     }
 
+    /// A save killed between the temp file's fsync and the rename left the newest state (for a
+    /// rotating refresh token, the only live one) in a complete temp file: the next writer
+    /// puts it in place. Partial temp files, and complete ones older than the file, go.
+    @Test func anInterruptedCompleteSaveIsAdoptedAndPartialOnesSwept() async throws {
+        let temp = TemporaryDirectory()
+        let warnings = LockedValue<[String]>([])
+        let store = CredentialStore(directory: temp.path, onWarning: { message in warnings.update { $0.append(message) } })
+        try await store.save(try Self.profile("old"), as: "p")
+        var newer = CredentialsFile()
+        newer.profiles["p"] = try Self.profile("live")
+        let complete = temp.file(".credentials.json.tmp-complete")
+        try newer.encoded().write(to: URL(fileURLWithPath: complete))
+        try Data(newer.encoded().prefix(40)).write(to: URL(fileURLWithPath: temp.file(".credentials.json.tmp-partial")))
+        try await store.save(try Self.profile("other"), as: "q")
+        let file = try store.load()
+        #expect(file.profiles["p"]?.accessToken == "live", "the complete interrupted save was adopted")
+        #expect(file.profiles["q"]?.accessToken == "other")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp.path).filter { $0.contains(".tmp-") }.isEmpty)
+        #expect(warnings.value.contains { $0.contains("recovered") })
+
+        // A complete temp file older than the file is a superseded save: removed, not adopted.
+        try newer.encoded().write(to: URL(fileURLWithPath: complete))
+        let past = [timespec(tv_sec: 1_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000, tv_nsec: 0)]
+        utimensat(AT_FDCWD, complete, past, 0)
+        try await store.save(try Self.profile("newest"), as: "p")
+        #expect(try store.profile("p")?.accessToken == "newest")
+        #expect(!FileManager.default.fileExists(atPath: complete))
+    }
+
+    @Test func currentProfileAndChoice() async throws {
+        let temp = TemporaryDirectory()
+        let store = CredentialStore(directory: temp.path)
+        #expect { try ProfileChoice.resolve(nil, in: try store.load(), store: store) } throws: { ($0 as? PDSAuthError)?.code == .noProfile }
+        try await store.save(try Self.profile("a"), as: "only")
+        #expect(try ProfileChoice.resolve(nil, in: try store.load(), store: store) == "only", "the only profile")
+        try await store.save(try Self.profile("b"), as: "second")
+        #expect { try ProfileChoice.resolve(nil, in: try store.load(), store: store) } throws: { ($0 as? PDSAuthError)?.code == .noProfileSelected }
+        try await store.save(try Self.profile("c"), as: "second", makeCurrent: true)
+        #expect(try ProfileChoice.resolve(nil, in: try store.load(), store: store) == "second")
+        #expect(try ProfileChoice.resolve("only", in: try store.load(), store: store) == "only", "a name given wins")
+        #expect(try await store.remove("second"))
+        #expect(try store.load().current == nil, "removing the current profile clears it")
+        #expect(ProfileChoice.isValidName("ci-bot.1@prod") && !ProfileChoice.isValidName("a b") && !ProfileChoice.isValidName(""))
+        #expect(!ProfileChoice.isValidName(String(repeating: "x", count: 65)) && !ProfileChoice.isValidName("x\u{1B}"))
+    }
+
     @Test func lockWaitIsBoundedAndExplained() async throws {
         let temp = TemporaryDirectory()
-        let store = CredentialStore(directory: temp.path, lockTimeout: 0.3)
+        let store = CredentialStore(directory: temp.path, lockTimeout: .milliseconds(300))
         try store.ensureDirectory()
-        let held = try await FileLock.acquire(path: store.lockPath, timeout: 1)
+        let held = try await FileLock.acquire(path: store.lockPath, timeout: .seconds(1))
         let started = ContinuousClock.now
-        do {
-            try await store.save(try Self.profile("a"), as: "p")
-            Issue.record("expected a lock timeout")
-        } catch let error as PDSAuthError {
-            #expect(error.code == "lock_timeout" && error.status == .credentialStore)
-        }
+        await #expect { try await store.save(try Self.profile("a"), as: "p") } throws: { ($0 as? PDSAuthError)?.code == .lockTimeout }
         // The holder never lets go, so an unbounded wait would never end; the margin over the
         // 0.3 s timeout is for a CI machine busy with the other suites.
         #expect(ContinuousClock.now - started < .seconds(10))

@@ -90,21 +90,37 @@ import Testing
         #expect(kinds == ["nil", "code", "redirect"], "the seeds do not cover every kind of answer")
     }
 
-    @Test func tokenAndErrorResponsesAreTerminalSafe() {
+    @Test func tokenAndErrorResponsesAreTerminalSafeAndSavable() throws {
         var decoded = 0
+        let url = URL(string: "https://bj1.api.aliyunpds.com/v2/oauth/token")!
         for (name, data) in Self.inputs("TokenResponse") {
             let response = Self.response(data)
-            if let token = try? TokenResponse.decode(response.body, from: "bj1.api.aliyunpds.com") {
+            let receivedAt = Date(timeIntervalSince1970: 1_700_000_000)
+            if let token = try? TokenResponse.decode(response.body, from: "bj1.api.aliyunpds.com", receivedAt: receivedAt) {
                 decoded += 1
                 #expect(!token.accessToken.isEmpty && token.refreshToken != "", "\(name): empty token accepted")
+                // Whatever a token endpoint sends and pds-auth accepts, pds-auth can read back.
+                var file = CredentialsFile()
+                file.profiles["p"] = Self.profile(token, receivedAt: receivedAt)
+                let reread = try CredentialsFile.decode(file.encoded(), path: name)
+                #expect(reread.unreadable.isEmpty && reread.profiles["p"]?.accessToken == token.accessToken, "\(name): saved but unreadable")
             }
-            let error = TokenEndpointError.from(response, host: "bj1.api.aliyunpds.com", action: "exchange the code")
-            let texts = [error.code, error.message, error.hint ?? ""] + Array(error.context.values)
+            let error = TokenEndpointError.from(response, url: url, grant: .refreshToken("r"))
+            let texts = [error.code.description, error.message] + Array(error.context.values)
             #expect(texts.allSatisfy(Self.isTerminalSafe), "\(name): control character in \(error)")
-            #expect(error.code.count <= 81, "\(name): error code of \(error.code.count) characters")
+            #expect((error.context["server code"]?.count ?? 0) <= 81, "\(name): server code too long")
             #expect(error.context["HTTP"] == String(response.status), "\(name): status missing from the context")
         }
         #expect(decoded > 0, "no seed is a successful token response")
+    }
+
+    static func profile(_ token: TokenResponse, receivedAt: Date) -> StoredProfile {
+        var profile = StoredProfile(grant: .authorizationCode, endpoints: ProviderEndpoints(flavor: .pds, base: URL(string: "https://x.example")!,
+                                        authorizeURL: URL(string: "https://x.example/a")!, tokenURL: URL(string: "https://x.example/t")!, revokeURL: nil),
+                                    domainID: nil, clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
+                                    accessToken: "placeholder", refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil)
+        profile.apply(token, receivedAt: receivedAt)
+        return profile
     }
 
     @Test func credentialsFilesSurviveASave() throws {
@@ -137,11 +153,11 @@ import Testing
         }
         let lines = String(decoding: bytes[..<split.head], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         let status = lines.first.flatMap { Int($0.trimmed()) }.flatMap { (100...599).contains($0) ? $0 : nil } ?? 400
-        var headers: [String: String] = [:]
+        var headers: [(name: String, value: String)] = []
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].trimmed().lowercased()] = line[line.index(after: colon)...].trimmed()
+            headers.append((line[..<colon].trimmed(), line[line.index(after: colon)...].trimmed()))
         }
-        return HTTPClientResponse(status: status, headers: headers, body: Data(bytes[split.body...]))
+        return HTTPClientResponse(status: status, headerLines: headers, body: Data(bytes[split.body...]))
     }
 }

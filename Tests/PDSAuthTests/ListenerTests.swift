@@ -1,174 +1,195 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import HTTPTypes
 import PDSAuthTestSupport
+import PDSShared
 import Testing
 @testable import PDSAuth
 
-/// The listener's routes, driven in-process through HummingbirdTesting.
+/// The listener and `LoginFlow` together, over real loopback sockets: a fake token endpoint
+/// records every code it is asked to exchange, and the test plays the browser (or another
+/// local user, or a hostile page).
 @Suite struct ListenerTests {
-    final class Exchanges: Sendable {
+    /// Runs a sign-in against a token endpoint that answers `tokenBody` and records codes.
+    static func signIn(tokenBody: String = #"{"access_token":"at-0123456789abcdef","expires_in":3600,"user_name":"alice"}"#,
+                       waitTimeout: Duration = .seconds(30),
+                       _ browser: @escaping @Sendable (Session) async throws -> Void) async throws -> (Result<LoginResult, PDSAuthError>, [String]) {
         let codes = LockedValue<[String]>([])
-    }
-
-    static func app(port: Int = 80, exchanges: Exchanges = Exchanges(),
-                    result: Result<LoginResult, PDSAuthError>? = nil) throws -> (some ApplicationProtocol, LoginSession) {
-        let pages = try PageRenderer()
-        let session = LoginSession(expectedState: "the-state", pages: pages) { code in
-            exchanges.codes.update { $0.append(code) }
-            return result ?? .failure(PDSAuthError(.tokenRejected, code: "InvalidParameter.Code", "refused <b>bold</b>"))
+        let result = try await TestServer.run({ request in
+            var request = request
+            let fields = Dictionary(FormEncoding.decode(String(buffer: try await request.collectBody(upTo: 65536))), uniquingKeysWith: { a, _ in a })
+            codes.update { $0.append(fields["code"] ?? "") }
+            return TestServer.json(.ok, tokenBody)
+        }) { server in
+            let harness = try LoginHarness(endpoint: server.baseURL, store: CredentialStore(directory: TemporaryDirectory().path), waitTimeout: waitTimeout)
+            return try await harness.run { startURL in try await browser(try await Session(startURL: startURL)) }
         }
-        session.setBoundPort(port)
-        session.setStartPage("<p>start</p>")
-        let target = try RedirectTarget(parsing: "http://127.0.0.1:\(port)/callback")
-        return (Application(responder: ListenerResponder(target: target, pages: pages, session: session)), session)
+        return (result, codes.value)
     }
 
-    /// HummingbirdTesting's router framework addresses every request to `localhost`.
-    static let host: HTTPFields = [:]
+    /// What the browser knows once it has the start page: the listener's origin, the state.
+    struct Session: Sendable {
+        let startURL: String
+        let origin: String
+        let state: String
+        let redirectURI: String
 
-    func firstOutcome(_ session: LoginSession) async -> Result<LoginResult, PDSAuthError>? {
-        for await outcome in session.outcome { return outcome }
-        return nil
+        init(startURL: String) async throws {
+            self.startURL = startURL
+            origin = String(startURL.prefix { $0 != "?" }.dropLast())
+            let query = LoginHarness.authorizeQuery(startPage: try await ScriptedBrowser().get(startURL).html)
+            state = try #require(query["state"])
+            redirectURI = try #require(query["redirect_uri"])
+        }
+
+        func get(_ pathAndQuery: String, headers: [(String, String)] = []) async throws -> HTTPClientResponse {
+            try await CurlClient().send(HTTPClientRequest(method: "GET", url: URL(string: origin + pathAndQuery)!, headers: headers.map { ($0.0, $0.1) }))
+        }
+
+        /// Finishes the sign-in with the right state and `code`.
+        func complete(code: String = "the-code") async throws -> HTTPClientResponse {
+            try await get("/callback?code=\(code)&state=" + FormEncoding.escape(state))
+        }
+    }
+
+    static func html(_ response: HTTPClientResponse) -> String { String(decoding: response.body, as: UTF8.self) }
+
+    @Test func theStartPageOpensOnlyWithThisRunsKey() async throws {
+        let (result, _) = try await Self.signIn { session in
+            for path in ["/", "/?key=", "/?key=wrong", "/callback", "/?key=" + String(repeating: "k", count: 9000)] {
+                let locked = try await session.get(path)
+                #expect(locked.status == 403 || locked.status == 400, "\(path)")
+                #expect(!Self.html(locked).contains(session.state) && !Self.html(locked).contains("authorize?"), "\(path) reveals nothing")
+            }
+            let plain = try await session.get("/")
+            #expect(Self.html(plain).contains("Use the link printed in your terminal"))
+            let open = try await ScriptedBrowser().get(session.startURL)
+            #expect(open.status == 200 && open.html.contains(session.state))
+            _ = try await session.complete()
+        }
+        _ = try result.get()
     }
 
     @Test func unknownPathsAre404AndTheFlowKeepsWaiting() async throws {
-        let (app, session) = try Self.app()
-        try await app.test(.router) { client in
+        let (result, codes) = try await Self.signIn { session in
             for path in ["/favicon.ico", "/robots.txt", "/callback/extra", "/../etc/passwd"] {
-                try await client.execute(uri: path, method: .get, headers: Self.host) { response in
-                    #expect(response.status == .notFound, "\(path)")
-                    #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
-                }
+                let response = try await session.get(path)
+                #expect(response.status == 404, "\(path)")
+                #expect(response[header: "content-security-policy"]?.contains("default-src 'none'") == true)
             }
-            try await client.execute(uri: "/", method: .get, headers: Self.host) { response in
-                #expect(response.status == .ok && String(buffer: response.body) == "<p>start</p>")
-            }
+            _ = try await session.complete()
         }
-        session.finish(.failure(PDSAuthError(.timedOut, code: "t", "t")))
-        if case .failure(let error)? = await firstOutcome(session) { #expect(error.code == "t", "no earlier outcome was recorded") }
+        #expect(try result.get().profile.accessToken == "at-0123456789abcdef")
+        #expect(codes == ["the-code"])
     }
 
     @Test func securityHeadersOnEveryPage() async throws {
-        let (app, _) = try Self.app()
-        try await app.test(.router) { client in
-            for path in ["/", "/nope"] {
-                try await client.execute(uri: path, method: .get, headers: Self.host) { response in
-                    #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
-                    #expect(response.headers[.cacheControl] == "no-store")
-                    #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
-                    #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
-                    #expect(response.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
-                }
+        let (result, _) = try await Self.signIn { session in
+            for path in ["/", "/nope", "/callback?code=x&state=wrong"] {
+                let response = try await session.get(path)
+                #expect(response[header: "referrer-policy"] == "no-referrer", "\(path)")
+                #expect(response[header: "cache-control"] == "no-store")
+                #expect(response[header: "x-content-type-options"] == "nosniff")
+                #expect(response[header: "x-frame-options"] == "DENY")
+                #expect(response[header: "content-security-policy"]?.contains("frame-ancestors 'none'") == true)
             }
+            _ = try await session.complete()
         }
+        _ = try result.get()
     }
 
-    @Test(arguments: [
-        ("/callback?code=abc", "state_missing"),
-        ("/callback?code=abc&state=wrong", "state_mismatch"),
-        ("/callback?code=abc&state=the-stat", "state_mismatch"),
-    ])
-    func badStateMeansNoExchange(uri: String, code: String) async throws {
-        let exchanges = Exchanges()
-        let (app, session) = try Self.app(exchanges: exchanges)
-        try await app.test(.router) { client in
-            try await client.execute(uri: uri, method: .get, headers: Self.host) { response in
-                #expect(response.status == .badRequest)
-                #expect(String(buffer: response.body).contains("no code was exchanged"))
+    /// Another local user or a web page sends redirects without this sign-in's state: each is
+    /// refused with a page, nothing is exchanged, and the real redirect still signs in.
+    @Test func redirectsWithoutThisSignInsStateAreRefusedAndTheWaitGoesOn() async throws {
+        let (result, codes) = try await Self.signIn { session in
+            for query in ["code=forged", "code=forged&state=wrong", "code=forged&state=" + FormEncoding.escape(String(session.state.dropLast())),
+                          "error=access_denied", "error=x&error_description=gone", "state=", "code=forged&state=" + FormEncoding.escape(session.state + "x")] {
+                let response = try await session.get("/callback?" + query)
+                #expect(response.status == 400, "\(query)")
+                #expect(Self.html(response).contains("Not this sign-in") && Self.html(response).contains("no code was exchanged") || query.hasPrefix("error"))
+            }
+            let page = try await session.complete()
+            #expect(page.status == 200 && Self.html(page).contains("Signed in"))
+            // A second redirect after the sign-in is refused, or finds the listener closed.
+            if let late = try? await session.complete(code: "late") {
+                #expect(late.status == 410 && Self.html(late).contains("has ended"))
             }
         }
-        #expect(exchanges.codes.value.isEmpty)
-        guard case .failure(let error)? = await firstOutcome(session) else { Issue.record("no outcome"); return }
-        #expect(error.code == code && error.status == .callbackRejected)
+        #expect(try result.get().profile.user?.userName == "alice")
+        #expect(codes == ["the-code"], "only the redirect with the right state was exchanged")
     }
 
-    @Test func replayedStateIsRefused() async throws {
-        let exchanges = Exchanges()
-        let (app, _) = try Self.app(exchanges: exchanges)
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/callback?code=one&state=the-state", method: .get, headers: Self.host) { response in
-                #expect(response.status == .ok)
-                // Error text from the exchange is escaped, never interpreted as markup.
-                #expect(String(buffer: response.body).contains("refused &lt;b&gt;bold&lt;/b&gt;"))
-            }
-            try await client.execute(uri: "/callback?code=two&state=the-state", method: .get, headers: Self.host) { response in
-                #expect(response.status == .conflict)
-            }
+    @Test func theProvidersErrorWithTheRightStateEndsTheSignIn() async throws {
+        let (result, codes) = try await Self.signIn { session in
+            let description = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%1B%5B31m"
+            let response = try await session.get("/callback?error=access_denied&error_description=\(description)&state=" + FormEncoding.escape(session.state))
+            let html = Self.html(response)
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>alert"))
+            #expect(html.contains("Sign-in refused"))
         }
-        #expect(exchanges.codes.value == ["one"])
+        #expect(codes.isEmpty)
+        guard case .failure(let error) = result else { Issue.record("expected the provider's refusal"); return }
+        #expect(error.code == .authorizationDenied && error.context["provider error"] == "access_denied")
+        #expect(!error.description.contains("\u{1B}"), "no ANSI escapes reach the terminal")
     }
 
-    @Test func providerErrorRedirect() async throws {
-        let exchanges = Exchanges()
-        let (app, session) = try Self.app(exchanges: exchanges)
-        try await app.test(.router) { client in
-            let uri = "/callback?error=access_denied&error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E%1B%5B31m&state=the-state"
-            try await client.execute(uri: uri, method: .get, headers: Self.host) { response in
-                let html = String(buffer: response.body)
-                #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>alert"))
-            }
+    @Test func theRightStateWithoutACodeEndsTheSignInAsUnusable() async throws {
+        let (result, codes) = try await Self.signIn { session in
+            _ = try await session.get("/callback?state=" + FormEncoding.escape(session.state))
         }
-        #expect(exchanges.codes.value.isEmpty)
-        guard case .failure(let error)? = await firstOutcome(session) else { Issue.record("no outcome"); return }
-        #expect(error.status == .authorizationDenied && error.code == "access_denied")
-        #expect(!error.message.contains("\u{1B}"), "no ANSI escapes reach the terminal")
+        #expect(codes.isEmpty)
+        #expect { try result.get() } throws: { ($0 as? PDSAuthError)?.code == .redirectUnusable }
     }
 
-    @Test func otherMethodsAreRefused() async throws {
-        let exchanges = Exchanges()
-        let (app, _) = try Self.app(exchanges: exchanges)
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/callback?code=a&state=the-state", method: .post, headers: Self.host) { response in
-                #expect(response.status == .methodNotAllowed)
+    /// What the browser is refused on the wire, before Hummingbird: other methods, bodies
+    /// (announced or chunked), a duplicate Host; and what the responder refuses: another Host.
+    @Test func onlyBodilessGETAndHEADAddressedToUsAreServed() async throws {
+        let (result, codes) = try await Self.signIn { session in
+            let callback = "/callback?code=evil&state=" + FormEncoding.escape(session.state)
+            let port = URL(string: session.origin)!.port!
+            func raw(_ text: String) async -> String {
+                guard let connection = RawConnection(port: port) else { return "no connection" }
+                connection.send(Array(text.utf8))
+                return await connection.firstReply(within: 3000) ?? "silence"
             }
+            #expect(await raw("POST \(callback) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: 1\r\n\r\nx").hasPrefix("HTTP/1.1 405"))
+            #expect(await raw("GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Length: 100000000\r\n\r\nx").hasPrefix("HTTP/1.1 413"))
+            #expect(await raw("GET / HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n").hasPrefix("HTTP/1.1 413"))
+            #expect(await raw("GET \(callback) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nHost: evil.example\r\n\r\n").hasPrefix("HTTP/1.1 400"))
+            #expect(await raw("GET \(callback) HTTP/1.1\r\n\r\n").hasPrefix("HTTP/1.1 400"), "no Host at all")
+            // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends its own name.
+            let foreign = try await session.get(callback, headers: [("Host", "evil.example:\(port)")])
+            #expect(foreign.status == 421)
+            let otherPort = try await session.get("/", headers: [("Host", "127.0.0.1:\(port + 1)")])
+            #expect(otherPort.status == 421)
+            let viaName = try await session.get("/?key=x", headers: [("Host", "localhost:\(port)")])
+            #expect(viaName.status == 403, "localhost names us too")
+            _ = try await session.complete()
         }
-        #expect(exchanges.codes.value.isEmpty)
+        _ = try result.get()
+        #expect(codes == ["the-code"], "none of the refused requests reached the flow")
     }
 
-    /// DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends `Host: evil.example`.
-    @Test func foreignHostIsRefusedOnTheWire() async throws {
-        let pages = try PageRenderer()
-        let exchanges = Exchanges()
-        let session = LoginSession(expectedState: "s", pages: pages) { code in
-            exchanges.codes.update { $0.append(code) }
-            return .failure(PDSAuthError(.tokenRejected, code: "x", "x"))
+    /// A request line over the decoder's 8 KiB limit never reaches the flow: 400, closed.
+    @Test func anOverlongRedirectIsRefused() async throws {
+        let (result, _) = try await Self.signIn { session in
+            let response = try await session.get("/callback?state=x&code=" + String(repeating: "a", count: 7000) + "&e=" + String(repeating: "b", count: 1300))
+            #expect(response.status == 400 && Self.html(response).contains("too long"))
+            _ = try await session.complete()
         }
-        session.setStartPage("start")
-        let target = try RedirectTarget(parsing: "http://127.0.0.1:0/callback")
-        let server = try await ListenerServer.start(host: "127.0.0.1", port: 0, responder: ListenerResponder(target: target, pages: pages, session: session), logger: .init(label: "t"))
-        session.setBoundPort(server.port)
-        let url = URL(string: "http://127.0.0.1:\(server.port)/callback?code=a&state=s")!
-        let foreign = try await CurlClient().send(HTTPClientRequest(method: .get, url: url, headers: [("Host", "evil.example:\(server.port)")]))
-        #expect(foreign.status == 421)
-        let own = try await CurlClient().send(HTTPClientRequest(method: .get, url: URL(string: "http://127.0.0.1:\(server.port)/")!))
-        #expect(own.status == 200)
-        let viaName = try await CurlClient().send(HTTPClientRequest(method: .get, url: URL(string: "http://127.0.0.1:\(server.port)/")!, headers: [("Host", "localhost:\(server.port)")]))
-        #expect(viaName.status == 200)
-        await server.stop()
-        #expect(exchanges.codes.value.isEmpty)
-    }
-
-    @Test func oversizedQueryIsRefused() async throws {
-        let (app, _) = try Self.app()
-        try await app.test(.router) { client in
-            let uri = "/callback?state=the-state&code=" + String(repeating: "a", count: 9000)
-            try await client.execute(uri: uri, method: .get, headers: Self.host) { response in
-                #expect(response.status == .uriTooLong)
-            }
-        }
+        _ = try result.get()
     }
 
     @Test func pagesRenderWithHashedInlineAssetsOnly() throws {
-        let pages = try PageRenderer()
-        let html = pages.render("problem", ["title": "T", "message": "<img src=x onerror=alert(1)>"])
+        let pages = try LoginPages()
+        let html = pages.renderer.render("problem", ["title": "T", "message": "<img src=x onerror=alert(1)>"])
         #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
-        #expect(pages.contentSecurityPolicy.contains("script-src 'sha256-"))
-        #expect(!pages.contentSecurityPolicy.contains("unsafe-inline"))
-        // The style hash in the CSP is the hash of exactly what is inlined.
-        let style = String(decoding: PublicAssets.files["style.css"]!, as: UTF8.self)
+        let policy = pages.policy.description
+        #expect(policy.contains("script-src 'sha256-") && policy.contains("default-src 'none'") && !policy.contains("unsafe-inline"))
+        // The hashes in the CSP are the hashes of exactly what is inlined.
+        let style = try #require(PageRenderer.publicFile("style.css"))
+        let script = try #require(PageRenderer.publicFile("token.js"))
         #expect(html.contains("<style>\(style)</style>"))
-        #expect(pages.contentSecurityPolicy.contains(PageRenderer.hash(style)))
+        #expect(policy.contains(PageRenderer.digest(style)) && policy.contains(PageRenderer.digest(script)))
     }
 }

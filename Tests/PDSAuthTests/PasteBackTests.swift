@@ -54,18 +54,30 @@ import Testing
         #expect(throws: Never.self) { try result.get() }
     }
 
-    @Test func sessionRefusesWrongStateButNotTheSignIn() async throws {
-        let session = LoginSession(expectedState: "right", pages: try PageRenderer()) { _ in
-            .failure(PDSAuthError(.tokenRejected, code: "x", "exchange ran"))
+    /// The flow's decisions on pasted lines, without a listener: a wrong or missing state and
+    /// nonsense are refused (each with an event) and the wait goes on; a bare code typed at
+    /// the prompt is exchanged; the first settling answer wins.
+    @Test func flowRefusesWrongStateButNotTheSignIn() async throws {
+        let codes = LockedValue<[String]>([])
+        let events = LockedValue<[String]>([])
+        let result = try await TestServer.run({ request in
+            var request = request
+            let fields = Dictionary(FormEncoding.decode(String(buffer: try await request.collectBody(upTo: 65536))), uniquingKeysWith: { a, _ in a })
+            codes.update { $0.append(fields["code"] ?? "") }
+            return TestServer.json(.ok, #"{"access_token":"pasted-0123456789abcdef"}"#)
+        }) { server in
+            let harness = try LoginHarness(endpoint: server.baseURL, store: CredentialStore(directory: TemporaryDirectory().path))
+            let answers = LoginAnswers()
+            let flow = LoginFlow(configuration: harness.configuration, redirect: try RedirectTarget(parsing: "http://127.0.0.1:1/callback"), answers: answers)
+            for line in ["http://127.0.0.1:1/callback?code=c&state=wrong", "code=c", "not a code at all", "   ", "the-code", "second-code"] {
+                answers.post(.pasted(line))
+            }
+            return try await flow.run { event in
+                if case let .refused(refusal, source) = event { events.update { $0.append("\(refusal) \(source)") } }
+            }
         }
-        let wrong = await session.handlePaste(.redirect(CallbackParameters(code: "c", state: "wrong")))
-        guard case .rejected(let why) = wrong else { Issue.record("accepted a wrong state"); return }
-        #expect(why.contains("another sign-in"))
-        #expect(await session.handlePaste(.redirect(CallbackParameters(code: "c"))) != .settled, "no state, no exchange")
-        #expect(await session.handlePaste(.code("c")) == .settled)
-        #expect(await session.handlePaste(.code("c")) == .rejected(LoginSession.alreadySettled), "single use")
-        var outcomes: [Result<LoginResult, PDSAuthError>] = []
-        for await outcome in session.outcome { outcomes.append(outcome) }
-        #expect(outcomes.count == 1)
+        #expect(result.profile.accessToken == "pasted-0123456789abcdef")
+        #expect(events.value == ["stateMismatch paste", "stateMissing paste", "unparsable paste"])
+        #expect(codes.value == ["the-code"], "single use: the line after the settling one is never exchanged")
     }
 }

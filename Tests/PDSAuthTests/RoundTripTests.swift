@@ -50,14 +50,15 @@ import Testing
 
             // Refresh rotates the refresh token; the old one is dead afterwards.
             let oldRefresh = try #require(saved.refreshToken)
-            let renewed = try await TokenProvider(store: store).validProfile("default", minValid: 0, force: true)
+            let renewed = try await TokenProvider(store: store).validProfile("default", minValid: .zero, force: true)
             #expect(renewed.refreshToken != oldRefresh && renewed.accessToken != saved.accessToken)
-            let client = TokenClient(http: CurlClient(), tokenURL: saved.endpoints.tokenURL, clientID: app.clientID, clientSecret: app.clientSecret)
+            let client = TokenClient(http: CurlClient(), tokenURL: saved.endpoints.tokenURL, clientID: app.clientID, clientSecret: app.clientSecret,
+                                     domainID: saved.domainID)
             do throws(PDSAuthError) {
                 _ = try await client.request(.refreshToken(oldRefresh))
                 Issue.record("a rotated refresh token must be rejected")
             } catch {
-                #expect(error.status == .tokenRejected)
+                #expect(error.code == .sessionExpired)
             }
             let stats = await server.statistics()
             #expect(stats.tokenSuccesses["authorization_code"] == 1 && stats.tokenSuccesses["refresh_token"] == 1)
@@ -84,7 +85,7 @@ import Testing
             let result = try await LoginHarness(endpoint: base, store: store, clientID: app.clientID, clientSecret: app.clientSecret)
                 .run(Self.browse(decision: "deny", base: base, pages: pages))
             guard case .failure(let error) = result else { Issue.record("expected a refusal"); return }
-            #expect(error.status == .authorizationDenied && error.code == "access_denied")
+            #expect(error.code == .authorizationDenied && error.context["provider error"] == "access_denied")
             #expect(pages.value.first?.contains("Sign-in refused") == true)
             #expect(!FileManager.default.fileExists(atPath: store.filePath))
         }
@@ -107,12 +108,13 @@ import Testing
             }
             _ = try result.get()
             let (code, redirectURI) = try #require(captured.value)
-            let client = TokenClient(http: CurlClient(), tokenURL: URL(string: base + "/v2/oauth/token")!, clientID: app.clientID, clientSecret: app.clientSecret)
+            let client = TokenClient(http: CurlClient(), tokenURL: URL(string: base + "/v2/oauth/token")!, clientID: app.clientID,
+                                     clientSecret: app.clientSecret, domainID: server.configuration.domainID)
             do throws(PDSAuthError) {
                 _ = try await client.request(.authorizationCode(code: code, redirectURI: redirectURI, codeVerifier: nil))
                 Issue.record("a used code must be rejected")
             } catch {
-                #expect(error.status == .tokenRejected && error.context["request id"] != nil)
+                #expect(error.code == .grantRejected && error.context["request id"] != nil)
             }
         }
     }

@@ -34,7 +34,7 @@ public struct CurlClient: Sendable {
     /// Maps libcurl's result to a catalogued error naming the host.
     static func error(for failure: TransferFailure, url: URL) -> PDSAuthError {
         let host = url.host ?? "the server"
-        let context = ["url": Self.redacted(url), "libcurl": failure.libcurlMessage]
+        let context = ["url": Redaction.url(url), "libcurl": failure.libcurlMessage]
         if failure.bodyTooLarge {
             return PDSAuthError(.responseTooLarge, "\(host) sent an answer larger than pds-auth accepts", context: context)
         }
@@ -55,15 +55,5 @@ public struct CurlClient: Sendable {
         default:
             return PDSAuthError(.transferFailed, "The request to \(host) failed", context: context)
         }
-    }
-
-    /// Scheme, host, port and path only: queries may carry codes or tokens.
-    public static func redacted(_ url: URL) -> String {
-        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        components?.query = nil
-        components?.fragment = nil
-        components?.user = nil
-        components?.password = nil
-        return components?.string ?? "(url)"
     }
 }

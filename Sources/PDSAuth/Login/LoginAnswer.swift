@@ -35,31 +35,61 @@ public final class LoginAnswers: Sendable {
         (stream, continuation) = AsyncStream.makeStream(of: LoginAnswer.self)
     }
 
-    /// Hands `input` to the flow and returns its decision.
+    /// Hands `input` to the flow and returns its decision; `.ended` when the flow has
+    /// finished, or when the waiting task is cancelled (a listener shutting down must never
+    /// wait for an answer that will not come).
     public func submit(_ input: LoginAnswer.Input) async -> LoginReply {
-        await withCheckedContinuation { (waiter: CheckedContinuation<LoginReply, Never>) in
-            let slot = LoginReplySlot(waiter)
-            if case .terminated = continuation.yield(LoginAnswer(input: input, reply: slot)) { slot.send(.ended) }
+        let slot = LoginReplySlot()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (waiter: CheckedContinuation<LoginReply, Never>) in
+                slot.wait(with: waiter)
+                if case .terminated = continuation.yield(LoginAnswer(input: input, reply: slot)) { slot.send(.ended) }
+            }
+        } onCancel: {
+            slot.send(.ended)
         }
+    }
+
+    /// After the flow has decided: no more answers, and every one still queued is told.
+    func close() async {
+        continuation.finish()
+        for await late in stream { late.reply?.send(.ended) }
     }
 
     /// Hands `input` to the flow without waiting for a decision.
     public func post(_ input: LoginAnswer.Input) {
         continuation.yield(LoginAnswer(input: input, reply: nil))
     }
-
-    func finish() { continuation.finish() }
 }
 
 /// Where the decision on one submitted answer goes; answered exactly once. An answer the
 /// flow never got to (it ended first) is told so when the slot goes away.
 final class LoginReplySlot: Sendable {
-    private let waiter: Mutex<CheckedContinuation<LoginReply, Never>?>
+    private struct State {
+        var waiter: CheckedContinuation<LoginReply, Never>?
+        /// A reply sent before the waiter arrived (cancelled at once).
+        var early: LoginReply?
+    }
 
-    init(_ waiter: CheckedContinuation<LoginReply, Never>) { self.waiter = Mutex(waiter) }
+    private let state = Mutex(State())
 
+    func wait(with waiter: CheckedContinuation<LoginReply, Never>) {
+        let early: LoginReply? = state.withLock { state in
+            if let early = state.early { return early }
+            state.waiter = waiter
+            return nil
+        }
+        if let early { waiter.resume(returning: early) }
+    }
+
+    /// The first reply wins; later ones are ignored.
     func send(_ reply: LoginReply) {
-        waiter.withLock { $0.take() }?.resume(returning: reply)
+        let waiter: CheckedContinuation<LoginReply, Never>? = state.withLock { state in
+            if let waiter = state.waiter.take() { return waiter }
+            if state.early == nil { state.early = reply }
+            return nil
+        }
+        waiter?.resume(returning: reply)
     }
 
     deinit { send(.ended) }

@@ -49,15 +49,17 @@ public struct LoginFlow: Sendable {
             try await Task.sleep(for: timeout)
             answers.post(.deadline)
         }
-        defer {
-            deadline.cancel()
-            answers.finish()
-        }
         await onEvent(.listening(startURL: startURL, authorizeURL: authorizeURL, redirectURI: redirect.uri))
+        var outcome: Result<LoginResult, PDSAuthError> = .failure(PDSAuthError(.cancelled, "Sign-in interrupted; nothing was saved"))
         for await answer in answers.stream {
-            if let outcome = await decide(answer, onEvent: onEvent) { return try outcome.get() }
+            if let decided = await decide(answer, onEvent: onEvent) {
+                outcome = decided
+                break
+            }
         }
-        throw PDSAuthError(.cancelled, "Sign-in interrupted; nothing was saved")
+        deadline.cancel()
+        await answers.close()
+        return try outcome.get()
     }
 
     /// What one answer means: nil to keep waiting, or the sign-in's outcome.
@@ -158,7 +160,7 @@ public struct LoginFlow: Sendable {
         let config = configuration
         return StartPageContent(providerName: config.endpoints.providerName, clientID: config.clientID,
                                 domain: config.domainID ?? config.endpoints.base.host ?? "", scope: config.scope,
-                                provider: CurlClient.redacted(config.endpoints.authorizeURL), redirectURI: redirect.uri,
+                                provider: Redaction.url(config.endpoints.authorizeURL), redirectURI: redirect.uri,
                                 authorizeURL: authorizeURL, profileName: config.profileName)
     }
 

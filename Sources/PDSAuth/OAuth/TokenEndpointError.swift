@@ -16,14 +16,14 @@ public enum TokenEndpointError {
     public static func from(_ response: HTTPClientResponse, url: URL, grant: TokenGrant?) -> PDSAuthError {
         let reported = ServerError(response)
         var context = reported.context
-        context["url"] = CurlClient.redacted(url)
+        context["url"] = Redaction.url(url)
         let host = url.host ?? "the server"
         let status = response.status
         if (300..<400).contains(status) || [404, 405, 410, 415].contains(status) {
             if let location = response[header: "location"], let target = URL(string: location)?.host {
                 context["redirects to"] = Redaction.terminalSafe(target, limit: 100)
             }
-            return PDSAuthError(.endpointMisconfigured, "\(host) answered HTTP \(status): \(CurlClient.redacted(url)) is not a token endpoint", context: context)
+            return PDSAuthError(.endpointMisconfigured, "\(host) answered HTTP \(status): \(Redaction.url(url)) is not a token endpoint", context: context)
         }
         if status == 408 || status == 429 || status >= 500 {
             var error = PDSAuthError(.serverUnavailable, "\(host) failed or is throttling: \(reported.summary)", context: context)

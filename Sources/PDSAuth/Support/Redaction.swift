@@ -1,5 +1,17 @@
+import FoundationEssentials
+
 /// How secrets and untrusted text appear anywhere but where the user asked for them.
 public enum Redaction {
+    /// Scheme, host, port and path only: queries may carry codes or tokens.
+    public static func url(_ url: URL) -> String {
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        components?.query = nil
+        components?.fragment = nil
+        components?.user = nil
+        components?.password = nil
+        return components?.string ?? "(url)"
+    }
+
     /// Enough of the start and end to tell two tokens apart, never enough to use one.
     public static func mask(_ secret: String) -> String {
         guard secret.count > 16 else { return String(repeating: "•", count: 8) }

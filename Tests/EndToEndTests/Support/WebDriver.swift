@@ -11,7 +11,7 @@ final class WebDriver: @unchecked Sendable {
     private var base = ""
     private var session = ""
     private let profile = TemporaryDirectory()
-    private let http = CurlClient(options: TransportOptions(connectTimeout: 5, totalTimeout: 60))
+    private let http = CurlClient(options: TransportOptions(connectTimeout: .seconds(5), totalTimeout: .seconds(60)))
 
     static var available: Bool {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
@@ -98,8 +98,7 @@ final class WebDriver: @unchecked Sendable {
     @discardableResult
     private func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
         let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        let verb: HTTPClientRequest.Method = method == "GET" ? .get : method == "DELETE" ? .delete : .post
-        let response = try await http.send(HTTPClientRequest(method: verb, url: URL(string: base + path)!,
+        let response = try await http.send(HTTPClientRequest(method: method, url: URL(string: base + path)!,
                                                              headers: [("Content-Type", "application/json")], body: data))
         return (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]) ?? [:]
     }
