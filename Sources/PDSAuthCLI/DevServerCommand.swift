@@ -27,6 +27,11 @@ struct DevServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault-times"), help: "How many token requests get --fault (default: all).")
     var faultTimes = Int.max
 
+    @Flag(name: .customLong("accept-missing-domain-id"),
+          help: ArgumentHelp("Accept authorize and token requests without domain_id, as the PDS references before their 2026 revision describe.",
+                             discussion: "By default domain_id is required, as the current PDS Authorize and Token references list it. A domain_id naming another domain is refused either way."))
+    var acceptMissingDomainID = false
+
     @Flag(help: "Log every request (never secrets).")
     var verbose = false
 
@@ -41,6 +46,7 @@ struct DevServerCommand: AsyncParsableCommand {
         let terminal = Terminal(environment: [:])
         var configuration = DevServerConfiguration.demo(redirectURIs: redirectURIs, port: port)
         configuration.host = host
+        configuration.requiresDomainID = !acceptMissingDomainID
         do {
             var logger = Logger(label: "pds-dev-server")
             logger.logLevel = verbose ? .debug : .notice

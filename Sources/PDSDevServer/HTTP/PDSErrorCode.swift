@@ -18,6 +18,7 @@ import Hummingbird
 /// | `InvalidParameter.RefreshToken` | 400 | an unknown, rotated, revoked or foreign refresh token (RFC 6749 §6) |
 /// | `InvalidParameter.Assertion` | 400 | a JWT-bearer assertion that fails a check of RFC 7523 §3 (the message says which) |
 /// | `InvalidParameter.AppId` | 400 | revoke for an unknown app or a token issued to another app (RFC 7009 §2.1) |
+/// | `InvalidParameter.DomainId` | 400 | `domain_id` names another domain (PDS Authorize and Token APIs, 2026 revision) |
 /// | `Forbidden` | 403 | the app may not use this grant (a JWT-bearer request for an app without a JWT key) |
 /// | `NotFound` | 404 | no such endpoint |
 /// | `MethodNotAllowed` | 405 | the endpoint exists but not for this method |
@@ -37,6 +38,7 @@ enum PDSErrorCode: String, Sendable {
     case refreshToken = "InvalidParameter.RefreshToken"
     case assertion = "InvalidParameter.Assertion"
     case appID = "InvalidParameter.AppId"
+    case domainID = "InvalidParameter.DomainId"
     case forbidden = "Forbidden"
     case notFound = "NotFound"
     case methodNotAllowed = "MethodNotAllowed"

@@ -1,11 +1,12 @@
 extension DevServer {
-    /// The start-up summary: where the endpoints are, each app's credentials and redirect
-    /// URIs, and the users. Client secrets are printed on purpose: they are throw-away
-    /// development secrets the developer needs to configure `pds-auth`.
+    /// The start-up summary: where the endpoints are, the `domain_id` rule, each app's
+    /// credentials and redirect URIs, and the users. Client secrets are printed on purpose:
+    /// they are throw-away development secrets the developer needs to configure `pds-auth`.
     public func summary(baseURL: String) -> String {
         var lines = [
             "PDS dev server (development and tests only) at \(baseURL)",
             "  domain id:  \(configuration.domainID)",
+            "  domain_id:  \(domainIDRule)",
             "  authorize:  \(baseURL)\(Endpoint.authorize.rawValue)",
             "  token:      \(baseURL)\(Endpoint.token.rawValue)",
             "  revoke:     \(baseURL)\(Endpoint.revoke.rawValue)",
@@ -30,5 +31,12 @@ extension DevServer {
             lines.append("  \(user.userName)  id \(user.userID), role \(user.role), drive \(user.defaultDriveID)\(mark)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// How the server treats `domain_id` (PDS Authorize and Token APIs, 2026 revision).
+    private var domainIDRule: String {
+        configuration.requiresDomainID
+            ? "required on authorize and token requests, must be \(configuration.domainID)"
+            : "optional on authorize and token requests (older PDS API); if sent, must be \(configuration.domainID)"
     }
 }
