@@ -11,8 +11,12 @@ extension DevServer {
             "  token:      \(baseURL)\(Endpoint.token.rawValue)",
             "  revoke:     \(baseURL)\(Endpoint.revoke.rawValue)",
             "  JWKS:       \(baseURL)\(Endpoint.jwks.rawValue)",
-            "Apps:",
+            "Resource APIs (POST, JSON body, Authorization: Bearer <access token>):",
         ]
+        for endpoint in [Endpoint.userGet, .driveList, .fileList] {
+            lines.append("  \(baseURL)\(endpoint.rawValue)")
+        }
+        lines.append("Apps:")
         for app in configuration.apps {
             lines.append("  \(app.name) [\(app.kindDescription)]")
             lines.append("    client id:     \(app.clientID)")

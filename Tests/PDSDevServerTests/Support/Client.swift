@@ -86,4 +86,13 @@ struct Client: Sendable {
         let response = try await exchange(try await code(userID: userID))
         return try response.decode(TokenResponseBody.self)
     }
+
+    /// A PDS resource API call: `POST` with a JSON body and, when `accessToken` is given,
+    /// `Authorization: Bearer` (RFC 6750 §2.1).
+    func resource(_ path: String, _ json: String = "{}", accessToken: String?,
+                  contentType: String = "application/json") async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: contentType]
+        if let accessToken { headers[.authorization] = "Bearer " + accessToken }
+        return try await base.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: json))
+    }
 }
