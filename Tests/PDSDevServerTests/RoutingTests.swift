@@ -21,7 +21,7 @@ import Testing
             #expect(response.pdsError?.code == "MethodNotAllowed")
             let post = try await client.post("/v2/oauth/authorize", form: [])
             #expect(post.header("Allow") == "GET")
-            for path in ["/v2/user/get", "/v2/drive/list", "/v2/file/list"] {
+            for path in ["/v2/user/get", "/v2/drive/list", "/v2/file/list", "/v2/oauth/revoke"] {
                 let get = try await client.get(path)
                 #expect(get.status == .methodNotAllowed, "\(path)")
                 #expect(get.header("Allow") == "POST", "\(path)")

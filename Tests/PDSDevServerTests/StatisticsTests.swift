@@ -42,10 +42,11 @@ import Testing
             _ = try await client.resource("/v2/drive/list", "not json", accessToken: refreshed.accessToken)
             _ = try await client.resource("/v2/drive/list", accessToken: nil)
             _ = try await client.get("/v2/file/list")
+            _ = try await client.revokeToken(TokenRevocationTests.webClient("x"))
         }
         let expected = DevServerStatistics(
             tokenRequests: ["authorization_code": 1, "refresh_token": 1], tokenSuccesses: ["authorization_code": 1, "refresh_token": 1],
-            resourceRequests: ["/v2/user/get": 2, "/v2/file/list": 1, "/v2/drive/list": 2], resourceUnauthorized: 2)
+            revocations: 1, resourceRequests: ["/v2/user/get": 2, "/v2/file/list": 1, "/v2/drive/list": 2], resourceUnauthorized: 2)
         #expect(await fixture.server.statistics() == expected)
     }
 

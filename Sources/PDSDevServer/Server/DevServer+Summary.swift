@@ -10,6 +10,7 @@ extension DevServer {
             "  authorize:  \(baseURL)\(Endpoint.authorize.rawValue)",
             "  token:      \(baseURL)\(Endpoint.token.rawValue)",
             "  revoke:     \(baseURL)\(Endpoint.revoke.rawValue)",
+            "  RFC 7009:   \(baseURL)\(Endpoint.tokenRevocation.rawValue)  (generic OAuth revocation, not a PDS API)",
             "  JWKS:       \(baseURL)\(Endpoint.jwks.rawValue)",
             "Resource APIs (POST, JSON body, Authorization: Bearer <access token>):",
         ]

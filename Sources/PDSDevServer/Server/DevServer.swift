@@ -5,7 +5,7 @@ import Logging
 /// §4.1, PKCE RFC 7636), refresh-token and JWT-bearer (RFC 7523) grants, revocation, a
 /// JWKS, and a few PDS resource APIs (user, drive and file lists) that take its access
 /// tokens (RFC 6750), all answering in PDS's shapes (PDS Authorize, Token and resource
-/// APIs). Loopback only.
+/// APIs) except the generic RFC 7009 revocation endpoint. Loopback only.
 ///
 /// Holds only constants: the mutable state lives in actors.
 public final class DevServer: Sendable {

@@ -8,8 +8,9 @@ public struct DevServerStatistics: Sendable, Equatable {
     public var tokenRequests: [String: Int]
     /// The token requests answered with tokens, keyed the same way.
     public var tokenSuccesses: [String: Int]
-    /// Every well-formed `POST /v2/account/revoke`, including those naming a token that is
-    /// unknown or already dead (RFC 7009 §2.2 answers them with success too).
+    /// Every well-formed `POST /v2/account/revoke` and `POST /v2/oauth/revoke`, including
+    /// those naming a token that is unknown or already dead (RFC 7009 §2.2 answers them
+    /// with success too) and those then refused for the app or client.
     public var revocations: Int
     /// Every `POST` to a resource API, keyed by its path (`/v2/user/get`, `/v2/drive/list`,
     /// `/v2/file/list`), whatever the answer.

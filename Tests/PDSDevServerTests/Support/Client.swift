@@ -95,4 +95,9 @@ struct Client: Sendable {
         if let accessToken { headers[.authorization] = "Bearer " + accessToken }
         return try await base.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: json))
     }
+
+    /// `POST /v2/oauth/revoke` (RFC 7009 §2.1).
+    func revokeToken(_ fields: [(String, String)], headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await post("/v2/oauth/revoke", form: fields, headers: headers)
+    }
 }
