@@ -28,6 +28,11 @@ struct DevServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("fault-times"), help: "How many token requests get --fault (1–1000000; default: all).")
     var faultTimes: Int?
 
+    @Flag(name: .customLong("accept-missing-domain-id"),
+          help: ArgumentHelp("Accept authorize and token requests without domain_id, as the PDS references before their 2026 revision describe.",
+                             discussion: "By default domain_id is required, as the current PDS Authorize and Token references list it. A domain_id naming another domain is refused either way."))
+    var acceptMissingDomainID = false
+
     @Flag(help: "Log every request (never secrets).")
     var verbose = false
 
@@ -43,6 +48,7 @@ struct DevServerCommand: AsyncParsableCommand {
         let terminal = Terminal(environment: ProcessInfo.processInfo.environment)
         var configuration = DevServerConfiguration.demo(redirectURIs: redirectURIs, port: port)
         configuration.host = host
+        configuration.requiresDomainID = !acceptMissingDomainID
         var logger = Logger(label: "pds-dev-server")
         logger.logLevel = verbose ? .debug : .notice
         let server: DevServer

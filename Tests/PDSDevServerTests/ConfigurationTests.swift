@@ -78,7 +78,10 @@ import Testing
         let fixture = try Fixture()
         let summary = fixture.server.summary(baseURL: "http://127.0.0.1:4321")
         for expected in ["http://127.0.0.1:4321", "domain id:  devdomain", "http://127.0.0.1:4321/.well-known/jwks.json",
-                         "http://127.0.0.1:4321/v2/oauth/token", Fixture.webClientID, Fixture.webSecret, Fixture.redirectURI,
+                         "http://127.0.0.1:4321/v2/oauth/token", "http://127.0.0.1:4321/v2/account/revoke",
+                         "http://127.0.0.1:4321/v2/oauth/revoke  (generic OAuth revocation, not a PDS API)",
+                         "http://127.0.0.1:4321/v2/user/get", "http://127.0.0.1:4321/v2/drive/list",
+                         "http://127.0.0.1:4321/v2/file/list", "domain_id:  required", Fixture.webClientID, Fixture.webSecret, Fixture.redirectURI,
                          Fixture.nativeClientID, "PKCE required", Fixture.jwtClientID, "generated at start",
                          "pdsuser", "user-1", "alice", "(default)"] {
             #expect(summary.contains(expected), "summary lacks \(expected)")

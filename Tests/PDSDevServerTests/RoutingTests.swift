@@ -5,7 +5,7 @@ import Testing
 @Suite struct RoutingTests {
     @Test func unknownPathIsAPDSNotFound() async throws {
         try await Fixture().test { client in
-            let response = try await client.get("/v2/file/list")
+            let response = try await client.post("/v2/share/list", json: "{}")
             #expect(response.status == .notFound)
             let error = try #require(response.pdsError)
             #expect(error.code == "NotFound")
@@ -21,6 +21,11 @@ import Testing
             #expect(response.pdsError?.code == "MethodNotAllowed")
             let post = try await client.post("/v2/oauth/authorize", form: [])
             #expect(post.header("Allow") == "GET")
+            for path in ["/v2/user/get", "/v2/drive/list", "/v2/file/list", "/v2/oauth/revoke"] {
+                let get = try await client.get(path)
+                #expect(get.status == .methodNotAllowed, "\(path)")
+                #expect(get.header("Allow") == "POST", "\(path)")
+            }
         }
     }
 

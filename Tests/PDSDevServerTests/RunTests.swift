@@ -33,7 +33,7 @@ import Testing
             let location = try decision.headers[.location].unwrap("Location")
             let code = try FormFields(encoded: String(location.split(separator: "?")[1])).unwrap("query")["code"].unwrap("code")
             let token = try await LiveClient.request(port: port, .post, "/v2/oauth/token", form: [
-                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixture.redirectURI),
+                ("domain_id", Fixture.domainID), ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixture.redirectURI),
                 ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret)])
             #expect(token.status == .ok)
             let tokens = try JSONDecoder().decode(TokenResponseBody.self, from: Data(token.bodyText.utf8))

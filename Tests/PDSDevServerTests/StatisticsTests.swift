@@ -28,6 +28,28 @@ import Testing
         #expect(await fixture.server.statistics() == expected)
     }
 
+    /// What a client test asserts after an access token expired mid-session: one 401, one
+    /// forced refresh, one retry, never more.
+    @Test func resourceCallsAndTheirRefusalsAreCounted() async throws {
+        let fixture = try Fixture()
+        try await fixture.test { client in
+            let tokens = try await client.signIn()
+            fixture.clock.advance(seconds: 3600)
+            #expect(try await client.resource("/v2/user/get", accessToken: tokens.accessToken).status == .unauthorized)
+            let refreshed = try await client.refresh(try tokens.refreshToken.unwrap("refresh token")).decode(TokenResponseBody.self)
+            #expect(try await client.resource("/v2/user/get", accessToken: refreshed.accessToken).status == .ok)
+            _ = try await client.resource("/v2/file/list", #"{"drive_id":"1","parent_file_id":"root"}"#, accessToken: refreshed.accessToken)
+            _ = try await client.resource("/v2/drive/list", "not json", accessToken: refreshed.accessToken)
+            _ = try await client.resource("/v2/drive/list", accessToken: nil)
+            _ = try await client.get("/v2/file/list")
+            _ = try await client.revokeToken(TokenRevocationTests.webClient("x"))
+        }
+        let expected = DevServerStatistics(
+            tokenRequests: ["authorization_code": 1, "refresh_token": 1], tokenSuccesses: ["authorization_code": 1, "refresh_token": 1],
+            revocations: 1, resourceRequests: ["/v2/user/get": 2, "/v2/file/list": 1, "/v2/drive/list": 2], resourceUnauthorized: 2)
+        #expect(await fixture.server.statistics() == expected)
+    }
+
     @Test func freshServerHasNoCounts() async throws {
         #expect(await (try Fixture()).server.statistics() == DevServerStatistics())
     }

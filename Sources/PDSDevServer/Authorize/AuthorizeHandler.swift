@@ -26,7 +26,7 @@ struct AuthorizeHandler: Sendable {
         }
         let redirect = AuthorizeRedirect(redirectURI: redirectURI, state: fields.repeatedNames.contains("state") ? nil : fields["state"])
         do {
-            let (scopes, challenge) = try AuthorizeRequest.validate(fields, app: app)
+            let (scopes, challenge) = try AuthorizeRequest.validate(fields, app: app, configuration: state.configuration)
             return await consentPage(app: app, redirect: redirect, scopes: scopes, challenge: challenge)
         } catch {
             return HTMLResponse.redirect(to: redirect.error(error))

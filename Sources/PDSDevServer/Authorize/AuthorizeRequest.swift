@@ -36,12 +36,18 @@ enum AuthorizeRequest {
                     hint: "The app was not sent back to its redirect URI because it could not be trusted with the answer (RFC 6749 §4.1.2.1).")
     }
 
-    /// The remaining checks, for a request whose client and redirect URI are trusted.
-    /// Returns the granted scopes and the PKCE challenge.
-    static func validate(_ fields: FormFields, app: DevApp) throws(AuthorizeError) -> (scopes: [String], challenge: String?) {
-        let names = ["response_type", "scope", "state", "login_type", "hide_consent", "code_challenge", "code_challenge_method"]
+    /// The remaining checks, for a request whose client and redirect URI are trusted, so
+    /// every refusal goes back on the redirect (RFC 6749 §4.1.2.1). Returns the granted
+    /// scopes and the PKCE challenge.
+    static func validate(_ fields: FormFields, app: DevApp, configuration: DevServerConfiguration) throws(AuthorizeError) -> (scopes: [String], challenge: String?) {
+        let names = ["domain_id", "response_type", "scope", "state", "login_type", "hide_consent", "code_challenge", "code_challenge_method"]
         if let repeated = fields.firstRepeated(among: names) {
             throw .invalidRequest("The parameter \(repeated) appears more than once (RFC 6749 §3.1)")
+        }
+        do {
+            try configuration.checkDomainID(fields)
+        } catch {
+            throw .invalidRequest(error.message)
         }
         guard let responseType = fields["response_type"] else { throw .invalidRequest("response_type is required") }
         guard responseType == "code" else {

@@ -22,6 +22,11 @@ public struct DevServerConfiguration: Sendable {
     /// (RFC 8252 §7.3). PDS itself matches exactly, so this is off unless asked: tests and
     /// `login --dev` turn it on to use ephemeral ports.
     public var allowsAnyLoopbackPort = false
+    /// Refuse authorize and token requests without `domain_id`. The 2026 revision of the
+    /// PDS Authorize and Token references lists `domain_id` as their first, required
+    /// parameter; the older text omits it, so `false` imitates servers that predate it.
+    /// A `domain_id` naming another domain is refused either way.
+    public var requiresDomainID = true
 
     /// - Throws: ``DevServerError/nonLoopbackHost(_:)`` when `host` is not loopback.
     public init(

@@ -48,7 +48,10 @@ struct DevServerResponder: HTTPResponder {
         case .decision: try await DecisionHandler(state: state).respond(to: request, context: context)
         case .token: await TokenHandler(state: state).respond(to: request, context: context)
         case .revoke: try await RevokeHandler(state: state).respond(to: request, context: context)
+        case .tokenRevocation: await TokenRevocationHandler(state: state).respond(to: request, context: context)
         case .jwks: JSONResponse.ok(state.jwks)
+        case .userGet, .driveList, .fileList:
+            try await ResourceHandler(state: state).respond(to: request, endpoint: endpoint, context: context)
         }
     }
 

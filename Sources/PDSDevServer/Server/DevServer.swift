@@ -2,8 +2,10 @@ import Logging
 
 /// A PDS-compatible OAuth 2.0 authorization server for local development and tests of
 /// `pds-auth`: the authorize page, the token endpoint with the authorization-code (RFC 6749
-/// §4.1, PKCE RFC 7636), refresh-token and JWT-bearer (RFC 7523) grants, revocation and a
-/// JWKS, all answering in PDS's shapes (PDS Authorize and Token APIs). Loopback only.
+/// §4.1, PKCE RFC 7636), refresh-token and JWT-bearer (RFC 7523) grants, revocation, a
+/// JWKS, and a few PDS resource APIs (user, drive and file lists) that take its access
+/// tokens (RFC 6750), all answering in PDS's shapes (PDS Authorize, Token and resource
+/// APIs) except the generic RFC 7009 revocation endpoint. Loopback only.
 ///
 /// Holds only constants: the mutable state lives in actors.
 public final class DevServer: Sendable {
@@ -49,11 +51,12 @@ public final class DevServer: Sendable {
             configuration: configuration,
             apps: Dictionary(uniqueKeysWithValues: configuration.apps.map { ($0.clientID, $0) }),
             users: UserDirectory(configuration.users), pending: PendingAuthorizations(), codes: AuthorizationCodes(),
-            refreshTokens: RefreshTokens(), seenAssertions: SeenAssertionIDs(), statistics: StatisticsRecorder(),
+            refreshTokens: RefreshTokens(), accessTokens: IssuedAccessTokens(), seenAssertions: SeenAssertionIDs(),
+            statistics: StatisticsRecorder(),
             faults: faults,
             keys: KeyCollections(signingKey: keys.signing, signingKID: jwk.kid,
                                  appKeys: try Self.assertionKeys(configuration.apps, generated: keys.jwtApp)),
-            jwks: JSONWebKeySet(keys: [jwk]), pages: try PageRenderer(),
+            jwks: JSONWebKeySet(keys: [jwk]), pages: try PageRenderer(), markers: ListMarkers(),
             issuer: IssuerURL(Self.baseURL(host: configuration.host, port: configuration.port)),
             clock: clock, logger: logger)
     }
@@ -79,7 +82,7 @@ public final class DevServer: Sendable {
         "http://\(LoopbackHost.urlHost(host)):\(port)"
     }
 
-    /// What the token and revoke endpoints have counted so far.
+    /// What the token, revoke and resource endpoints have counted so far.
     public func statistics() async -> DevServerStatistics {
         await state.statistics.snapshot()
     }

@@ -1,7 +1,7 @@
 import Logging
 
 /// Everything the endpoints share: the configuration, the actors that hold what was
-/// issued, the keys and the page renderer. Immutable itself; all mutation happens inside
+/// issued, the keys, the page renderer and the list-marker key. Immutable itself; all mutation happens inside
 /// the actors.
 struct DevServerState: Sendable {
     let configuration: DevServerConfiguration
@@ -11,12 +11,15 @@ struct DevServerState: Sendable {
     let pending: PendingAuthorizations
     let codes: AuthorizationCodes
     let refreshTokens: RefreshTokens
+    let accessTokens: IssuedAccessTokens
     let seenAssertions: SeenAssertionIDs
     let statistics: StatisticsRecorder
     let faults: DevServerFaults
     let keys: KeyCollections
     let jwks: JSONWebKeySet
     let pages: PageRenderer
+    /// Signs the `next_marker` of resource lists.
+    let markers: ListMarkers
     let issuer: IssuerURL
     let clock: DevServerClock
     let logger: Logger

@@ -14,6 +14,14 @@ actor StatisticsRecorder {
         statistics.revocations += 1
     }
 
+    func resourceRequest(_ endpoint: Endpoint) {
+        statistics.resourceRequests[endpoint.rawValue, default: 0] += 1
+    }
+
+    func resourceUnauthorized() {
+        statistics.resourceUnauthorized += 1
+    }
+
     func snapshot() -> DevServerStatistics {
         statistics
     }

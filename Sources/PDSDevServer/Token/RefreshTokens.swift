@@ -54,6 +54,13 @@ actor RefreshTokens {
         return .revoked
     }
 
+    /// True once the grant `id` was revoked: its access tokens are refused from then on
+    /// (RFC 7009 §2.1: revoking a refresh token should also invalidate the access tokens
+    /// of the same grant).
+    func isRevoked(grantID id: String) -> Bool {
+        revokedGrants.contains(id)
+    }
+
     func revokeGrant(_ id: String) {
         revokedGrants.insert(id)
         for (token, grant) in live where grant.id == id {

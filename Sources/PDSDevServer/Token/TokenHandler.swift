@@ -6,7 +6,7 @@ struct TokenHandler: Sendable {
     let state: DevServerState
 
     /// Every parameter a token request may carry; none may appear twice (RFC 6749 §3.2).
-    static let parameters = ["grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "assertion", "scope"]
+    static let parameters = ["domain_id", "grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "assertion", "scope"]
 
     func respond(to request: Request, context: DevServerRequestContext) async -> Response {
         let fields: Result<FormFields, PDSError>
@@ -38,21 +38,28 @@ struct TokenHandler: Sendable {
 
     private func tokens(_ fields: FormFields, grantType: GrantTypeKey, authorization: String?) async throws(PDSError) -> TokenResponseBody {
         if let repeated = fields.firstRepeated(among: Self.parameters) { throw .repeated(repeated) }
-        let authenticator = ClientAuthenticator(apps: state.apps)
         switch grantType {
         case .authorizationCode:
-            let app = try authenticator.authenticate(fields, authorization: authorization, policy: .required)
+            let app = try admit(fields, authorization: authorization, policy: .required)
             return try await authorizationCode(fields, app: app)
         case .refreshToken:
-            let app = try authenticator.authenticate(fields, authorization: authorization, policy: .required)
+            let app = try admit(fields, authorization: authorization, policy: .required)
             return try await refreshToken(fields, app: app)
         case .jwtBearer:
-            let app = try authenticator.authenticate(fields, authorization: authorization, policy: .optional)
+            let app = try admit(fields, authorization: authorization, policy: .optional)
             return try await jwtBearer(fields, app: app)
         case .missing:
             throw .missing("grant_type")
         case .unsupported:
             throw PDSError(.grantType, "Unsupported grant_type; use authorization_code, refresh_token or \(GrantTypeKey.jwtBearer.rawValue)")
         }
+    }
+
+    /// The domain, then the client, before the grant is looked at: a request for another
+    /// domain (PDS Token API, 2026 revision) or from an unauthenticated client must not
+    /// spend a code or rotate a refresh token.
+    private func admit(_ fields: FormFields, authorization: String?, policy: ClientAuthenticator.SecretPolicy) throws(PDSError) -> DevApp {
+        try state.configuration.checkDomainID(fields)
+        return try ClientAuthenticator(apps: state.apps).authenticate(fields, authorization: authorization, policy: policy)
     }
 }

@@ -15,7 +15,9 @@ struct TokenIssuer: Sendable {
         let now = Date(timeIntervalSince1970: state.clock.now().timeIntervalSince1970.rounded(.down))
         let lifetime = state.configuration.accessTokenLifetime
         let expiry = now.addingTimeInterval(Double(lifetime))
-        let accessToken = try await sign(grant, issuedAt: now, expiry: expiry)
+        let jti = SecureRandom.token(bytes: 16)
+        let accessToken = try await sign(grant, jti: jti, issuedAt: now, expiry: expiry)
+        await state.accessTokens.record(jti, grant: grant, expiresAt: expiry, now: now)
         let firstLogin = await state.users.recordSignIn(grant.user.userID)
         let user = grant.user
         return TokenResponseBody(
@@ -26,7 +28,7 @@ struct TokenIssuer: Sendable {
         )
     }
 
-    private func sign(_ grant: Grant, issuedAt: Date, expiry: Date) async throws(PDSError) -> String {
+    private func sign(_ grant: Grant, jti: String, issuedAt: Date, expiry: Date) async throws(PDSError) -> String {
         let issuer = state.issuer.current
         let custom = AccessTokenClaims.CustomJSON(
             clientId: grant.clientID, domainId: state.configuration.domainID, scope: grant.scopes,
@@ -35,7 +37,7 @@ struct TokenIssuer: Sendable {
             userId: grant.user.userID, customJson: String(decoding: JSONResponse.encode(custom), as: UTF8.self),
             exp: ExpirationClaim(value: expiry), iat: IssuedAtClaim(value: issuedAt), iss: IssuerClaim(value: issuer),
             sub: SubjectClaim(value: grant.user.userID), aud: AudienceClaim(value: [grant.clientID]),
-            jti: IDClaim(value: SecureRandom.token(bytes: 16)))
+            jti: IDClaim(value: jti))
         do {
             let keys = await state.keys.signing()
             return try await keys.sign(claims, kid: JWKIdentifier(string: state.keys.signingKID))
