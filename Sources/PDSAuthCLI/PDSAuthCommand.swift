@@ -18,6 +18,7 @@ struct PDSAuthCommand: AsyncParsableCommand {
     /// exit 14, a peer closing a TLS connection mid-write as a network error.
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
+        StandardStreams.secure()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -16,9 +16,10 @@ struct RefreshCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(environment: environment, quiet: quiet)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
+            // Configuration first: a bad PDS_AUTH_HTTP_TIMEOUT is reported even when no refresh is due.
+            let renewer = StandardRenewer(transport: try .fromEnvironment(environment))
             let store = try selection.store(environment, terminal)
             let name = try selection.resolve(environment, store: store)
-            let renewer = StandardRenewer(transport: try .fromEnvironment(environment))
             let profile = try await TokenProvider(store: store, renewer: renewer).validProfile(name, minValid: .zero, force: true)
             let expiry = profile.effectiveExpiry.map { " Access token valid until \(ExpiryText.absolute($0)) (\(ExpiryText.relative($0)))." } ?? ""
             terminal.say("\(terminal.green("✓")) Refreshed profile \"\(name)\".\(expiry)")

@@ -29,7 +29,7 @@ struct Terminal: Sendable {
     /// Machine output. A closed stdout (`pds-auth token | head -c0`) ends the process with
     /// its own exit status rather than SIGPIPE: everything worth keeping is saved by then.
     func out(_ text: String, newline: Bool = true) {
-        guard FileDescriptorOutput.write(newline ? text + "\n" : text, to: 1) else {
+        guard !StandardStreams.stdoutWasClosed, FileDescriptorOutput.write(newline ? text + "\n" : text, to: 1) else {
             _ = FileDescriptorOutput.write("pds-auth: standard output was closed; output discarded\n", to: 2)
             exit(ExitStatus.outputClosed.rawValue)
         }
@@ -83,5 +83,26 @@ enum FileDescriptorOutput {
             bytes = bytes.dropFirst(written)
         }
         return true
+    }
+}
+
+/// Descriptors 0–2 as the process found them. One that was closed at start is pointed at
+/// /dev/null, so a file pds-auth opens (the credentials, their lock) can never become
+/// "stdout" and receive a token; output meant for a closed stdout is then refused.
+enum StandardStreams {
+    // Unsafe is safe here: written only by `secure()`, which `main` calls before any other
+    // thread or task exists; read-only from then on.
+    nonisolated(unsafe) private(set) static var stdoutWasClosed = false
+
+    /// Call first thing in `main`, before any file is opened (single-threaded then).
+    static func secure() {
+        for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 {
+            let opened = open("/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY)
+            if opened >= 0, opened != descriptor {
+                dup2(opened, descriptor)
+                close(opened)
+            }
+            if descriptor == 1 { stdoutWasClosed = true }
+        }
     }
 }

@@ -30,9 +30,10 @@ struct TokenCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(environment: environment)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
+            // Configuration first: a bad PDS_AUTH_HTTP_TIMEOUT is reported even when no refresh is due.
+            let renewer = StandardRenewer(transport: try .fromEnvironment(environment))
             let store = try selection.store(environment, terminal)
             let name = try selection.resolve(environment, store: store)
-            let renewer = StandardRenewer(transport: try .fromEnvironment(environment))
             let profile = try await TokenProvider(store: store, renewer: renewer).validProfile(name, minValid: .seconds(minValid))
             terminal.out(TokenFormatter.render(profile, name: name, format: format))
         }

@@ -138,8 +138,10 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try session.store.load().profiles.keys.sorted() == ["keep"])
             #expect(await session.server.statistics().revocations == 0)
-            let again = try await CLIProcess.run(["token"], environment: session.environment)
+            let again = try await CLIProcess.run(["token", "--profile", "default"], environment: session.environment)
             #expect(again.status == 13 && again.stderr.contains("There is no profile \"default\""))
+            let only = try await CLIProcess.run(["token"], environment: session.environment)
+            #expect(only.status == 0 && only.stdout == profile.accessToken + "\n", "the only profile left is used")
         }
     }
 

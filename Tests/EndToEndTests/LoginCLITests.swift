@@ -10,14 +10,14 @@ import Testing
         let login = CLIProcess(["login", "--dev", "--no-browser", "--json", "--redirect-uri", "http://127.0.0.1:0/callback"],
                                environment: ["PDS_AUTH_HOME": home.path])
         try login.start()
-        let startURL = try await login.waitForStderr(#"Open (http://127\.0\.0\.1:[0-9]+/) to sign in"#)
+        let startURL = try await login.waitForStderr(RemoteLoginCLITests.startLine)
         let start = try await ScriptedBrowser().get(startURL)
         let authorize = try #require(ScriptedBrowser.link(id: "login", in: start.html))
         let base = String(authorize.prefix { $0 != "?" }.dropLast("/v2/oauth/authorize".count))
         try await DevApproval.approve(authorize: authorize, base: base)
         #expect(try await login.wait() == 0, "\(login.stderr)")
         #expect(login.stderr.contains("✓ Signed in as pdsuser (user_id pdsuser-0001, domain dev, drive 1). Access token valid until"))
-        #expect(login.stderr.contains("(profile \"dev\")"))
+        #expect(login.stderr.contains("(profile \"dev\", now the current profile)"))
         let json = try JSONSerialization.jsonObject(with: Data(login.stdout.utf8)) as? [String: Any]
         #expect(json?["profile"] as? String == "dev" && json?["user_name"] as? String == "pdsuser")
         let saved = try #require(try CredentialStore(directory: home.path).profile("dev"))
@@ -26,17 +26,18 @@ import Testing
         #expect(fileMode(home.path + "/credentials.json") == 0o600 && fileMode(home.path) == 0o700)
     }
 
-    static let badInput: [([String], [String: String], String)] = [
+    static let badConfiguration: [([String], [String: String], String)] = [
         (["login", "--domain-id", "bj1"], [:], "No client id given"),
         (["login", "--client-id", "c"], [:], "No domain id or endpoint given"),
-        (["login", "--client-id", "c", "--domain-id", "bj1", "--redirect-uri", "::not a uri::"], [:], "cannot be parsed"),
-        (["login", "--client-id", "c", "--domain-id", "bj1", "--redirect-uri", "http://example.com:8765/cb"], [:], "is not a loopback address"),
         (["login", "--client-id", "c", "--endpoint", "http://example.com"], [:], "Refusing plain http"),
         (["login", "--client-id", "c", "--domain-id", "bj1", "--client-secret-file", "/nonexistent/secret"], [:], "Cannot read the client secret file"),
+        (["login", "--client-id", "c", "--domain-id", "bj1"], ["PDS_AUTH_HTTP_TIMEOUT": "inf"], "PDS_AUTH_HTTP_TIMEOUT must be a number of seconds"),
+        (["login", "--client-id", "c", "--domain-id", "bj1"], ["PDS_AUTH_PROFILE": "no spaces"], "PDS_AUTH_PROFILE"),
+        (["login", "--client-id", "c"], ["PDS_DOMAIN_ID": "bad/label"], "not a valid host label"),
     ]
 
-    @Test(arguments: badInput)
-    func badInputExitsThreeWithAMessage(arguments: [String], environment: [String: String], message: String) async throws {
+    @Test(arguments: badConfiguration)
+    func badConfigurationExitsThreeWithAMessage(arguments: [String], environment: [String: String], message: String) async throws {
         let home = TemporaryDirectory()
         let result = try await CLIProcess.run(arguments + ["--no-browser"], environment: environment.merging(["PDS_AUTH_HOME": home.path]) { a, _ in a })
         #expect(result.status == 3, "\(result.stderr)")

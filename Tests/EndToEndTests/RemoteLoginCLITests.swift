@@ -9,7 +9,7 @@ import Testing
 @Suite struct RemoteLoginCLITests {
     static let devLogin = ["login", "--dev", "--redirect-uri", "http://127.0.0.1:0/callback"]
     static let authorizeLine = #"\n  (http://127\.0\.0\.1:[0-9]+/v2/oauth/authorize\?\S+)"#
-    static let startLine = #"Open (http://127\.0\.0\.1:[0-9]+/) to sign in"#
+    static let startLine = #"Open (http://127\.0\.0\.1:[0-9]+/\?key=[A-Za-z0-9_-]+) to sign in"#
 
     @Test func pastedURLOnStdinSignsInAfterAStaleOneIsRefused() async throws {
         let home = TemporaryDirectory()
@@ -93,10 +93,16 @@ import Testing
             url = (try? String(contentsOfFile: opened, encoding: .utf8)) ?? ""
             try await Task.sleep(for: .milliseconds(25))
         }
-        #expect(url == startURL, "the launcher got the local start page, nothing secret")
-        try await DevApproval.approve(startURL: url)
+        // The start page's key must not appear on any command line (other local users can read
+        // them): the browser gets a private file that forwards to the start page.
+        #expect(url.hasPrefix("file:///") && url.hasSuffix("/sign-in.html") && !url.contains("key="), "\(url)")
+        let file = String(url.dropFirst("file://".count))
+        #expect(fileMode(file) == 0o600 && fileMode(URL(fileURLWithPath: file).deletingLastPathComponent().path) == 0o700)
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains(startURL.replacingOccurrences(of: "&", with: "&amp;")))
+        try await DevApproval.approve(startURL: startURL)
         #expect(try await login.wait() == 0, "\(login.stderr)")
         #expect(!login.stderr.contains("could not open a browser"))
+        #expect(!FileManager.default.fileExists(atPath: String(url.dropFirst("file://".count))), "removed when the sign-in ends")
     }
 
     @Test func sshSessionsGetThePortForwardCommand() async throws {
@@ -104,26 +110,27 @@ import Testing
             environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "SSH_CONNECTION": "10.1.1.2 50000 10.1.1.9 22", "USER": "ops"])
         try login.start()
         #expect(try await login.wait() == 12)
-        let port = try #require(login.stderr.firstMatch(of: /Open http:\/\/localhost:([0-9]+)\//)?.1)
+        let port = try #require(login.stderr.firstMatch(of: /Open http:\/\/localhost:([0-9]+)\/\?key=/)?.1)
         #expect(login.stderr.contains("ssh -N -L \(port):127.0.0.1:\(port) ops@10.1.1.9"), "\(login.stderr)")
     }
 
     @Test func theFirstFreeOfSeveralRedirectURIsIsUsedAndAllBusyExitsFour() async throws {
-        try await TestServer.run({ _ in TestServer.json(.ok, "{}") }) { busy in
-            let taken = "http://127.0.0.1:\(busy.server.port)/callback"
+        do {
+            let busy = try #require(HeldPort(host: "127.0.0.1"))
+            let taken = "http://127.0.0.1:\(busy.port)/callback"
             let home = TemporaryDirectory()
             let login = CLIProcess(["login", "--dev", "--no-browser", "--redirect-uri", taken, "--redirect-uri", "http://127.0.0.1:0/callback"],
                                    environment: ["PDS_AUTH_HOME": home.path])
             try login.start()
             let startURL = try await login.waitForStderr(Self.startLine)
-            #expect(!startURL.contains(":\(busy.server.port)/"))
+            #expect(!startURL.contains(":\(busy.port)/"))
             try await DevApproval.approve(startURL: startURL)
             #expect(try await login.wait() == 0, "\(login.stderr)")
 
             let refused = try await CLIProcess.run(["login", "--dev", "--no-browser", "--redirect-uri", taken, "--redirect-uri", taken],
                                                    environment: ["PDS_AUTH_HOME": home.path])
             #expect(refused.status == 4, "\(refused.stderr)")
-            #expect(refused.stderr.contains("None of the 2 redirect URIs could be served (ports \(busy.server.port), \(busy.server.port))"))
+            #expect(refused.stderr.contains("None of the 2 redirect URIs could be served (ports \(busy.port), \(busy.port))"))
             #expect(refused.stderr.contains("registered on the app"))
         }
     }

@@ -42,6 +42,13 @@ struct DevSession {
         _ = try await browser.get(back)
     }
 
+    /// Signs in again as `default` (after a test lost the session on purpose).
+    func signInAgain() async throws {
+        let app = server.configuration.apps.first { $0.clientSecret != nil }!
+        _ = try await LoginHarness(endpoint: base, store: store, clientID: app.clientID, clientSecret: app.clientSecret)
+            .run { startURL in try await Self.approve(startURL: startURL, base: base) }.get()
+    }
+
     /// Marks the saved access token as expired, keeping everything else.
     func expireAccessToken() async throws {
         try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) in

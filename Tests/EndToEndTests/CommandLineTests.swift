@@ -1,0 +1,84 @@
+import Foundation
+import PDSAuth
+import PDSAuthTestSupport
+import Testing
+
+/// One exit status for every command-line mistake (2), one for bad configuration from the
+/// environment (3), and no input that ends the process by a signal.
+@Suite struct CommandLineTests {
+    static let commands = ["login", "jwt", "token", "refresh", "status", "switch", "logout", "dev-server"]
+
+    @Test(arguments: commands)
+    func anUnknownOptionExitsTwo(_ command: String) async throws {
+        let result = try await CLIProcess.run([command, "--no-such-option"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        #expect(result.status == 2, "\(command): \(result.stderr)")
+        #expect(result.stderr.contains("Unknown option") || result.stderr.contains("Error:"))
+    }
+
+    static let absurd = ["0", "-1", "9223372036854775800", "99999999999999999999", "inf", "nan", "1e30", "abc", ""]
+
+    /// Every numeric option of every command, with values no range allows.
+    static let numericOptions: [(command: [String], option: String, valid: ClosedRange<Int>)] = [
+        (["login", "--dev", "--no-browser"], "--timeout", 1...86400),
+        (["token"], "--min-valid", 0...86400),
+        (["jwt", "--domain-id", "d", "--client-id", "c", "--private-key", "/nonexistent"], "--lifetime", 1...3600),
+        (["jwt", "--domain-id", "d", "--client-id", "c", "--private-key", "/nonexistent"], "--clock-skew", 0...600),
+        (["dev-server"], "--port", 0...65535),
+        (["dev-server", "--fault", "drop"], "--fault-times", 1...1_000_000),
+    ]
+
+    @Test func absurdNumbersOnTheCommandLineExitTwoNeverBySignal() async throws {
+        for (command, option, valid) in Self.numericOptions {
+            for value in Self.absurd where Int(value).map({ !valid.contains($0) }) ?? true {
+                let result = try await CLIProcess.run(command + ["\(option)=\(value)"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+                #expect(result.status == 2, "\(command[0]) \(option)=\(value): \(result.status) \(result.stderr)")
+                #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"))
+            }
+        }
+    }
+
+    @Test func absurdFaultValuesExitTwo() async throws {
+        for fault in ["delay=inf", "delay=-1", "delay=1e30", "status=99999999999999999999", "status=200", "status=503:-1", "oversized=1", "slow=0", "nope"] {
+            let result = try await CLIProcess.run(["dev-server", "--fault", fault], environment: [:])
+            #expect(result.status == 2, "--fault \(fault): \(result.stderr)")
+        }
+    }
+
+    /// The environment is configuration: a bad value is exit 3 with the variable's name,
+    /// never ignored, never a crash.
+    @Test func absurdHTTPTimeoutsFromTheEnvironmentExitThree() async throws {
+        for value in Self.absurd + ["3601", "-5", " 2", "0x10"] {
+            let result = try await CLIProcess.run(["token"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PDS_AUTH_HTTP_TIMEOUT": value])
+            #expect(result.status == 3, "PDS_AUTH_HTTP_TIMEOUT=\(value): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("PDS_AUTH_HTTP_TIMEOUT"))
+        }
+    }
+
+    /// `pds-auth token | head -c0`: a closed stdout is exit 14 with a word on stderr, not a
+    /// silent death by SIGPIPE.
+    @Test func aClosedStdoutIsExitFourteen() async throws {
+        let home = TemporaryDirectory()
+        let profile = StoredProfile(grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: "https://x.example", domainID: nil),
+                                    domainID: nil, clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
+                                    accessToken: "a-valid-token", refreshToken: nil, tokenType: "Bearer", expiresAt: Date(timeIntervalSinceNow: 3600),
+                                    obtainedAt: Date(), user: nil)
+        try await CredentialStore(directory: home.path).save(profile, as: "p")
+        // A pipe whose reading end is closed before pds-auth starts: every write is EPIPE.
+        let script = """
+            import os, subprocess, sys
+            r, w = os.pipe(); os.close(r)
+            p = subprocess.run([sys.argv[1], "token"], stdout=w, stderr=subprocess.PIPE)
+            print("status=%d" % p.returncode); print(p.stderr.decode())
+            p = subprocess.run([sys.argv[1], "token"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(), close_fds=True,
+                               preexec_fn=lambda: os.close(1))
+            print("closed=%d" % p.returncode); print(p.stderr.decode())
+            """
+        let result = try await ChildTool.run("/usr/bin/python3", ["-c", script, CLIProcess.binary()], environment: ["PDS_AUTH_HOME": home.path])
+        #expect(result.output.contains("status=14"), "\(result.output)")
+        #expect(result.output.contains("standard output was closed"))
+        // Started with no stdout at all: still exit 14, and nothing written into a file that
+        // happened to get descriptor 1.
+        #expect(result.output.contains("closed=14"), "\(result.output)")
+        #expect(try CredentialStore(directory: home.path).profile("p")?.accessToken == "a-valid-token")
+    }
+}

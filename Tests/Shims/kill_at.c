@@ -1,0 +1,88 @@
+// LD_PRELOAD shim for the atomicity tests: kills the process with SIGKILL at a chosen step
+// of a credentials save, so "killed exactly here" is deterministic instead of a random
+// sleep that usually misses the write. Built by the tests with `cc -shared -fPIC`.
+//
+// PDS_TEST_KILL_AT=STEP:N picks the Nth occurrence of STEP:
+//   write-temp     a write(2) to a credentials temp file: half the bytes are written, then death
+//   fsync-temp     fsync(2) of a credentials temp file, before it runs (the data is written)
+//   rename         rename(2) onto credentials.json, before it runs
+//   fsync-dir      fsync(2) of the credentials directory, after the rename
+//   connect        connect(2) of an IP socket, before it runs (nothing has been sent)
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int matches(const char *step) {
+    static int counts[8];
+    static const char *steps[] = {"write-temp", "fsync-temp", "rename", "fsync-dir", "connect"};
+    const char *wanted = getenv("PDS_TEST_KILL_AT");
+    if (!wanted) return 0;
+    const char *colon = strchr(wanted, ':');
+    if (!colon || strncmp(wanted, step, (size_t)(colon - wanted)) != 0 || strlen(step) != (size_t)(colon - wanted)) return 0;
+    for (int i = 0; i < 5; i++) {
+        if (strcmp(steps[i], step) == 0) return __atomic_add_fetch(&counts[i], 1, __ATOMIC_SEQ_CST) == atoi(colon + 1);
+    }
+    return 0;
+}
+
+static void path_of(int fd, char *out, size_t size) {
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, out, size - 1);
+    out[n > 0 ? n : 0] = 0;
+}
+
+static int is_temp(int fd) {
+    char path[4096];
+    path_of(fd, path, sizeof path);
+    return strstr(path, "/.credentials.json.tmp-") != NULL;
+}
+
+static int is_credentials_dir(int fd) {
+    char path[4096], probe[4200];
+    struct stat info;
+    path_of(fd, path, sizeof path);
+    snprintf(probe, sizeof probe, "%s/credentials.lock", path);
+    return fstat(fd, &info) == 0 && S_ISDIR(info.st_mode) && access(probe, F_OK) == 0;
+}
+
+static void die(void) { kill(getpid(), SIGKILL); for (;;) pause(); }
+
+ssize_t write(int fd, const void *buffer, size_t count) {
+    static ssize_t (*real)(int, const void *, size_t);
+    if (!real) real = dlsym(RTLD_NEXT, "write");
+    if (count > 1 && is_temp(fd) && matches("write-temp")) {
+        real(fd, buffer, count / 2);
+        die();
+    }
+    return real(fd, buffer, count);
+}
+
+int fsync(int fd) {
+    static int (*real)(int);
+    if (!real) real = dlsym(RTLD_NEXT, "fsync");
+    if (is_temp(fd) && matches("fsync-temp")) die();
+    if (is_credentials_dir(fd) && matches("fsync-dir")) die();
+    return real(fd);
+}
+
+int rename(const char *from, const char *to) {
+    static int (*real)(const char *, const char *);
+    if (!real) real = dlsym(RTLD_NEXT, "rename");
+    size_t length = strlen(to);
+    if (length >= 17 && strcmp(to + length - 17, "/credentials.json") == 0 && matches("rename")) die();
+    return real(from, to);
+}
+
+int connect(int fd, const struct sockaddr *address, socklen_t length) {
+    static int (*real)(int, const struct sockaddr *, socklen_t);
+    if (!real) real = dlsym(RTLD_NEXT, "connect");
+    if ((address->sa_family == AF_INET || address->sa_family == AF_INET6) && matches("connect")) die();
+    return real(fd, address, length);
+}
