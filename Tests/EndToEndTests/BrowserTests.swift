@@ -41,8 +41,11 @@ import Testing
         }
     }
 
+    /// Starts where `login` starts a browser: at the private redirect file that forwards to
+    /// the start page with this run's key (the key never appears on a command line).
     static func drive(_ browser: WebDriver, startURL: String, seen: LockedValue<[String: String]>) async throws {
-        try await browser.open(startURL)
+        let forward = try #require(RedirectFile(target: startURL))
+        try await browser.open(forward.fileURL)
         _ = try await browser.element(id: "login")
         let start = try await browser.bodyText()
         try await browser.click(id: "login")

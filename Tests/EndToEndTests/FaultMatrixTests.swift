@@ -71,6 +71,9 @@ import Testing
             let app = session.server.configuration.apps.first { $0.clientSecret != nil }!
             var harness = try LoginHarness(endpoint: session.base, store: session.store, clientID: app.clientID, clientSecret: app.clientSecret)
             harness.configuration.transport = expected.transport
+            // A port no other test is handed by the kernel, so binding it again below proves
+            // this listener released it.
+            harness.configuration.redirects = [try RedirectTarget(parsing: "http://127.0.0.1:\(TestPorts.belowEphemeralRange())/callback")]
             let port = LockedValue(0)
             let base = session.base
             let server = session.server

@@ -162,3 +162,24 @@ import Testing
         #expect(try await login.wait() == 130)
     }
 }
+
+/// `localhost` on a machine without IPv6 at all: served on 127.0.0.1 alone, and said so.
+/// The machine is a fresh network namespace whose loopback has IPv6 disabled.
+@Suite struct NoIPv6Tests {
+    static var canMakeNamespaces: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
+    }
+
+    @Test(.enabled(if: canMakeNamespaces, "needs root, unshare and ip (CI runs as root)"))
+    func localhostWithoutIPv6IsServedOnIPv4AndSaysSo() async throws {
+        let script = """
+            ip link set lo up && sysctl -q -w net.ipv6.conf.lo.disable_ipv6=1 && \
+            exec "$0" login --dev --no-browser --redirect-uri http://localhost:0/callback --timeout 2
+            """
+        let result = try await ChildTool.run("/usr/bin/unshare", ["-n", "/bin/sh", "-c", script, CLIProcess.binary()],
+                                             environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
+        #expect(result.status == 12, "it listened and waited: \(result.output)")
+        #expect(result.output.contains("no IPv6 loopback address, so localhost is served on 127.0.0.1 only"), "\(result.output)")
+        #expect(result.output.contains("Open http://localhost:"))
+    }
+}

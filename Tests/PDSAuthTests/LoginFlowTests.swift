@@ -187,8 +187,9 @@ import Testing
     @Test func timesOutAndReleasesThePort() async throws {
         let temp = TemporaryDirectory()
         let port = LockedValue(0)
-        let result = try await LoginHarness(endpoint: "http://127.0.0.1:9", store: CredentialStore(directory: temp.path),
-                                            waitTimeout: .milliseconds(300)).run { startURL in
+        var harness = try LoginHarness(endpoint: "http://127.0.0.1:9", store: CredentialStore(directory: temp.path), waitTimeout: .milliseconds(300))
+        harness.configuration.redirects = [try RedirectTarget(parsing: "http://127.0.0.1:\(TestPorts.belowEphemeralRange())/callback")]
+        let result = try await harness.run { startURL in
             port.set(URL(string: startURL)!.port!)
         }
         guard case .failure(let error) = result else { Issue.record("expected failure"); return }

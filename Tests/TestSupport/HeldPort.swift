@@ -49,3 +49,19 @@ public final class HeldPort: Sendable {
 
     deinit { close(descriptor) }
 }
+
+/// Ports for tests that must bind the same port again later (to prove it was released).
+/// Port 0 would hand out an ephemeral port, and the kernel may give that same port to
+/// another test binding port 0 the moment it is released; ports below the ephemeral range
+/// (32768–60999 on Linux) are never handed out that way.
+public enum TestPorts {
+    /// A port in 20000–29999 that was free a moment ago (held and released here).
+    public static func belowEphemeralRange() -> Int {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100 {
+            let port = Int.random(in: 20000..<30000, using: &generator)
+            if HeldPort(host: "127.0.0.1", port: port) != nil { return port }
+        }
+        return 0
+    }
+}
