@@ -19,6 +19,7 @@ enum ExitStatus: Int32, CaseIterable {
     case timedOut = 12
     case notSignedIn = 13
     case outputClosed = 14
+    case apiRefused = 15
     case interrupted = 130
     case terminated = 143
 
@@ -40,6 +41,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .timedOut: "gave up waiting for the browser"
         case .notSignedIn: "no such profile, or it cannot produce a token without signing in"
         case .outputClosed: "standard output was closed before everything was written"
+        case .apiRefused: "a PDS API refused the call (4xx other than 401: permissions, parameters, path)"
         case .interrupted: "interrupted (SIGINT); nothing half-written"
         case .terminated: "terminated (SIGTERM); nothing half-written"
         }
@@ -57,7 +59,9 @@ enum ExitStatus: Int32, CaseIterable {
         case .authorizationDenied: self = .authorizationDenied
         case .redirectUnusable: self = .redirectUnusable
         case .signInTimedOut: self = .timedOut
-        case .sessionExpired, .grantRejected, .clientRejected: self = .signInAgain
+        case .sessionExpired, .grantRejected, .clientRejected, .apiUnauthorized: self = .signInAgain
+        case .apiRejected: self = .apiRefused
+        case .invalidRequest: self = .usage
         case .serverUnavailable: self = .serverUnavailable
         case .invalidResponse, .responseTooLarge: self = .invalidResponse
         case .httpTimeout, .unreachable, .tlsFailure, .connectionLost, .transferFailed: self = .network

@@ -9,8 +9,8 @@ struct PDSAuthCommand: AsyncParsableCommand {
         abstract: "Sign in to Alibaba Cloud Drive and Photo Service (PDS) and keep a refreshable OAuth token.",
         discussion: ExitStatus.helpText,
         version: PDSAuthVersion.current,
-        subcommands: [LoginCommand.self, JWTCommand.self, TokenCommand.self, RefreshCommand.self, StatusCommand.self,
-                      SwitchCommand.self, LogoutCommand.self, DevServerCommand.self])
+        subcommands: [LoginCommand.self, JWTCommand.self, TokenCommand.self, ApiCommand.self, ExecCommand.self, RefreshCommand.self,
+                      StatusCommand.self, SwitchCommand.self, LogoutCommand.self, DevServerCommand.self])
 
     /// argument-parser's entry point, with one exit status for every command-line mistake:
     /// its parse and validation errors become 2 (README's "invalid command line") instead of

@@ -13,6 +13,9 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "JSON on stdout (README \"JSON output\").")
     var json = false
 
+    @Flag(help: "Ask the server (PDS's /v2/user/get) whether each sign-in shown works; exit 0 only if every one does.")
+    var verify = false
+
     func validate() throws {
         if let profile, !ProfileChoice.isValidName(profile) { throw ValidationError(ProfileSelection.nameRule(profile)) }
     }
@@ -20,6 +23,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(environment: environment)
+        var failure: PDSAuthError?
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let store = terminal.store(directory: try StoreLocation.directory(environment: environment))
             let file = try store.load()
@@ -29,7 +33,12 @@ struct StatusCommand: AsyncParsableCommand {
                 names = [profile]
             }
             let current = try? ProfileChoice.resolve(try ProfileSelection.named(nil, environment), in: file, store: store)
-            let rows = names.map { ProfileStatus(name: $0, file: file, current: $0 == current, now: Date()) }
+            var rows = names.map { ProfileStatus(name: $0, file: file, current: $0 == current, now: Date()) }
+            if verify {
+                let client = APIClient(provider: TokenProvider(store: store, renewer: StandardRenewer(transport: try .fromEnvironment(environment))))
+                for index in rows.indices { rows[index].verified = await Verification.run(client, profile: rows[index].name, file: file) }
+            }
+            failure = rows.lazy.compactMap { $0.verified?.failure }.first
             if json {
                 terminal.out(JSONOutput.text(StatusOutput(current: current, profiles: rows), pretty: terminal.stdoutIsTTY))
             } else if rows.isEmpty {
@@ -38,6 +47,8 @@ struct StatusCommand: AsyncParsableCommand {
                 terminal.out(rows.map(\.text).joined(separator: "\n\n"))
             }
         }
+        // Every row is printed first; then the first sign-in that does not work decides.
+        if let failure { throw ExitCode(CommandRunner.exitStatus(for: failure).rawValue) }
     }
 }
 
@@ -74,6 +85,8 @@ struct ProfileStatus: Encodable {
     var expired: Bool?
     var can_refresh: Bool?
     var claims: [String: JSONValue]?
+    /// With `--verify`: what the server said.
+    var verified: Verification?
 
     init(name: String, file: CredentialsFile, current: Bool, now: Date) {
         self.name = name
@@ -113,6 +126,7 @@ struct ProfileStatus: Encodable {
         add("grant", grant)
         add("expires", expires_at.map { "\(ExpiryText.absolute($0)) (\(ExpiryText.relative($0)))" } ?? "unknown")
         add("refreshable", can_refresh == true ? "yes" : "no (sign in again when it expires)")
+        if let verified { add("server", verified.text) }
         if let claims, !claims.isEmpty {
             lines.append("  token claims (decoded, signature not verified):")
             for (key, value) in claims.sorted(by: { $0.key < $1.key }) {

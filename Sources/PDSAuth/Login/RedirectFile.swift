@@ -12,10 +12,9 @@ public final class RedirectFile: Sendable {
     public let path: String
 
     /// Nil when no private directory can be made (the caller prints the URL instead).
-    public init?(target url: String, temporaryRoot: String = RedirectFile.temporaryRoot()) {
-        var template = Array("\(temporaryRoot)/pds-auth-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else { return nil }
-        directory = String(cString: made)
+    public init?(target url: String, temporaryRoot: String = PrivateDirectory.temporaryRoot()) {
+        guard let made = PrivateDirectory.make(prefix: "pds-auth-", root: temporaryRoot) else { return nil }
+        directory = made
         path = directory + "/sign-in.html"
         let escaped = url.replacing("&", with: "&amp;").replacing("\"", with: "&quot;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
         let html = """
@@ -47,12 +46,4 @@ public final class RedirectFile: Sendable {
     }
 
     deinit { remove() }
-
-    /// `$XDG_RUNTIME_DIR` (a per-user 0700 tmpfs) when it exists, else `$TMPDIR`, else /tmp.
-    public static func temporaryRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        for name in ["XDG_RUNTIME_DIR", "TMPDIR"] {
-            if let value = environment[name], value.hasPrefix("/"), access(value, W_OK) == 0 { return value }
-        }
-        return "/tmp"
-    }
 }

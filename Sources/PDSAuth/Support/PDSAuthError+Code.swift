@@ -57,6 +57,10 @@ extension PDSAuthError {
             case lockUnavailable = "lock_unavailable"
             case lockTimeout = "lock_timeout"
             case writeFailed = "write_failed"
+            // PDS API calls.
+            case apiUnauthorized = "api_unauthorized"
+            case apiRejected = "api_rejected"
+            case invalidRequest = "invalid_request"
             // Profiles.
             case noProfile = "no_profile"
             case noProfileSelected = "no_profile_selected"
@@ -149,6 +153,13 @@ extension PDSAuthError {
         public static let lockUnavailable = Self(.lockUnavailable)
         public static let lockTimeout = Self(.lockTimeout)
         public static let writeFailed = Self(.writeFailed)
+        /// An API kept answering 401 after a fresh token: the session is not accepted.
+        public static let apiUnauthorized = Self(.apiUnauthorized)
+        /// An API refused the call (4xx other than 401): permissions, parameters, paths.
+        public static let apiRejected = Self(.apiRejected)
+        /// A request pds-auth was asked to send is malformed (a body that is not JSON, a path
+        /// with characters no URL path has); nothing was sent.
+        public static let invalidRequest = Self(.invalidRequest)
         public static let noProfile = Self(.noProfile)
         /// Several profiles, none named and none current.
         public static let noProfileSelected = Self(.noProfileSelected)

@@ -36,6 +36,12 @@ public enum Redaction {
         return String(kept)
     }
 
+    /// Multi-line text (an error page, a non-JSON answer) for a terminal: as `terminalSafe`,
+    /// but line breaks and tabs are kept, and there is no length bound.
+    public static func terminalSafeText(_ text: some StringProtocol) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 == "\n" || $0 == "\t" || isShowable($0) }))
+    }
+
     static func isShowable(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return false }
         switch scalar.properties.generalCategory {

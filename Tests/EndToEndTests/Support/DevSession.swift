@@ -12,15 +12,16 @@ struct DevSession {
     var store: CredentialStore { CredentialStore(directory: home.path) }
     var environment: [String: String] { ["PDS_AUTH_HOME": home.path] }
 
-    static func configuration() -> DevServerConfiguration {
+    static func configuration(accessTokenLifetime: Int = 3600) -> DevServerConfiguration {
         var configuration = DevServerConfiguration.demo(redirectURIs: ["http://127.0.0.1:0/callback"], port: 0)
         configuration.allowsAnyLoopbackPort = true
+        configuration.accessTokenLifetime = accessTokenLifetime
         return configuration
     }
 
     /// Runs `body` with a dev server and a profile `default` signed in through LoginFlow.
-    static func with<T: Sendable>(_ body: (DevSession) async throws -> T) async throws -> T {
-        try await DevServer.withRunning(configuration()) { server, base in
+    static func with<T: Sendable>(accessTokenLifetime: Int = 3600, _ body: (DevSession) async throws -> T) async throws -> T {
+        try await DevServer.withRunning(configuration(accessTokenLifetime: accessTokenLifetime)) { server, base in
             let session = DevSession(server: server, base: base, home: TemporaryDirectory())
             let app = server.configuration.apps.first { $0.clientSecret != nil }!
             let result = try await LoginHarness(endpoint: base, store: session.store, clientID: app.clientID, clientSecret: app.clientSecret)

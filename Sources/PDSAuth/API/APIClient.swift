@@ -1,0 +1,64 @@
+import FoundationEssentials
+
+/// Calls PDS APIs with a profile's access token (PDS API reference): the token comes from
+/// the `TokenProvider` (refreshed under the lock when it nears expiry, like `pds-auth token`);
+/// when the API answers 401 with an invalid- or expired-token code (`AccessTokenInvalid`,
+/// `TokenExpired`, as the official SDKs match them), the token is renewed once and the call
+/// sent once more, never more. Answers of any status are returned; only transport failures
+/// and a renewal that fails throw.
+public struct APIClient: Sendable {
+    public var provider: TokenProvider
+    public var transport: TransportOptions
+
+    /// Largest API answer read by default: list pages are small, but files can be listed
+    /// with large limits.
+    public static let defaultMaxResponseSize = 32 << 20
+
+    public init(provider: TokenProvider, transport: TransportOptions = TransportOptions(maxBodyBytes: APIClient.defaultMaxResponseSize)) {
+        self.provider = provider
+        self.transport = transport
+    }
+
+    public func send(_ request: APIRequest, profile name: String, minValid: Duration = .seconds(60)) async throws(PDSAuthError) -> HTTPClientResponse {
+        let profile = try await provider.validProfile(name, minValid: minValid)
+        let first = try await send(request, with: profile)
+        guard first.status == 401, Self.isTokenRefusal(first) else { return first }
+        let renewed = try await provider.validProfile(name, minValid: minValid, force: true)
+        return try await send(request, with: renewed)
+    }
+
+    func send(_ request: APIRequest, with profile: StoredProfile) async throws(PDSAuthError) -> HTTPClientResponse {
+        guard let url = request.url(base: profile.endpoints.base) else {
+            throw PDSAuthError(.invalidRequest, "\(Redaction.terminalSafe(request.path, limit: 100)) does not make a URL under \(Redaction.url(profile.endpoints.base))")
+        }
+        var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(profile.accessToken)"), ("Accept", "application/json")]
+        if request.body != nil { headers.append(("Content-Type", "application/json")) }
+        headers += request.headers
+        var options = transport
+        options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
+        return try await CurlClient(options: options).send(HTTPClientRequest(method: request.method, url: url, headers: headers,
+                                                                             body: request.body.map { Data($0) }))
+    }
+
+    /// PDS: 401 with `AccessTokenInvalid` (or a code naming an expired token) in the body or
+    /// the gateway's `x-ca-error-code`. A 401 without a code is treated the same way.
+    static func isTokenRefusal(_ response: HTTPClientResponse) -> Bool {
+        guard let code = ServerError(response).code else { return true }
+        let lowered = code.lowercased()
+        return lowered.contains("accesstokeninvalid") || lowered.contains("tokenexpired") || lowered.contains("invalid_token")
+    }
+
+    /// The error for a non-2xx answer: what the server said, and what kind of failure it is.
+    public static func error(for response: HTTPClientResponse, request: APIRequest) -> PDSAuthError {
+        let reported = ServerError(response)
+        let what = "\(request.method) \(Redaction.terminalSafe(request.path.prefix { $0 != "?" }, limit: 100))"
+        switch response.status {
+        case 401:
+            return PDSAuthError(.apiUnauthorized, "\(what) was refused even with a fresh token: \(reported.summary)", context: reported.context)
+        case 408, 429, 500...599:
+            return PDSAuthError(.serverUnavailable, "\(what) failed: \(reported.summary)", context: reported.context)
+        default:
+            return PDSAuthError(.apiRejected, "\(what) was refused: \(reported.summary)", context: reported.context)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import FoundationEssentials
+import Glibc
+import PDSShared
+
+/// Keeps a valid access token in a file for a program that runs longer than a token lives
+/// (`pds-auth exec`): the file (0600, in a private 0700 directory of its own) is rewritten
+/// atomically with a renewed token before the current one has less than `minValid` left,
+/// renewing through the same `TokenProvider` (and so the same lock) as `pds-auth token`.
+public final class TokenFileKeeper: Sendable {
+    public let directory: String
+    public let path: String
+    let provider: TokenProvider
+    let profileName: String
+    let minValid: Duration
+
+    /// Creates the directory and writes the first token (which must already be valid).
+    public init(provider: TokenProvider, profile name: String, minValid: Duration, first: StoredProfile,
+                temporaryRoot: String = PrivateDirectory.temporaryRoot()) throws(PDSAuthError) {
+        guard let made = PrivateDirectory.make(prefix: "pds-auth-exec-", root: temporaryRoot) else {
+            throw PDSAuthError(.writeFailed, "Cannot create a private directory for the token file: \(String(cString: strerror(errno)))",
+                               context: ["path": temporaryRoot])
+        }
+        directory = made
+        path = directory + "/access-token"
+        self.provider = provider
+        profileName = name
+        self.minValid = minValid
+        try write(first.accessToken)
+    }
+
+    /// Renews and rewrites until cancelled. A failed renewal is reported through `onFailure`
+    /// and retried (every 30 s) while the current token is still valid.
+    public func keepFresh(onFailure: @Sendable (PDSAuthError) -> Void = { _ in }) async {
+        var current = (try? provider.store.profile(profileName)) ?? nil
+        while !Task.isCancelled {
+            let wait = current.map(delay(for:)) ?? .seconds(30)
+            do { try await Task.sleep(for: wait) } catch { return }
+            do throws(PDSAuthError) {
+                let renewed = try await provider.validProfile(profileName, minValid: minValid)
+                if renewed.accessToken != current?.accessToken { try write(renewed.accessToken) }
+                current = renewed
+            } catch {
+                onFailure(error)
+                current = nil
+            }
+        }
+    }
+
+    /// Until the token has `minValid` left (at least a second, at most an hour away).
+    func delay(for profile: StoredProfile) -> Duration {
+        guard let expiry = profile.effectiveExpiry else { return .seconds(3600) }
+        let seconds = expiry.timeIntervalSinceNow - minValid.seconds
+        return .milliseconds(Int64(max(1, min(3600, seconds)) * 1000))
+    }
+
+    func write(_ token: String) throws(PDSAuthError) {
+        try AtomicFile.write(Data((token + "\n").utf8), to: path, directory: directory)
+    }
+
+    /// Removes the file (and any temp file a write left) and the directory.
+    public func remove() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] { unlink(directory + "/" + name) }
+        rmdir(directory)
+    }
+}

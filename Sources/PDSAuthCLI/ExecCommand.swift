@@ -1,0 +1,98 @@
+import ArgumentParser
+import FoundationEssentials
+import Glibc
+import PDSAuth
+import UnixSignals
+
+struct ExecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run a program with a working token in its environment, kept fresh in a file while it runs.",
+        discussion: """
+            The program gets PDS_ACCESS_TOKEN (the token at start), PDS_ACCESS_TOKEN_FILE (a \
+            0600 file in a private directory, rewritten with a renewed token before the \
+            current one runs out: long jobs should read it), PDS_TOKEN_EXPIRES_AT, \
+            PDS_ENDPOINT, PDS_DOMAIN_ID and PDS_DRIVE_ID (when known) and PDS_AUTH_PROFILE. \
+            Signals are passed on to it; pds-auth exits with its status (128+N if it died of \
+            signal N; 127 if it cannot be found, 126 if it cannot be run) and removes the \
+            directory.
+
+            Example:
+              pds-auth exec -- sh -c 'curl -H "Authorization: Bearer $(cat "$PDS_ACCESS_TOKEN_FILE")" "$PDS_ENDPOINT/v2/user/get" -d {}'
+            """)
+
+    @OptionGroup var selection: ProfileSelection
+
+    @Option(name: .customLong("min-valid"), help: "Renew when fewer than this many seconds of validity remain (0–86400).")
+    var minValid: Int = 300
+
+    @Argument(parsing: .captureForPassthrough, help: "The program and its arguments (after --).")
+    var command: [String] = []
+
+    func validate() throws {
+        guard (0...86400).contains(minValid) else { throw ValidationError("--min-valid must be 0–86400 seconds") }
+        if argv.isEmpty { throw ValidationError("Name the program to run: pds-auth exec -- PROGRAM [ARGUMENTS…]") }
+    }
+
+    var argv: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let terminal = Terminal(environment: environment)
+        var status: Int32 = 0
+        try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
+            let transport = try TransportOptions.fromEnvironment(environment)
+            let store = try selection.store(environment, terminal)
+            let name = try selection.resolve(environment, store: store)
+            let provider = TokenProvider(store: store, renewer: StandardRenewer(transport: transport))
+            let profile = try await provider.validProfile(name, minValid: .seconds(minValid))
+            let keeper = try TokenFileKeeper(provider: provider, profile: name, minValid: .seconds(minValid), first: profile)
+            defer { keeper.remove() }
+            status = await runChild(environment: childEnvironment(environment, profile: profile, name: name, file: keeper.path),
+                                    keeper: keeper, terminal: terminal)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    func childEnvironment(_ base: [String: String], profile: StoredProfile, name: String, file: String) -> [String: String] {
+        var environment = base
+        environment["PDS_ACCESS_TOKEN"] = profile.accessToken
+        environment["PDS_ACCESS_TOKEN_FILE"] = file
+        environment["PDS_ENDPOINT"] = profile.endpoints.base.absoluteString
+        environment["PDS_AUTH_PROFILE"] = name
+        environment["PDS_DOMAIN_ID"] = profile.user?.domainID ?? profile.domainID
+        environment["PDS_DRIVE_ID"] = profile.user?.defaultDriveID
+        environment["PDS_TOKEN_EXPIRES_AT"] = profile.effectiveExpiry?.formatted(.iso8601)
+        return environment
+    }
+
+    /// Starts the program, passes signals on, keeps the token file fresh, and returns the
+    /// program's status when it ends.
+    func runChild(environment: [String: String], keeper: TokenFileKeeper, terminal: Terminal) async -> Int32 {
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm, .sighup, .sigquit, .sigusr1, .sigusr2)
+        let child: ChildProcess
+        switch ChildProcess.spawn(argv, environment: environment) {
+        case .success(let started): child = started
+        case .failure(let failure):
+            terminal.report(PDSAuthError(.invalidRequest, "Cannot run \(Redaction.terminalSafe(argv[0], limit: 100)): \(failure.reason)"))
+            return failure.status
+        }
+        let forwarding = Task {
+            for await signal in signals where Self.shouldForward(signal) { child.signal(signal.rawValue) }
+        }
+        let refreshing = Task {
+            await keeper.keepFresh { error in terminal.warn("could not renew the token for the running program: \(error.description)") }
+        }
+        let status = await child.wait()
+        forwarding.cancel()
+        refreshing.cancel()
+        return status
+    }
+
+    /// SIGINT and SIGQUIT typed at a terminal reach every process of the foreground group,
+    /// the program included; passing them on again would deliver them twice.
+    static func shouldForward(_ signal: UnixSignal) -> Bool {
+        guard signal == .sigint || signal == .sigquit else { return true }
+        return !(isatty(0) == 1 && tcgetpgrp(0) == getpgrp())
+    }
+}
