@@ -53,7 +53,8 @@ enum ExitStatus: Int32, CaseIterable {
         switch code {
         case .missingEndpoint, .invalidDomainID, .invalidURL, .insecureURL, .invalidRedirectURI, .missingClientID, .missingDomainID,
              .missingSubject, .invalidSetting, .secretFileUnreadable, .secretFileEmpty, .keyMissing, .keyUnreadable, .keyIsPublic,
-             .keyEncrypted, .keyNotRSA, .keyUnparsable, .keyTooSmall, .keyUnusable, .keyWriteFailed, .noHome, .endpointMisconfigured:
+             .keyEncrypted, .keyNotRSA, .keyUnparsable, .keyTooSmall, .keyUnusable, .keyWriteFailed, .noHome, .endpointMisconfigured,
+             .noRevocationEndpoint:
             self = .configuration
         case .portInUse, .listenFailed: self = .listenerUnavailable
         case .authorizationDenied: self = .authorizationDenied

@@ -24,6 +24,31 @@ import Testing
         #expect((json?["access_token"] as? String) == Redaction.mask(saved.accessToken), "masked unless --show-token")
         #expect(!login.stderr.contains(saved.accessToken) && !login.stderr.contains(saved.refreshToken!))
         #expect(fileMode(home.path + "/credentials.json") == 0o600 && fileMode(home.path) == 0o700)
+        // The first minutes after sign-in: README's next line works without naming the profile.
+        let token = try await CLIProcess.run(["token"], environment: ["PDS_AUTH_HOME": home.path])
+        #expect(token.status == 0 && token.stdout == saved.accessToken + "\n", "\(token.stderr)")
+    }
+
+    @Test func switchChangesTheCurrentProfile() async throws {
+        let home = TemporaryDirectory()
+        let store = CredentialStore(directory: home.path)
+        for name in ["one", "two"] {
+            var profile = try StoredProfile(grant: .authorizationCode, endpoints: ProviderEndpoints.resolve(endpoint: "https://x.example", domainID: nil),
+                                            domainID: nil, clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
+                                            accessToken: "token-of-\(name)", refreshToken: nil, tokenType: nil,
+                                            expiresAt: Date(timeIntervalSinceNow: 3600), obtainedAt: Date(), user: nil)
+            profile.scope = nil
+            try await store.save(profile, as: name, makeCurrent: name == "one")
+        }
+        let environment = ["PDS_AUTH_HOME": home.path]
+        #expect(try await CLIProcess.run(["token"], environment: environment).stdout == "token-of-one\n")
+        let switched = try await CLIProcess.run(["switch", "two"], environment: environment)
+        #expect(switched.status == 0 && switched.stderr.contains("\"two\" is now the current profile"))
+        #expect(try await CLIProcess.run(["token"], environment: environment).stdout == "token-of-two\n")
+        #expect(try await CLIProcess.run(["token"], environment: environment.merging(["PDS_AUTH_PROFILE": "one"]) { a, _ in a }).stdout == "token-of-one\n")
+        let status = try await CLIProcess.run(["status"], environment: environment)
+        #expect(status.stdout.contains("two  (current)") && !status.stdout.contains("one  (current)"))
+        #expect(try await CLIProcess.run(["switch", "three"], environment: environment).status == 13)
     }
 
     static let badConfiguration: [([String], [String: String], String)] = [

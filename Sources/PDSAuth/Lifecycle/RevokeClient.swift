@@ -14,7 +14,7 @@ public struct RevokeClient: Sendable {
     public func revoke(_ profile: StoredProfile) async throws(PDSAuthError) {
         guard let refreshToken = profile.refreshToken else { return }
         guard let url = profile.endpoints.revokeURL else {
-            throw PDSAuthError(.invalidURL, "\(profile.endpoints.providerName) has no revocation endpoint on record for this profile")
+            throw PDSAuthError(.noRevocationEndpoint, "\(profile.endpoints.providerName) has no revocation endpoint on record for this profile")
         }
         let request = profile.endpoints.flavor == .pds
             ? Self.pdsRequest(url: url, clientID: profile.clientID, refreshToken: refreshToken)

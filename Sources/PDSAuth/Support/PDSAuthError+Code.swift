@@ -27,6 +27,7 @@ extension PDSAuthError {
             case keyWriteFailed = "key_write_failed"
             case noHome = "no_home"
             case endpointMisconfigured = "endpoint_misconfigured"
+            case noRevocationEndpoint = "no_revocation_endpoint"
             // The loopback listener.
             case portInUse = "port_in_use"
             case listenFailed = "listen_failed"
@@ -112,6 +113,8 @@ extension PDSAuthError {
         /// The token endpoint answered as no token endpoint does (a redirect, 404, 405…):
         /// the URL is wrong, the request was not judged.
         public static let endpointMisconfigured = Self(.endpointMisconfigured)
+        /// `logout --revoke` for a generic provider that was signed in without `--revoke-url`.
+        public static let noRevocationEndpoint = Self(.noRevocationEndpoint)
         /// The redirect URI's port (or one of its addresses) is held by someone else.
         public static let portInUse = Self(.portInUse)
         public static let listenFailed = Self(.listenFailed)
