@@ -1,0 +1,34 @@
+import PDSAuth
+import Testing
+@testable import PDSAuthCLI
+
+/// Every catalogued error has its documented exit status and advice; only bugs are 1.
+@Suite struct ExitStatusTests {
+    @Test func everyCodeHasItsOwnExitStatus() {
+        for code in PDSAuthError.Code.all {
+            let status = ExitStatus(code)
+            if code == .internal || code == .jwtSigningFailed {
+                #expect(status == .failure)
+            } else {
+                #expect(status != .failure, "\(code) falls through to exit 1")
+            }
+        }
+    }
+
+    @Test func everyUserFacingCodeSaysWhatToDo() {
+        for code in PDSAuthError.Code.all where ExitStatus(code) != .failure && code != .cancelled {
+            #expect(ErrorAdvice.hint(for: PDSAuthError(code, "x")) != nil, "\(code) has no advice")
+        }
+    }
+
+    @Test func cancellationExitsAsTheSignalSays() {
+        #expect(CommandRunner.exitStatus(for: PDSAuthError(.cancelled, "x", context: ["signal": "SIGTERM"])) == .terminated)
+        #expect(CommandRunner.exitStatus(for: PDSAuthError(.cancelled, "x")) == .interrupted)
+    }
+
+    @Test func theHelpTableListsEveryStatusOnce() {
+        let lines = ExitStatus.helpText.split(separator: "\n").dropFirst()
+        #expect(lines.count == ExitStatus.allCases.count)
+        #expect(Set(ExitStatus.allCases.map(\.rawValue)).count == ExitStatus.allCases.count, "distinct")
+    }
+}
