@@ -22,10 +22,10 @@ struct LoginWaiting {
             display.end()
             opened.value?.remove()
         }
-        return try await signIn.run(pastes: paste ? Self.pasteLines(display) : nil, onBound: { notes in
-            for note in notes { terminal.say(terminal.dim(note)) }
-        }) { event in
+        return try await signIn.run(pastes: paste ? Self.pasteLines(display) : nil) { event in
             switch event {
+            case .note(let text):
+                terminal.say(terminal.dim(text))
             case let .listening(startURL, authorizeURL, redirectURI):
                 let served = (try? RedirectTarget(parsing: redirectURI)) ?? signIn.configuration.redirects[0]
                 opened.set(await self.announce(startURL: startURL, authorizeURL: authorizeURL, redirect: served))

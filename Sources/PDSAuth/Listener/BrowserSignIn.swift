@@ -17,16 +17,15 @@ public struct BrowserSignIn: Sendable {
 
     /// - Parameters:
     ///   - pastes: lines typed at a paste prompt (paste-back), or nil.
-    ///   - onBound: told how the listener is bound (notes for the user), before `listening`.
     ///   - onEvent: progress to narrate; `.listening` says where to send the browser.
-    public func run(pastes: AsyncStream<String>? = nil, onBound: @Sendable ([String]) async -> Void = { _ in },
+    public func run(pastes: AsyncStream<String>? = nil,
                     onEvent: @escaping @Sendable (LoginEvent) async -> Void = { _ in }) async throws(PDSAuthError) -> LoginResult {
         // A file this version cannot use would only fail after the user approved: check first.
         _ = try configuration.store.load()
         let answers = LoginAnswers()
         let pages = try LoginPages()
         let binding = try await ListenerBinding.bind(configuration.redirects, answers: answers, pages: pages, logger: logger, limits: limits)
-        await onBound(binding.notes)
+        for note in binding.notes { await onEvent(.note(note)) }
         let flow = LoginFlow(configuration: configuration, redirect: binding.target, answers: answers)
         let pasting = pastes.map { lines in
             Task { for await line in lines { answers.post(.pasted(line)) } }

@@ -1,7 +1,13 @@
 import FoundationEssentials
 
 /// Progress a front end narrates while `LoginFlow` runs.
+///
+/// The flow waits for each event's handler before it goes on: a handler must not wait for
+/// the sign-in itself (open a browser, do not wait for it to come back).
 public enum LoginEvent: Sendable {
+    /// Something the user should know about the listener (only 127.0.0.1 on a machine
+    /// without IPv6, say).
+    case note(String)
     /// The listener is up: send the user to `startURL` (which carries this run's start-page
     /// key and links to `authorizeURL`). `authorizeURL` is for a browser on another machine
     /// (paste-back); `redirectURI` is the one the provider will send the browser to.

@@ -1,0 +1,58 @@
+import Foundation
+import PDSAuthTestSupport
+import PDSDevServer
+import Testing
+
+// The example of README's "Using PDSAuth from Swift", verbatim: the test below checks that
+// README shows exactly this text, and runs it against the dev server.
+// README-EXAMPLE-BEGIN
+import PDSAuth
+
+/// Signs in once in the browser (listener, PKCE, state, exchange and save are pds-auth's),
+/// then returns a valid access token, renewed under the lock when it nears expiry, exactly
+/// as `pds-auth token` does.
+func accessToken(endpoint: String, domainID: String, clientID: String, directory: String,
+                 open: @escaping @Sendable (String) async -> Void) async throws -> String {
+    let store = CredentialStore(directory: directory)
+    if try store.profile("app") == nil {
+        let configuration = LoginConfiguration(
+            endpoints: try ProviderEndpoints.resolve(endpoint: endpoint, domainID: domainID), domainID: domainID,
+            clientID: clientID, clientSecret: nil, redirects: [try RedirectTarget(parsing: "http://127.0.0.1:0/callback")],
+            scope: nil, loginType: "default", profileName: "app", store: store)
+        _ = try await BrowserSignIn(configuration: configuration).run { event in
+            // Open the page, but do not wait here for the sign-in: the flow goes on after this.
+            if case .listening(let startURL, _, _) = event { Task { await open(startURL) } }
+        }
+    }
+    return try await TokenProvider(store: store).validProfile("app", minValid: .seconds(300)).accessToken
+}
+// README-EXAMPLE-END
+
+@Suite struct LibraryExampleTests {
+    static let here = URL(fileURLWithPath: #filePath)
+
+    @Test func readmeShowsThisExampleVerbatim() throws {
+        let source = try String(contentsOf: Self.here, encoding: .utf8)
+        let example = try #require(source.components(separatedBy: "// README-EXAMPLE-BEGIN\n").dropFirst().first?
+            .components(separatedBy: "// README-EXAMPLE-END").first)
+        let readme = try String(contentsOf: Self.here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("```swift\n" + example + "```"), "README's example and this file have drifted apart")
+    }
+
+    @Test func theExampleSignsInOnceThenReusesTheToken() async throws {
+        let home = TemporaryDirectory()
+        try await DevServer.withRunning(DevSession.configuration()) { server, base in
+            let native = try #require(server.configuration.apps.first { $0.clientSecret == nil && !$0.redirectURIs.isEmpty })
+            let opened = LockedValue(0)
+            let first = try await accessToken(endpoint: base, domainID: "dev", clientID: native.clientID, directory: home.path) { startURL in
+                opened.update { $0 += 1 }
+                try? await DevSession.approve(startURL: startURL, base: base)
+            }
+            let second = try await accessToken(endpoint: base, domainID: "dev", clientID: native.clientID, directory: home.path) { _ in
+                opened.update { $0 += 1 }
+            }
+            #expect(first == second && opened.value == 1, "signed in once, then the saved token")
+        }
+    }
+}
