@@ -32,3 +32,16 @@ import Testing
         #expect(Set(ExitStatus.allCases.map(\.rawValue)).count == ExitStatus.allCases.count, "distinct")
     }
 }
+
+/// A flood of forged redirects cannot flood the terminal: at most one note a second for
+/// refused browser requests, with a count of the rest; every paste gets its note.
+@Suite struct RefusalNotesTests {
+    @Test func browserRefusalsAreNotedAtMostOnceASecond() async throws {
+        let notes = RefusalNotes()
+        #expect(notes.text(for: .stateMismatch, from: .browser)?.contains("wrong or stale state") == true)
+        for _ in 0..<50 { #expect(notes.text(for: .stateMissing, from: .browser) == nil) }
+        #expect(notes.text(for: .unparsable, from: .paste) != nil, "pastes are always answered")
+        try await Task.sleep(for: .milliseconds(1100))
+        #expect(notes.text(for: .stateMissing, from: .browser)?.contains("and 50 more since the last note") == true)
+    }
+}
