@@ -56,6 +56,7 @@ import Testing
         (["login", "--client-id", "c"], [:], "No domain id or endpoint given"),
         (["login", "--client-id", "c", "--endpoint", "http://example.com"], [:], "Refusing plain http"),
         (["login", "--client-id", "c", "--domain-id", "bj1", "--client-secret-file", "/nonexistent/secret"], [:], "Cannot read the client secret file"),
+        (["login", "--client-id", "c", "--domain-id", "bj1", "--client-secret-file", "/dev/zero"], [:], "Cannot read the client secret file"),
         (["login", "--client-id", "c", "--domain-id", "bj1"], ["PDS_AUTH_HTTP_TIMEOUT": "inf"], "PDS_AUTH_HTTP_TIMEOUT must be a number of seconds"),
         (["login", "--client-id", "c", "--domain-id", "bj1"], ["PDS_AUTH_PROFILE": "no spaces"], "PDS_AUTH_PROFILE"),
         (["login", "--client-id", "c"], ["PDS_DOMAIN_ID": "bad/label"], "not a valid host label"),

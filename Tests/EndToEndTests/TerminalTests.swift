@@ -59,4 +59,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: home.path + "/credentials.json"))
         }
     }
+
+    /// Ctrl-C at a terminal reaches every process of the foreground group, `exec`'s program
+    /// included: pds-auth does not pass it on a second time.
+    @Test(.enabled(if: enabled, "needs tmux (make test installs it)"))
+    func ctrlCReachesAnExecProgramOnce() async throws {
+        try await DevSession.with { session in
+            let home = TemporaryDirectory()
+            let script = #"n=0; trap 'n=$((n+1)); echo "interrupts: $n"' INT; echo ready; i=0; while [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; exit 3"#
+            try await Tmux.with(home) { tmux in
+                try await tmux.start([CLIProcess.binary(), "exec", "--", "/bin/sh", "-c", script],
+                                     environment: session.environment.merging(["TERM": "xterm-256color", "PATH": "/usr/bin:/bin"]) { _, new in new })
+                _ = try await tmux.waitFor("ready")
+                try await tmux.press("C-c")
+                #expect(try await tmux.exitStatus() == 3)
+                let screen = try await tmux.screen()
+                #expect(screen.contains("interrupts: 1") && !screen.contains("interrupts: 2"), "\(screen)")
+            }
+        }
+    }
 }

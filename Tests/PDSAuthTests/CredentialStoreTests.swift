@@ -114,6 +114,18 @@ import Testing
         #expect { try store.load() } throws: { ($0 as? PDSAuthError)?.code == .credentialsNotOwned }
     }
 
+    @Test(.enabled(if: getuid() == 0, "needs root to give the directory to another user"))
+    func aSharedDirectoryOfAnotherUserIsRefused() async throws {
+        let temp = TemporaryDirectory()
+        let shared = temp.file("shared")
+        mkdir(shared, 0o777)
+        chmod(shared, 0o777)
+        chown(shared, 65534, 65534)
+        let store = CredentialStore(directory: shared)
+        #expect { try store.load() } throws: { ($0 as? PDSAuthError)?.code == .directoryUnusable }
+        await #expect { try await store.save(try Self.profile("a"), as: "p") } throws: { ($0 as? PDSAuthError)?.code == .directoryUnusable }
+    }
+
     @Test func failedUpdateWritesNothing() async throws {
         let temp = TemporaryDirectory()
         let store = CredentialStore(directory: temp.path)

@@ -60,6 +60,7 @@ import Testing
     @Test func flowRefusesWrongStateButNotTheSignIn() async throws {
         let codes = LockedValue<[String]>([])
         let events = LockedValue<[String]>([])
+        let lateReply = LockedValue("")
         let result = try await TestServer.run({ request in
             var request = request
             let fields = Dictionary(FormEncoding.decode(String(buffer: try await request.collectBody(upTo: 65536))), uniquingKeysWith: { a, _ in a })
@@ -72,11 +73,14 @@ import Testing
             for line in ["http://127.0.0.1:1/callback?code=c&state=wrong", "code=c", "not a code at all", "   ", "the-code", "second-code"] {
                 answers.post(.pasted(line))
             }
-            return try await flow.run { event in
+            let login = try await flow.run { event in
                 if case let .refused(refusal, source) = event { events.update { $0.append("\(refusal) \(source)") } }
             }
+            if case .ended = await answers.submit(.startPage(key: nil)) { lateReply.set("ended") }
+            return login
         }
         #expect(result.profile.accessToken == "pasted-0123456789abcdef")
+        #expect(lateReply.value == "ended", "an answer after the sign-in ended is told so")
         #expect(events.value == ["stateMismatch paste", "stateMissing paste", "unparsable paste"])
         #expect(codes.value == ["the-code"], "single use: the line after the settling one is never exchanged")
     }
