@@ -13,7 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // No default traits: "FullFoundation" would make Hummingbird import (and so link) full
+        // Foundation and ICU, and "ConfigurationSupport" pulls in swift-configuration, unused.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -22,12 +24,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
-        // libcurl, as Debian's libcurl4-openssl-dev installs it, plus a header shim
-        // that gives Swift typed wrappers for the variadic curl_easy_setopt/getinfo.
+        // libcurl's headers, as Debian's libcurl4-openssl-dev installs them, plus a header shim
+        // that gives Swift typed wrappers for the variadic curl_easy_setopt/getinfo. Not linked:
+        // CCurlLoader opens libcurl.so.4 when the first request is made (see shim.h).
         .systemLibrary(
             name: "CCurl",
-            pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "CCurlLoader",
+            cSettings: [.headerSearchPath("../CCurl")],
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         // Turns Public/ into Swift constants so the installed binary needs no files.
         .executableTarget(name: "EmbedPublicTool", path: "Sources/EmbedPublicTool"),
@@ -49,6 +56,7 @@ let package = Package(
             name: "PDSAuth",
             dependencies: [
                 "CCurl",
+                "CCurlLoader",
                 "PDSShared",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

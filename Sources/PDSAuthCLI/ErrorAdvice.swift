@@ -27,6 +27,7 @@ enum ErrorAdvice {
         case .noHome: return "Set PDS_AUTH_HOME to a directory."
         case .endpointMisconfigured: return "Check --endpoint, --token-url and --domain-id: this URL does not answer like a token endpoint."
         case .noRevocationEndpoint: return "Log out without --revoke, or sign in again with --revoke-url naming the provider's RFC 7009 endpoint."
+        case .networkLibraryMissing: return "Install libcurl (Debian: apt-get install libcurl4)."
         case .portInUse, .listenFailed:
             return "Free the port, or pass another --redirect-uri; it must match a redirect URI registered on the app, port included."
         case .authorizationDenied: return "Run \(login) again and approve the request; if the provider names a setting, check the app in its console."

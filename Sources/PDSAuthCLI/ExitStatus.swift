@@ -54,7 +54,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .missingEndpoint, .invalidDomainID, .invalidURL, .insecureURL, .invalidRedirectURI, .missingClientID, .missingDomainID,
              .missingSubject, .invalidSetting, .secretFileUnreadable, .secretFileEmpty, .keyMissing, .keyUnreadable, .keyIsPublic,
              .keyEncrypted, .keyNotRSA, .keyUnparsable, .keyTooSmall, .keyUnusable, .keyWriteFailed, .noHome, .endpointMisconfigured,
-             .noRevocationEndpoint:
+             .noRevocationEndpoint, .networkLibraryMissing:
             self = .configuration
         case .portInUse, .listenFailed: self = .listenerUnavailable
         case .authorizationDenied: self = .authorizationDenied

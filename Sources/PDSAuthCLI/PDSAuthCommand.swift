@@ -2,7 +2,6 @@ import ArgumentParser
 import Glibc
 import PDSAuth
 
-@main
 struct PDSAuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pds-auth",
@@ -14,11 +13,8 @@ struct PDSAuthCommand: AsyncParsableCommand {
 
     /// argument-parser's entry point, with one exit status for every command-line mistake:
     /// its parse and validation errors become 2 (README's "invalid command line") instead of
-    /// its default 64. SIGPIPE is ignored from the start: a closed stdout is reported as
-    /// exit 14, a peer closing a TLS connection mid-write as a network error.
+    /// its default 64.
     static func main() async {
-        signal(SIGPIPE, SIG_IGN)
-        StandardStreams.secure()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

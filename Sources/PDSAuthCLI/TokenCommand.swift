@@ -22,8 +22,10 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: "Output: bare (the token), header (Authorization: Bearer …), json, env (shell exports).")
     var format: Format = .bare
 
+    static let minValidRange = 0...86400
+
     func validate() throws {
-        guard (0...86400).contains(minValid) else { throw ValidationError("--min-valid must be 0–86400 seconds") }
+        guard Self.minValidRange.contains(minValid) else { throw ValidationError("--min-valid must be 0–86400 seconds") }
     }
 
     func run() async throws {

@@ -33,6 +33,7 @@ public struct CurlClient: Sendable {
 
     /// Maps libcurl's result to a catalogued error naming the host.
     static func error(for failure: TransferFailure, url: URL) -> PDSAuthError {
+        if let unavailable = failure.unavailable { return unavailable }
         let host = url.host ?? "the server"
         let context = ["url": Redaction.url(url), "libcurl": failure.libcurlMessage]
         if failure.bodyTooLarge {

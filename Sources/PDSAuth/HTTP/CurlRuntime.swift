@@ -1,21 +1,36 @@
 import CCurl
-
 import Glibc
 
-/// `curl_global_init` must run once before any other libcurl call and is not thread-safe
-/// itself; a Swift `static let` is initialised exactly once under a lock (swift_once).
+/// libcurl, loaded (dlopen) and initialised on first use: `curl_global_init` must run once
+/// before any other libcurl call and is not thread-safe itself; a Swift `static let` is
+/// initialised exactly once under a lock (swift_once).
 enum CurlRuntime {
-    private static let initialized: Bool = {
-        // Transfers set CURLOPT_NOSIGNAL (they run on worker threads), and then libcurl
-        // no longer shields us from SIGPIPE: a TLS peer that closes while OpenSSL writes
-        // would kill the process without a word. Ignored, the write fails with EPIPE and
-        // the transfer reports a network error like any other. (Children get the default
-        // back: BrowserLauncher resets it.)
+    /// The table lives for the whole process and is never written after loading: sharing
+    /// the pointer between threads is safe.
+    private struct Functions: @unchecked Sendable {
+        let pointer: UnsafePointer<pds_curl_functions>
+    }
+
+    private static let loaded: Result<Functions, PDSAuthError> = {
+        var reason: UnsafePointer<CChar>?
+        guard let functions = pds_curl_load(&reason) else {
+            return .failure(PDSAuthError(.networkLibraryMissing,
+                "libcurl cannot be loaded (\(reason.map { String(cString: $0) } ?? "unknown reason")); it makes every request"))
+        }
+        // Transfers set CURLOPT_NOSIGNAL (they run on worker threads), and then libcurl no
+        // longer shields us from SIGPIPE: a TLS peer that closes while OpenSSL writes would
+        // kill the process without a word. Ignored, the write fails with EPIPE and the
+        // transfer reports a network error like any other. (main ignores it too; children
+        // get the default back: ProcessSpawner resets it.)
         signal(SIGPIPE, SIG_IGN)
-        return curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+        guard functions.pointee.global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK else {
+            return .failure(PDSAuthError(.networkLibraryMissing, "libcurl failed to initialise"))
+        }
+        return .success(Functions(pointer: functions))
     }()
 
-    static func ensureInitialized() {
-        precondition(initialized, "libcurl failed to initialise")
+    /// libcurl's functions, or why they are not available.
+    static func functions() throws(PDSAuthError) -> UnsafePointer<pds_curl_functions> {
+        try loaded.get().pointer
     }
 }

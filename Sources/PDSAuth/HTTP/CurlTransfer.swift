@@ -61,83 +61,87 @@ final class CurlTransfer: Sendable {
 
     /// Runs the transfer to completion on the calling thread.
     func perform() throws(TransferFailure) -> HTTPClientResponse {
-        CurlRuntime.ensureInitialized()
-        guard let handle = curl_easy_init() else { throw TransferFailure(code: CURLE_FAILED_INIT, detail: "curl_easy_init failed") }
-        defer { curl_easy_cleanup(handle) }
+        let curl: UnsafePointer<pds_curl_functions>
+        do { curl = try CurlRuntime.functions() } catch { throw TransferFailure(code: CURLE_FAILED_INIT, detail: error.message, unavailable: error) }
+        guard let handle = curl.pointee.easy_init() else { throw TransferFailure(code: CURLE_FAILED_INIT, detail: "curl_easy_init failed") }
+        defer { curl.pointee.easy_cleanup(handle) }
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
-        defer { curl_slist_free_all(headerList) }
+        defer { curl.pointee.slist_free_all(headerList) }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         let code: CURLcode = withExtendedLifetime(self) {
             errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
-                configure(handle, errorBuffer: errorPointer.baseAddress!, headerList: &headerList)
-                return curl_easy_perform(handle)
+                configure(curl, handle, errorBuffer: errorPointer.baseAddress!, headerList: &headerList)
+                return curl.pointee.easy_perform(handle)
             }
         }
         let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let description = curl.pointee.easy_strerror(code).map { String(cString: $0) } ?? "libcurl error \(code.rawValue)"
         let collected = sink.withLock { $0 }
-        if collected.overflowed { throw TransferFailure(code: CURLE_WRITE_ERROR, detail: "answer exceeds \(options.maxBodyBytes) bytes", bodyTooLarge: true) }
-        if code == CURLE_ABORTED_BY_CALLBACK, isCancelled { throw TransferFailure(code: code, detail: "cancelled", cancelled: true) }
-        guard code == CURLE_OK else { throw TransferFailure(code: code, detail: detail) }
+        if collected.overflowed {
+            throw TransferFailure(code: CURLE_WRITE_ERROR, detail: "answer exceeds \(options.maxBodyBytes) bytes", description: description, bodyTooLarge: true)
+        }
+        if code == CURLE_ABORTED_BY_CALLBACK, isCancelled { throw TransferFailure(code: code, detail: "cancelled", description: description, cancelled: true) }
+        guard code == CURLE_OK else { throw TransferFailure(code: code, detail: detail, description: description) }
         var status = 0
-        _ = pds_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        _ = pds_curl_getinfo_long(curl, handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPClientResponse(status: status, headerLines: collected.headers, body: collected.body)
     }
 
-    private func configure(_ handle: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
+    private func configure(_ curl: UnsafePointer<pds_curl_functions>, _ handle: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
                            headerList: inout UnsafeMutablePointer<curl_slist>?) {
         let context = Unmanaged.passUnretained(self).toOpaque()
-        setString(handle, CURLOPT_URL, request.url.absoluteString)
-        _ = pds_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        setString(curl, handle, CURLOPT_URL, request.url.absoluteString)
+        _ = pds_curl_setopt_ptr(curl, handle, CURLOPT_ERRORBUFFER, errorBuffer)
         // Only HTTP(S), never follow redirects: a token endpoint that redirects a POST
         // carrying a code or secret elsewhere is treated as an error, not obeyed.
-        setString(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = pds_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
+        setString(curl, handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = pds_curl_setopt_long(curl, handle, CURLOPT_FOLLOWLOCATION, 0)
         // TLS verification is always on; there is deliberately no switch to turn it off.
-        _ = pds_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
-        _ = pds_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-        if let ca = options.caBundlePath { setString(handle, CURLOPT_CAINFO, ca) }
+        _ = pds_curl_setopt_long(curl, handle, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = pds_curl_setopt_long(curl, handle, CURLOPT_SSL_VERIFYHOST, 2)
+        if let ca = options.caBundlePath { setString(curl, handle, CURLOPT_CAINFO, ca) }
         // NOSIGNAL: transfers run on worker threads, where SIGALRM-based DNS timeouts are unsafe.
-        _ = pds_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = pds_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.wholeMilliseconds)
-        _ = pds_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.totalTimeout.wholeMilliseconds)
-        _ = pds_curl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxBodyBytes))
-        setString(handle, CURLOPT_USERAGENT, options.userAgent)
-        _ = pds_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
-        _ = pds_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
-        _ = pds_curl_setopt_write(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
-        _ = pds_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, context)
-        _ = pds_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
-        _ = pds_curl_setopt_xferinfo(handle, CURLOPT_XFERINFOFUNCTION, curlProgress)
-        _ = pds_curl_setopt_ptr(handle, CURLOPT_XFERINFODATA, context)
+        _ = pds_curl_setopt_long(curl, handle, CURLOPT_NOSIGNAL, 1)
+        _ = pds_curl_setopt_long(curl, handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.wholeMilliseconds)
+        _ = pds_curl_setopt_long(curl, handle, CURLOPT_TIMEOUT_MS, options.totalTimeout.wholeMilliseconds)
+        _ = pds_curl_setopt_off(curl, handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxBodyBytes))
+        setString(curl, handle, CURLOPT_USERAGENT, options.userAgent)
+        _ = pds_curl_setopt_write(curl, handle, CURLOPT_WRITEFUNCTION, curlWriteBody)
+        _ = pds_curl_setopt_ptr(curl, handle, CURLOPT_WRITEDATA, context)
+        _ = pds_curl_setopt_write(curl, handle, CURLOPT_HEADERFUNCTION, curlWriteHeader)
+        _ = pds_curl_setopt_ptr(curl, handle, CURLOPT_HEADERDATA, context)
+        _ = pds_curl_setopt_long(curl, handle, CURLOPT_NOPROGRESS, 0)
+        _ = pds_curl_setopt_xferinfo(curl, handle, CURLOPT_XFERINFOFUNCTION, curlProgress)
+        _ = pds_curl_setopt_ptr(curl, handle, CURLOPT_XFERINFODATA, context)
         for header in request.headers {
-            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
+            headerList = curl.pointee.slist_append(headerList, "\(header.name): \(header.value)")
         }
         // An empty Expect stops libcurl waiting a second for "100 Continue" on larger posts.
-        headerList = curl_slist_append(headerList, "Expect:")
-        _ = pds_curl_setopt_ptr(handle, CURLOPT_HTTPHEADER, headerList)
-        configureMethod(handle)
+        headerList = curl.pointee.slist_append(headerList, "Expect:")
+        _ = pds_curl_setopt_ptr(curl, handle, CURLOPT_HTTPHEADER, headerList)
+        configureMethod(curl, handle)
     }
 
     /// GET is libcurl's default; POST sends the body; other methods are named explicitly
     /// (with the body, if any, sent as for POST); HEAD asks for no body.
-    private func configureMethod(_ handle: UnsafeMutableRawPointer) {
+    private func configureMethod(_ curl: UnsafePointer<pds_curl_functions>, _ handle: UnsafeMutableRawPointer) {
         if request.method == "HEAD" {
-            _ = pds_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
+            _ = pds_curl_setopt_long(curl, handle, CURLOPT_NOBODY, 1)
             return
         }
         if let body = request.body ?? (request.method == "POST" ? Data() : nil) {
-            _ = pds_curl_setopt_long(handle, CURLOPT_POST, 1)
-            _ = pds_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            _ = pds_curl_setopt_long(curl, handle, CURLOPT_POST, 1)
+            _ = pds_curl_setopt_off(curl, handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             // COPYPOSTFIELDS: libcurl keeps its own copy, so `body` need only live for this call.
-            body.withUnsafeBytes { _ = pds_curl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
+            body.withUnsafeBytes { _ = pds_curl_setopt_ptr(curl, handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
         }
-        if request.method != "GET" && request.method != "POST" { setString(handle, CURLOPT_CUSTOMREQUEST, request.method) }
+        if request.method != "GET" && request.method != "POST" { setString(curl, handle, CURLOPT_CUSTOMREQUEST, request.method) }
     }
 
-    private func setString(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: String) {
+    private func setString(_ curl: UnsafePointer<pds_curl_functions>, _ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: String) {
         // libcurl copies string options (since 7.17.0), so a temporary C string is enough.
-        _ = value.withCString { pds_curl_setopt_ptr(handle, option, $0) }
+        _ = value.withCString { pds_curl_setopt_ptr(curl, handle, option, $0) }
     }
 }
 

@@ -4,17 +4,20 @@ import CCurl
 struct TransferFailure: Error, Sendable {
     var code: CURLcode
     var detail: String
+    /// `curl_easy_strerror(code)`.
+    var description = ""
     var bodyTooLarge = false
     var cancelled = false
+    /// libcurl itself could not be loaded: no transfer was attempted.
+    var unavailable: PDSAuthError?
 
-    /// True when nothing reached the server's application (refused, unresolved): the only
-    /// failures after which repeating a non-idempotent POST is safe.
+    /// True when nothing reached the server's application (refused, unresolved, libcurl
+    /// missing): the only failures after which repeating a non-idempotent POST is safe.
     var happenedBeforeRequestWasSent: Bool {
-        code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY
+        unavailable == nil && (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY)
     }
 
     var libcurlMessage: String {
-        let text = String(cString: curl_easy_strerror(code))
-        return detail.isEmpty ? text : "\(text): \(detail)"
+        detail.isEmpty ? description : "\(description): \(detail)"
     }
 }

@@ -43,7 +43,9 @@ public struct TokenProvider: Sendable {
         }
     }
 
-    func isFresh(_ profile: StoredProfile, minValid: Duration) -> Bool {
+    /// Whether the profile's access token stays valid for at least `minValid` (true when its
+    /// expiry is unknown: nothing says it is due).
+    public func isFresh(_ profile: StoredProfile, minValid: Duration) -> Bool {
         guard let expiry = profile.effectiveExpiry else { return true }
         return expiry.timeIntervalSince(clock()) >= minValid.seconds
     }

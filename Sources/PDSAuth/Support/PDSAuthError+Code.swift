@@ -48,6 +48,7 @@ extension PDSAuthError {
             case tlsFailure = "tls_failure"
             case connectionLost = "connection_lost"
             case transferFailed = "transfer_failed"
+            case networkLibraryMissing = "network_library_missing"
             // The credentials file.
             case credentialsUnreadable = "credentials_unreadable"
             case credentialsCorrupt = "credentials_corrupt"
@@ -141,6 +142,8 @@ extension PDSAuthError {
         public static let tlsFailure = Self(.tlsFailure)
         public static let connectionLost = Self(.connectionLost)
         public static let transferFailed = Self(.transferFailed)
+        /// libcurl (Debian's libcurl4) cannot be loaded; it is needed for every request.
+        public static let networkLibraryMissing = Self(.networkLibraryMissing)
         public static let credentialsUnreadable = Self(.credentialsUnreadable)
         /// The file does not parse; it is never overwritten.
         public static let credentialsCorrupt = Self(.credentialsCorrupt)
