@@ -1,5 +1,6 @@
 import Glibc
 import PDSAuth
+import UnixSignals
 
 /// A program `pds-auth exec` runs: sharing our terminal and standard streams, started as
 /// `ProcessSpawner` starts every child (default signal handling, no other descriptor).
@@ -23,4 +24,29 @@ struct ChildProcess {
     func wait() async -> Int32 { await ProcessSpawner.wait(pid) }
 
     func signal(_ number: Int32) { kill(pid, number) }
+}
+
+/// The signals `exec` receives while its program runs: passed on to the program (see
+/// `ExecCommand.shouldForward`); one that arrives before the program exists is kept, to end
+/// `exec` before starting it or to be passed on as soon as it has started.
+final class ChildSignals: Sendable {
+    private let state = LockedValue<(child: ChildProcess?, early: UnixSignal?)>((nil, nil))
+
+    func receive(_ signal: UnixSignal) {
+        let child = state.update { state -> ChildProcess? in
+            if state.child == nil, state.early == nil { state.early = signal }
+            return state.child
+        }
+        if let child, ExecCommand.shouldForward(signal) { child.signal(signal.rawValue) }
+    }
+
+    var early: UnixSignal? { state.value.early }
+
+    /// Records the running program; returns a signal that arrived before it.
+    func started(_ child: ChildProcess) -> UnixSignal? {
+        state.update { state in
+            state.child = child
+            return state.early
+        }
+    }
 }

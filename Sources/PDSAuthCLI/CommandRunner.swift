@@ -1,7 +1,6 @@
 import ArgumentParser
 import Glibc
 import PDSAuth
-import UnixSignals
 
 /// How every command runs its work: errors are reported the standard way (what happened,
 /// then what to do) and become the documented exit status; with `cancellable`, SIGINT and
@@ -22,27 +21,27 @@ enum CommandRunner {
         return ExitStatus(error.code)
     }
 
-    /// Runs `work` in a task that SIGINT/SIGTERM cancel.
-    static func cancellable<T: Sendable>(_ work: @escaping @Sendable () async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
-        // A parent may hand us these signals blocked (the mask survives exec): unblock them
-        // so Ctrl-C and `kill` always reach the handler.
-        var unblock = sigset_t()
-        sigemptyset(&unblock)
-        sigaddset(&unblock, SIGINT)
-        sigaddset(&unblock, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+    /// Runs `work` in a task that SIGINT/SIGTERM cancel (other signals end the process as
+    /// usual, see `SignalRouter`). Unwinding gets `unwindLimit`; a second signal, or a work
+    /// that has not unwound by then, ends the process at once: Ctrl-C always stops us.
+    static func cancellable<T: Sendable>(unwindLimit: Duration = .seconds(5),
+                                         _ work: @escaping @Sendable () async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
         let task = Task { () throws(PDSAuthError) -> T in try await work() }
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         let received = LockedValue<String?>(nil)
-        let watcher = Task {
-            for await signal in signals {
-                received.set(signal == .sigterm ? "SIGTERM" : "SIGINT")
-                task.cancel()
-                break
+        let result = await SignalRouter.routing({ signal in
+            let name = signal == .sigterm ? "SIGTERM" : "SIGINT"
+            let first = received.update { received -> Bool in
+                guard received == nil else { return false }
+                received = name
+                return true
             }
-        }
-        let result = await task.result
-        watcher.cancel()
+            guard first, signal == .sigint || signal == .sigterm else { exit(128 + signal.rawValue) }
+            task.cancel()
+            Task.detached {
+                try? await Task.sleep(for: unwindLimit)
+                exit(128 + signal.rawValue)
+            }
+        }) { await task.result }
         if let signal = received.value {
             throw PDSAuthError(.cancelled, "Interrupted; nothing was saved and the listener was closed", context: ["signal": signal])
         }

@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 
 /// The process entry. Synchronous, so `pds-auth token` on a fresh token (what scripts call
@@ -12,11 +11,19 @@ enum Entry {
     static func main() {
         signal(SIGPIPE, SIG_IGN)
         StandardStreams.secure()
-        if TokenFastPath.answer(CommandLine.arguments.dropFirst()) { exit(0) }
-        Task {
+        let terminal = Terminal(environment: ["NO_COLOR": TokenFastPath.variable("NO_COLOR"), "TERM": TokenFastPath.variable("TERM")].compactMapValues { $0 })
+        if let token = TokenFastPath.answer(CommandLine.arguments.dropFirst(), warn: { terminal.warn($0) }) {
+            terminal.out(token)
+            exit(0)
+        }
+        SignalRouter.block()
+        // Detached: a plain Task would inherit main's main-actor isolation and wait for a
+        // main queue that nothing drains (the main thread is parked, not in dispatchMain).
+        Task.detached {
+            await SignalRouter.start()
             await PDSAuthCommand.main()
             exit(0)
         }
-        dispatchMain()
+        SignalRouter.park()
     }
 }

@@ -46,10 +46,16 @@ struct ExecCommand: AsyncParsableCommand {
             let name = try selection.resolve(environment, store: store)
             let provider = TokenProvider(store: store, renewer: StandardRenewer(transport: transport))
             let profile = try await provider.validProfile(name, minValid: .seconds(minValid))
-            let keeper = try TokenFileKeeper(provider: provider, profile: name, minValid: .seconds(minValid), first: profile)
-            defer { keeper.remove() }
-            status = await runChild(environment: childEnvironment(environment, profile: profile, name: name, file: keeper.path),
-                                    keeper: keeper, terminal: terminal)
+            // Signals are ours to route from before the token file exists until it is gone:
+            // one that arrives in between still lets `keeper.remove()` run.
+            let signals = ChildSignals()
+            status = try await SignalRouter.routing(signals.receive) { () async throws(PDSAuthError) -> Int32 in
+                let keeper = try TokenFileKeeper(provider: provider, profile: name, minValid: .seconds(minValid), first: profile)
+                defer { keeper.remove() }
+                if let early = signals.early { return 128 + early.rawValue }
+                return await runChild(environment: childEnvironment(environment, profile: profile, name: name, file: keeper.path),
+                                      keeper: keeper, terminal: terminal, signals: signals)
+            }
         }
         if status != 0 { throw ExitCode(status) }
     }
@@ -66,10 +72,9 @@ struct ExecCommand: AsyncParsableCommand {
         return environment
     }
 
-    /// Starts the program, passes signals on, keeps the token file fresh, and returns the
-    /// program's status when it ends.
-    func runChild(environment: [String: String], keeper: TokenFileKeeper, terminal: Terminal) async -> Int32 {
-        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm, .sighup, .sigquit, .sigusr1, .sigusr2)
+    /// Starts the program, keeps the token file fresh, and returns the program's status
+    /// when it ends; `signals` passes signals on to it meanwhile.
+    func runChild(environment: [String: String], keeper: TokenFileKeeper, terminal: Terminal, signals: ChildSignals) async -> Int32 {
         let child: ChildProcess
         switch ChildProcess.spawn(argv, environment: environment) {
         case .success(let started): child = started
@@ -77,14 +82,12 @@ struct ExecCommand: AsyncParsableCommand {
             terminal.report(PDSAuthError(.invalidRequest, "Cannot run \(Redaction.terminalSafe(argv[0], limit: 100)): \(failure.reason)"))
             return failure.status
         }
-        let forwarding = Task {
-            for await signal in signals where Self.shouldForward(signal) { child.signal(signal.rawValue) }
-        }
+        // A signal that came while the program was being started has not reached it.
+        if let early = signals.started(child) { child.signal(early.rawValue) }
         let refreshing = Task {
             await keeper.keepFresh { error in terminal.warn("could not renew the token for the running program: \(error.description)") }
         }
         let status = await child.wait()
-        forwarding.cancel()
         refreshing.cancel()
         return status
     }

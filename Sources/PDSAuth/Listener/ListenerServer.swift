@@ -25,6 +25,8 @@ public final class ListenerServer: Sendable {
         /// This machine has no such address (EADDRNOTAVAIL, EAFNOSUPPORT: no IPv6 at all).
         case unavailable
         case other(String)
+        /// The sign-in was cancelled while binding; the server was stopped.
+        case cancelled
     }
 
     /// Binds `host:port` (0 = any free port) and returns once the socket listens, or throws
@@ -56,15 +58,21 @@ public final class ListenerServer: Sendable {
             defer { boundContinuation.finish() }
             try await group.run()
         }
-        for await actual in bound {
-            return .success(ListenerServer(port: actual, group: group, task: task))
-        }
-        // The stream ended without a port: the server failed to bind.
-        do {
-            try await task.value
-            return .failure(.other("it stopped before listening"))
-        } catch {
-            return .failure(BindFailure(error))
+        // The server runs in a task of its own, which our cancellation does not reach: pass
+        // it on, or a Ctrl-C while binding would leave the server running and this waiting.
+        return await withTaskCancellationHandler {
+            for await actual in bound where !Task.isCancelled {
+                return .success(ListenerServer(port: actual, group: group, task: task))
+            }
+            // The stream ended without a port: the server failed to bind, or we were cancelled.
+            do {
+                try await task.value
+                return .failure(Task.isCancelled ? .cancelled : .other("it stopped before listening"))
+            } catch {
+                return .failure(Task.isCancelled ? .cancelled : BindFailure(error))
+            }
+        } onCancel: {
+            task.cancel()
         }
     }
 
@@ -112,6 +120,8 @@ extension ListenerServer.BindFailure {
             return PDSAuthError(.portInUse, "Cannot listen on \(address): another program holds it", context: ["address": address])
         case .unavailable:
             return PDSAuthError(.listenFailed, "Cannot listen on \(address): this machine has no such address", context: ["address": address])
+        case .cancelled:
+            return PDSAuthError(.cancelled, "Interrupted while starting to listen on \(address)", context: ["address": address])
         case .other(let reason):
             return PDSAuthError(.listenFailed, "Cannot listen on \(address): \(Redaction.terminalSafe(reason, limit: 200))", context: ["address": address])
         }
