@@ -18,22 +18,29 @@ enum TokenFastPath {
         var minValid = 300
     }
 
-    /// Prints the token and returns true when this path can answer; false otherwise.
-    static func answer(_ arguments: ArraySlice<String>) -> Bool {
-        guard let options = parse(arguments), getenv("PDS_AUTH_HTTP_TIMEOUT") == nil else { return false }
+    /// What `token` prints for `arguments` (without the final newline), when this path can
+    /// answer; nil otherwise. `variable` reads the environment (getenv(3) in the program);
+    /// `warn` reports the store's repairs, as the full command would.
+    static func answer(_ arguments: ArraySlice<String>, variable: (String) -> String? = Self.variable,
+                       warn: @escaping @Sendable (String) -> Void) -> String? {
+        guard let options = parse(arguments), variable("PDS_AUTH_HTTP_TIMEOUT") == nil else { return nil }
         var environment: [String: String] = [:]
-        for key in ["PDS_AUTH_HOME", "XDG_CONFIG_HOME", "HOME", "PDS_AUTH_PROFILE", "NO_COLOR", "TERM"] {
-            if let value = getenv(key) { environment[key] = String(cString: value) }
+        for key in ["PDS_AUTH_HOME", "XDG_CONFIG_HOME", "HOME", "PDS_AUTH_PROFILE"] {
+            environment[key] = variable(key)
         }
-        let terminal = Terminal(environment: environment)
-        guard let directory = try? StoreLocation.directory(environment: environment),
-              let named = try? ProfileSelection.named(options.profile, environment) else { return false }
-        let store = terminal.store(directory: directory)
+        // No named profile is an answer (nil), not a failure: keep the two apart.
+        let named: String?
+        do { named = try ProfileSelection.named(options.profile, environment) } catch { return nil }
+        guard let directory = try? StoreLocation.directory(environment: environment) else { return nil }
+        let store = CredentialStore(directory: directory, onWarning: warn)
         guard let file = try? store.load(), let name = try? ProfileChoice.resolve(named, in: file, store: store),
               let profile = try? file.profile(name, path: store.filePath),
-              TokenProvider(store: store).isFresh(profile, minValid: .seconds(options.minValid)) else { return false }
-        terminal.out(TokenFormatter.render(profile, name: name, format: options.format))
-        return true
+              TokenProvider(store: store).isFresh(profile, minValid: .seconds(options.minValid)) else { return nil }
+        return TokenFormatter.render(profile, name: name, format: options.format)
+    }
+
+    static func variable(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
     }
 
     /// The options of an exact `token` command line, or nil for anything else.

@@ -1,4 +1,6 @@
+import Foundation
 import PDSAuth
+import PDSAuthTestSupport
 import Testing
 @testable import PDSAuthCLI
 
@@ -27,5 +29,53 @@ import Testing
     @Test(arguments: leftToTheFullCommand)
     func everythingElseIsLeftToTheFullCommand(_ argv: [String]) {
         #expect(TokenFastPath.parse(argv[...]) == nil)
+    }
+}
+
+/// The fast path answers exactly when the full command would answer without renewing, and
+/// with the same text.
+@Suite struct TokenFastPathAnswerTests {
+    static func home(expiresIn seconds: TimeInterval, names: [String] = ["default"], current: String? = "default") async throws -> TemporaryDirectory {
+        let home = TemporaryDirectory()
+        let store = CredentialStore(directory: home.path)
+        for name in names {
+            let profile = try StoredProfile(grant: .authorizationCode, endpoints: ProviderEndpoints.resolve(endpoint: "https://x.example", domainID: nil),
+                                            domainID: nil, clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
+                                            accessToken: "token-of-\(name)", refreshToken: "r", tokenType: "Bearer",
+                                            expiresAt: Date(timeIntervalSinceNow: seconds), obtainedAt: Date(), user: nil)
+            try await store.save(profile, as: name, makeCurrent: name == current)
+        }
+        return home
+    }
+
+    static func answer(_ argv: [String], _ environment: [String: String]) -> String? {
+        TokenFastPath.answer(argv[...], variable: { environment[$0] }, warn: { _ in })
+    }
+
+    @Test func answersTheCurrentProfileWithoutAName() async throws {
+        let home = try await Self.home(expiresIn: 3600)
+        #expect(Self.answer(["token"], ["PDS_AUTH_HOME": home.path]) == "token-of-default")
+        let profile = try #require(try CredentialStore(directory: home.path).profile("default"))
+        #expect(Self.answer(["token", "--format", "json"], ["PDS_AUTH_HOME": home.path]) == TokenFormatter.render(profile, name: "default", format: .json))
+    }
+
+    @Test func answersANamedProfile() async throws {
+        let home = try await Self.home(expiresIn: 3600, names: ["one", "two"], current: "one")
+        #expect(Self.answer(["token", "--profile", "two"], ["PDS_AUTH_HOME": home.path]) == "token-of-two")
+        #expect(Self.answer(["token"], ["PDS_AUTH_HOME": home.path, "PDS_AUTH_PROFILE": "two"]) == "token-of-two")
+        #expect(Self.answer(["token"], ["PDS_AUTH_HOME": home.path]) == "token-of-one")
+    }
+
+    @Test func leavesEverythingElseToTheFullCommand() async throws {
+        let fresh = try await Self.home(expiresIn: 3600)
+        let due = try await Self.home(expiresIn: 100)
+        let none = TemporaryDirectory()
+        #expect(Self.answer(["token"], ["PDS_AUTH_HOME": due.path]) == nil, "inside --min-valid: a renewal is due")
+        #expect(Self.answer(["token", "--min-valid", "0"], ["PDS_AUTH_HOME": due.path]) == "token-of-default")
+        #expect(Self.answer(["token"], ["PDS_AUTH_HOME": none.path]) == nil)
+        #expect(Self.answer(["token", "--profile", "other"], ["PDS_AUTH_HOME": fresh.path]) == nil)
+        #expect(Self.answer(["token"], ["PDS_AUTH_HOME": fresh.path, "PDS_AUTH_PROFILE": "bad name"]) == nil)
+        #expect(Self.answer(["token"], ["PDS_AUTH_HOME": fresh.path, "PDS_AUTH_HTTP_TIMEOUT": "5"]) == nil)
+        #expect(Self.answer(["token"], [:]) == nil, "nowhere to look")
     }
 }
