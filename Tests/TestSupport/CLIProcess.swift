@@ -22,7 +22,18 @@ public final class CLIProcess: @unchecked Sendable {
             .deletingLastPathComponent()
     }
 
-    public static func binary(_ name: String = "pds-auth") -> String { productsDirectory.appendingPathComponent(name).path }
+    /// The program the end-to-end tests run. `make test` installs the release binary into a
+    /// temporary prefix and names it in `PDS_AUTH_INSTALLED`, so these tests exercise what
+    /// `make install` ships; without it they run the debug build next to the test bundle.
+    public static func binary(_ name: String = "pds-auth") -> String {
+        if name == "pds-auth", let prefix = installedPrefix { return prefix + "/bin/pds-auth" }
+        return productsDirectory.appendingPathComponent(name).path
+    }
+
+    /// `PDS_AUTH_INSTALLED`: the prefix `make install` wrote into, when the run is testing it.
+    public static var installedPrefix: String? {
+        ProcessInfo.processInfo.environment["PDS_AUTH_INSTALLED"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     public init(_ arguments: [String], environment: [String: String], executable: String = CLIProcess.binary()) {
         process.executableURL = URL(fileURLWithPath: executable)

@@ -1,0 +1,66 @@
+import Foundation
+import PDSAuth
+import PDSAuthTestSupport
+import Testing
+
+/// What `make install` ships, checked where it was installed. `make test` installs into a
+/// temporary prefix and names it in `PDS_AUTH_INSTALLED`; the other end-to-end tests then run
+/// that binary too (see `CLIProcess.binary`). Without the variable there is nothing to check.
+@Suite(.enabled(if: CLIProcess.installedPrefix != nil, "set PDS_AUTH_INSTALLED to a prefix `make install` wrote"))
+struct InstalledBinaryTests {
+    let prefix = CLIProcess.installedPrefix ?? ""
+    var binary: String { prefix + "/bin/pds-auth" }
+
+    /// README: runs on a Debian machine without Swift. The dynamic section names no Swift
+    /// runtime, Foundation, ICU or dispatch library, no run path into a toolchain, and not even
+    /// libcurl, which is opened on the first request instead.
+    @Test func needsOnlyTheSystemLibraries() async throws {
+        let dynamic = try await ChildTool.run("/usr/bin/readelf", ["-d", binary])
+        #expect(dynamic.status == 0, "\(dynamic.output)")
+        let needed = dynamic.output.split(separator: "\n").filter { $0.contains("(NEEDED)") }
+        #expect(!needed.isEmpty, "a dynamically linked program against the C library: \(dynamic.output)")
+        for line in needed {
+            let lower = line.lowercased()
+            for library in ["swift", "foundation", "icu", "dispatch", "blocksruntime", "curl"] {
+                #expect(!lower.contains(library), "\(line)")
+            }
+        }
+        #expect(!dynamic.output.contains("RPATH") && !dynamic.output.contains("RUNPATH"), "\(dynamic.output)")
+    }
+
+    @Test func printsItsVersion() async throws {
+        let result = try await CLIProcess.run(["--version"], environment: [:])
+        #expect(result.status == 0 && result.stdout == PDSAuthVersion.current + "\n", "\(result.stderr)")
+    }
+
+    /// The installed program signs in against its own dev server, from a directory with
+    /// nothing in it and without the toolchain's libraries on any search path.
+    @Test func signsInAgainstItsDevServer() async throws {
+        let home = TemporaryDirectory()
+        let login = CLIProcess(["login", "--dev", "--no-browser", "--redirect-uri", "http://127.0.0.1:0/callback"],
+                               environment: ["PDS_AUTH_HOME": home.path], executable: binary)
+        try login.start()
+        let startURL = try await login.waitForStderr(RemoteLoginCLITests.startLine)
+        try await DevApproval.approve(startURL: startURL)
+        #expect(try await login.wait() == 0, "\(login.stderr)")
+        let saved = try #require(try CredentialStore(directory: home.path).profile("dev"))
+        let token = try await CLIProcess.run(["token"], environment: ["PDS_AUTH_HOME": home.path])
+        #expect(token.status == 0 && token.stdout == saved.accessToken + "\n", "\(token.stderr)")
+    }
+
+    /// Completions for bash, zsh and fish where each shell looks for them, naming the
+    /// subcommands; the manual page where `man` looks for it.
+    @Test(arguments: [
+        ("share/bash-completion/completions/pds-auth", "-F _pds-auth pds-auth"),
+        ("share/zsh/site-functions/_pds-auth", "#compdef pds-auth"),
+        ("share/fish/vendor_completions.d/pds-auth.fish", "complete -c 'pds-auth'"),
+        ("share/man/man1/pds-auth.1", ".Dt PDS-AUTH 1"),
+    ])
+    func installsCompletionsAndTheManualPage(path: String, marker: String) throws {
+        let text = try String(contentsOfFile: prefix + "/" + path, encoding: .utf8)
+        #expect(text.contains(marker), "\(text.prefix(300))")
+        for command in ["login", "token", "refresh", "status", "logout", "exec", "api", "switch", "dev-server"] {
+            #expect(text.contains(command), "\(path) lacks \(command)")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import PDSAuthTestSupport
+import Testing
+
+/// Docs/pds-auth.1 is generated (`make manpage`) and committed, so that `make install` needs
+/// no second build. This keeps it current: every command and every option the binary
+/// declares (its `--experimental-dump-help`, swift-argument-parser's description of itself,
+/// which the generator reads too) must appear in the committed page.
+@Suite struct ManualPageTests {
+    static let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Docs/pds-auth.1").standardized.path
+
+    @Test func namesEveryCommandAndOption() async throws {
+        let dump = try await CLIProcess.run(["--experimental-dump-help"], environment: [:])
+        #expect(dump.status == 0, "\(dump.stderr)")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
+        let text = try String(contentsOfFile: Self.page, encoding: .utf8).replacing("\\-", with: "-")
+        let declared = Self.names(in: try #require(root["command"] as? [String: Any]))
+        #expect(declared.count > 40, "the dump lists the commands and their options: \(declared)")
+        let missing = declared.filter { !text.contains($0) }
+        #expect(missing.isEmpty, "Docs/pds-auth.1 is out of date (run `make manpage`); it lacks \(missing)")
+    }
+
+    /// Command names and long option names, depth first.
+    static func names(in command: [String: Any]) -> [String] {
+        var names = [command["commandName"] as? String].compactMap { $0 }
+        for argument in command["arguments"] as? [[String: Any]] ?? [] where argument["shouldDisplay"] as? Bool != false {
+            for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "long" {
+                if let long = name["name"] as? String { names.append("-" + long) }
+            }
+        }
+        for subcommand in command["subcommands"] as? [[String: Any]] ?? [] {
+            names += Self.names(in: subcommand)
+        }
+        return names
+    }
+}
