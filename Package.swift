@@ -75,15 +75,14 @@ let package = Package(
         .target(
             name: "PDSDevServer",
             dependencies: [
+                "PDSShared",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-            ],
-            plugins: ["EmbedPublic"]
+            ]
         ),
         .executableTarget(
             name: "PDSAuthCLI",
@@ -119,6 +118,7 @@ let package = Package(
             name: "PDSDevServerTests",
             dependencies: [
                 "PDSDevServer",
+                "PDSShared",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

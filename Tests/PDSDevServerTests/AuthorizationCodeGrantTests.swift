@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import JWTKit
+import PDSShared
 import Testing
 @testable import PDSDevServer
 

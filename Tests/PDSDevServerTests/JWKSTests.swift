@@ -1,4 +1,5 @@
 import Foundation
+import PDSShared
 import Testing
 @testable import PDSDevServer
 

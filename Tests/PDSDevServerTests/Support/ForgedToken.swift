@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import PDSShared
 import Testing
 @testable import PDSDevServer
 
