@@ -94,8 +94,11 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // Reads Tests/Vectors/, the expectations that hold the client and the dev server to the
+        // same protocol rules; depends on neither, so each is tested against them alone.
+        .target(name: "PDSTestVectors", path: "Tests/TestVectors"),
         // Helpers shared by the test targets: a scripted browser, temp dirs, a throwaway
-        // HTTP server, raw sockets, test vectors, and running the pds-auth binary.
+        // HTTP server, raw sockets, and running the pds-auth binary.
         .target(
             name: "PDSAuthTestSupport",
             dependencies: ["PDSAuth", .product(name: "Hummingbird", package: "hummingbird")],
@@ -107,6 +110,7 @@ let package = Package(
                 "PDSAuth",
                 "PDSShared",
                 "PDSAuthTestSupport",
+                "PDSTestVectors",
                 "PDSDevServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -119,6 +123,7 @@ let package = Package(
             dependencies: [
                 "PDSDevServer",
                 "PDSShared",
+                "PDSTestVectors",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
