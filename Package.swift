@@ -75,15 +75,14 @@ let package = Package(
         .target(
             name: "PDSDevServer",
             dependencies: [
+                "PDSShared",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-            ],
-            plugins: ["EmbedPublic"]
+            ]
         ),
         .executableTarget(
             name: "PDSAuthCLI",
@@ -95,8 +94,11 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // Reads Tests/Vectors/, the expectations that hold the client and the dev server to the
+        // same protocol rules; depends on neither, so each is tested against them alone.
+        .target(name: "PDSTestVectors", path: "Tests/TestVectors"),
         // Helpers shared by the test targets: a scripted browser, temp dirs, a throwaway
-        // HTTP server, raw sockets, test vectors, and running the pds-auth binary.
+        // HTTP server, raw sockets, and running the pds-auth binary.
         .target(
             name: "PDSAuthTestSupport",
             dependencies: ["PDSAuth", .product(name: "Hummingbird", package: "hummingbird")],
@@ -108,6 +110,7 @@ let package = Package(
                 "PDSAuth",
                 "PDSShared",
                 "PDSAuthTestSupport",
+                "PDSTestVectors",
                 "PDSDevServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -119,6 +122,8 @@ let package = Package(
             name: "PDSDevServerTests",
             dependencies: [
                 "PDSDevServer",
+                "PDSShared",
+                "PDSTestVectors",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,6 @@
 import Foundation
-import PDSAuthTestSupport
 import PDSShared
+import PDSTestVectors
 import Testing
 @testable import PDSAuth
 

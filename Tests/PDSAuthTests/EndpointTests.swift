@@ -1,5 +1,5 @@
 import Foundation
-import PDSAuthTestSupport
+import PDSTestVectors
 import Testing
 @testable import PDSAuth
 

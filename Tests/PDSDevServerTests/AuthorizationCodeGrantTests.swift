@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import JWTKit
+import PDSShared
 import Testing
 @testable import PDSDevServer
 
@@ -57,7 +58,7 @@ import Testing
             #expect(custom.domainId == Fixture.domainID)
             #expect(custom.scope == PDSScopes.all)
             #expect(custom.role == "admin")
-            let header = try JSONDecoder().decode([String: String].self, from: try Base64URL.decode(tokens.accessToken.split(separator: ".")[0]).unwrap("header"))
+            let header = try JSONDecoder().decode([String: String].self, from: try #require(Base64URL.decode(tokens.accessToken.split(separator: ".")[0]), "header"))
             let set = try JSONDecoder().decode(JSONWebKeySet.self, from: Data(jwks.utf8))
             #expect(header["alg"] == "RS256")
             #expect(header["kid"] == set.keys.first?.kid)
@@ -72,7 +73,7 @@ import Testing
             #expect(replay.status == .badRequest)
             #expect(replay.pdsError?.code == "InvalidParameter.Code")
             #expect(replay.pdsError?.message.contains("already used") == true)
-            let refresh = try await client.refresh(try first.refreshToken.unwrap("refresh token"))
+            let refresh = try await client.refresh(try #require(first.refreshToken, "refresh token"))
             #expect(refresh.pdsError?.code == "InvalidParameter.RefreshToken")
             #expect(refresh.pdsError?.message.contains("revoked") == true)
         }
@@ -95,7 +96,7 @@ import Testing
             fixture.clock.advance(seconds: Double(fixture.server.configuration.codeLifetime + 1))
             let expired = try await client.exchange(code)
             #expect(expired.pdsError == PDSErrorBody(code: "InvalidParameter.Code", message: "The authorization code has expired",
-                                                      requestId: try expired.header("x-ca-request-id").unwrap("request id")))
+                                                      requestId: try #require(expired.header("x-ca-request-id"), "request id")))
             #expect(try await client.exchange("no-such-code").pdsError?.message == "The authorization code is unknown")
             let native = try await client.code(clientID: Fixture.nativeClientID, challenge: Fixture.challenge)
             let foreign = try await client.exchange(native)

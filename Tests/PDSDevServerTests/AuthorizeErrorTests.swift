@@ -54,7 +54,7 @@ import Testing
             let fields = Client.authorizeFields().filter { field in !overrides.contains { $0.0 == field.0 } } + overrides
             let response = try await client.authorize(fields)
             #expect(response.status == .found)
-            let location = try response.headers[.location].unwrap("Location")
+            let location = try #require(response.headers[.location], "Location")
             #expect(location.hasPrefix(Fixture.redirectURI + "?"))
             let parameters = try Page.redirectParameters(response)
             #expect(parameters["error"] == error)
@@ -100,7 +100,7 @@ import Testing
         try await Fixture().test { client in
             let fields = Client.authorizeFields(state: nil).map { $0.0 == "response_type" ? ($0.0, "token") : $0 }
             let response = try await client.authorize(fields)
-            let location = try response.headers[.location].unwrap("Location")
+            let location = try #require(response.headers[.location], "Location")
             #expect(!location.contains("state="))
         }
     }
@@ -111,7 +111,7 @@ import Testing
         try await fixture.test { client in
             let fields = Client.authorizeFields(redirectURI: registered).map { $0.0 == "response_type" ? ($0.0, "token") : $0 }
             let response = try await client.authorize(fields)
-            let location = try response.headers[.location].unwrap("Location")
+            let location = try #require(response.headers[.location], "Location")
             #expect(location.hasPrefix(registered + "&error=unsupported_response_type&"))
         }
     }

@@ -84,7 +84,7 @@ import Testing
         try await Fixture().test { client in
             let tokens = try await client.signIn()
             let other = try await client.signIn()
-            let refreshToken = try tokens.refreshToken.unwrap("refresh token")
+            let refreshToken = try #require(tokens.refreshToken, "refresh token")
             #expect(try await client.post("/v2/account/revoke", json: RevokeTests.body(token: refreshToken)).status == .noContent)
             #expect(try Self.reason(try await client.resource("/v2/user/get", accessToken: tokens.accessToken)).hasPrefix("revoked:"))
             #expect(try await client.resource("/v2/user/get", accessToken: other.accessToken).status == .ok, "another sign-in is unaffected")
@@ -94,10 +94,11 @@ import Testing
     @Test func rotatedRefreshKeepsTheGrantAndItsAccessTokens() async throws {
         try await Fixture().test { client in
             let first = try await client.signIn()
-            let second = try await client.refresh(try first.refreshToken.unwrap("refresh token")).decode(TokenResponseBody.self)
+            let second = try await client.refresh(try #require(first.refreshToken, "refresh token")).decode(TokenResponseBody.self)
             #expect(try await client.resource("/v2/user/get", accessToken: first.accessToken).status == .ok)
             #expect(try await client.resource("/v2/user/get", accessToken: second.accessToken).status == .ok)
-            #expect(try await client.post("/v2/account/revoke", json: RevokeTests.body(token: try second.refreshToken.unwrap("rotated"))).status == .noContent)
+            let rotated = try #require(second.refreshToken, "rotated")
+            #expect(try await client.post("/v2/account/revoke", json: RevokeTests.body(token: rotated)).status == .noContent)
             #expect(try Self.reason(try await client.resource("/v2/user/get", accessToken: first.accessToken)).hasPrefix("revoked:"))
             #expect(try Self.reason(try await client.resource("/v2/user/get", accessToken: second.accessToken)).hasPrefix("revoked:"))
         }

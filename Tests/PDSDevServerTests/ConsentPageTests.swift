@@ -29,13 +29,13 @@ import Testing
             #expect(response.header("X-Content-Type-Options") == "nosniff")
             #expect(response.header("X-Frame-Options") == "DENY")
             #expect(response.header("x-ca-request-id") != nil)
-            let csp = try response.header("Content-Security-Policy").unwrap("CSP")
+            let csp = try #require(response.header("Content-Security-Policy"), "CSP")
             #expect(csp.contains("default-src 'none'"))
             #expect(csp.contains("frame-ancestors 'none'"))
             #expect(csp.contains("form-action 'self' http://127.0.0.1:3000"))
             #expect(!csp.contains("script-src"))
             // The inline stylesheet is admitted by exactly its own hash.
-            let style = try #/<style>(.*?)</style>/#.dotMatchesNewlines().firstMatch(in: response.bodyText).unwrap("style").1
+            let style = try #require(try #/<style>(.*?)</style>/#.dotMatchesNewlines().firstMatch(in: response.bodyText), "style").1
             let hash = Data(SHA256.hash(data: Array(style.utf8))).base64EncodedString()
             #expect(csp.contains("style-src 'sha256-\(hash)'"))
         }

@@ -9,11 +9,12 @@ import Testing
             #expect(response.status == .found)
             #expect(response.header("Referrer-Policy") == "no-referrer")
             #expect(response.header("Cache-Control") == "no-store")
-            let location = try response.headers[.location].unwrap("Location")
+            let location = try #require(response.headers[.location], "Location")
             #expect(location.hasPrefix(Fixture.redirectURI + "?code="))
             let parameters = try Page.redirectParameters(response)
             #expect(parameters["state"] == "st&te=1")
-            #expect(try parameters["code"].unwrap("code").count >= 43)
+            let code = try #require(parameters["code"], "code")
+            #expect(code.count >= 43)
             #expect(parameters["error"] == nil)
         }
     }
@@ -21,7 +22,7 @@ import Testing
     @Test func approvalWithoutStateSendsNoState() async throws {
         try await Fixture().test { client in
             let response = try await client.consent(Client.authorizeFields(state: nil))
-            let location = try response.headers[.location].unwrap("Location")
+            let location = try #require(response.headers[.location], "Location")
             #expect(!location.contains("state="))
             #expect(try Page.redirectParameters(response)["code"] != nil)
         }

@@ -77,7 +77,7 @@ import Testing
         case "authorization_code":
             return try await client.exchange(try await client.code(), domainID: domainID)
         case "refresh_token":
-            let token = try await client.signIn().refreshToken.unwrap("refresh token")
+            let token = try #require(try await client.signIn().refreshToken, "refresh token")
             return try await client.refresh(token, domainID: domainID)
         default:
             let assertion = try Assertion(now: fixture.clock.now).signed(by: try await Assertion.rsa())
@@ -139,7 +139,7 @@ import Testing
             #expect(try await client.exchange(code, domainID: nil).status == .badRequest)
             #expect(try await client.exchange(code, domainID: "otherdomain").status == .badRequest)
             let tokens = try await client.exchange(code).decode(TokenResponseBody.self)
-            let refreshToken = try tokens.refreshToken.unwrap("refresh token")
+            let refreshToken = try #require(tokens.refreshToken, "refresh token")
             #expect(try await client.refresh(refreshToken, domainID: nil).status == .badRequest)
             #expect(try await client.refresh(refreshToken).status == .ok)
         }

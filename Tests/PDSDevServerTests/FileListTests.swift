@@ -164,7 +164,7 @@ import Testing
             let token = try await client.signIn().accessToken
             let noDrive = try await client.resource("/v2/file/list", #"{"parent_file_id":"root"}"#, accessToken: token)
             #expect(noDrive.pdsError == PDSErrorBody(code: "InvalidParameterMissing", message: "The required parameter drive_id is missing or empty",
-                                                     requestId: try noDrive.header("x-ca-request-id").unwrap("request id")))
+                                                     requestId: try #require(noDrive.header("x-ca-request-id"), "request id")))
             let noParent = try await client.resource("/v2/file/list", #"{"drive_id":"1","parent_file_id":""}"#, accessToken: token)
             #expect(noParent.pdsError?.message == "The required parameter parent_file_id is missing or empty")
             let empty = try await client.resource("/v2/file/list", accessToken: token)

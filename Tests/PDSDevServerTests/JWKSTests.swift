@@ -1,4 +1,5 @@
 import Foundation
+import PDSShared
 import Testing
 @testable import PDSDevServer
 
@@ -12,7 +13,8 @@ import Testing
             let key = try #require(set.keys.first)
             #expect(set.keys.count == 1)
             #expect((key.kty, key.alg, key.use, key.e) == ("RSA", "RS256", "sig", "AQAB"))
-            #expect(try Base64URL.decode(key.n).unwrap("modulus").count == 256)
+            let modulus = try #require(Base64URL.decode(key.n), "modulus")
+            #expect(modulus.count == 256)
             #expect(key.kid == JSONWebKey.thumbprint(n: key.n, e: key.e))
             #expect(key == (try JSONWebKey(publicKey: TestKeys.server.signing.publicKey)))
         }

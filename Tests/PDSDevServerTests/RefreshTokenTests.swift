@@ -6,11 +6,11 @@ import Testing
     @Test func refreshRotatesAndTheOldTokenDies() async throws {
         try await Fixture().test { client in
             let first = try await client.signIn()
-            let old = try first.refreshToken.unwrap("refresh token")
+            let old = try #require(first.refreshToken, "refresh token")
             let response = try await client.refresh(old)
             #expect(response.status == .ok)
             let second = try response.decode(TokenResponseBody.self)
-            let new = try second.refreshToken.unwrap("rotated refresh token")
+            let new = try #require(second.refreshToken, "rotated refresh token")
             #expect(new != old)
             #expect(second.accessToken != first.accessToken)
             #expect(second.userID == first.userID)
@@ -25,7 +25,7 @@ import Testing
 
     @Test func onlyOneOfConcurrentRefreshesWins() async throws {
         try await Fixture().test { client in
-            let token = try await client.signIn().refreshToken.unwrap("refresh token")
+            let token = try #require(try await client.signIn().refreshToken, "refresh token")
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<6 { group.addTask { try await client.refresh(token).status.code } }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
@@ -37,7 +37,7 @@ import Testing
 
     @Test func foreignOrUnauthenticatedRefreshLeavesTheTokenAlive() async throws {
         try await Fixture().test { client in
-            let token = try await client.signIn().refreshToken.unwrap("refresh token")
+            let token = try #require(try await client.signIn().refreshToken, "refresh token")
             let foreign = try await client.refresh(token, clientID: Fixture.nativeClientID, secret: nil)
             #expect(foreign.pdsError?.message == "The refresh token was issued to another app")
             let wrongSecret = try await client.refresh(token, secret: "wrong")

@@ -10,7 +10,7 @@ import Testing
     @Test func revokedTokenIsDead() async throws {
         let fixture = try Fixture()
         try await fixture.test { client in
-            let token = try await client.signIn().refreshToken.unwrap("refresh token")
+            let token = try #require(try await client.signIn().refreshToken, "refresh token")
             let response = try await client.post("/v2/account/revoke", json: Self.body(token: token))
             #expect(response.status == .noContent)
             #expect(response.body.readableBytes == 0)
@@ -47,7 +47,7 @@ import Testing
 
     @Test func anotherAppCannotRevokeTheToken() async throws {
         try await Fixture().test { client in
-            let token = try await client.signIn().refreshToken.unwrap("refresh token")
+            let token = try #require(try await client.signIn().refreshToken, "refresh token")
             let foreign = try await client.post("/v2/account/revoke", json: Self.body(app: Fixture.nativeClientID, token: token))
             #expect(foreign.status == .badRequest)
             #expect(foreign.pdsError?.code == "InvalidParameter.AppId")

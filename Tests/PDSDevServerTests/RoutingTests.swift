@@ -35,7 +35,7 @@ import Testing
                 client.get("/.well-known/jwks.json"), client.get("/nothing"),
                 client.authorize(Client.authorizeFields()), client.authorize([]),
                 client.consent(Client.authorizeFields()), client.refresh("x"),
-            ].map { try $0.header("x-ca-request-id").unwrap("request id") }
+            ].map { try #require($0.header("x-ca-request-id"), "request id") }
             #expect(Set(ids).count == ids.count)
         }
     }
@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func formDecoding() throws {
-        let fields = try FormFields(encoded: "a=1+2&b=%C3%A9%26&c=&d&a=3").unwrap("fields")
+        let fields = try #require(FormFields(encoded: "a=1+2&b=%C3%A9%26&c=&d&a=3"), "fields")
         #expect(fields["a"] == "3")
         #expect(fields.repeatedNames == ["a"])
         #expect(fields["b"] == "é&")

@@ -30,8 +30,9 @@ import Testing
             let pendingID = try Page.pendingID(in: page.bodyText)
             let decision = try await LiveClient.request(port: port, .post, "/v2/oauth/authorize/decision",
                                                         form: [("request_id", pendingID), ("user_id", "user-1"), ("decision", "approve")])
-            let location = try decision.headers[.location].unwrap("Location")
-            let code = try FormFields(encoded: String(location.split(separator: "?")[1])).unwrap("query")["code"].unwrap("code")
+            let location = try #require(decision.headers[.location], "Location")
+            let redirect = try #require(FormFields(encoded: String(location.split(separator: "?")[1])), "query")
+            let code = try #require(redirect["code"], "code")
             let token = try await LiveClient.request(port: port, .post, "/v2/oauth/token", form: [
                 ("domain_id", Fixture.domainID), ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixture.redirectURI),
                 ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret)])

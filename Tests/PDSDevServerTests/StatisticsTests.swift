@@ -8,7 +8,7 @@ import Testing
         try await fixture.test { client in
             let code = try await client.code()
             let tokens = try await client.exchange(code).decode(TokenResponseBody.self)
-            _ = try await client.refresh(try tokens.refreshToken.unwrap("refresh token"))
+            _ = try await client.refresh(try #require(tokens.refreshToken, "refresh token"))
             _ = try await client.exchange(code)
             _ = try await client.jwtBearer("not-a-jwt")
             _ = try await client.jwtBearer(try Assertion(now: fixture.clock.now).signed(by: try await Assertion.rsa()))
@@ -36,7 +36,7 @@ import Testing
             let tokens = try await client.signIn()
             fixture.clock.advance(seconds: 3600)
             #expect(try await client.resource("/v2/user/get", accessToken: tokens.accessToken).status == .unauthorized)
-            let refreshed = try await client.refresh(try tokens.refreshToken.unwrap("refresh token")).decode(TokenResponseBody.self)
+            let refreshed = try await client.refresh(try #require(tokens.refreshToken, "refresh token")).decode(TokenResponseBody.self)
             #expect(try await client.resource("/v2/user/get", accessToken: refreshed.accessToken).status == .ok)
             _ = try await client.resource("/v2/file/list", #"{"drive_id":"1","parent_file_id":"root"}"#, accessToken: refreshed.accessToken)
             _ = try await client.resource("/v2/drive/list", "not json", accessToken: refreshed.accessToken)

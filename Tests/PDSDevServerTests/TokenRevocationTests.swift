@@ -22,7 +22,7 @@ import Testing
         let fixture = try Fixture()
         try await fixture.test { client in
             let tokens = try await client.signIn()
-            let refreshToken = try tokens.refreshToken.unwrap("refresh token")
+            let refreshToken = try #require(tokens.refreshToken, "refresh token")
             let response = try await client.revokeToken(Self.webClient(refreshToken, hint: "refresh_token"))
             #expect(response.status == .ok)
             #expect(response.body.readableBytes == 0)
@@ -44,7 +44,7 @@ import Testing
             let tokens = try await client.signIn()
             #expect(try await client.revokeToken(Self.webClient(tokens.accessToken, hint: hint)).status == .ok)
             #expect(try BearerTokenTests.reason(try await client.resource("/v2/user/get", accessToken: tokens.accessToken)).hasPrefix("revoked:"))
-            let refresh = try await client.refresh(try tokens.refreshToken.unwrap("refresh token"))
+            let refresh = try await client.refresh(try #require(tokens.refreshToken, "refresh token"))
             #expect(refresh.pdsError?.message == "The refresh token has been revoked")
         }
     }
@@ -54,14 +54,15 @@ import Testing
         try await fixture.test { client in
             #expect(try await client.revokeToken(Self.webClient("never-issued")).status == .ok)
             let tokens = try await client.signIn()
-            let refreshToken = try tokens.refreshToken.unwrap("refresh token")
+            let refreshToken = try #require(tokens.refreshToken, "refresh token")
             #expect(try await client.revokeToken(Self.webClient(refreshToken)).status == .ok)
             #expect(try await client.revokeToken(Self.webClient(refreshToken)).status == .ok, "already revoked")
             #expect(try await client.revokeToken(Self.webClient(tokens.accessToken)).status == .ok, "already revoked")
             let other = try await client.signIn()
             fixture.clock.advance(seconds: 3600)
             #expect(try await client.revokeToken(Self.webClient(other.accessToken, hint: "access_token")).status == .ok, "expired")
-            #expect(try await client.refresh(try other.refreshToken.unwrap("refresh token")).status == .ok,
+            let otherRefreshToken = try #require(other.refreshToken, "refresh token")
+            #expect(try await client.refresh(otherRefreshToken).status == .ok,
                     "an expired access token is already dead; its grant lives on")
             #expect(await fixture.server.statistics().revocations == 5)
         }
@@ -69,7 +70,7 @@ import Testing
 
     @Test func badClientAuthenticationIs401InvalidClient() async throws {
         try await Fixture().test { client in
-            let refreshToken = try await client.signIn().refreshToken.unwrap("refresh token")
+            let refreshToken = try #require(try await client.signIn().refreshToken, "refresh token")
             let wrongSecret = try await client.revokeToken([("token", refreshToken), ("client_id", Fixture.webClientID),
                                                             ("client_secret", "wrong")])
             #expect(wrongSecret.status == .unauthorized)
@@ -90,13 +91,13 @@ import Testing
 
     @Test func clientsAuthenticateAsAtTheTokenEndpoint() async throws {
         try await Fixture().test { client in
-            let webToken = try await client.signIn().refreshToken.unwrap("refresh token")
+            let webToken = try #require(try await client.signIn().refreshToken, "refresh token")
             let basic = try await client.revokeToken([("token", webToken)], headers: ClientAuthenticationTests.basic(Fixture.webClientID, Fixture.webSecret))
             #expect(basic.status == .ok)
             #expect(try await client.refresh(webToken).status == .badRequest)
             let code = try await client.code(clientID: Fixture.nativeClientID, challenge: Fixture.challenge)
             let native = try await client.exchange(code, clientID: Fixture.nativeClientID, secret: nil, verifier: Fixture.verifier)
-            let nativeToken = try native.decode(TokenResponseBody.self).refreshToken.unwrap("refresh token")
+            let nativeToken = try #require(try native.decode(TokenResponseBody.self).refreshToken, "refresh token")
             let publicClient = try await client.revokeToken([("token", nativeToken), ("client_id", Fixture.nativeClientID)])
             #expect(publicClient.status == .ok, "a public app sends only its client_id")
             #expect(try await client.refresh(nativeToken, clientID: Fixture.nativeClientID, secret: nil).status == .badRequest)
@@ -107,7 +108,7 @@ import Testing
     @Test func anotherClientCannotRevokeTheToken() async throws {
         try await Fixture().test { client in
             let tokens = try await client.signIn()
-            let refreshToken = try tokens.refreshToken.unwrap("refresh token")
+            let refreshToken = try #require(tokens.refreshToken, "refresh token")
             for token in [refreshToken, tokens.accessToken] {
                 let foreign = try await client.revokeToken([("token", token), ("client_id", Fixture.nativeClientID)])
                 #expect(foreign.status == .badRequest)

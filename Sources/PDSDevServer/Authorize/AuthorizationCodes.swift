@@ -1,3 +1,5 @@
+import PDSShared
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -9,6 +11,16 @@ import Foundation
 /// the request is valid, so a code can never be tried twice; spent codes are remembered
 /// for ``memory`` seconds so a replay is recognised and its grant revoked.
 actor AuthorizationCodes {
+    /// The outcome of presenting a code at the token endpoint.
+    enum Redemption: Sendable {
+        case valid(AuthorizationCode)
+        case unknown
+        case expired
+        /// Presented before. RFC 6749 §4.1.2: the server "SHOULD revoke (when possible) all
+        /// tokens previously issued based on that authorization code", hence the grant id.
+        case replayed(grantID: String)
+    }
+
     private var fresh: [String: AuthorizationCode] = [:]
     private var spent: [String: (grantID: String, forgetAt: Date)] = [:]
     private let memory: TimeInterval = 600
@@ -20,7 +32,7 @@ actor AuthorizationCodes {
         return value
     }
 
-    func redeem(_ value: String, now: Date) -> CodeRedemption {
+    func redeem(_ value: String, now: Date) -> Redemption {
         if let spentCode = spent[value] { return .replayed(grantID: spentCode.grantID) }
         guard let code = fresh.removeValue(forKey: value) else { return .unknown }
         spent[value] = (code.grant.id, max(code.expiresAt, now).addingTimeInterval(memory))

@@ -1,4 +1,5 @@
 import Hummingbird
+import PDSShared
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -29,7 +30,7 @@ struct AuthorizeHandler: Sendable {
             let (scopes, challenge) = try AuthorizeRequest.validate(fields, app: app, configuration: state.configuration)
             return await consentPage(app: app, redirect: redirect, scopes: scopes, challenge: challenge)
         } catch {
-            return HTMLResponse.redirect(to: redirect.error(error))
+            return state.pages.redirect(to: redirect.error(error))
         }
     }
 

@@ -1,4 +1,5 @@
 import Hummingbird
+import PDSShared
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -23,7 +24,7 @@ struct DecisionHandler: Sendable {
             return try await approve(pending, userID: fields["user_id"], redirect: redirect)
         case "deny":
             let denial = AuthorizeError(error: "access_denied", description: "The user denied the request")
-            return HTMLResponse.redirect(to: redirect.error(denial))
+            return state.pages.redirect(to: redirect.error(denial))
         default:
             throw problem("The form carried no decision (approve or deny).", code: "invalid_request")
         }
@@ -39,7 +40,7 @@ struct DecisionHandler: Sendable {
                                      expiresAt: now.addingTimeInterval(Double(state.configuration.codeLifetime)))
         let value = await state.codes.issue(code, now: now)
         state.logger.info("Sign-in approved", metadata: ["client_id": "\(pending.app.clientID)", "user_id": "\(user.userID)"])
-        return HTMLResponse.redirect(to: redirect.success(code: value))
+        return state.pages.redirect(to: redirect.success(code: value))
     }
 
     /// The form, with body problems shown as a page: the person in the browser reads them.

@@ -1,4 +1,5 @@
 import Crypto
+import PDSShared
 
 /// Proof Key for Code Exchange, S256 only (RFC 7636).
 enum PKCE {

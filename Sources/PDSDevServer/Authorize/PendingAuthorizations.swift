@@ -1,3 +1,5 @@
+import PDSShared
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -1,3 +1,5 @@
+import PDSShared
+
 extension DevServerConfiguration {
     /// A ready-made configuration: one WebServer app (`pds-auth-demo`, with a random client
     /// secret), one Native app (`pds-auth-native`, no secret, PKCE) and one JWT app

@@ -16,7 +16,14 @@ struct AssertionVerifier: Sendable {
     /// Clock skew tolerated on `exp`, `nbf` and `iat` (RFC 7519 §4.1.4: "some small leeway").
     static let leeway: TimeInterval = 30
 
-    func verify(_ assertion: String, app: DevApp) async throws(PDSError) -> AssertedSubject {
+    /// Whom a verified assertion lets the app act as (PDS JWT apps).
+    enum Subject: Sendable, Equatable {
+        case user(DevUser)
+        /// The domain's service account, with super-admin rights.
+        case service
+    }
+
+    func verify(_ assertion: String, app: DevApp) async throws(PDSError) -> Subject {
         guard let header = AssertionHeader(assertion: assertion) else {
             throw reject("malformed: the assertion is not a JWS in compact serialization (RFC 7515 §7.1)")
         }
@@ -88,7 +95,7 @@ struct AssertionVerifier: Sendable {
     }
 
     /// PDS: a `user` subject must exist unless `auto_create` asks for it to be created.
-    private func subject(_ claims: AssertionClaims) async throws(PDSError) -> AssertedSubject {
+    private func subject(_ claims: AssertionClaims) async throws(PDSError) -> Subject {
         let sub = claims.sub?.value ?? ""
         if claims.subType == "service" { return .service }
         if let user = await state.users.user(sub) { return .user(user) }

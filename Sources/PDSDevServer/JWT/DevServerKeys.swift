@@ -1,6 +1,11 @@
 import CryptoExtras
 import JWTKit
 
+/// jwt-kit's RSA keys. Both swift-crypto and jwt-kit declare an `Insecure` namespace, so the
+/// full name is spelled once here.
+typealias RSAPrivateKey = JWTKit.Insecure.RSA.PrivateKey
+typealias RSAPublicKey = JWTKit.Insecure.RSA.PublicKey
+
 /// The RSA keys a server owns: the one that signs its access tokens and, when an app asks
 /// for it, the key pair of JWT apps registered without a public key. 2048-bit, the minimum
 /// RFC 7518 §3.3 allows for RS256.

@@ -1,5 +1,6 @@
 import Crypto
 import JWTKit
+import PDSShared
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

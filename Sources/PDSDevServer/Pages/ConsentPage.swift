@@ -1,4 +1,5 @@
 import Hummingbird
+import PDSShared
 
 /// The consent page for one pending authorization: who asks (app name and id), for what
 /// (scope), where the answer goes (redirect URI) and as whom to sign in. The form posts an
@@ -21,10 +22,10 @@ struct ConsentPage: Sendable {
             "scopes": pending.scopes, "redirectURI": pending.redirectURI, "pkce": pending.codeChallenge != nil,
             "requestID": pendingID, "users": users, "expiresIn": expiresIn,
         ]
-        var targets = ["'self'"]
-        if let origin = Self.origin(of: pending.redirectURI) { targets.append(origin) }
-        return HTMLResponse.page(.ok, renderer.render("consent", values),
-                                 csp: renderer.contentSecurityPolicy(formTargets: targets))
+        // The form posts here; browsers apply `form-action` to the redirect that answers it too.
+        let formAction: ContentSecurityPolicy.Directive = Self.origin(of: pending.redirectURI)
+            .map { .formAction(.self, .uri($0)) } ?? .formAction(.self)
+        return renderer.page(.ok, "consent", values, formAction: formAction)
     }
 
     /// `scheme://host[:port]` of a registered redirect URI, for `form-action`; nil when it

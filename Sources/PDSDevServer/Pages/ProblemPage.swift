@@ -1,4 +1,5 @@
 import Hummingbird
+import PDSShared
 
 /// A page that reports a problem to the person in the browser instead of redirecting:
 /// RFC 6749 §4.1.2.1 forbids redirecting when the client or redirect URI cannot be trusted,
@@ -14,7 +15,6 @@ struct ProblemPage: Error, Sendable {
     func response(renderer: PageRenderer) -> Response {
         var values: [String: Any] = ["title": title, "message": message, "code": code]
         if let hint { values["hint"] = hint }
-        let html = renderer.render("problem", values)
-        return HTMLResponse.page(status, html, csp: renderer.contentSecurityPolicy(formTargets: []))
+        return renderer.page(status, "problem", values)
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import PDSShared
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

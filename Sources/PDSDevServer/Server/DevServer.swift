@@ -1,4 +1,5 @@
 import Logging
+import PDSShared
 
 /// A PDS-compatible OAuth 2.0 authorization server for local development and tests of
 /// `pds-auth`: the authorize page, the token endpoint with the authorization-code (RFC 6749
@@ -56,7 +57,7 @@ public final class DevServer: Sendable {
             faults: faults,
             keys: KeyCollections(signingKey: keys.signing, signingKID: jwk.kid,
                                  appKeys: try Self.assertionKeys(configuration.apps, generated: keys.jwtApp)),
-            jwks: JSONWebKeySet(keys: [jwk]), pages: try PageRenderer(), markers: ListMarkers(),
+            jwks: JSONWebKeySet(keys: [jwk]), pages: try PageRenderer.devServer(), markers: ListMarkers(),
             issuer: IssuerURL(Self.baseURL(host: configuration.host, port: configuration.port)),
             clock: clock, logger: logger)
     }

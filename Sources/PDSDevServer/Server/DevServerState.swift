@@ -1,4 +1,5 @@
 import Logging
+import PDSShared
 
 /// Everything the endpoints share: the configuration, the actors that hold what was
 /// issued, the keys, the page renderer and the list-marker key. Immutable itself; all mutation happens inside

@@ -1,4 +1,5 @@
 import Hummingbird
+import PDSShared
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,3 +1,5 @@
+import PDSShared
+
 /// Live refresh tokens and what became of dead ones.
 ///
 /// Tokens rotate (PDS Token API; OAuth 2.0 Security BCP §4.14.2): each refresh answers with a

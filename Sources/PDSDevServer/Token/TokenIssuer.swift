@@ -1,4 +1,5 @@
 import JWTKit
+import PDSShared
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

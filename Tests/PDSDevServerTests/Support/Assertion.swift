@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import PDSShared
 @testable import PDSDevServer
 
 /// JWT-bearer assertions built by hand, so a test controls every header and claim,

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Testing
 @testable import PDSDevServer
 
 /// The requests tests send, on top of a HummingbirdTesting client.
@@ -50,7 +51,7 @@ struct Client: Sendable {
     /// Runs the browser part of the flow and returns the authorization code.
     func code(clientID: String = Fixture.webClientID, challenge: String? = nil, userID: String = "user-1") async throws -> String {
         let response = try await consent(Self.authorizeFields(clientID: clientID, challenge: challenge), userID: userID)
-        return try Page.redirectParameters(response)["code"].unwrap("code in the redirect")
+        return try #require(try Page.redirectParameters(response)["code"], "code in the redirect")
     }
 
     /// `POST /v2/oauth/token`, with `domain_id` first as a current client sends it (PDS

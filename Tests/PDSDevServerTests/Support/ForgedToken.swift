@@ -1,5 +1,7 @@
 import Foundation
 import JWTKit
+import PDSShared
+import Testing
 @testable import PDSDevServer
 
 /// Access tokens altered the ways an attacker or a confused client would alter them, built
@@ -21,7 +23,7 @@ enum ForgedToken {
     /// The genuine header and signature around a payload that names another user.
     static func tampered(_ token: String) throws -> String {
         let parts = token.split(separator: ".")
-        let payload = String(decoding: try Base64URL.decode(parts[1]).unwrap("payload"), as: UTF8.self)
+        let payload = String(decoding: try #require(Base64URL.decode(parts[1]), "payload"), as: UTF8.self)
         let forged = payload.replacing(#""sub":"user-1""#, with: #""sub":"user-2""#)
         return parts[0] + "." + Base64URL.encode(Data(forged.utf8)) + "." + parts[2]
     }

@@ -1,3 +1,0 @@
-struct MissingValue: Error, CustomStringConvertible {
-    var description: String
-}
