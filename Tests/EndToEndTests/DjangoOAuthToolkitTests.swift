@@ -17,8 +17,9 @@ import Glibc
 ///
 /// Without the venv these tests fail and say how to make it; `PDS_AUTH_SKIP_INTEROP=1`
 /// skips them. Each test runs its own server on a free loopback port, with its database
-/// in a temp dir, and stops it however the test ends.
-@Suite(.disabled(if: DjangoOAuthToolkit.skipped, "PDS_AUTH_SKIP_INTEROP=1: the django-oauth-toolkit interop tests are skipped"))
+/// in a temp dir, and stops it however the test ends. One at a time (about 2 s each): a
+/// server's start takes a core for a second, and the suite runs beside time-bounded tests.
+@Suite(.serialized, .disabled(if: DjangoOAuthToolkit.skipped, "PDS_AUTH_SKIP_INTEROP=1: the django-oauth-toolkit interop tests are skipped"))
 struct DjangoOAuthToolkitTests {
     enum ClientKind: String, CaseIterable, Sendable {
         case confidential, `public`
@@ -123,6 +124,12 @@ struct DjangoOAuthToolkitTests {
             #expect(badScope.callback["error"] == "invalid_scope" && badScope.callback["state"] == badScope.authorize["state"], "\(badScope.callbackURL)")
             #expect(badScope.status == 5 && badScope.stderr.contains("invalid_scope"), "\(badScope.stderr)")
             #expect(try CredentialStore(directory: home.path).profile("dot") == nil)
+
+            // DOT really requires PKCE (so the sign-ins above proved S256 right): without it,
+            // error=invalid_request (exit 5), for a confidential client too.
+            let noPKCE = try await dot.signIn(dot.client(.confidential), home: home, extra: ["--no-pkce"])
+            #expect(noPKCE.authorize["code_challenge"] == nil && noPKCE.callback["error"] == "invalid_request", "\(noPKCE.callbackURL)")
+            #expect(noPKCE.status == 5 && noPKCE.stderr.contains("Code challenge required"), "\(noPKCE.stderr)")
 
             // A wrong client secret: DOT's token endpoint answers 401 invalid_client (exit 7).
             var wrong = dot.client(.confidential)
@@ -307,7 +314,7 @@ struct DjangoOAuthToolkit: Sendable {
 
     /// Waits (bounded) for the ready file; a server that exits first is an error.
     static func waitForReady(_ path: String, ended: ExitRecord) async throws -> Ready {
-        // Migrating a fresh database takes 1–3 s here, more on a loaded machine.
+        // Under a second here; far more on a loaded machine.
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             if let data = FileManager.default.contents(atPath: path) {

@@ -1,7 +1,7 @@
 """A django-oauth-toolkit (DOT) authorization server for pds-auth's interoperability test.
 
-One file, configured in code: no Django project on disk. On start it migrates a fresh
-SQLite database in DATA_DIR, creates a user and two applications (authorization-code
+One file, configured in code: no Django project on disk. On start it makes a fresh
+SQLite database in DATA_DIR (migrate --run-syncdb), creates a user and two applications (authorization-code
 grant, redirect URI http://127.0.0.1/callback, consent skipped):
 
 - a confidential client, whose secret is generated here and printed once (DOT stores
@@ -91,6 +91,10 @@ def configure(data_dir, rfc9700):
         TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True}],
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(data_dir, "dot.sqlite3")}},
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        # Tables straight from the models, as Django's test runner does with MIGRATE=False:
+        # 0.2 s instead of 3 s of replaying some 35 migrations (whose data steps only
+        # convert rows an empty database does not have).
+        MIGRATION_MODULES={"auth": None, "contenttypes": None, "oauth2_provider": None},
         USE_TZ=True,
         # Fast hashing of the client secret: this is a test, not a deployment.
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -232,7 +236,7 @@ def main():
         path("api/whoami", WhoAmI.as_view()),
     ]
 
-    call_command("migrate", verbosity=0, interactive=False)
+    call_command("migrate", verbosity=0, interactive=False, run_syncdb=True)
     clients = create_clients()
     server = make_server("127.0.0.1", arguments.port, get_wsgi_application(),
                          server_class=ThreadingWSGIServer, handler_class=QuietHandler)
