@@ -1,6 +1,6 @@
 # The two commands of README's quick start. Both install missing Debian packages first.
 BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
-TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl iproute2 gcc
+TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl iproute2 gcc python3-venv
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -29,18 +29,22 @@ dev:
 	.build/debug/pds-auth login --dev
 
 # Every test: unit, in-process round trips, CLI processes, the headless-Chromium test,
-# and about a minute of libFuzzer per fuzz target (scripts/fuzz). The hostile-load test
-# runs last and alone: its one-second bound measures the listener, not its neighbours.
-# The end-to-end tests run the installed release binary (PDS_AUTH_INSTALLED), so they test
-# what `make install` ships; InstalledBinaryTests checks the installation itself.
+# about a minute of libFuzzer per fuzz target (scripts/fuzz), and the interop test against
+# django-oauth-toolkit (Tests/Interop/setup installs it into .build-interop/venv, from
+# PyPI). The end-to-end tests run the installed release binary (PDS_AUTH_INSTALLED), so
+# they test what `make install` ships; InstalledBinaryTests checks the installation itself.
+# The hostile-load test runs alone (its one-second bound measures the listener, not its
+# neighbours), and so does the interop test (its Python server is the heaviest neighbour).
 test:
 	@scripts/ensure-packages $(TEST_PACKAGES)
 	swift build --build-tests
 	rm -rf $(TEST_PREFIX)
 	$(MAKE) install PREFIX=$(TEST_PREFIX)
 	scripts/fuzz
+	Tests/Interop/setup
 	PDS_AUTH_INSTALLED=$(TEST_PREFIX) swift test --skip-build --filter HostileLoadTests
-	PDS_AUTH_INSTALLED=$(TEST_PREFIX) swift test --skip-build --skip HostileLoadTests
+	PDS_AUTH_INSTALLED=$(TEST_PREFIX) swift test --skip-build --filter DjangoOAuthToolkitTests
+	PDS_AUTH_INSTALLED=$(TEST_PREFIX) swift test --skip-build --skip HostileLoadTests --skip DjangoOAuthToolkitTests
 
 release:
 	@scripts/ensure-packages $(BUILD_PACKAGES)
