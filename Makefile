@@ -1,6 +1,9 @@
 # The two commands of README's quick start. Both install missing Debian packages first.
 BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
 TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl iproute2 gcc python3-venv
+# scripts/bench: a venv for the Python yardsticks (google-auth from PyPI), readelf, and a C
+# compiler with a static libc for its small launcher (scripts/bench-spawn.c).
+BENCH_PACKAGES := $(BUILD_PACKAGES) python3-venv binutils gcc libc6-dev
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -78,8 +81,13 @@ manpage:
 	swift package plugin generate-manual --configuration debug --date $$(git log -1 --format=%cs)
 	cp .build/plugins/GenerateManual/outputs/PDSAuthCLI/pds-auth.1 Docs/pds-auth.1
 
-bench: release
-	scripts/bench
+# Figures against yardsticks measured in the same run (a static Swift floor, Python
+# google-auth, cat), as a markdown table; reports, never asserts. Options via BENCH_ARGS,
+# e.g. `make bench BENCH_ARGS=--quick`.
+bench:
+	@scripts/ensure-packages $(BENCH_PACKAGES)
+	$(MAKE) release
+	scripts/bench --binary .build/release/pds-auth $(BENCH_ARGS)
 
 # The documented longer fuzzing run: ten minutes per target.
 fuzz:
