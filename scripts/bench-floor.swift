@@ -5,7 +5,15 @@
 // access token. No locking, permission checks, refresh or argument parsing: whatever
 // pds-auth spends beyond this program is its own overhead.
 // Built by scripts/bench with `swiftc -O -static-stdlib`.
+//
+// Built a second time with -DFULL_FOUNDATION: the same program with full Foundation (and so
+// ICU) linked in, as pds-auth has it because swift-mustache imports Foundation. The two
+// floors' difference is what full Foundation costs a program that does not use it.
+#if FULL_FOUNDATION
+import Foundation
+#else
 import FoundationEssentials
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -45,3 +53,7 @@ let name = file.current ?? (file.profiles.count == 1 ? file.profiles.keys.first 
 guard let name, let profile = file.profiles[name] else { fail("no current profile") }
 guard let expiry = profile.expiresAt, expiry.timeIntervalSinceNow >= 300 else { fail("the token is not fresh") }
 _ = (profile.accessToken + "\n").withCString { write(1, $0, strlen($0)) }
+#if FULL_FOUNDATION
+// Referenced (never run), so the linker keeps full Foundation as a library using it would.
+if CommandLine.arguments.count > 99 { print(NSString(string: "x").length, Date().formatted(date: .long, time: .complete)) }
+#endif
