@@ -76,17 +76,25 @@ import Testing
     }
 
     /// With every slot taken by idle connections, a new one is served and the oldest idle
-    /// one gives way.
+    /// one gives way. The timeouts are far longer than the wait here, so only eviction can
+    /// serve the newcomer; the wait itself is generous (a busy machine), the speed under load
+    /// is HostileLoadTests' to measure.
     @Test func aFullListenerMakesRoomForANewConnection() async throws {
-        try await Self.withListener { port in
+        let patient = ListenerLimits(idleTimeout: .seconds(60), headerDeadline: .seconds(60), connectionLifetime: .seconds(120),
+                                     maxConnections: 10, maxHeaderFieldSize: 8192, maxHeaderListSize: 32768, maxHeaderFieldCount: 100)
+        try await Self.withListener(limits: patient) { port in
             var idle: [RawConnection] = []
             for _ in 0..<10 { idle.append(try #require(RawConnection(port: port))) }
             try await Task.sleep(for: .milliseconds(200))
             let newcomer = try #require(RawConnection(port: port))
             newcomer.send(Self.request("/favicon.ico", port: port))
-            let reply = await newcomer.firstReply(within: 1000)
+            let reply = await newcomer.firstReply(within: 15_000)
             #expect(reply?.hasPrefix("HTTP/1.1 404") == true)
-            #expect(await idle[0].closedByPeer(within: 1000), "the oldest idle connection was closed to make room")
+            // Exactly one gave way, one of the first (the server registers connections on two
+            // event loops, so its order of arrival can differ from ours by a place or two).
+            var closed: [Int] = []
+            for (index, connection) in idle.enumerated() where await connection.closedByPeer(within: 200) { closed.append(index) }
+            #expect(closed.count == 1 && closed[0] < 4, "one of the oldest idle connections was closed to make room: \(closed)")
         }
     }
 

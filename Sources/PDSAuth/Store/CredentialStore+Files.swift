@@ -89,8 +89,8 @@ extension CredentialStore {
     }
 
     /// Deals with the temp files of writers that died mid-save. Only a lock holder creates
-    /// them and we hold the lock, so any that exist are abandoned. A complete one, newer
-    /// than the file, is a save that was killed between its fsync and its rename: it holds
+    /// them and we hold the lock, so any that exist are abandoned. A complete one, not
+    /// older than the file, is a save that was killed between its fsync and its rename: it holds
     /// the newest state (for a rotating refresh token, the only live one), so it is put in
     /// place. Partial or older ones are removed.
     func recoverInterruptedSave() {
@@ -98,10 +98,13 @@ extension CredentialStore {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix(prefix) }
         guard !names.isEmpty else { return }
         let current = modificationTime(filePath)
+        // "Not older than the file", not "newer": timestamps advance by clock ticks, so a save
+        // interrupted within a tick of the previous one has the same time. Every save runs
+        // this under the lock first, so a temp file found here was written after the file.
         var best: (path: String, time: timespec)?
         for name in names {
             let path = directory + "/" + name
-            guard let time = modificationTime(path), isComplete(path), current.map({ isLater(time, than: $0) }) ?? true,
+            guard let time = modificationTime(path), isComplete(path), current.map({ !isLater($0, than: time) }) ?? true,
                   best.map({ isLater(time, than: $0.time) }) ?? true else { continue }
             best = (path, time)
         }

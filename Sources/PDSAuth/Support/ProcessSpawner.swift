@@ -1,8 +1,9 @@
 import Glibc
 
 /// Starts other programs (the browser, `pds-auth exec`'s program) with posix_spawnp. Swift's
-/// threads run with nearly every signal blocked, and pds-auth ignores SIGINT/SIGTERM itself
-/// while it turns them into cancellation; both would be inherited across exec. So the child
+/// threads run with nearly every signal blocked, and pds-auth blocks SIGINT, SIGTERM and the
+/// other signals it receives through signalfd in every thread; a mask is inherited across
+/// exec, and so are ignored dispositions. So the child
 /// starts with default dispositions and an empty mask, and with no descriptor of ours
 /// beyond 0–2, so it can never hold a socket or a credentials file open.
 public enum ProcessSpawner {
