@@ -101,7 +101,7 @@ let package = Package(
         // HTTP server, raw sockets, and running the pds-auth binary.
         .target(
             name: "PDSAuthTestSupport",
-            dependencies: ["PDSAuth", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["PDSAuth", "PDSShared", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/TestSupport"
         ),
         .testTarget(

@@ -63,7 +63,7 @@ struct DevServerCommand: AsyncParsableCommand {
                 await server.faults.set(fault, times: faultTimes ?? .max)
                 terminal.say("Token requests will fail with \(fault) (\(faultTimes.map { "\($0) times" } ?? "every time")).")
             }
-            if let jwtKeyOut, let pem = server.generatedJWTPrivateKeyPEM {
+            if let jwtKeyOut, let pem = try await Self.generatedJWTPrivateKeyPEM(server) {
                 try KeyFileWriter.write(pem, to: jwtKeyOut)
                 terminal.say("Wrote the JWT demo app's private key to \(jwtKeyOut)")
             }
@@ -74,6 +74,15 @@ struct DevServerCommand: AsyncParsableCommand {
                     throw PDSAuthError(.listenFailed, "The dev server stopped: \(error)")
                 }
             }
+        }
+    }
+
+    /// The demo JWT app's generated private key, once the server has made it.
+    private static func generatedJWTPrivateKeyPEM(_ server: DevServer) async throws(PDSAuthError) -> String? {
+        do {
+            return try await server.generatedJWTPrivateKeyPEM
+        } catch {
+            throw PDSAuthError(.listenFailed, "The dev server cannot start: \(error)")
         }
     }
 }

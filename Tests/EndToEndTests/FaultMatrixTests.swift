@@ -98,7 +98,7 @@ import Testing
         let temp = TemporaryDirectory()
         try await DevServer.withRunning(DevServerConfiguration.demo(redirectURIs: [], port: 0)) { server, base in
             let key = temp.file("k.pem")
-            try Data(server.generatedJWTPrivateKeyPEM!.utf8).write(to: URL(fileURLWithPath: key))
+            try Data(try await server.generatedJWTPrivateKeyPEM!.utf8).write(to: URL(fileURLWithPath: key))
             let store = CredentialStore(directory: temp.file("home"))
             let settings = JWTSettings(privateKeyPath: key, subject: "pdsuser-0001", subjectType: "user", autoCreate: false, lifetime: .seconds(300), clockSkew: .seconds(30))
             func signIn(_ transport: TransportOptions) throws -> JWTSignIn {

@@ -10,7 +10,7 @@ import Testing
         let home = TemporaryDirectory()
         try await DevServer.withRunning(DevServerConfiguration.demo(redirectURIs: [], port: 0)) { server, base in
             let key = home.file("app.pem")
-            try Data(try #require(server.generatedJWTPrivateKeyPEM).utf8).write(to: URL(fileURLWithPath: key))
+            try Data(try #require(try await server.generatedJWTPrivateKeyPEM).utf8).write(to: URL(fileURLWithPath: key))
             chmod(key, 0o644)
             let environment = ["PDS_AUTH_HOME": home.file("creds")]
             let result = try await CLIProcess.run(["jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt",

@@ -112,9 +112,9 @@ import Testing
 
 /// JWT-bearer against the dev server: the demo JWT app, the server's generated key.
 @Suite struct JWTRoundTripTests {
-    static func keyFile(_ server: DevServer, _ temp: TemporaryDirectory) throws -> String {
+    static func keyFile(_ server: DevServer, _ temp: TemporaryDirectory) async throws -> String {
         let path = temp.file("jwt-app.pem")
-        try Data(try #require(server.generatedJWTPrivateKeyPEM).utf8).write(to: URL(fileURLWithPath: path))
+        try Data(try #require(try await server.generatedJWTPrivateKeyPEM).utf8).write(to: URL(fileURLWithPath: path))
         chmod(path, 0o600)
         return path
     }
@@ -122,7 +122,9 @@ import Testing
     static func signIn(_ server: DevServer, base: String, temp: TemporaryDirectory, subject: String, type: String,
                        key: String? = nil) async throws(PDSAuthError) -> LoginResult {
         let app = server.configuration.apps.first { $0.clientID == "pds-auth-jwt" }!
-        let settings = JWTSettings(privateKeyPath: key ?? (try! keyFile(server, temp)), subject: subject, subjectType: type,
+        let path: String
+        if let key { path = key } else { path = try! await keyFile(server, temp) }
+        let settings = JWTSettings(privateKeyPath: path, subject: subject, subjectType: type,
                                    autoCreate: false, lifetime: .seconds(300), clockSkew: .seconds(30))
         return try await JWTSignIn(endpoints: try ProviderEndpoints.resolve(endpoint: base, domainID: nil), domainID: server.configuration.domainID,
                                    clientID: app.clientID, settings: settings, profileName: "jwt",

@@ -67,11 +67,11 @@ import Testing
         try demo.validate()
     }
 
-    @Test func generatedJWTKeyIsOfferedOnlyWhenTheServerMadeIt() throws {
+    @Test func generatedJWTKeyIsOfferedOnlyWhenTheServerMadeIt() async throws {
         let generated = try Fixture()
-        #expect(generated.server.generatedJWTPrivateKeyPEM == TestKeys.server.jwtApp?.pemRepresentation)
+        #expect(try await generated.server.generatedJWTPrivateKeyPEM == TestKeys.server.jwtApp?.pemRepresentation)
         let given = try Fixture { $0.apps[2].jwtPublicKeyPEM = TestKeys.stranger.publicKey.pemRepresentation }
-        #expect(given.server.generatedJWTPrivateKeyPEM == nil)
+        #expect(try await given.server.generatedJWTPrivateKeyPEM == nil)
     }
 
     @Test func summaryNamesEndpointsAppsAndUsers() throws {

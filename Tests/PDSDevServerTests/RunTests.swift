@@ -82,7 +82,7 @@ import Testing
         var configuration = DevServerConfiguration.demo(redirectURIs: [Fixture.redirectURI], port: 0)
         configuration.domainID = "demo"
         let pem = try await DevServer.withRunning(configuration, logger: Logger(label: "test")) { server, _ in
-            try #require(server.generatedJWTPrivateKeyPEM)
+            try #require(try await server.generatedJWTPrivateKeyPEM)
         }
         #expect(pem.hasPrefix("-----BEGIN PRIVATE KEY-----") || pem.hasPrefix("-----BEGIN RSA PRIVATE KEY-----"))
         #expect(try RSAPrivateKey(pem: pem).publicKey != TestKeys.server.signing.publicKey)

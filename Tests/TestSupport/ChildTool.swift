@@ -1,5 +1,6 @@
 import Foundation
 import PDSAuth
+import PDSShared
 #if canImport(Glibc)
 import Glibc
 #endif

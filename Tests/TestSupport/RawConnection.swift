@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import PDSAuth
+import PDSShared
 
 /// A plain TCP connection to 127.0.0.1 for misbehaving on purpose: half-sent requests,
 /// junk, silence. Sendable: its only state is the descriptor, and socket calls are

@@ -1,5 +1,6 @@
 import CCurl
 import FoundationEssentials
+import PDSShared
 
 /// All outbound HTTP of pds-auth, through libcurl. Each transfer blocks a thread of its own
 /// (`BlockingThread`), never a thread of Swift's cooperative pool; Task cancellation aborts

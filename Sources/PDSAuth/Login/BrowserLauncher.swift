@@ -1,5 +1,6 @@
 
 import Glibc
+import PDSShared
 
 /// Opens a URL in the user's browser: `$BROWSER` (a `:`-separated list of commands, `%s`
 /// standing for the URL, as Python's webbrowser and xdg-utils read it), then `wslview` under

@@ -1,4 +1,5 @@
 import Glibc
+import PDSShared
 
 /// Lines read from a file descriptor (the terminal, for paste-back) as an async stream, on
 /// a thread of its own so a blocked read never holds a task. The input is untrusted: a line

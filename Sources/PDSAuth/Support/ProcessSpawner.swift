@@ -1,4 +1,5 @@
 import Glibc
+import PDSShared
 
 /// Starts other programs (the browser, `pds-auth exec`'s program) with posix_spawnp. Swift's
 /// threads run with nearly every signal blocked, and pds-auth blocks SIGINT, SIGTERM and the

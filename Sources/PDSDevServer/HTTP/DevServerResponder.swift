@@ -49,7 +49,7 @@ struct DevServerResponder: HTTPResponder {
         case .token: await TokenHandler(state: state).respond(to: request, context: context)
         case .revoke: try await RevokeHandler(state: state).respond(to: request, context: context)
         case .tokenRevocation: await TokenRevocationHandler(state: state).respond(to: request, context: context)
-        case .jwks: JSONResponse.ok(state.jwks)
+        case .jwks: JSONResponse.ok(try await state.keys.generated().jwks)
         case .userGet, .driveList, .fileList:
             try await ResourceHandler(state: state).respond(to: request, endpoint: endpoint, context: context)
         }

@@ -46,7 +46,7 @@ struct AssertionVerifier: Sendable {
 
     /// The signature under the app's registered key, and only that key.
     private func verifiedClaims(_ assertion: String, app: DevApp) async throws(PDSError) -> AssertionClaims {
-        guard let keys = await state.keys.verifying(clientID: app.clientID) else {
+        guard let keys = try await state.keys.verifying(clientID: app.clientID) else {
             throw PDSError(.forbidden, "The app \(app.clientID) has no JWT public key")
         }
         do {

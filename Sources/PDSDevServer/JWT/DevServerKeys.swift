@@ -13,10 +13,15 @@ typealias RSAPublicKey = JWTKit.Insecure.RSA.PublicKey
 /// Generated once per process, on first use: `pds-auth dev-server` and `login --dev` run
 /// one server per process, so nothing changes for them, while a test process starting
 /// dozens of servers does not spend seconds of CPU on each (RSA generation in a debug
-/// build is slow, and it runs on the cooperative pool that every other test needs).
+/// build is slow). A server asks for them on a thread of its own (``KeyGeneration``), never
+/// on the cooperative pool that every other task needs, and answers meanwhile.
 struct DevServerKeys: Sendable {
     var signing: RSAPrivateKey
     var jwtApp: RSAPrivateKey?
+
+    /// Where a server gets its keys: ``generate(needsJWTAppKey:)``, or in tests keys made
+    /// once, or a source that is slow or fails. Called once per server, on its own thread.
+    typealias Source = @Sendable (_ needsJWTAppKey: Bool) throws(DevServerError) -> DevServerKeys
 
     private static let processSigningKey = Result { () throws(DevServerError) in try newKey() }
     private static let processJWTAppKey = Result { () throws(DevServerError) in try newKey() }

@@ -1,35 +1,55 @@
 import JWTKit
 
 /// jwt-kit key collections for signing access tokens and verifying each JWT app's
-/// assertions. `JWTKeyCollection` is an actor filled asynchronously, while ``DevServer``
-/// is created synchronously, so the collections are built on first use.
+/// assertions. `JWTKeyCollection` is an actor filled asynchronously, and the server's own
+/// keys are made in the background (``KeyGeneration``), so the collections are built on
+/// first use. Keys an app registered are known from the start and never wait.
 actor KeyCollections {
-    private let signingKey: RSAPrivateKey
-    let signingKID: String
-    private let appKeys: [String: RSAPublicKey]
+    nonisolated let generation: KeyGeneration
+    /// The public keys JWT apps registered, by client id.
+    private let registeredAppKeys: [String: RSAPublicKey]
+    /// The JWT apps registered without a public key: they use the generated key pair.
+    private let generatedKeyApps: Set<String>
     private var signer: JWTKeyCollection?
     private var verifiers: [String: JWTKeyCollection] = [:]
 
-    init(signingKey: RSAPrivateKey, signingKID: String, appKeys: [String: RSAPublicKey]) {
-        self.signingKey = signingKey
-        self.signingKID = signingKID
-        self.appKeys = appKeys
+    init(generation: KeyGeneration, registeredAppKeys: [String: RSAPublicKey], generatedKeyApps: Set<String>) {
+        self.generation = generation
+        self.registeredAppKeys = registeredAppKeys
+        self.generatedKeyApps = generatedKeyApps
+    }
+
+    /// The server's keys, waiting for them if they are still being made. A server whose
+    /// keys could not be made refuses what needs them with a 500 `InternalError`.
+    nonisolated func generated() async throws(PDSError) -> GeneratedKeys {
+        switch await generation.keys() {
+        case .success(let keys): keys
+        case .failure(let error): throw PDSError(.internalError, "The dev server has no RSA keys: \(error)")
+        }
     }
 
     /// Signs with RS256 only: the one algorithm PDS access tokens use.
-    func signing() async -> JWTKeyCollection {
-        if let signer { return signer }
+    func signing() async throws(PDSError) -> (keys: JWTKeyCollection, kid: String) {
+        let generated = try await generated()
+        if let signer { return (signer, generated.signingKID) }
         let keys = JWTKeyCollection()
-        await keys.add(rsa: signingKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: signingKID))
+        await keys.add(rsa: generated.signing, digestAlgorithm: .sha256, kid: JWKIdentifier(string: generated.signingKID))
         signer = keys
-        return keys
+        return (keys, generated.signingKID)
     }
 
     /// The app's public key alone, as RS256. No other key or algorithm is in the collection,
     /// so an assertion can only verify under that key (RFC 7523 §3 rule 9, RFC 8725 §3.1).
-    func verifying(clientID: String) async -> JWTKeyCollection? {
+    func verifying(clientID: String) async throws(PDSError) -> JWTKeyCollection? {
         if let existing = verifiers[clientID] { return existing }
-        guard let key = appKeys[clientID] else { return nil }
+        let key: RSAPublicKey
+        if let registered = registeredAppKeys[clientID] {
+            key = registered
+        } else if generatedKeyApps.contains(clientID), let generated = try await generated().jwtApp {
+            key = generated.publicKey
+        } else {
+            return nil
+        }
         let keys = JWTKeyCollection()
         await keys.add(rsa: key, digestAlgorithm: .sha256)
         verifiers[clientID] = keys

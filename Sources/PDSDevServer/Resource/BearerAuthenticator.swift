@@ -59,8 +59,9 @@ struct BearerAuthenticator: Sendable {
 
     /// The signature under this server's signing key, and only that key.
     private func verifiedClaims(_ token: String) async throws(PDSError) -> BearerTokenClaims {
+        let signer = try await state.keys.signing()
         do {
-            return try await state.keys.signing().verify(token, as: BearerTokenClaims.self)
+            return try await signer.keys.verify(token, as: BearerTokenClaims.self)
         } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
             throw Self.reject("bad signature: the access token is not signed by this server's key")
         } catch {

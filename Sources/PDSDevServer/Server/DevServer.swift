@@ -13,40 +13,36 @@ public final class DevServer: Sendable {
     public let configuration: DevServerConfiguration
     /// Faults to inject into upcoming token requests.
     public let faults: DevServerFaults
-    /// The PEM (PKCS#8) of the private key generated for JWT apps registered without a
-    /// public key, so `pds-auth jwt` can sign assertions; nil when every JWT app brought
-    /// its own key.
-    public let generatedJWTPrivateKeyPEM: String?
     let state: DevServerState
     let logger: Logger
 
+    /// Starts making the server's RSA keys on a thread of their own and returns without
+    /// waiting for them: the server answers at once, and only what needs a key (issuing
+    /// access tokens, the JWKS, checking access tokens and assertions signed with the
+    /// generated key, ``generatedJWTPrivateKeyPEM``) waits for them.
+    ///
     /// - Throws: ``DevServerError`` when the configuration is invalid (for example a
-    ///   non-loopback host) or a key cannot be made.
+    ///   non-loopback host or an unusable JWT public key). A key that cannot be made is not
+    ///   thrown here: the requests that need it are refused with a 500 `InternalError`.
     public convenience init(configuration: DevServerConfiguration, logger: Logger = Logger(label: "pds-dev-server")) throws(DevServerError) {
-        try self.init(configuration: configuration, logger: logger, keys: nil, clock: .system)
+        try self.init(configuration: configuration, logger: logger, keys: DevServerKeys.generate, clock: .system)
     }
 
     /// With `keys` (tests reuse keys to skip RSA generation) and a `clock` tests can move.
-    init(configuration: DevServerConfiguration, logger: Logger, keys given: DevServerKeys?, clock: DevServerClock) throws(DevServerError) {
+    convenience init(configuration: DevServerConfiguration, logger: Logger, keys given: DevServerKeys, clock: DevServerClock) throws(DevServerError) {
+        try self.init(configuration: configuration, logger: logger, keys: { _ in given }, clock: clock)
+    }
+
+    /// With a key `source` (tests: keys made once, a source that waits or fails).
+    init(configuration: DevServerConfiguration, logger: Logger, keys source: @escaping DevServerKeys.Source, clock: DevServerClock) throws(DevServerError) {
         try configuration.validate()
-        let needsGeneratedKey = configuration.apps.contains { $0.usesJWTBearer && $0.jwtPublicKeyPEM == nil }
-        var keys: DevServerKeys
-        if let given {
-            keys = given
-        } else {
-            keys = try DevServerKeys.generate(needsJWTAppKey: needsGeneratedKey)
-        }
-        if needsGeneratedKey, keys.jwtApp == nil { keys.jwtApp = try DevServerKeys.newKey() }
-        let jwk: JSONWebKey
-        do {
-            jwk = try JSONWebKey(publicKey: keys.signing.publicKey)
-        } catch {
-            throw .keyGenerationFailed(String(describing: error))
-        }
+        let generatedKeyApps = Set(configuration.apps.filter { $0.usesJWTBearer && $0.jwtPublicKeyPEM == nil }.map(\.clientID))
+        let registeredAppKeys = try Self.registeredAssertionKeys(configuration.apps)
+        let pages = try PageRenderer.devServer()
+        let generation = KeyGeneration(needsJWTAppKey: !generatedKeyApps.isEmpty, source: source, logger: logger)
         let faults = DevServerFaults()
         self.configuration = configuration
         self.faults = faults
-        self.generatedJWTPrivateKeyPEM = needsGeneratedKey ? keys.jwtApp?.pemRepresentation : nil
         self.logger = logger
         self.state = DevServerState(
             configuration: configuration,
@@ -55,25 +51,34 @@ public final class DevServer: Sendable {
             refreshTokens: RefreshTokens(), accessTokens: IssuedAccessTokens(), seenAssertions: SeenAssertionIDs(),
             statistics: StatisticsRecorder(),
             faults: faults,
-            keys: KeyCollections(signingKey: keys.signing, signingKID: jwk.kid,
-                                 appKeys: try Self.assertionKeys(configuration.apps, generated: keys.jwtApp)),
-            jwks: JSONWebKeySet(keys: [jwk]), pages: try PageRenderer.devServer(), markers: ListMarkers(),
+            keys: KeyCollections(generation: generation, registeredAppKeys: registeredAppKeys, generatedKeyApps: generatedKeyApps),
+            pages: pages, markers: ListMarkers(),
             issuer: IssuerURL(Self.baseURL(host: configuration.host, port: configuration.port)),
             clock: clock, logger: logger)
     }
 
-    /// The public key of each JWT app: its own PEM, or the generated key's.
-    private static func assertionKeys(_ apps: [DevApp], generated: RSAPrivateKey?) throws(DevServerError) -> [String: RSAPublicKey] {
+    /// The PEM (PKCS#8) of the private key generated for JWT apps registered without a
+    /// public key, so `pds-auth jwt` can sign assertions; nil when every JWT app brought
+    /// its own key. Waits for the key if it is still being made.
+    ///
+    /// - Throws: ``DevServerError/keyGenerationFailed(_:)`` when the key could not be made.
+    public var generatedJWTPrivateKeyPEM: String? {
+        get async throws(DevServerError) {
+            guard configuration.apps.contains(where: { $0.usesJWTBearer && $0.jwtPublicKeyPEM == nil }) else { return nil }
+            return try await state.keys.generation.keys().get().jwtApp?.pemRepresentation
+        }
+    }
+
+    /// The public key each JWT app registered, by client id; apps without one use the
+    /// generated key pair.
+    private static func registeredAssertionKeys(_ apps: [DevApp]) throws(DevServerError) -> [String: RSAPublicKey] {
         var keys: [String: RSAPublicKey] = [:]
         for app in apps where app.usesJWTBearer {
-            if let pem = app.jwtPublicKeyPEM {
-                do {
-                    keys[app.clientID] = try RSAPublicKey(pem: pem)
-                } catch {
-                    throw .invalidJWTPublicKey(clientID: app.clientID, reason: "not an RSA public key PEM of 2048 bits or more (\(error))")
-                }
-            } else if let generated {
-                keys[app.clientID] = generated.publicKey
+            guard let pem = app.jwtPublicKeyPEM else { continue }
+            do {
+                keys[app.clientID] = try RSAPublicKey(pem: pem)
+            } catch {
+                throw .invalidJWTPublicKey(clientID: app.clientID, reason: "not an RSA public key PEM of 2048 bits or more (\(error))")
             }
         }
         return keys

@@ -17,7 +17,6 @@ struct DevServerState: Sendable {
     let statistics: StatisticsRecorder
     let faults: DevServerFaults
     let keys: KeyCollections
-    let jwks: JSONWebKeySet
     let pages: PageRenderer
     /// Signs the `next_marker` of resource lists.
     let markers: ListMarkers

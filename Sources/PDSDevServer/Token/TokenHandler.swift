@@ -40,13 +40,13 @@ struct TokenHandler: Sendable {
         if let repeated = fields.firstRepeated(among: Self.parameters) { throw .repeated(repeated) }
         switch grantType {
         case .authorizationCode:
-            let app = try admit(fields, authorization: authorization, policy: .required)
+            let app = try await admit(fields, authorization: authorization, policy: .required)
             return try await authorizationCode(fields, app: app)
         case .refreshToken:
-            let app = try admit(fields, authorization: authorization, policy: .required)
+            let app = try await admit(fields, authorization: authorization, policy: .required)
             return try await refreshToken(fields, app: app)
         case .jwtBearer:
-            let app = try admit(fields, authorization: authorization, policy: .optional)
+            let app = try await admit(fields, authorization: authorization, policy: .optional)
             return try await jwtBearer(fields, app: app)
         case .missing:
             throw .missing("grant_type")
@@ -57,9 +57,12 @@ struct TokenHandler: Sendable {
 
     /// The domain, then the client, before the grant is looked at: a request for another
     /// domain (PDS Token API, 2026 revision) or from an unauthenticated client must not
-    /// spend a code or rotate a refresh token.
-    private func admit(_ fields: FormFields, authorization: String?, policy: ClientAuthenticator.SecretPolicy) throws(PDSError) -> DevApp {
+    /// spend a code or rotate a refresh token. Then the server's keys, which may still be
+    /// being made: a server whose keys could not be made must not spend one either.
+    private func admit(_ fields: FormFields, authorization: String?, policy: ClientAuthenticator.SecretPolicy) async throws(PDSError) -> DevApp {
         try state.configuration.checkDomainID(fields)
-        return try ClientAuthenticator(apps: state.apps).authenticate(fields, authorization: authorization, policy: policy)
+        let app = try ClientAuthenticator(apps: state.apps).authenticate(fields, authorization: authorization, policy: policy)
+        _ = try await state.keys.generated()
+        return app
     }
 }

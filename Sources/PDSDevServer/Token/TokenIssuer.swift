@@ -39,9 +39,9 @@ struct TokenIssuer: Sendable {
             exp: ExpirationClaim(value: expiry), iat: IssuedAtClaim(value: issuedAt), iss: IssuerClaim(value: issuer),
             sub: SubjectClaim(value: grant.user.userID), aud: AudienceClaim(value: [grant.clientID]),
             jti: IDClaim(value: jti))
+        let signer = try await state.keys.signing()
         do {
-            let keys = await state.keys.signing()
-            return try await keys.sign(claims, kid: JWKIdentifier(string: state.keys.signingKID))
+            return try await signer.keys.sign(claims, kid: JWKIdentifier(string: signer.kid))
         } catch {
             state.logger.error("Signing an access token failed", metadata: ["error": "\(error)"])
             throw PDSError(.internalError, "The access token could not be signed")

@@ -38,11 +38,13 @@ struct Fixture: Sendable {
             ])
     }
 
-    init(_ configure: (inout DevServerConfiguration) throws -> Void = { _ in }) throws {
+    /// `keys` is where the server gets its keys: by default the shared ones.
+    init(_ configure: (inout DevServerConfiguration) throws -> Void = { _ in },
+         keys: @escaping DevServerKeys.Source = { _ in TestKeys.server }) throws {
         var configuration = try Self.configuration()
         try configure(&configuration)
         clock = TestClock()
-        server = try DevServer(configuration: configuration, logger: Self.quiet, keys: TestKeys.server, clock: clock.clock)
+        server = try DevServer(configuration: configuration, logger: Self.quiet, keys: keys, clock: clock.clock)
     }
 
     /// Runs `body` against the server's responder.

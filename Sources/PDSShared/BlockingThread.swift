@@ -1,9 +1,10 @@
 import Glibc
 
-/// Runs blocking work (a libcurl transfer, waiting for a child process) on a thread of its
-/// own. Not `DispatchQueue.global()`: on Linux Swift's global executor runs on the same
-/// libdispatch pool, so parking blocking calls there starves every async task until the
-/// pool notices and grows (about a second per extra thread).
+/// Runs blocking work (a libcurl transfer, waiting for a child process, the dev server's RSA
+/// key generation) on a thread of its own. Not `DispatchQueue.global()`: on Linux Swift's
+/// global executor runs on the same libdispatch pool, so parking blocking calls there
+/// starves every async task until the pool notices and grows (about a second per extra
+/// thread).
 public enum BlockingThread {
     public static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
@@ -12,7 +13,7 @@ public enum BlockingThread {
     }
 
     /// Starts a detached thread running `body`.
-    static func start(_ body: @escaping @Sendable () -> Void) {
+    public static func start(_ body: @escaping @Sendable () -> Void) {
         let context = Unmanaged.passRetained(Box(body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { raw in
