@@ -37,11 +37,13 @@ import Testing
     /// The server finds the token expired before the file does: one 401, one forced
     /// renewal, one retry, and the answer.
     @Test func anExpiredAccessTokenIsRenewedOnceAndTheCallRetried() async throws {
-        try await DevSession.with(accessTokenLifetime: 1) { session in
+        // 4 s: the renewed token must still be valid when the retry reaches the server, on a
+        // busy machine too (1 s was not, once).
+        try await DevSession.with(accessTokenLifetime: 4) { session in
             try await session.store.update { (file: inout CredentialsFile) throws(PDSAuthError) in
                 file.profiles["default"]?.expiresAt = Date(timeIntervalSinceNow: 3600)
             }
-            try await Task.sleep(for: .milliseconds(1500))
+            try await Task.sleep(for: .milliseconds(4500))
             let result = try await CLIProcess.run(["api", "/v2/user/get"], environment: session.environment)
             #expect(result.status == 0, "\(result.stderr)")
             let stats = await session.server.statistics()
