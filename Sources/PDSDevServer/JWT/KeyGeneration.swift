@@ -2,33 +2,6 @@ import Logging
 import PDSShared
 import Synchronization
 
-/// A server's keys and what is derived from them, as the endpoints need them.
-struct GeneratedKeys: Sendable {
-    var signing: RSAPrivateKey
-    /// The signing key's RFC 7638 thumbprint, its `kid`.
-    var signingKID: String
-    var jwks: JSONWebKeySet
-    /// The key pair of JWT apps registered without a public key; nil when none is.
-    var jwtApp: RSAPrivateKey?
-
-    init(_ keys: DevServerKeys, needsJWTAppKey: Bool) throws(DevServerError) {
-        let jwk: JSONWebKey
-        do {
-            jwk = try JSONWebKey(publicKey: keys.signing.publicKey)
-        } catch {
-            throw .keyGenerationFailed(String(describing: error))
-        }
-        signing = keys.signing
-        signingKID = jwk.kid
-        jwks = JSONWebKeySet(keys: [jwk])
-        if needsJWTAppKey, keys.jwtApp == nil {
-            jwtApp = try DevServerKeys.newKey()
-        } else {
-            jwtApp = needsJWTAppKey ? keys.jwtApp : nil
-        }
-    }
-}
-
 /// Makes a server's keys on a thread of its own, started with the server, so that the
 /// server binds and answers at once: RSA-2048 generation takes about 0.2 s in a release
 /// build, seconds in a debug build, and was most of `login --dev`'s start. Only what needs
