@@ -27,7 +27,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         require(!code.contains("://"), "a URL was taken for a code")
     case .redirect(let parameters):
         require(parameters.isRedirect, "a redirect without code, state or error")
-        require(trimmed.contains("?") || trimmed.contains("="), "a redirect from text with no query")
+        require(has("?", trimmed) || has("=", trimmed), "a redirect from text with no query")
         for value in [parameters.code, parameters.state, parameters.error, parameters.errorDescription].compactMap({ $0 }) {
             require(value.utf8.count <= CallbackParameters.maxValueLength, "a value of \(value.utf8.count) bytes")
             requireTerminalSafe(Redaction.terminalSafe(value), limit: 300, "terminalSafe(pasted value)")
@@ -38,7 +38,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     require(PastedAnswer.parse(" \t\n" + text + "\r\n") == answer, "surrounding white space changed the answer")
 
     // A bare query pasted as the full URL the browser showed must mean what the listener reads.
-    if !trimmed.contains("#"), !trimmed.contains("?") {
+    if !has("#", trimmed), !has("?", trimmed) {
         let url = "http://127.0.0.1:8765/callback?" + trimmed
         if url.utf8.count <= CallbackParameters.maxQueryLength {
             let listener = CallbackParameters(query: trimmed).flatMap { $0.isRedirect ? PastedAnswer.redirect($0) : nil }
@@ -46,4 +46,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     return 0
+}
+
+/// Whether `text` holds the delimiter byte, as a URL parser sees it. `String.contains`
+/// compares grapheme clusters, and `=` followed by a combining mark is a single cluster.
+func has(_ delimiter: Unicode.Scalar, _ text: String) -> Bool {
+    text.utf8.contains(UInt8(ascii: delimiter))
 }

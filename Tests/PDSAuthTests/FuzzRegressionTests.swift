@@ -86,6 +86,12 @@ import Testing
                 }
             }
             #expect(PastedAnswer.parse(" \t\n" + text + "\r\n") == answer, "\(name): white space changed the answer")
+            // Bytes, as a URL parser sees them (`?` then a combining mark is one Character).
+            if !trimmed.utf8.contains(UInt8(ascii: "#")), !trimmed.utf8.contains(UInt8(ascii: "?")) {
+                let listener = CallbackParameters(query: trimmed).flatMap { $0.isRedirect ? PastedAnswer.redirect($0) : nil }
+                #expect(PastedAnswer.parse("http://127.0.0.1:8765/callback?" + trimmed) == listener,
+                        "\(name): the pasted URL and the listener disagree")
+            }
         }
         #expect(kinds == ["nil", "code", "redirect"], "the seeds do not cover every kind of answer")
     }

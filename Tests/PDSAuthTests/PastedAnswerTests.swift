@@ -11,6 +11,17 @@ import Testing
                 == .redirect(CallbackParameters(state: "s", error: "access_denied", errorDescription: "no way")))
     }
 
+    /// `?`, `&`, `=` and `#` followed by a combining mark (U+0335) are single grapheme
+    /// clusters; a URL parser still sees the delimiter byte, and so must we.
+    @Test func delimitersFollowedByCombiningMarksStillDelimit() {
+        let mark = "\u{335}"
+        #expect(PastedAnswer.parse("http://127.0.0.1:8765/callback?\(mark)x=1&state=s") == .redirect(CallbackParameters(state: "s")))
+        #expect(PastedAnswer.parse("http://h/cb?code=c&\(mark)=2&state=s#\(mark)") == .redirect(CallbackParameters(code: "c", state: "s")))
+        #expect(FormEncoding.decode("code=\(mark)&state=s").map { $0.1 } == [mark, "s"])
+        #expect(FormEncoding.decode("a&\(mark)b=\(mark)").map { $0.0 } == ["a", "\(mark)b"])
+        #expect(PastedAnswer.parse("code&\(mark)") == nil, "no `=` and no `?`: not a query, and not VSCHAR")
+    }
+
     @Test func bareCodeIsACode() {
         #expect(PastedAnswer.parse("Ab3.dE_f-9~x") == .code("Ab3.dE_f-9~x"))
     }

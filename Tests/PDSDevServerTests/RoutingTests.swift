@@ -58,6 +58,10 @@ import Testing
         #expect(fields["d"] == nil)
         #expect(FormFields(encoded: "a=%2") == nil)
         #expect(FormFields(encoded: "a=%FF") == nil)
+        // `&` and `=` followed by a combining mark are one grapheme cluster, still delimiters.
+        let marked = try #require(FormFields(encoded: "a=1&\u{335}b=\u{335}2"), "fields")
+        #expect(marked["a"] == "1")
+        #expect(marked["\u{335}b"] == "\u{335}2")
         #expect(FormEncoding.encode([("k y", "a&b=c/é")]) == "k%20y=a%26b%3Dc%2F%C3%A9")
     }
 }

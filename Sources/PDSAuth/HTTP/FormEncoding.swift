@@ -26,10 +26,15 @@ public enum FormEncoding {
     }
 
     /// `a=1&b=2` as pairs in order; empty pairs are skipped, a name without `=` has value "".
+    ///
+    /// Splits on the bytes `&` and `=`, as every server does. Splitting the `String` would
+    /// compare grapheme clusters, and `&` followed by a combining mark (U+0335) is one
+    /// cluster that is not `&`: the same query would then mean one thing here and another
+    /// to the provider (found by the PastedAnswer fuzzer).
     public static func decode(_ text: some StringProtocol) -> [(String, String)] {
-        text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (unescape(parts[0]), parts.count > 1 ? unescape(parts[1]) : "")
+        Substring(text).utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            return (unescape(Substring(parts[0])), parts.count > 1 ? unescape(Substring(parts[1])) : "")
         }
     }
 

@@ -22,13 +22,20 @@ public enum PastedAnswer: Sendable, Equatable {
 
     /// The query part of a pasted URL (`…?a=1#frag`), or the text itself when it is already
     /// a query (`code=…&state=…`); nil for anything else.
+    ///
+    /// Looks for the bytes `?`, `#` and `=` as a URL parser does, not for `Character`s: `?`
+    /// followed by a combining mark is a single grapheme cluster that is not `?`.
     static func query(of text: Substring) -> Substring? {
-        if let mark = text.firstIndex(of: "?") {
-            let afterMark = text[text.index(after: mark)...]
-            return afterMark.prefix { $0 != "#" }
+        let bytes = text.utf8
+        if let mark = bytes.firstIndex(of: UInt8(ascii: "?")) {
+            return untilFragment(Substring(bytes[bytes.index(after: mark)...]))
         }
-        if text.contains("=") { return text.prefix { $0 != "#" } }
+        if bytes.contains(UInt8(ascii: "=")) { return untilFragment(text) }
         return nil
+    }
+
+    private static func untilFragment(_ text: Substring) -> Substring {
+        Substring(text.utf8.prefix { $0 != UInt8(ascii: "#") })
     }
 
     /// Codes are opaque but printable ASCII without spaces (RFC 6749 Appendix A.11: VSCHAR),

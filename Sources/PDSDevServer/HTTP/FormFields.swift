@@ -10,10 +10,11 @@ struct FormFields: Sendable {
 
     /// Nil when a name or value is not valid percent-encoded UTF-8.
     init?(encoded text: String) {
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = PercentDecoding.decode(parts[0]),
-                  let value = PercentDecoding.decode(parts.count > 1 ? parts[1] : "")
+        // Bytes, not Characters: `&` followed by a combining mark is one grapheme cluster.
+        for pair in text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = PercentDecoding.decode(Substring(parts[0])),
+                  let value = PercentDecoding.decode(parts.count > 1 ? Substring(parts[1]) : "")
             else { return nil }
             if values[name] != nil { repeatedNames.insert(name) }
             values[name] = value
