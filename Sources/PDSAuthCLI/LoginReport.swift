@@ -14,14 +14,15 @@ struct LoginReport {
         let profile = result.profile
         let user = profile.user
         if json { terminal.out(JSONOutput.text(Output(result, showToken: showToken), pretty: terminal.stdoutIsTTY)) }
-        let who = user?.userName ?? user?.nickName ?? user?.userID ?? "(unknown user)"
+        // A generic provider says nothing about the user: then no "as …" rather than a placeholder.
+        let who = (user?.userName ?? user?.nickName ?? user?.userID).map { " as \(Redaction.terminalSafe($0, limit: 80))" } ?? ""
         var facts: [String] = []
         if let id = user?.userID { facts.append("user_id \(Redaction.terminalSafe(id, limit: 80))") }
         if let domain = user?.domainID ?? profile.domainID { facts.append("domain \(Redaction.terminalSafe(domain, limit: 80))") }
         if let drive = user?.defaultDriveID { facts.append("drive \(Redaction.terminalSafe(drive, limit: 80))") }
         let expiry = profile.expiresAt.map { " Access token valid until \(ExpiryText.absolute($0))." } ?? ""
         let detail = facts.isEmpty ? "" : " (\(facts.joined(separator: ", ")))"
-        terminal.say("\(terminal.green("✓")) Signed in as \(Redaction.terminalSafe(who, limit: 80))\(detail).\(expiry)")
+        terminal.say("\(terminal.green("✓")) Signed in\(who)\(detail).\(expiry)")
         terminal.say("  Saved to \(result.credentialsPath) (profile \"\(result.profileName)\", now the current profile).")
         if !json {
             terminal.say("  Access token: \(showToken ? profile.accessToken : Redaction.mask(profile.accessToken))")

@@ -119,7 +119,8 @@ struct ProfileStatus: Encodable {
             add("problem", "cannot be used: \(problem)")
             return lines.joined(separator: "\n")
         }
-        add("user", [user, user_id.map { "(\($0))" }].compactMap { $0 }.joined(separator: " "))
+        let who = [user, user_id.map { "(\($0))" }].compactMap { $0 }
+        add("user", who.isEmpty ? nil : who.joined(separator: " "))
         add("domain", domain_id)
         add("endpoint", endpoint.map { provider == "generic" ? "\($0) (generic OAuth provider)" : $0 })
         add("client id", client_id)

@@ -48,6 +48,9 @@ struct DjangoOAuthToolkitTests {
             #expect(signIn.finished.status == 200, "the listener's success page: \(signIn.finished.html.prefix(300))")
             #expect(signIn.status == 0, "\(signIn.stderr)\n\(dot.log)")
             #expect(signIn.stderr.contains("to sign in to 127.0.0.1"), "the provider is named by its host: \(signIn.stderr)")
+            // DOT says nothing about the user: no placeholder where a name would be.
+            #expect(signIn.stderr.contains("✓ Signed in. Access token valid until"), "\(signIn.stderr)")
+            #expect(signIn.finished.html.contains("You are signed in. You can close"), "\(signIn.finished.html)")
 
             let store = CredentialStore(directory: home.path)
             let signedIn = try #require(try store.profile("dot"), "\(signIn.stderr)\n\(dot.log)")
@@ -59,6 +62,7 @@ struct DjangoOAuthToolkitTests {
 
             let status = try await CLIProcess.run(["status", "--profile", "dot"], environment: environment)
             #expect(status.status == 0 && status.stdout.contains("(generic OAuth provider)"), "\(status.stdout)\(status.stderr)")
+            #expect(!status.stdout.contains("  user "), "no empty user row: \(status.stdout)")
 
             let token = try await CLIProcess.run(["token", "--profile", "dot"], environment: environment)
             #expect(token.status == 0 && token.stdout == signedIn.accessToken + "\n", "\(token.stdout)\(token.stderr)")

@@ -91,12 +91,13 @@ public struct LoginPages: Sendable {
     static func values(_ login: LoginResult) -> [String: Any] {
         let profile = login.profile
         var values: [String: Any] = [
-            "user": profile.user?.userName ?? profile.user?.nickName ?? profile.user?.userID ?? "(unknown user)",
             "expiry": profile.expiresAt.map(ExpiryText.absolute) ?? "unknown",
             "accessToken": profile.accessToken,
             "maskedToken": Redaction.mask(profile.accessToken),
             "profile": login.profileName,
         ]
+        // Absent for a generic provider, which says nothing about the user (the page then omits "as …").
+        if let user = profile.user?.userName ?? profile.user?.nickName ?? profile.user?.userID { values["user"] = user }
         if let id = profile.user?.userID { values["userID"] = id }
         if let domain = profile.user?.domainID ?? profile.domainID { values["domain"] = domain }
         if let drive = profile.user?.defaultDriveID { values["drive"] = drive }
