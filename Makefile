@@ -55,8 +55,12 @@ release:
 	swift build $(RELEASE_FLAGS)
 
 # The binary, completions for bash, zsh and fish (written by the binary itself, from
-# swift-argument-parser) and the manual page (Docs/pds-auth.1, see `manpage`).
-install: release
+# swift-argument-parser) and the manual page (Docs/pds-auth.1, see `manpage`). Builds the
+# release binary only when it is missing or older than a source, so `make release && sudo
+# make install` works where root's PATH has no Swift (and leaves no root-owned .build/).
+install:
+	@if [ ! -x $(RELEASE_BINARY) ] || [ -n "$$(find Sources Public Package.swift Makefile -newer $(RELEASE_BINARY) -print -quit)" ]; then \
+		$(MAKE) release; fi
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \

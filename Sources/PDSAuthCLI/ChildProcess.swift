@@ -21,6 +21,10 @@ struct ChildProcess {
         var reason: String
     }
 
+    /// Returns when the program has ended, before reaping it (see `ProcessSpawner`).
+    func waitUntilEnded() async { await ProcessSpawner.waitUntilEnded(pid) }
+
+    /// Reaps the program and returns its status as a shell reports it.
     func wait() async -> Int32 { await ProcessSpawner.wait(pid) }
 
     func signal(_ number: Int32) { kill(pid, number) }
@@ -48,5 +52,11 @@ final class ChildSignals: Sendable {
             state.child = child
             return state.early
         }
+    }
+
+    /// The program has ended: it is about to be reaped, and then its pid may be reused, so
+    /// nothing is passed on from now on.
+    func ended() {
+        state.update { $0.child = nil }
     }
 }

@@ -4,14 +4,18 @@ import PDSAuth
 
 /// How every command runs its work: errors are reported the standard way (what happened,
 /// then what to do) and become the documented exit status; with `cancellable`, SIGINT and
-/// SIGTERM cancel the work so it unwinds (listener closed, nothing half-written) and the
-/// process exits 130 / 143 as a shell expects.
+/// SIGTERM cancel the work so it unwinds (listener closed, nothing half-written), and then
+/// the process dies of that signal, which a shell reports as 130 / 143 (see
+/// `SignalRouter.terminate(by:)` for why it is not a plain exit).
 enum CommandRunner {
     static func run(_ terminal: Terminal, _ body: () async throws(PDSAuthError) -> Void) async throws {
         do {
             try await body()
         } catch {
             terminal.report(error)
+            if error.code == .cancelled, let signal = error.context["signal"] {
+                SignalRouter.terminate(by: signal == "SIGTERM" ? SIGTERM : SIGINT)
+            }
             throw ExitCode(exitStatus(for: error).rawValue)
         }
     }
@@ -35,13 +39,16 @@ enum CommandRunner {
                 received = name
                 return true
             }
-            guard first, signal == .sigint || signal == .sigterm else { exit(128 + signal.rawValue) }
+            guard first, signal == .sigint || signal == .sigterm else { SignalRouter.terminate(by: signal.rawValue) }
             task.cancel()
             Task.detached {
                 try? await Task.sleep(for: unwindLimit)
-                exit(128 + signal.rawValue)
+                SignalRouter.terminate(by: signal.rawValue)
             }
         }) { await task.result }
+        // Work that finished despite the signal (it came as the credentials were saved) is
+        // done: saying "nothing was saved" would be false.
+        if case .success(let value) = result { return value }
         if let signal = received.value {
             throw PDSAuthError(.cancelled, "Interrupted; nothing was saved and the listener was closed", context: ["signal": signal])
         }

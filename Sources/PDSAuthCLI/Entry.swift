@@ -1,4 +1,5 @@
 import Glibc
+import PDSAuth
 
 /// The process entry. Synchronous, so `pds-auth token` on a fresh token (what scripts call
 /// in loops) is answered by `TokenFastPath` before argument-parser reflects over every
@@ -9,6 +10,8 @@ import Glibc
 @main
 enum Entry {
     static func main() {
+        // Read what the parent left ignored (nohup) before anything else changes dispositions.
+        _ = InheritedSignals.ignored
         signal(SIGPIPE, SIG_IGN)
         StandardStreams.secure()
         let terminal = Terminal(environment: ["NO_COLOR": TokenFastPath.variable("NO_COLOR"), "TERM": TokenFastPath.variable("TERM")].compactMapValues { $0 })

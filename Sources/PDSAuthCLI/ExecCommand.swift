@@ -87,9 +87,10 @@ struct ExecCommand: AsyncParsableCommand {
         let refreshing = Task {
             await keeper.keepFresh { error in terminal.warn("could not renew the token for the running program: \(error.description)") }
         }
-        let status = await child.wait()
+        await child.waitUntilEnded()
+        signals.ended()
         refreshing.cancel()
-        return status
+        return await child.wait()
     }
 
     /// SIGINT and SIGQUIT typed at a terminal reach every process of the foreground group,

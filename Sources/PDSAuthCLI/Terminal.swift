@@ -57,12 +57,23 @@ struct Terminal: Sendable {
         guard tcgetattr(0, &original) == 0 else { return readLine() }
         var silent = original
         silent.c_lflag &= ~tcflag_t(ECHO)
+        Self.echoOff.set(original)
         tcsetattr(0, TCSAFLUSH, &silent)
         defer {
-            tcsetattr(0, TCSAFLUSH, &original)
+            Self.restoreEcho()
             _ = FileDescriptorOutput.write("\n", to: 2)
         }
         return readLine(strippingNewline: true)
+    }
+
+    /// The terminal settings from before `readHidden` turned echo off, while it is off: a
+    /// signal that ends the process at the prompt (`SignalRouter.terminate(by:)`) puts them
+    /// back, or the shell would keep a terminal that shows nothing typed.
+    private static let echoOff = LockedValue<termios?>(nil)
+
+    static func restoreEcho() {
+        guard var original = echoOff.update({ saved in defer { saved = nil }; return saved }) else { return }
+        tcsetattr(0, TCSAFLUSH, &original)
     }
 
     /// The store's repairs (permissions narrowed, a save recovered) as warnings on stderr.

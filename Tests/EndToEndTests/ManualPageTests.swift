@@ -15,10 +15,20 @@ import Testing
         #expect(dump.status == 0, "\(dump.stderr)")
         let root = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
         let text = try String(contentsOfFile: Self.page, encoding: .utf8).replacing("\\-", with: "-")
-        let declared = Self.names(in: try #require(root["command"] as? [String: Any]))
+        let command = try #require(root["command"] as? [String: Any])
+        let declared = Self.names(in: command)
         #expect(declared.count > 40, "the dump lists the commands and their options: \(declared)")
         let missing = declared.filter { !text.contains($0) }
         #expect(missing.isEmpty, "Docs/pds-auth.1 is out of date (run `make manpage`); it lacks \(missing)")
+        // Each command's options in its own entry (`.It Em name` up to the next command), so
+        // an option shared with another command cannot stand in for a missing one.
+        for subcommand in command["subcommands"] as? [[String: Any]] ?? [] {
+            let name = try #require(subcommand["commandName"] as? String)
+            let entry = try #require(text.components(separatedBy: "\n.It Em \(name)\n").dropFirst().first?
+                .components(separatedBy: "\n.It Em ").first, "no entry for \(name)")
+            let lacking = Self.names(in: subcommand).filter { $0.hasPrefix("-") && !entry.contains("Fl " + $0) && !entry.contains(" , " + $0) }
+            #expect(lacking.isEmpty, "the manual's entry for \(name) lacks \(lacking)")
+        }
     }
 
     /// Command names and long option names, depth first.

@@ -3,10 +3,11 @@ import PDSAuth
 import PDSAuthTestSupport
 import Testing
 
-/// SIGINT and SIGTERM end every command with 130 / 143, whenever they arrive: while the
-/// signal handling is being set up, while the listener binds, during the wait, during a
-/// request that never answers. None is lost (the process would wait on) and none kills the process outright
-/// (the shell would see a signal death, and login would not close its listener).
+/// SIGINT and SIGTERM end every command, whenever they arrive: while the signal handling is
+/// being set up, while the listener binds, during the wait, during a request that never
+/// answers. None is lost (the process would wait on) and none kills the process before it
+/// has unwound (login would not close its listener, nor say so); once it has, it dies of
+/// the signal, which a shell reports as 130 / 143 and which stops a shell loop.
 @Suite struct SignalDeliveryTests {
     static func login(home: String) -> CLIProcess {
         CLIProcess(["login", "--no-browser", "--timeout", "60", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
@@ -17,18 +18,17 @@ import Testing
         let home = TemporaryDirectory()
         var generator = SystemRandomNumberGenerator()
         for round in 0..<30 {
-            let (signal, status) = round % 2 == 0 ? (SIGINT, Int32(130)) : (SIGTERM, Int32(143))
+            let signal = round % 2 == 0 ? SIGINT : SIGTERM
             let login = Self.login(home: home.path)
             try login.start()
             // From right after exec to after the start line: the early moments are the racy ones.
             try await Task.sleep(for: .microseconds(Int.random(in: 0...100_000, using: &generator)))
             login.signal(signal)
             let exit = try await login.wait(timeout: .seconds(20))
-            // Before `main` runs, the signal's default action ends the process, which a shell
-            // reports as the same 128+N; from `main` on, the exit status says it.
-            let diedBeforeMain = login.process.terminationReason == .uncaughtSignal && exit == signal && login.stderr.isEmpty
-            #expect(diedBeforeMain || (login.process.terminationReason == .exit && exit == status),
-                    "round \(round): \(login.process.terminationReason.rawValue)/\(exit) \(login.stderr)")
+            // Before `main` runs, the signal's default action ends the process (nothing said);
+            // from `main` on, it unwinds, says so, and then dies of the signal.
+            let unwound = login.stderr.contains("Interrupted; nothing was saved and the listener was closed")
+            #expect(login.diedOf == signal && (login.stderr.isEmpty || unwound), "round \(round): \(exit) \(login.stderr)")
         }
     }
 
@@ -48,7 +48,55 @@ import Testing
         try await Task.sleep(for: .milliseconds(500))
         refresh.signal(SIGINT)
         let exit = try await refresh.wait(timeout: .seconds(10))
-        #expect(refresh.process.terminationReason == .exit && exit == 130, "\(exit) \(refresh.stderr)")
+        #expect(refresh.diedOf == SIGINT && exit == 130, "\(exit) \(refresh.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: home.path + "/credentials.json")) == before)
+    }
+
+    /// A shell loop over pds-auth stops on Ctrl-C, as for any program: bash ends a loop only
+    /// when its child died of SIGINT, which an exit with status 130 is not.
+    @Test func ctrlCStopsAShellLoopRunningLogin() async throws {
+        let home = TemporaryDirectory()
+        let binary = CLIProcess.binary()
+        let script = #"while :; do "$0" login --no-browser --endpoint http://127.0.0.1:9 --domain-id dev --client-id c --redirect-uri http://127.0.0.1:0/callback; echo "next round" >&2; done"#
+        let loop = CLIProcess(["-c", script, binary], environment: ["PDS_AUTH_HOME": home.path], executable: "/bin/bash")
+        try loop.start()
+        _ = try await loop.waitForStderr("to sign in to")
+        // Ctrl-C at a terminal signals the whole foreground group: the shell and pds-auth.
+        let login = try #require(Self.child(of: loop.process.processIdentifier), "the loop's pds-auth")
+        kill(login, SIGINT)
+        kill(loop.process.processIdentifier, SIGINT)
+        _ = try await loop.wait(timeout: .seconds(20))
+        #expect(loop.diedOf == SIGINT && !loop.stderr.contains("next round"), "\(loop.stderr)")
+    }
+
+    /// A signal pds-auth was started with ignored stays ignored (nohup), in it and in the
+    /// program `exec` runs.
+    @Test func aSignalIgnoredAtStartStaysIgnored() async throws {
+        let home = TemporaryDirectory()
+        let login = CLIProcess(["login", "--no-browser", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c",
+                                "--redirect-uri", "http://127.0.0.1:0/callback"], environment: ["PDS_AUTH_HOME": home.path], ignoring: ["HUP"])
+        try login.start()
+        _ = try await login.waitForStderr("to sign in to")
+        login.signal(SIGHUP)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(login.process.isRunning, "SIGHUP ignored, as nohup asked: \(login.stderr)")
+        login.signal(SIGTERM)
+        #expect(try await login.wait(timeout: .seconds(20)) == 143 && login.diedOf == SIGTERM)
+
+        try await DevSession.with { session in
+            let script = "grep -E '^SigIgn' /proc/self/status"
+            let exec = CLIProcess(["exec", "--", "/bin/sh", "-c", script], environment: session.environment, ignoring: ["HUP"])
+            try exec.start()
+            #expect(try await exec.wait() == 0, "\(exec.stderr)")
+            let mask = try #require(UInt64(exec.stdout.split(separator: "\t").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "", radix: 16))
+            #expect(mask & (1 << (UInt64(SIGHUP) - 1)) != 0, "the program inherits SIGHUP ignored: \(exec.stdout)")
+            #expect(mask & (1 << (UInt64(SIGPIPE) - 1)) == 0, "but not our own SIGPIPE: \(exec.stdout)")
+        }
+    }
+
+    /// The first child process of `parent` (from /proc), once it has one.
+    static func child(of parent: pid_t) -> pid_t? {
+        let text = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").first.flatMap { pid_t($0) }
     }
 }

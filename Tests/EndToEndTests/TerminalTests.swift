@@ -78,4 +78,27 @@ import Testing
             }
         }
     }
+
+    /// Ctrl-C at the hidden client-secret prompt ends login with the terminal's echo back on:
+    /// the shell would otherwise keep a terminal that shows nothing typed.
+    @Test(.enabled(if: enabled, "needs tmux (make test installs it)"))
+    func ctrlCAtTheSecretPromptLeavesEchoOn() async throws {
+        let home = TemporaryDirectory()
+        let argv = [CLIProcess.binary(), "login", "--no-browser", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c"]
+        let stty = home.path + "/stty"
+        try await Tmux.with(home) { tmux in
+        try await tmux.start(argv, environment: ["PDS_AUTH_HOME": home.path, "TERM": "xterm-256color", "PATH": "/usr/bin:/bin"],
+                             afterwards: "stty -a > \(Tmux.quote(stty))")
+        _ = try await tmux.waitFor("Client secret \\(empty for a Native app without one\\): ")
+        try await tmux.type("half-typed")
+        try await tmux.press("C-c")
+        try await Task.sleep(for: .milliseconds(300))
+        try await tmux.press("C-c")
+        let status = try await tmux.exitStatus()
+        let shown = (try? await tmux.screen()) ?? ""
+        #expect(status == 130, "\(shown)")
+        let modes = try String(contentsOfFile: stty, encoding: .utf8).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" })
+        #expect(modes.contains("echo") && !modes.contains("-echo"), "\(modes)")
+        }
+    }
 }

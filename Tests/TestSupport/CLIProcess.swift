@@ -35,9 +35,15 @@ public final class CLIProcess: @unchecked Sendable {
         ProcessInfo.processInfo.environment["PDS_AUTH_INSTALLED"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    public init(_ arguments: [String], environment: [String: String], executable: String = CLIProcess.binary()) {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+    /// - Parameter ignoring: signals (`"HUP"`) the program starts with ignored, as under `nohup`.
+    public init(_ arguments: [String], environment: [String: String], executable: String = CLIProcess.binary(), ignoring: [String] = []) {
+        // Through env(1), which resets every signal to its default before it execs the program
+        // (keeping the pid): Foundation's Process passes on the dispositions this test runner
+        // was given, and a runner started in the background by a script has SIGINT and
+        // SIGQUIT ignored, which pds-auth (rightly) leaves ignored. The tests must not depend
+        // on how they were started.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["--default-signal"] + ignoring.map { "--ignore-signal=\($0)" } + ["--", executable] + arguments
         // A minimal environment: PATH for xdg-open lookups, and what the test passes.
         process.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"].merging(environment) { _, new in new }
         // Run from a directory with nothing in it: the binary must find its pages (embedded
@@ -95,7 +101,11 @@ public final class CLIProcess: @unchecked Sendable {
         throw CLIProcessError(message: "no match for \(pattern) in stderr: \(stderr)")
     }
 
-    /// Waits for exit (bounded) and returns the status.
+    /// The signal the program died of, if it did (rather than exiting).
+    public var diedOf: Int32? { process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil }
+
+    /// Waits for exit (bounded) and returns the status as a shell reports it: the exit code,
+    /// or 128 + N for a death by signal N (`diedOf` tells the two apart).
     public func wait(timeout: Duration = .seconds(120)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
@@ -113,7 +123,7 @@ public final class CLIProcess: @unchecked Sendable {
             stdoutData.append(stdoutPipe.fileHandleForReading.readDataToEndOfFile())
             stderrData.append(stderrPipe.fileHandleForReading.readDataToEndOfFile())
         }
-        return process.terminationStatus
+        return diedOf.map { 128 + $0 } ?? process.terminationStatus
     }
 
     /// Runs to completion.

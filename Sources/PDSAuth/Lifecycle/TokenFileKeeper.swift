@@ -12,6 +12,9 @@ public final class TokenFileKeeper: Sendable {
     let provider: TokenProvider
     let profileName: String
     let minValid: Duration
+    /// Set by `remove()`. Writes happen under this lock and only while it is false, so a
+    /// renewal that completes as the program ends cannot leave a token behind.
+    private let removed = LockedValue(false)
 
     /// Creates the directory and writes the first token (which must already be valid).
     public init(provider: TokenProvider, profile name: String, minValid: Duration, first: StoredProfile,
@@ -54,11 +57,17 @@ public final class TokenFileKeeper: Sendable {
     }
 
     func write(_ token: String) throws(PDSAuthError) {
-        try AtomicFile.write(Data((token + "\n").utf8), to: path, directory: directory)
+        let result = removed.update { removed -> Result<Void, PDSAuthError> in
+            guard !removed else { return .success(()) }
+            return Result { () throws(PDSAuthError) in try AtomicFile.write(Data((token + "\n").utf8), to: path, directory: directory) }
+        }
+        try result.get()
     }
 
-    /// Removes the file (and any temp file a write left) and the directory.
+    /// Removes the file (and any temp file a write left) and the directory. A write in
+    /// progress finishes first; none starts afterwards.
     public func remove() {
+        removed.set(true)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] { unlink(directory + "/" + name) }
         rmdir(directory)
     }

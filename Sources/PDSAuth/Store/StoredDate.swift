@@ -14,8 +14,9 @@ enum StoredDate {
         exactUTC(text) ?? (try? Date(text, strategy: .iso8601))
     }
 
-    /// `YYYY-MM-DDTHH:MM:SSZ`, or nil for anything else (including impossible dates such as
-    /// February 30th, which Foundation then refuses too).
+    /// `YYYY-MM-DDTHH:MM:SSZ`, or nil for anything else, including impossible dates such as
+    /// February 30th: those go to Foundation, which rolls them over (to March 2nd), as it
+    /// did before this fast path existed.
     static func exactUTC(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),

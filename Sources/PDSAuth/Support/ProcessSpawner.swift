@@ -5,8 +5,10 @@ import PDSShared
 /// threads run with nearly every signal blocked, and pds-auth blocks SIGINT, SIGTERM and the
 /// other signals it receives through signalfd in every thread; a mask is inherited across
 /// exec, and so are ignored dispositions. So the child
-/// starts with default dispositions and an empty mask, and with no descriptor of ours
-/// beyond 0–2, so it can never hold a socket or a credentials file open.
+/// starts with an empty mask and default dispositions, except for the signals pds-auth was
+/// itself started with ignored (`InheritedSignals`: `nohup` reaches the program too), and
+/// with no descriptor of ours beyond 0–2, so it can never hold a socket or a credentials
+/// file open.
 public enum ProcessSpawner {
     /// - Parameters:
     ///   - environment: the child's environment (and the PATH searched); nil inherits ours.
@@ -26,9 +28,10 @@ public enum ProcessSpawner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
+        var reset = sigset_t()
+        sigfillset(&reset)
+        for number in InheritedSignals.ignored { sigdelset(&reset, number) }
+        posix_spawnattr_setsigdefault(&attributes, &reset)
         var empty = sigset_t()
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
@@ -59,6 +62,15 @@ public enum ProcessSpawner {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        }
+    }
+
+    /// Returns once `pid` has ended, without reaping it: until `wait(_:)` reaps it, its pid
+    /// cannot be given to another process, so a signal sent to it meanwhile cannot go astray.
+    public static func waitUntilEnded(_ pid: pid_t) async {
+        await BlockingThread.run {
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
         }
     }
 

@@ -26,11 +26,12 @@ struct Tmux {
 
     /// Starts `argv` with `environment` in a 160×50 pane. The wrapper records the exit
     /// status and keeps the pane open; its INT trap keeps it alive when Ctrl-C reaches the
-    /// whole foreground group, so the status is written.
-    func start(_ argv: [String], environment: [String: String]) async throws {
+    /// whole foreground group, so the status is written. `afterwards` runs in the pane once
+    /// the command has exited (and before the status is written).
+    func start(_ argv: [String], environment: [String: String], afterwards: String = ":") async throws {
         let assignments = environment.map { "\($0.key)=\(Self.quote($0.value))" }.sorted().joined(separator: " ")
         let command = argv.map(Self.quote).joined(separator: " ")
-        let script = "trap : INT; env -i \(assignments) \(command); echo $? > \(Self.quote(statusFile)); sleep 600"
+        let script = "trap : INT; env -i \(assignments) \(command); status=$?; \(afterwards); echo $status > \(Self.quote(statusFile)); sleep 600"
         try await tmux(["new-session", "-d", "-s", "t", "-x", "160", "-y", "50", "bash -c \(Self.quote(script))"])
     }
 
