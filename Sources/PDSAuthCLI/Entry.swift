@@ -10,8 +10,6 @@ import PDSAuth
 @main
 enum Entry {
     static func main() {
-        // Read what the parent left ignored (nohup) before anything else changes dispositions.
-        _ = InheritedSignals.ignored
         signal(SIGPIPE, SIG_IGN)
         StandardStreams.secure()
         let terminal = Terminal(environment: ["NO_COLOR": TokenFastPath.variable("NO_COLOR"), "TERM": TokenFastPath.variable("TERM")].compactMapValues { $0 })

@@ -24,6 +24,7 @@ enum SignalRouter {
     private static let handler = LockedValue<(@Sendable (UnixSignal) -> Void)?>(nil)
 
     /// Blocks the trapped signals in the calling thread (and so in every thread it starts).
+    /// Its first use of `trapped` reads `InheritedSignals`, before any thread exists.
     static func block() {
         var set = sigset_t()
         sigemptyset(&set)
