@@ -10,9 +10,9 @@ import Glibc
 public enum InheritedSignals {
     /// The signal numbers, read once on first use. `Entry.main` reads them first thing,
     /// before pds-auth ignores SIGPIPE itself and before any other thread exists, so they
-    /// are what the parent gave us. An array, not a `Set`: this runs on `token`'s fast path,
-    /// and a `Set<Int32>` is a generic type the runtime would first look up by scanning every
-    /// protocol conformance in the binary (measured with perf: about 7% of `login`'s start).
+    /// are what the parent gave us. An array, not a `Set`: a `Set<Int32>` is a generic type
+    /// used nowhere else, which the runtime first looks up by scanning the binary's protocol
+    /// conformances (perf showed that scan here, in `login`'s start).
     public static let ignored: [Int32] = {
         // Only these: an ignored SIGPIPE, say, is no convention, and programs started with it
         // ignored misbehave, so children get SIGPIPE's default whatever we were given.
