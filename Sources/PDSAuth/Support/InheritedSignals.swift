@@ -8,9 +8,9 @@ import Glibc
 /// resets it for the programs it starts (`ProcessSpawner`), so `nohup pds-auth exec -- job`
 /// survives the terminal closing, as the job would on its own.
 public enum InheritedSignals {
-    /// The signal numbers, read once on first use. `Entry.main` reads them first thing,
-    /// before pds-auth ignores SIGPIPE itself and before any other thread exists, so they
-    /// are what the parent gave us. An array, not a `Set`: a `Set<Int32>` is a generic type
+    /// The signal numbers, read once on first use: when `SignalRouter.block()` runs in
+    /// `main`, before any other thread exists and before pds-auth changes any of these, so
+    /// they are what the parent gave us. An array, not a `Set`: a `Set<Int32>` is a generic type
     /// used nowhere else, which the runtime first looks up by scanning the binary's protocol
     /// conformances (perf showed that scan here, in `login`'s start).
     public static let ignored: [Int32] = {
