@@ -57,7 +57,9 @@ import Testing
     @Test func ctrlCStopsAShellLoopRunningLogin() async throws {
         let home = TemporaryDirectory()
         let binary = CLIProcess.binary()
-        let script = #"while :; do "$0" login --no-browser --endpoint http://127.0.0.1:9 --domain-id dev --client-id c --redirect-uri http://127.0.0.1:0/callback; echo "next round" >&2; done"#
+        // --timeout 30: should the loop go on (the bug), the next login outlives the killed
+        // shell by 30 s at most, instead of holding the test runner's pipe for ten minutes.
+        let script = #"while :; do "$0" login --timeout 30 --no-browser --endpoint http://127.0.0.1:9 --domain-id dev --client-id c --redirect-uri http://127.0.0.1:0/callback; echo "next round" >&2; done"#
         let loop = CLIProcess(["-c", script, binary], environment: ["PDS_AUTH_HOME": home.path], executable: "/bin/bash")
         try loop.start()
         _ = try await loop.waitForStderr("to sign in to")
