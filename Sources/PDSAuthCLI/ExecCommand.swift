@@ -30,7 +30,7 @@ struct ExecCommand: AsyncParsableCommand {
     var command: [String] = []
 
     func validate() throws {
-        guard (0...86400).contains(minValid) else { throw ValidationError("--min-valid must be 0–86400 seconds") }
+        guard TokenCommand.minValidRange.contains(minValid) else { throw ValidationError("--min-valid must be 0–86400 seconds") }
         if argv.isEmpty { throw ValidationError("Name the program to run: pds-auth exec -- PROGRAM [ARGUMENTS…]") }
     }
 

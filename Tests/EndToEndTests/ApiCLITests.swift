@@ -118,10 +118,7 @@ import Testing
     @Test func anOversizedAnswerIsRefused() async throws {
         try await TestServer.run({ _ in TestServer.json(.ok, "[" + String(repeating: "1,", count: 17 << 20) + "1]") }) { server in
             let home = TemporaryDirectory()
-            let profile = StoredProfile(grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: server.baseURL, domainID: nil),
-                                        domainID: nil, clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
-                                        accessToken: "a-valid-token", refreshToken: nil, tokenType: "Bearer",
-                                        expiresAt: Date(timeIntervalSinceNow: 3600), obtainedAt: Date(), user: nil)
+            let profile = try StoredProfile.fixture(endpoint: server.baseURL, domainID: nil, accessToken: "a-valid-token", refreshToken: nil)
             try await CredentialStore(directory: home.path).save(profile, as: "p")
             let result = try await CLIProcess.run(["api", "/v2/file/list"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 10 && result.stderr.contains("larger than pds-auth accepts"), "\(result.stderr)")

@@ -58,10 +58,7 @@ import Testing
     /// silent death by SIGPIPE.
     @Test func aClosedStdoutIsExitFourteen() async throws {
         let home = TemporaryDirectory()
-        let profile = StoredProfile(grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: "https://x.example", domainID: nil),
-                                    domainID: nil, clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
-                                    accessToken: "a-valid-token", refreshToken: nil, tokenType: "Bearer", expiresAt: Date(timeIntervalSinceNow: 3600),
-                                    obtainedAt: Date(), user: nil)
+        let profile = try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: "a-valid-token", refreshToken: nil)
         try await CredentialStore(directory: home.path).save(profile, as: "p")
         // A pipe whose reading end is closed before pds-auth starts: every write is EPIPE.
         let script = """

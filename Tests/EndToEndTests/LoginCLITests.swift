@@ -33,11 +33,8 @@ import Testing
         let home = TemporaryDirectory()
         let store = CredentialStore(directory: home.path)
         for name in ["one", "two"] {
-            var profile = try StoredProfile(grant: .authorizationCode, endpoints: ProviderEndpoints.resolve(endpoint: "https://x.example", domainID: nil),
-                                            domainID: nil, clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
-                                            accessToken: "token-of-\(name)", refreshToken: nil, tokenType: nil,
-                                            expiresAt: Date(timeIntervalSinceNow: 3600), obtainedAt: Date(), user: nil)
-            profile.scope = nil
+            let profile = try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: "token-of-\(name)",
+                                                    refreshToken: nil, tokenType: nil)
             try await store.save(profile, as: name, makeCurrent: name == "one")
         }
         let environment = ["PDS_AUTH_HOME": home.path]

@@ -24,10 +24,7 @@ import Testing
     @Test(.enabled(if: canHideLibcurl, "needs root, unshare and Debian's libcurl (CI runs as root)"))
     func offlineCommandsWorkAndNetworkOnesSayWhatToInstall() async throws {
         let home = TemporaryDirectory()
-        let profile = StoredProfile(grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: "http://127.0.0.1:9", domainID: nil),
-            domainID: "dev", clientID: "c", clientSecret: nil, redirectURI: "http://127.0.0.1:8765/callback", scope: nil, caBundlePath: nil,
-            accessToken: "fresh-token", refreshToken: "r", tokenType: "Bearer",
-            expiresAt: Date(timeIntervalSinceNow: 3600), obtainedAt: Date(), user: nil)
+        let profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:9", redirectURI: "http://127.0.0.1:8765/callback", accessToken: "fresh-token")
         try await CredentialStore(directory: home.path).save(profile, as: "dev", makeCurrent: true)
         let token = try await Self.withoutLibcurl(["token"], home: home.path)
         #expect(token.status == 0 && token.output == "fresh-token\n", "\(token.output)")

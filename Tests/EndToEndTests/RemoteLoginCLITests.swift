@@ -51,10 +51,9 @@ import Testing
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
     func signalDuringTheWaitExitsCleanlyAndKeepsCredentials(signal: Int32, status: Int32) async throws {
         let home = TemporaryDirectory()
-        let earlier = StoredProfile(grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: "http://127.0.0.1:1", domainID: nil),
-            domainID: "dev", clientID: "c", clientSecret: nil, redirectURI: "http://127.0.0.1:8765/callback", scope: nil, caBundlePath: nil,
-            accessToken: "earlier-token", refreshToken: "earlier-refresh", tokenType: "Bearer",
-            expiresAt: Date(timeIntervalSince1970: 2_000_000_000), obtainedAt: Date(timeIntervalSince1970: 1_000_000_000), user: nil)
+        let earlier = try StoredProfile.fixture(endpoint: "http://127.0.0.1:1", redirectURI: "http://127.0.0.1:8765/callback",
+                                                accessToken: "earlier-token", refreshToken: "earlier-refresh",
+                                                expiresAt: Date(timeIntervalSince1970: 2_000_000_000), obtainedAt: Date(timeIntervalSince1970: 1_000_000_000))
         try await CredentialStore(directory: home.path).save(earlier, as: "dev")
         let before = try Data(contentsOf: URL(fileURLWithPath: home.path + "/credentials.json"))
         let login = CLIProcess(Self.devLogin + ["--no-browser"], environment: ["PDS_AUTH_HOME": home.path])

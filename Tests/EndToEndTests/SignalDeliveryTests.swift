@@ -37,10 +37,9 @@ import Testing
     @Test func ctrlCStopsARequestThatNeverAnswers() async throws {
         let home = TemporaryDirectory()
         let silent = try #require(HeldPort(host: "127.0.0.1"))
-        let profile = StoredProfile(grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: "http://127.0.0.1:\(silent.port)", domainID: nil),
-            domainID: "dev", clientID: "c", clientSecret: nil, redirectURI: "http://127.0.0.1:8765/callback", scope: nil, caBundlePath: nil,
-            accessToken: "earlier-token", refreshToken: "earlier-refresh", tokenType: "Bearer",
-            expiresAt: Date(timeIntervalSince1970: 1_000_000_000), obtainedAt: Date(timeIntervalSince1970: 900_000_000), user: nil)
+        let profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:\(silent.port)", redirectURI: "http://127.0.0.1:8765/callback",
+                                                accessToken: "earlier-token", refreshToken: "earlier-refresh",
+                                                expiresAt: Date(timeIntervalSince1970: 1_000_000_000), obtainedAt: Date(timeIntervalSince1970: 900_000_000))
         try await CredentialStore(directory: home.path).save(profile, as: "dev", makeCurrent: true)
         let before = try Data(contentsOf: URL(fileURLWithPath: home.path + "/credentials.json"))
         let refresh = CLIProcess(["refresh"], environment: ["PDS_AUTH_HOME": home.path])

@@ -39,10 +39,8 @@ import Testing
         let home = TemporaryDirectory()
         let store = CredentialStore(directory: home.path)
         for name in names {
-            let profile = try StoredProfile(grant: .authorizationCode, endpoints: ProviderEndpoints.resolve(endpoint: "https://x.example", domainID: nil),
-                                            domainID: nil, clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
-                                            accessToken: "token-of-\(name)", refreshToken: "r", tokenType: "Bearer",
-                                            expiresAt: Date(timeIntervalSinceNow: seconds), obtainedAt: Date(), user: nil)
+            let profile = try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: "token-of-\(name)",
+                                                    expiresAt: Date(timeIntervalSinceNow: seconds))
             try await store.save(profile, as: name, makeCurrent: name == current)
         }
         return home

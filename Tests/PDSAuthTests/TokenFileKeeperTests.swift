@@ -10,10 +10,7 @@ import Testing
     @Test func nothingIsWrittenOnceRemovalHasBegun() throws {
         let home = TemporaryDirectory()
         let root = TemporaryDirectory()
-        let profile = StoredProfile(grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: "http://127.0.0.1:1", domainID: nil),
-            domainID: "dev", clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
-            accessToken: "first-token", refreshToken: nil, tokenType: "Bearer",
-            expiresAt: Date(timeIntervalSinceNow: 3600), obtainedAt: Date(), user: nil)
+        let profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:1", accessToken: "first-token", refreshToken: nil)
         let keeper = try TokenFileKeeper(provider: TokenProvider(store: CredentialStore(directory: home.path)), profile: "dev",
                                          minValid: .seconds(60), first: profile, temporaryRoot: root.path)
         #expect(try String(contentsOfFile: keeper.path, encoding: .utf8) == "first-token\n")
