@@ -50,8 +50,13 @@ struct ExecCommand: AsyncParsableCommand {
             // one that arrives in between still lets `keeper.remove()` run.
             let signals = ChildSignals()
             status = try await SignalRouter.routing(signals.receive) { () async throws(PDSAuthError) -> Int32 in
-                let keeper = try TokenFileKeeper(provider: provider, profile: name, minValid: .seconds(minValid), first: profile)
-                defer { keeper.remove() }
+                let roots = try TemporaryRoot.choose(environment: environment) { terminal.warn($0) }
+                let keeper = try TokenFileKeeper(provider: provider, profile: name, minValid: .seconds(minValid), first: profile, roots: roots)
+                defer {
+                    if keeper.remove() == .moved {
+                        terminal.warn("the private directory \(keeper.directory) was moved or replaced while the program ran: its token file was removed, nothing at that path was touched")
+                    }
+                }
                 if let early = signals.early { return 128 + early.rawValue }
                 return await runChild(environment: childEnvironment(environment, profile: profile, name: name, file: keeper.path),
                                       keeper: keeper, terminal: terminal, signals: signals)

@@ -45,7 +45,7 @@ struct LoginWaiting {
         terminal.must("Open \(startURL) to sign in to \(providerName) (waiting up to \(WaitingDisplay.remaining(.seconds(timeout))))…")
         var file: RedirectFile?
         if openBrowser {
-            file = RedirectFile(target: startURL)
+            file = (try? TemporaryRoot.choose(environment: environment) { terminal.warn($0) }).flatMap { RedirectFile(target: startURL, roots: $0) }
             let opened = if let file { await BrowserLauncher(environment: environment).open(file.fileURL) } else { false }
             if !opened { terminal.say(terminal.dim("  (could not open a browser; open the address above yourself)")) }
         }

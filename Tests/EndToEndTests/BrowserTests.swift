@@ -44,7 +44,7 @@ import Testing
     /// Starts where `login` starts a browser: at the private redirect file that forwards to
     /// the start page with this run's key (the key never appears on a command line).
     static func drive(_ browser: WebDriver, startURL: String, seen: LockedValue<[String: String]>) async throws {
-        let forward = try #require(RedirectFile(target: startURL))
+        let forward = try #require(RedirectFile(target: startURL, roots: try TemporaryRoot.choose()))
         try await browser.open(forward.fileURL)
         _ = try await browser.element(id: "login")
         let start = try await browser.bodyText()

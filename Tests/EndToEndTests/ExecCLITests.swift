@@ -66,4 +66,62 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: file.trimmingCharacters(in: .newlines)), "removed, even on a signal")
         }
     }
+
+    /// Issue 15's attack: `TMPDIR` owned by another user (as `sudo -E` leaves it), who swaps
+    /// pds-auth's directory for a symbolic link to a victim directory in a loop while the
+    /// program runs. That root is refused (with a warning) and /tmp is used instead, so the
+    /// swap finds nothing; the victim's files survive and no token lands in their directory.
+    @Test(.enabled(if: getuid() == 0, "needs root to act as another user (uid 65534)"))
+    func anotherUsersTMPDIRIsRefusedAndTheirSwapLoopFindsNothing() async throws {
+        try await DevSession.with { session in
+            let theirs = TemporaryDirectory()
+            chown(theirs.path, 65534, 65534)
+            chmod(theirs.path, 0o755)
+            let victim = TemporaryDirectory()
+            for name in ["precious-1", "precious-2"] { _ = FileManager.default.createFile(atPath: victim.file(name), contents: Data("keep".utf8)) }
+            chmod(victim.path, 0o755)
+            let swap = #"end=$(($(date +%s) + 4)); while [ $(date +%s) -lt $end ]; do for d in "$1"/pds-auth-*; do [ -d "$d" ] && [ ! -L "$d" ] && mv "$d" "$d.moved" && ln -s "$2" "$d"; done; sleep 0.01; done"#
+            async let attacker = ChildTool.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/bin/sh", "-c", swap, "sh", theirs.path, victim.path])
+            var environment = session.environment
+            environment["TMPDIR"] = theirs.path
+            let result = try await CLIProcess.run(["exec", "--", "/bin/sh", "-c", #"echo "$PDS_ACCESS_TOKEN_FILE"; sleep 2"#], environment: environment)
+            _ = try await attacker
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("not using TMPDIR") && result.stderr.contains("uid 65534"), "\(result.stderr)")
+            #expect(result.stdout.hasPrefix("/tmp/pds-auth-exec-"), "\(result.stdout)")
+            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: victim.path)) == ["precious-1", "precious-2"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: theirs.path).isEmpty, "nothing was made in their directory")
+        }
+    }
+
+    /// SIGKILL leaves the private directory (nothing can run after it); the next `exec`
+    /// removes it once it is a minute old and its lock is free.
+    @Test func aDirectoryLeftByAKilledExecIsRemovedByTheNextRun() async throws {
+        try await DevSession.with { session in
+            let root = TemporaryDirectory()
+            var environment = session.environment
+            environment["TMPDIR"] = root.path
+            let exec = CLIProcess(["exec", "--", "/bin/sh", "-c", #"echo "$PDS_ACCESS_TOKEN_FILE"; echo $$; exec sleep 30"#], environment: environment)
+            try exec.start()
+            var lines: [String] = []
+            for _ in 0..<400 where lines.count < 2 {
+                lines = exec.stdout.split(separator: "\n").map(String.init)
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            try #require(lines.count == 2, "\(exec.stderr)")
+            let directory = (lines[0] as NSString).deletingLastPathComponent
+            exec.kill()
+            kill(pid_t(lines[1])!, SIGKILL)
+            _ = try await exec.wait()
+            #expect(FileManager.default.fileExists(atPath: directory), "SIGKILL leaves it")
+            // The program (sleep) still holds nothing of ours: the lock was pds-auth's alone.
+            var times = [timespec(tv_sec: time(nil) - 120, tv_nsec: 0), timespec(tv_sec: time(nil) - 120, tv_nsec: 0)]
+            utimensat(AT_FDCWD, directory, &times, 0)
+            let next = try await CLIProcess.run(["exec", "--", "true"], environment: environment)
+            #expect(next.status == 0, "\(next.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: directory), "removed by the next run")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty)
+        }
+    }
 }
+

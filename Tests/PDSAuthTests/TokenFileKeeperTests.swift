@@ -12,7 +12,7 @@ import Testing
         let root = TemporaryDirectory()
         let profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:1", accessToken: "first-token", refreshToken: nil)
         let keeper = try TokenFileKeeper(provider: TokenProvider(store: CredentialStore(directory: home.path)), profile: "dev",
-                                         minValid: .seconds(60), first: profile, temporaryRoot: root.path)
+                                         minValid: .seconds(60), first: profile, roots: try TemporaryRoot.choose(environment: ["TMPDIR": root.path]))
         #expect(try String(contentsOfFile: keeper.path, encoding: .utf8) == "first-token\n")
         keeper.remove()
         #expect(!FileManager.default.fileExists(atPath: keeper.directory))

@@ -3,28 +3,24 @@ import Glibc
 import PDSShared
 
 /// Keeps a valid access token in a file for a program that runs longer than a token lives
-/// (`pds-auth exec`): the file (0600, in a private 0700 directory of its own) is rewritten
+/// (`pds-auth exec`): the file (0600, in a `PrivateDirectory`) is rewritten
 /// atomically with a renewed token before the current one has less than `minValid` left,
 /// renewing through the same `TokenProvider` (and so the same lock) as `pds-auth token`.
 public final class TokenFileKeeper: Sendable {
-    public let directory: String
-    public let path: String
+    public var directory: String { privateDirectory.path }
+    public var path: String { privateDirectory.path + "/" + Self.fileName }
+    let privateDirectory: PrivateDirectory
     let provider: TokenProvider
     let profileName: String
     let minValid: Duration
-    /// Set by `remove()`. Writes happen under this lock and only while it is false, so a
-    /// renewal that completes as the program ends cannot leave a token behind.
-    private let removed = LockedValue(false)
 
-    /// Creates the directory and writes the first token (which must already be valid).
+    static let fileName = "access-token"
+
+    /// Creates the directory (in the first safe temporary root, see `TemporaryRoot`) and
+    /// writes the first token (which must already be valid).
     public init(provider: TokenProvider, profile name: String, minValid: Duration, first: StoredProfile,
-                temporaryRoot: String = PrivateDirectory.temporaryRoot()) throws(PDSAuthError) {
-        guard let made = PrivateDirectory.make(prefix: "pds-auth-exec-", root: temporaryRoot) else {
-            throw PDSAuthError(.writeFailed, "Cannot create a private directory for the token file: \(String(cString: strerror(errno)))",
-                               context: ["path": temporaryRoot])
-        }
-        directory = made
-        path = directory + "/access-token"
+                roots: TemporaryRoot.Choice) throws(PDSAuthError) {
+        privateDirectory = try PrivateDirectory(purpose: "exec", roots: roots)
         self.provider = provider
         profileName = name
         self.minValid = minValid
@@ -57,18 +53,14 @@ public final class TokenFileKeeper: Sendable {
     }
 
     func write(_ token: String) throws(PDSAuthError) {
-        let result = removed.update { removed -> Result<Void, PDSAuthError> in
-            guard !removed else { return .success(()) }
-            return Result { () throws(PDSAuthError) in try AtomicFile.write(Data((token + "\n").utf8), to: path, directory: directory) }
-        }
-        try result.get()
+        try privateDirectory.write(Array((token + "\n").utf8), to: Self.fileName)
     }
 
     /// Removes the file (and any temp file a write left) and the directory. A write in
-    /// progress finishes first; none starts afterwards.
-    public func remove() {
-        removed.set(true)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] { unlink(directory + "/" + name) }
-        rmdir(directory)
+    /// progress finishes first; none starts afterwards. `.moved` when the directory was
+    /// moved or replaced meanwhile (its files are removed all the same; nothing else is).
+    @discardableResult
+    public func remove() -> PrivateDirectory.Removal {
+        privateDirectory.remove()
     }
 }

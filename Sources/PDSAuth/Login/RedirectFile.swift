@@ -5,17 +5,19 @@ import Glibc
 /// key), so that the secret never appears on a command line: any local user can read every
 /// process's arguments (`/proc/PID/cmdline`), and a browser keeps the URL it was started
 /// with in its own. The browser is given this file's `file://` URL instead; the file is
-/// 0600 in a private 0700 directory and is removed when the sign-in ends. (Jupyter opens
+/// 0600 in a `PrivateDirectory` and is removed when the sign-in ends. (Jupyter opens
 /// its token-bearing URL the same way, for the same reason.)
 public final class RedirectFile: Sendable {
-    public let directory: String
-    public let path: String
+    let privateDirectory: PrivateDirectory
+    public var directory: String { privateDirectory.path }
+    public var path: String { privateDirectory.path + "/" + Self.fileName }
+
+    static let fileName = "sign-in.html"
 
     /// Nil when no private directory can be made (the caller prints the URL instead).
-    public init?(target url: String, temporaryRoot: String = PrivateDirectory.temporaryRoot()) {
-        guard let made = PrivateDirectory.make(prefix: "pds-auth-", root: temporaryRoot) else { return nil }
-        directory = made
-        path = directory + "/sign-in.html"
+    public init?(target url: String, roots: TemporaryRoot.Choice) {
+        guard let made = try? PrivateDirectory(purpose: "login", roots: roots) else { return nil }
+        privateDirectory = made
         let escaped = url.replacing("&", with: "&amp;").replacing("\"", with: "&quot;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
         let html = """
             <!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">\
@@ -23,16 +25,10 @@ public final class RedirectFile: Sendable {
             <body><p><a href="\(escaped)">Continue to the pds-auth sign-in page</a></p></body></html>
 
             """
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else {
-            rmdir(directory)
-            return nil
-        }
-        let bytes = Array(html.utf8)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
-        guard written == bytes.count else {
-            remove()
+        do {
+            try made.write(Array(html.utf8), to: Self.fileName)
+        } catch {
+            made.remove()
             return nil
         }
     }
@@ -40,10 +36,8 @@ public final class RedirectFile: Sendable {
     /// The `file://` URL to hand to a browser.
     public var fileURL: String { "file://" + path }
 
-    public func remove() {
-        unlink(path)
-        rmdir(directory)
-    }
+    @discardableResult
+    public func remove() -> PrivateDirectory.Removal { privateDirectory.remove() }
 
     deinit { remove() }
 }

@@ -28,6 +28,23 @@ public enum AtomicFile {
         syncDirectory(directory)
     }
 
+    /// The same discipline relative to a directory descriptor (`openat`, `renameat`), for
+    /// directories that must not be reached through a path another user could re-point
+    /// (`PrivateDirectory`). `shownAs` names the file in errors.
+    static func write(_ bytes: [UInt8], to name: String, in directory: Int32, shownAs: String) throws(PDSAuthError) {
+        let temp = ".\(name).tmp-\(SecureRandom.token(bytes: 9))"
+        let descriptor = openat(directory, temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw plainFailure("create a temporary file for", path: shownAs) }
+        var ok = bytes.withUnsafeBytes { writeAll(descriptor, $0) } && fsync(descriptor) == 0
+        ok = close(descriptor) == 0 && ok
+        guard ok, renameat(directory, temp, directory, name) == 0 else {
+            let error = plainFailure("write", path: shownAs)
+            unlinkat(directory, temp, 0)
+            throw error
+        }
+        _ = fsync(directory)
+    }
+
     /// Makes a rename in `directory` durable.
     static func syncDirectory(_ directory: String) {
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -49,6 +66,10 @@ public enum AtomicFile {
 
     private static func lastComponent(_ path: String) -> Substring {
         path.split(separator: "/").last ?? "credentials"
+    }
+
+    private static func plainFailure(_ action: String, path: String) -> PDSAuthError {
+        PDSAuthError(.writeFailed, "Could not \(action) \(path): \(String(cString: strerror(errno)))")
     }
 
     static func failure(_ action: String, path: String) -> PDSAuthError {
