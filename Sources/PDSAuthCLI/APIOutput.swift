@@ -15,26 +15,40 @@ struct APIOutput {
         printBody(Array(response.body))
     }
 
+    /// `--paginate`: one JSON array of every page's items, printed only once the whole list
+    /// has arrived (an error on any page prints nothing on stdout), written in chunks rather
+    /// than joined into one string. An answer that is not a list page is printed as received.
     func paginated(_ client: APIClient, _ request: APIRequest, profile name: String) async throws(PDSAuthError) {
-        var items: [[UInt8]] = []
-        var current = request
-        var seen: Set<String> = []
-        for _ in 0..<Pagination.maxPages {
-            let response = try await client.send(current, profile: name)
-            if include { printHead(response) }
-            guard (200..<300).contains(response.status) else { throw APIClient.error(for: response, request: current) }
-            let page = try Pagination.page(Array(response.body))
-            items += page.items
-            guard let next = page.next else {
-                printBody(Array(("[" + items.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") + "]").utf8))
-                return
-            }
-            guard seen.insert(next).inserted else {
-                throw PDSAuthError(.invalidResponse, "The server sent the same next_marker twice; the list would never end")
-            }
-            current.body = try Pagination.body(request.body, marker: next)
+        switch try await Pagination.collect(client, request, profile: name) {
+        case .notAList(let response):
+            try single(response, request)
+        case .items(let items, let pages):
+            if include { pages.forEach(printHead) }
+            printArray(items)
         }
-        throw PDSAuthError(.invalidResponse, "The list did not end within \(Pagination.maxPages) pages")
+    }
+
+    private func printArray(_ items: [[UInt8]]) {
+        var output = ChunkedOutput(terminal: terminal)
+        guard terminal.stdoutIsTTY else {
+            output.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                output.append(contentsOf: item)
+            }
+            output.append(contentsOf: Array("]\n".utf8))
+            output.flush()
+            return
+        }
+        // On a terminal each item is re-indented and escaped as `single` does for a body.
+        output.append(contentsOf: Array((items.isEmpty ? "[]" : "[\n").utf8))
+        for (index, item) in items.enumerated() {
+            let pretty = JSONText(item)?.prettyForTerminal ?? Redaction.terminalSafeText(String(decoding: item, as: UTF8.self))
+            let indented = "  " + pretty.replacing("\n", with: "\n  ")
+            output.append(contentsOf: Array((indented + (index == items.count - 1 ? "\n]" : ",\n")).utf8))
+        }
+        output.append(UInt8(ascii: "\n"))
+        output.flush()
     }
 
     private func printHead(_ response: HTTPClientResponse) {
@@ -51,5 +65,35 @@ struct APIOutput {
             return
         }
         terminal.out(JSONText(body)?.prettyForTerminal ?? Redaction.terminalSafeText(text))
+    }
+}
+
+/// Stdout in chunks of 64 KiB: a list of a million items is neither one huge string nor a
+/// million write calls.
+struct ChunkedOutput {
+    let terminal: Terminal
+    private var buffer: [UInt8] = []
+
+    init(terminal: Terminal) {
+        self.terminal = terminal
+        buffer.reserveCapacity(Self.chunk)
+    }
+
+    static let chunk = 64 << 10
+
+    mutating func append(_ byte: UInt8) {
+        buffer.append(byte)
+        if buffer.count >= Self.chunk { flush() }
+    }
+
+    mutating func append(contentsOf bytes: [UInt8]) {
+        buffer += bytes
+        if buffer.count >= Self.chunk { flush() }
+    }
+
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        terminal.out(bytes: buffer)
+        buffer.removeAll(keepingCapacity: true)
     }
 }

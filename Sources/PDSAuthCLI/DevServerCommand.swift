@@ -67,12 +67,15 @@ struct DevServerCommand: AsyncParsableCommand {
                 try KeyFileWriter.write(pem, to: jwtKeyOut)
                 terminal.say("Wrote the JWT demo app's private key to \(jwtKeyOut)")
             }
-            try await CommandRunner.cancellable { () throws(PDSAuthError) in
+            try await CommandRunner.cancellable(interrupted: "Stopped; the dev server closed its port") { () throws(PDSAuthError) in
                 do {
                     try await server.run { baseURL in terminal.say(server.summary(baseURL: baseURL)) }
                 } catch {
                     throw PDSAuthError(.listenFailed, "The dev server stopped: \(error)")
                 }
+                // It returns, gracefully, only when a signal cancelled it: that is no success,
+                // and the process must die of the signal like every other command.
+                throw PDSAuthError(.cancelled, "The dev server stopped")
             }
         }
     }

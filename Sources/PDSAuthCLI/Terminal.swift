@@ -29,7 +29,12 @@ struct Terminal: Sendable {
     /// Machine output. A closed stdout (`pds-auth token | head -c0`) ends the process with
     /// its own exit status rather than SIGPIPE: everything worth keeping is saved by then.
     func out(_ text: String, newline: Bool = true) {
-        guard !StandardStreams.stdoutWasClosed, FileDescriptorOutput.write(newline ? text + "\n" : text, to: 1) else {
+        out(bytes: Array((newline ? text + "\n" : text).utf8))
+    }
+
+    /// Machine output as bytes (a chunk may end inside a UTF-8 sequence).
+    func out(bytes: [UInt8]) {
+        guard !StandardStreams.stdoutWasClosed, FileDescriptorOutput.write(bytes: bytes, to: 1) else {
             _ = FileDescriptorOutput.write("pds-auth: standard output was closed; output discarded\n", to: 2)
             exit(ExitStatus.outputClosed.rawValue)
         }
@@ -86,7 +91,12 @@ enum FileDescriptorOutput {
     /// Writes all of `text`; false when the descriptor refuses (EPIPE, EBADF…).
     @discardableResult
     static func write(_ text: String, to descriptor: Int32) -> Bool {
-        var bytes = Array(text.utf8)[...]
+        write(bytes: Array(text.utf8), to: descriptor)
+    }
+
+    @discardableResult
+    static func write(bytes all: [UInt8], to descriptor: Int32) -> Bool {
+        var bytes = all[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }

@@ -25,4 +25,20 @@ import Testing
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("delay=MS, status=CODE"))
     }
+
+    /// Issue 15: it used to exit 0 on SIGTERM and SIGINT; like every command it dies of the
+    /// signal (a shell's 143/130), after closing its port.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalEndsItByThatSignal(signal: Int32) async throws {
+        let server = CLIProcess(["dev-server", "--port", "0"], environment: [:])
+        try server.start()
+        defer { server.kill() }
+        let base = try await server.waitForStderr(#"at (http://127\.0\.0\.1:[0-9]+)"#)
+        server.signal(signal)
+        #expect(try await server.wait() == 128 + signal && server.diedOf == signal, "\(server.stderr)")
+        #expect(server.stderr.contains("closed its port"), "\(server.stderr)")
+        let after = HTTPClientRequest(method: "GET", url: URL(string: base + "/.well-known/jwks.json")!, headers: [], body: nil)
+        await #expect(throws: PDSAuthError.self) { _ = try await CurlClient().send(after) }
+    }
 }
+

@@ -1,9 +1,65 @@
 /// PDS list APIs page with `marker` in the request and `next_marker` in the answer (empty
 /// when done), the items under `items` (PDS API reference, e.g. `/v2/file/list`). This
-/// follows the markers and collects the items, byte for byte as the server sent them.
+/// follows the markers and collects the items, byte for byte as the server sent them —
+/// within bounds, since the server decides how long the list is: at most ``Limits/maxPages``
+/// pages, ``Limits/maxItemBytes`` of items in all, markers of at most
+/// ``Limits/maxMarkerBytes``, and never the same marker twice. Past any of them the whole
+/// command fails (`invalidResponse`) and nothing has been printed.
 public enum Pagination {
-    /// Pages followed at most: a server that never ends its list is an error, not a loop.
-    public static let maxPages = 10_000
+    public struct Limits: Sendable {
+        /// Pages followed at most: 10,000 pages of 100 hold a million entries.
+        public var maxPages = 10_000
+        /// The items collected, in bytes of JSON, at most (256 MiB).
+        public var maxItemBytes = 256 << 20
+        /// A `next_marker` longer than this is no marker (PDS markers are short tokens).
+        public var maxMarkerBytes = 8 << 10
+
+        public static let standard = Limits()
+
+        public init(maxPages: Int = 10_000, maxItemBytes: Int = 256 << 20, maxMarkerBytes: Int = 8 << 10) {
+            self.maxPages = maxPages
+            self.maxItemBytes = maxItemBytes
+            self.maxMarkerBytes = maxMarkerBytes
+        }
+    }
+
+    /// What following the list produced.
+    public enum Outcome: Sendable {
+        /// Every page's items in order, and each page's response without its body (for
+        /// `--include`).
+        case items([[UInt8]], pages: [HTTPClientResponse])
+        /// The first answer was not a list page (no `items` array): it is passed through
+        /// unchanged, as `gh api --paginate` does for answers it cannot page through.
+        case notAList(HTTPClientResponse)
+    }
+
+    /// Sends `request`, then one request per `next_marker`, and collects the items. A non-2xx
+    /// answer on any page throws that page's error.
+    public static func collect(_ client: APIClient, _ request: APIRequest, profile name: String,
+                               limits: Limits = .standard) async throws(PDSAuthError) -> Outcome {
+        var items: [[UInt8]] = []
+        var itemBytes = 0
+        var pages: [HTTPClientResponse] = []
+        var current = request
+        var seen: Set<String> = []
+        while pages.count < limits.maxPages {
+            let response = try await client.send(current, profile: name)
+            guard (200..<300).contains(response.status) else { throw APIClient.error(for: response, request: current) }
+            guard let page = try page(Array(response.body), first: pages.isEmpty, limits: limits) else { return .notAList(response) }
+            pages.append(HTTPClientResponse(status: response.status, headerLines: response.headerLines, body: .init()))
+            itemBytes += page.items.reduce(0) { $0 + $1.count }
+            guard itemBytes <= limits.maxItemBytes else {
+                throw PDSAuthError(.invalidResponse, "The list's items exceed \(limits.maxItemBytes >> 20) MiB after \(pages.count) pages; nothing was printed")
+            }
+            items += page.items
+            guard let next = page.next else { return .items(items, pages: pages) }
+            guard seen.insert(next).inserted else {
+                throw PDSAuthError(.invalidResponse, "The server sent the same next_marker twice; the list would never end")
+            }
+            current.body = try body(request.body, marker: next)
+        }
+        throw PDSAuthError(.invalidResponse, "The list did not end within \(limits.maxPages) pages; nothing was printed")
+    }
 
     /// The request body with `marker` set to `marker` (added, or replacing one given).
     public static func body(_ body: [UInt8]?, marker: String) throws(PDSAuthError) -> [UInt8] {
@@ -16,16 +72,18 @@ public enum Pagination {
         return Array(("{" + members.joined(separator: ",") + "}").utf8)
     }
 
-    /// One page's items (raw JSON values) and the marker of the next page, if any.
-    public static func page(_ body: [UInt8]) throws(PDSAuthError) -> (items: [[UInt8]], next: String?) {
-        guard let json = JSONText(body), json.isObject else {
-            throw PDSAuthError(.invalidResponse, "A page of the list is not a JSON object; it cannot be followed")
+    /// One page's items (raw JSON values) and the marker of the next page, if any; nil when
+    /// the first answer is not a list page at all (no `items` member).
+    static func page(_ body: [UInt8], first: Bool, limits: Limits) throws(PDSAuthError) -> (items: [[UInt8]], next: String?)? {
+        guard let json = JSONText(body), json.isObject, let raw = json.member("items") else {
+            if first { return nil }
+            throw PDSAuthError(.invalidResponse, "A later page of the list has no items array; it cannot be followed")
         }
-        let items = try json.member("items").map { raw throws(PDSAuthError) -> [[UInt8]] in
-            guard let elements = JSONText(raw)?.elements else { throw PDSAuthError(.invalidResponse, "A page's items are not a JSON array") }
-            return elements
-        } ?? []
+        guard let items = JSONText(raw)?.elements else { throw PDSAuthError(.invalidResponse, "A page's items are not a JSON array") }
         guard let marker = json.member("next_marker") else { return (items, nil) }
+        guard marker.count <= limits.maxMarkerBytes else {
+            throw PDSAuthError(.invalidResponse, "The server's next_marker is longer than \(limits.maxMarkerBytes) bytes; it cannot be followed")
+        }
         var scanner = JSONScanner(marker)
         guard let text = scanner.string() else { return (items, nil) }
         return (items, text.isEmpty ? nil : text)
