@@ -4,7 +4,7 @@ import PDSAuth
 /// Where the client secret comes from. There is deliberately no `--client-secret VALUE`:
 /// process arguments are visible to every local user in `ps`.
 enum ClientSecretSource {
-    static func resolve(file: String?, environment: [String: String], terminal: Terminal, prompt: Bool) throws(PDSAuthError) -> String? {
+    static func resolve(file: String?, environment: [String: String], terminal: Terminal, prompt: Bool) async throws(PDSAuthError) -> String? {
         if let file {
             // A secret is short; a device, FIFO or huge file is a mistake.
             guard let size = try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int, size <= 64 * 1024,
@@ -19,7 +19,7 @@ enum ClientSecretSource {
         }
         if let secret = environment["PDS_CLIENT_SECRET"], !secret.isEmpty { return secret }
         guard prompt, terminal.stdinIsTTY else { return nil }
-        let typed = terminal.readHidden(prompt: "Client secret (empty for a Native app without one): ")
+        let typed = try await terminal.readHidden(prompt: "Client secret (empty for a Native app without one): ")
         return typed.flatMap { $0.isEmpty ? nil : $0 }
     }
 }

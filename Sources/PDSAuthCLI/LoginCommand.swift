@@ -95,14 +95,14 @@ struct LoginCommand: AsyncParsableCommand {
     }
 
     func runLogin(_ environment: [String: String], _ terminal: Terminal, devApp: DevApp?) async throws(PDSAuthError) -> LoginResult {
-        let configuration = try makeConfiguration(environment, terminal, devApp: devApp)
+        let configuration = try await makeConfiguration(environment, terminal, devApp: devApp)
         let waiting = LoginWaiting(terminal: terminal, environment: environment, timeout: timeout,
                                    paste: paste || terminal.stdinIsTTY, openBrowser: !noBrowser,
                                    providerName: configuration.endpoints.providerName)
         return try await waiting.run(BrowserSignIn(configuration: configuration, logger: logger))
     }
 
-    func makeConfiguration(_ environment: [String: String], _ terminal: Terminal, devApp: DevApp?) throws(PDSAuthError) -> LoginConfiguration {
+    func makeConfiguration(_ environment: [String: String], _ terminal: Terminal, devApp: DevApp?) async throws(PDSAuthError) -> LoginConfiguration {
         let endpoints: ProviderEndpoints
         let clientID: String
         let secret: String?
@@ -114,7 +114,7 @@ struct LoginCommand: AsyncParsableCommand {
             endpoints = try provider.endpoints(environment: environment)
             domainID = try provider.domainID(for: endpoints, environment)
             clientID = try provider.resolvedClientID(environment)
-            secret = try ClientSecretSource.resolve(file: clientSecretFile, environment: environment, terminal: terminal, prompt: true)
+            secret = try await ClientSecretSource.resolve(file: clientSecretFile, environment: environment, terminal: terminal, prompt: true)
         }
         let profileName = try ProfileSelection.named(profile, environment) ?? (devApp == nil ? "default" : "dev")
         var redirects: [RedirectTarget] = []

@@ -55,20 +55,31 @@ struct Terminal: Sendable {
         }
     }
 
-    /// Reads a line from the terminal with echo off (for the client secret).
-    func readHidden(prompt: String) -> String? {
+    /// Reads a line from the terminal with echo off (for the client secret). The wait ends
+    /// at once when the task is cancelled (Ctrl-C, SIGTERM): the line is read by
+    /// `InputLines` on a thread of its own, never by a blocking `readLine` that a signal
+    /// cannot interrupt. Nil at end of input.
+    func readHidden(prompt: String) async throws(PDSAuthError) -> String? {
         _ = FileDescriptorOutput.write(prompt, to: 2)
         var original = termios()
-        guard tcgetattr(0, &original) == 0 else { return readLine() }
-        var silent = original
-        silent.c_lflag &= ~tcflag_t(ECHO)
-        Self.echoOff.set(original)
-        tcsetattr(0, TCSAFLUSH, &silent)
-        defer {
-            Self.restoreEcho()
-            _ = FileDescriptorOutput.write("\n", to: 2)
+        let isTerminal = tcgetattr(0, &original) == 0
+        if isTerminal {
+            var silent = original
+            silent.c_lflag &= ~tcflag_t(ECHO)
+            Self.echoOff.set(original)
+            tcsetattr(0, TCSAFLUSH, &silent)
         }
-        return readLine(strippingNewline: true)
+        defer {
+            if isTerminal {
+                Self.restoreEcho()
+                _ = FileDescriptorOutput.write("\n", to: 2)
+            }
+        }
+        for await line in InputLines.stream(descriptor: 0, maxLineLength: 64 * 1024) {
+            return line
+        }
+        if Task.isCancelled { throw PDSAuthError(.cancelled, "Interrupted; nothing was saved") }
+        return nil
     }
 
     /// The terminal settings from before `readHidden` turned echo off, while it is off: a

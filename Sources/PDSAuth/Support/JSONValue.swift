@@ -2,13 +2,16 @@ import FoundationEssentials
 
 /// Any JSON value, decoded without loss of what matters for writing it back: object members
 /// (their order is not kept), strings, booleans, null, and numbers as exact integers where
-/// they are integers. Used to keep fields this version does not know when it rewrites a
+/// they are integers — beyond 64 bits too (a JWT claim of 2^70 is shown as written, not as
+/// `1.1805916207174113e+21`), up to the 38 digits `Decimal` holds. Used to keep fields this version does not know when it rewrites a
 /// file another version (or the user) wrote.
 public indirect enum JSONValue: Codable, Sendable, Equatable {
     case object([String: JSONValue])
     case array([JSONValue])
     case string(String)
     case integer(Int64)
+    /// An integer outside `Int64`, exactly as written (up to 38 significant digits).
+    case bigInteger(Decimal)
     case number(Double)
     case bool(Bool)
     case null
@@ -18,6 +21,7 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
         if container.decodeNil() { self = .null }
         else if let flag = try? container.decode(Bool.self) { self = .bool(flag) }
         else if let integer = try? container.decode(Int64.self) { self = .integer(integer) }
+        else if let big = try? container.decode(Decimal.self), big.exponent >= 0 { self = .bigInteger(big) }
         else if let number = try? container.decode(Double.self) { self = .number(number) }
         else if let text = try? container.decode(String.self) { self = .string(text) }
         else if let array = try? container.decode([JSONValue].self) { self = .array(array) }
@@ -31,6 +35,7 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
         case .array(let elements): try container.encode(elements)
         case .string(let text): try container.encode(text)
         case .integer(let integer): try container.encode(integer)
+        case .bigInteger(let big): try container.encode(big)
         case .number(let number): try container.encode(number)
         case .bool(let flag): try container.encode(flag)
         case .null: try container.encodeNil()

@@ -1,0 +1,61 @@
+import Foundation
+import PDSAuth
+import PDSAuthTestSupport
+import PDSShared
+import Testing
+
+/// What `status` prints of names and claims that came from a server (or a hand-edited file):
+/// nothing a terminal acts on, numbers as written.
+@Suite struct StatusOutputTests {
+    /// A profile whose user name and token claims carry a bidi override (U+202E), a C1 CSI
+    /// (U+009B) and an integer beyond 64 bits.
+    static func hostileHome() async throws -> TemporaryDirectory {
+        let home = TemporaryDirectory()
+        let claims = #"{"name":"ev\u202Eil\u009B2J","big":123456789012345678901234,"exp":4102444800}"#
+        let token = "e30." + Base64URL.encode(Array(claims.utf8)) + ".c2ln"
+        var profile = try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: token, refreshToken: nil)
+        profile.user = StoredUser(userID: "u\u{202E}1", userName: "mal\u{202E}lory\u{9B}31m", nickName: nil, domainID: nil, defaultDriveID: nil, role: nil)
+        try await CredentialStore(directory: home.path).save(profile, as: "p")
+        return home
+    }
+
+    /// Runs pds-auth with its stdout on a pseudo-terminal (Python's pty module) and returns
+    /// the bytes it wrote there.
+    static func onTerminal(_ arguments: [String], home: TemporaryDirectory) async throws -> String {
+        let script = "import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)"
+        return try await ChildTool.run("/usr/bin/python3", ["-c", script, CLIProcess.binary()] + arguments,
+                                       environment: ["PDS_AUTH_HOME": home.path, "NO_COLOR": "1", "PATH": "/usr/bin:/bin"]).output
+    }
+
+    static let unshowable: [Unicode.Scalar] = ["\u{202E}", "\u{9B}", "\u{1B}"]
+
+    @Test func jsonOnATerminalEscapesBidiAndC1Characters() async throws {
+        let home = try await Self.hostileHome()
+        let shown = try await Self.onTerminal(["status", "--json"], home: home)
+        #expect(!shown.unicodeScalars.contains { Self.unshowable.contains($0) }, "\(shown.debugDescription)")
+        #expect(shown.contains(#"mal\u202elory\u009b31m"#) && shown.contains(#"ev\u202eil\u009b2J"#), "\(shown)")
+        #expect(shown.contains("123456789012345678901234"), "a big integer as written: \(shown)")
+        // The same JSON value: what a program reads is unchanged.
+        let piped = try await CLIProcess.run(["status", "--json"], environment: ["PDS_AUTH_HOME": home.path])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(piped.stdout.utf8)) as? [String: Any])
+        let row = try #require((object["profiles"] as? [[String: Any]])?.first)
+        #expect(row["user"] as? String == "mal\u{202E}lory\u{9B}31m")
+        #expect(piped.stdout.contains("\"big\":123456789012345678901234"), "\(piped.stdout)")
+    }
+
+    @Test func theHumanViewStripsThemAndKeepsBigIntegers() async throws {
+        let home = try await Self.hostileHome()
+        let shown = try await Self.onTerminal(["status"], home: home)
+        #expect(!shown.unicodeScalars.contains { Self.unshowable.contains($0) }, "\(shown.debugDescription)")
+        #expect(shown.contains("big: 123456789012345678901234"), "\(shown)")
+    }
+
+    /// A relative `PDS_AUTH_HOME` would make where credentials live depend on the directory
+    /// a command runs in: refused (exit 3), and nothing is created anywhere.
+    @Test(arguments: [["status"], ["token"], ["login", "--dev", "--no-browser", "--timeout", "1"]])
+    func aRelativeHomeIsRefused(command: [String]) async throws {
+        let result = try await CLIProcess.run(command, environment: ["PDS_AUTH_HOME": "relative/creds"])
+        #expect(result.status == 3 && result.stderr.contains("PDS_AUTH_HOME must be an absolute path"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "/relative"))
+    }
+}
