@@ -48,7 +48,7 @@ struct ApiCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(environment: environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let request = try makeRequest()
             let transport = try TransportOptions.fromEnvironment(environment)

@@ -45,7 +45,7 @@ struct DevServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let terminal = Terminal(environment: ProcessInfo.processInfo.environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: ProcessInfo.processInfo.environment)
         var configuration = DevServerConfiguration.demo(redirectURIs: redirectURIs, port: port)
         configuration.host = host
         configuration.requiresDomainID = !acceptMissingDomainID

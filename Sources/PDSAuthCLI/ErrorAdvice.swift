@@ -3,7 +3,7 @@ import PDSAuth
 /// What to do about an error, in this command line's words (its flags and commands). The
 /// library says what went wrong; this says what the user can do about it.
 enum ErrorAdvice {
-    static func hint(for error: PDSAuthError, profile: String? = nil) -> String? {
+    static func hint(for error: PDSAuthError, command: String = "pds-auth", profile: String? = nil) -> String? {
         let login = "pds-auth login" + (profile.map { " --profile \(Redaction.terminalSafe($0, limit: 64))" } ?? "")
         switch error.code {
         case .missingEndpoint: return "Pass --domain-id ID (or set PDS_DOMAIN_ID), or --endpoint URL (PDS_ENDPOINT)."
@@ -55,7 +55,8 @@ enum ErrorAdvice {
         case .writeFailed: return "Check free space and permissions; the previous credentials are unchanged."
         case .apiUnauthorized: return "The server does not accept this session's tokens: sign in again with `\(login)`."
         case .apiRejected: return "Check the API's path and parameters, and the signed-in user's permissions."
-        case .invalidRequest: return "Fix the request (see `pds-auth api --help`); nothing was sent."
+        case .invalidRequest: return "Fix the request (see `pds-auth\(command == "pds-auth" ? "" : " " + command) --help`); nothing was sent."
+        case .programNotRunnable: return "Check the program's name, that it is executable, and the PATH it is looked up in."
         case .noProfile: return "Sign in with `\(login)`, or list profiles with `pds-auth status`."
         case .noProfileSelected: return "Name one with --profile (or PDS_AUTH_PROFILE), or make one current with `pds-auth switch NAME`."
         case .notRefreshable: return "Sign in again with `\(login)`."

@@ -32,13 +32,19 @@ struct ExecCommand: AsyncParsableCommand {
     func validate() throws {
         guard TokenCommand.minValidRange.contains(minValid) else { throw ValidationError("--min-valid must be 0–86400 seconds") }
         if argv.isEmpty { throw ValidationError("Name the program to run: pds-auth exec -- PROGRAM [ARGUMENTS…]") }
+        // Everything from the first word argument-parser does not know is captured for the
+        // program; before `--`, a word that looks like an option is a mistyped one
+        // (`--min-vlaid`), not a program to run.
+        if let first = command.first, first != "--", first.hasPrefix("-") {
+            throw ValidationError("Unknown option '\(Redaction.terminalSafe(first, limit: 60))'. Options go before --, the program after it: pds-auth exec [--min-valid S] -- PROGRAM [ARGUMENTS…]")
+        }
     }
 
     var argv: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(environment: environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
         var status: Int32 = 0
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let transport = try TransportOptions.fromEnvironment(environment)
@@ -84,7 +90,7 @@ struct ExecCommand: AsyncParsableCommand {
         switch ChildProcess.spawn(argv, environment: environment) {
         case .success(let started): child = started
         case .failure(let failure):
-            terminal.report(PDSAuthError(.invalidRequest, "Cannot run \(Redaction.terminalSafe(argv[0], limit: 100)): \(failure.reason)"))
+            terminal.report(PDSAuthError(.programNotRunnable, "Cannot run \(Redaction.terminalSafe(argv[0], limit: 100)): \(failure.reason)"))
             return failure.status
         }
         // A signal that came while the program was being started has not reached it.

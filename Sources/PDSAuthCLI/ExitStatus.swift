@@ -62,7 +62,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .signInTimedOut: self = .timedOut
         case .sessionExpired, .grantRejected, .clientRejected, .apiUnauthorized: self = .signInAgain
         case .apiRejected: self = .apiRefused
-        case .invalidRequest: self = .usage
+        case .invalidRequest, .programNotRunnable: self = .usage
         case .serverUnavailable: self = .serverUnavailable
         case .invalidResponse, .responseTooLarge: self = .invalidResponse
         case .httpTimeout, .unreachable, .tlsFailure, .connectionLost, .transferFailed: self = .network

@@ -56,7 +56,7 @@ struct JWTCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(environment: environment, quiet: quiet)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let signIn = try makeSignIn(environment, terminal)
             let result = try await CommandRunner.cancellable { () throws(PDSAuthError) in try await signIn.run() }

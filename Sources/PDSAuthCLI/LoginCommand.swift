@@ -77,7 +77,7 @@ struct LoginCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(environment: environment, quiet: quiet)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let result = try await CommandRunner.cancellable { () async throws(PDSAuthError) -> LoginResult in
                 try await dev ? runAgainstDevServer(environment, terminal) : runLogin(environment, terminal, devApp: nil)

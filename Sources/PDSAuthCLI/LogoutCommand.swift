@@ -14,7 +14,7 @@ struct LogoutCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(environment: environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let store = try selection.store(environment, terminal)
             let name = try selection.resolve(environment, store: store)

@@ -14,7 +14,7 @@ struct RefreshCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(environment: environment, quiet: quiet)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             // Configuration first: a bad PDS_AUTH_HTTP_TIMEOUT is reported even when no refresh is due.
             let renewer = StandardRenewer(transport: try .fromEnvironment(environment))

@@ -22,7 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(environment: environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
         var failure: PDSAuthError?
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let store = terminal.store(directory: try StoreLocation.directory(environment: environment))

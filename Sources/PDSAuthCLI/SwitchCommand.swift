@@ -16,7 +16,7 @@ struct SwitchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(environment: environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let store = terminal.store(directory: try StoreLocation.directory(environment: environment))
             let name = self.name

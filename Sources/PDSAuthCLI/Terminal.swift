@@ -6,8 +6,11 @@ import PDSAuth
 struct Terminal: Sendable {
     let environment: [String: String]
     var quiet = false
+    /// The command being run (`exec`, `api`…), whose flags and help the advice names.
+    let command: String
 
-    init(environment: [String: String], quiet: Bool = false) {
+    init(command: String? = nil, environment: [String: String], quiet: Bool = false) {
+        self.command = command ?? "pds-auth"
         self.environment = environment
         self.quiet = quiet
     }
@@ -50,7 +53,7 @@ struct Terminal: Sendable {
     /// Prints a failure the way every command does: what happened, then what to do.
     func report(_ error: PDSAuthError) {
         _ = FileDescriptorOutput.write("\(red("error:")) \(error.description)\n", to: 2)
-        if let hint = ErrorAdvice.hint(for: error, profile: error.context["profile"]) {
+        if let hint = ErrorAdvice.hint(for: error, command: command, profile: error.context["profile"]) {
             _ = FileDescriptorOutput.write("  \(hint)\n", to: 2)
         }
     }

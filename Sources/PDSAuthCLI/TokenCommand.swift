@@ -30,7 +30,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(environment: environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             // Configuration first: a bad PDS_AUTH_HTTP_TIMEOUT is reported even when no refresh is due.
             let renewer = StandardRenewer(transport: try .fromEnvironment(environment))

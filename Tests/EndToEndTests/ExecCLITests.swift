@@ -45,7 +45,17 @@ import Testing
         try await DevSession.with { session in
             let result = try await CLIProcess.run(["exec", "--", "no-such-program-anywhere"], environment: session.environment)
             #expect(result.status == 127 && result.stderr.contains("Cannot run no-such-program-anywhere"), "\(result.stderr)")
+            #expect(!result.stderr.contains("pds-auth api") && result.stderr.contains("PATH"), "advice for exec, not api: \(result.stderr)")
+            let dashed = try await CLIProcess.run(["exec", "--", "--no-such-program"], environment: session.environment)
+            #expect(dashed.status == 127, "after --, a word with a dash is the program: \(dashed.stderr)")
         }
+    }
+
+    /// Issue 15: `exec --min-vlaid 5 -- true` ran `--min-vlaid` as the program (127). Before
+    /// `--`, an unknown option is a command-line error.
+    @Test func aMistypedOptionIsACommandLineError() async throws {
+        let result = try await CLIProcess.run(["exec", "--min-vlaid", "5", "--", "true"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        #expect(result.status == 2 && result.stderr.contains("Unknown option '--min-vlaid'"), "\(result.stderr)")
     }
 
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP])

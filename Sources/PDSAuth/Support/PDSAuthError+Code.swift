@@ -63,6 +63,8 @@ extension PDSAuthError {
             case apiUnauthorized = "api_unauthorized"
             case apiRejected = "api_rejected"
             case invalidRequest = "invalid_request"
+            // Programs pds-auth starts.
+            case programNotRunnable = "program_not_runnable"
             // Profiles.
             case noProfile = "no_profile"
             case noProfileSelected = "no_profile_selected"
@@ -166,6 +168,8 @@ extension PDSAuthError {
         /// A request pds-auth was asked to send is malformed (a body that is not JSON, a path
         /// with characters no URL path has); nothing was sent.
         public static let invalidRequest = Self(.invalidRequest)
+        /// `exec`'s program cannot be found or started (the process exits 127 or 126).
+        public static let programNotRunnable = Self(.programNotRunnable)
         public static let noProfile = Self(.noProfile)
         /// Several profiles, none named and none current.
         public static let noProfileSelected = Self(.noProfileSelected)
