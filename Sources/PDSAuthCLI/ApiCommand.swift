@@ -20,6 +20,7 @@ struct ApiCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var selection: ProfileSelection
+    @OptionGroup var verbosity: VerboseOption
 
     @Argument(help: "The API path, e.g. /v2/user/get (never a full URL: the token goes only to the profile's endpoint).")
     var path: String
@@ -48,10 +49,10 @@ struct ApiCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, verbose: verbosity.verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let request = try makeRequest()
-            let transport = try TransportOptions.fromEnvironment(environment)
+            let transport = try terminal.transport(environment)
             let store = try selection.store(environment, terminal)
             let name = try selection.resolve(environment, store: store)
             var options = transport

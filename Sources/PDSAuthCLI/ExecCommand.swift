@@ -22,6 +22,7 @@ struct ExecCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var selection: ProfileSelection
+    @OptionGroup var verbosity: VerboseOption
 
     @Option(name: .customLong("min-valid"), help: "Renew when fewer than this many seconds of validity remain (0–86400).")
     var minValid: Int = 300
@@ -44,10 +45,10 @@ struct ExecCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, verbose: verbosity.verbose)
         var status: Int32 = 0
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
-            let transport = try TransportOptions.fromEnvironment(environment)
+            let transport = try terminal.transport(environment)
             let store = try selection.store(environment, terminal)
             let name = try selection.resolve(environment, store: store)
             let provider = TokenProvider(store: store, renewer: StandardRenewer(transport: transport))

@@ -14,6 +14,7 @@ struct JWTCommand: AsyncParsableCommand {
     enum SubjectType: String, ExpressibleByArgument, CaseIterable { case user, service }
 
     @OptionGroup var provider: ProviderOptions
+    @OptionGroup var verbosity: VerboseOption
 
     @Option(name: .customLong("private-key"), help: "PEM file of the app's RSA private key (PKCS#1 or PKCS#8, at least 2048 bits).")
     var privateKey: String
@@ -56,7 +57,7 @@ struct JWTCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet, verbose: verbosity.verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let signIn = try makeSignIn(environment, terminal)
             let result = try await CommandRunner.cancellable { () throws(PDSAuthError) in try await signIn.run() }
@@ -80,6 +81,6 @@ struct JWTCommand: AsyncParsableCommand {
         return JWTSignIn(endpoints: endpoints, domainID: domainID, clientID: try provider.resolvedClientID(environment), settings: settings,
                          profileName: try ProfileSelection.named(profile, environment) ?? "default",
                          store: terminal.store(directory: try StoreLocation.directory(environment: environment)),
-                         transport: try provider.transport(environment: environment), rememberedCABundle: provider.cacert)
+                         transport: try terminal.transport(environment, caBundleFlag: provider.cacert), rememberedCABundle: provider.cacert)
     }
 }

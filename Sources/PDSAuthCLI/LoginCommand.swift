@@ -52,7 +52,7 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(help: "Run the built-in PDS-compatible dev server in-process and sign in against its demo app.")
     var dev = false
 
-    @Flag(help: "Log the listener's and dev server's activity (never secrets) to stderr.")
+    @Flag(help: "Log the listener's and dev server's activity, each request and its proxy (never secrets) to stderr.")
     var verbose = false
 
     func validate() throws {
@@ -77,7 +77,7 @@ struct LoginCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet, verbose: verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let result = try await CommandRunner.cancellable { () async throws(PDSAuthError) -> LoginResult in
                 try await dev ? runAgainstDevServer(environment, terminal) : runLogin(environment, terminal, devApp: nil)
@@ -123,7 +123,7 @@ struct LoginCommand: AsyncParsableCommand {
             endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: secret, redirects: redirects, scope: scope,
             loginType: loginType ?? (endpoints.flavor == .pds ? "default" : nil), usePKCE: !noPKCE, profileName: profileName,
             store: terminal.store(directory: try StoreLocation.directory(environment: environment)),
-            transport: try provider.transport(environment: environment), timeout: .seconds(timeout), rememberedCABundle: provider.cacert)
+            transport: try terminal.transport(environment, caBundleFlag: provider.cacert), timeout: .seconds(timeout), rememberedCABundle: provider.cacert)
     }
 
     func runAgainstDevServer(_ environment: [String: String], _ terminal: Terminal) async throws(PDSAuthError) -> LoginResult {

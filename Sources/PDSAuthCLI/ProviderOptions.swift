@@ -64,8 +64,4 @@ struct ProviderOptions: ParsableArguments {
         }
         return id
     }
-
-    func transport(environment: [String: String]) throws(PDSAuthError) -> TransportOptions {
-        try TransportOptions.fromEnvironment(environment, caBundleFlag: cacert)
-    }
 }

@@ -8,16 +8,17 @@ struct RefreshCommand: AsyncParsableCommand {
         abstract: "Renew the access token now (refresh_token grant, or a new assertion for JWT profiles).")
 
     @OptionGroup var selection: ProfileSelection
+    @OptionGroup var verbosity: VerboseOption
 
     @Flag(help: "Only errors on stderr.")
     var quiet = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet, verbose: verbosity.verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             // Configuration first: a bad PDS_AUTH_HTTP_TIMEOUT is reported even when no refresh is due.
-            let renewer = StandardRenewer(transport: try .fromEnvironment(environment))
+            let renewer = StandardRenewer(transport: try terminal.transport(environment))
             let store = try selection.store(environment, terminal)
             let name = try selection.resolve(environment, store: store)
             let profile = try await TokenProvider(store: store, renewer: renewer).validProfile(name, minValid: .zero, force: true)

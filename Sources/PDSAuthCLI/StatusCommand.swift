@@ -7,6 +7,8 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show saved profiles: user, domain, endpoint, grant, expiry, whether they can refresh; the current one is marked.")
 
+    @OptionGroup var verbosity: VerboseOption
+
     @Option(help: "Show only this profile.")
     var profile: String?
 
@@ -22,7 +24,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, verbose: verbosity.verbose)
         var failure: PDSAuthError?
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let store = terminal.store(directory: try StoreLocation.directory(environment: environment))
@@ -35,7 +37,10 @@ struct StatusCommand: AsyncParsableCommand {
             let current = try? ProfileChoice.resolve(try ProfileSelection.named(nil, environment), in: file, store: store)
             var rows = names.map { ProfileStatus(name: $0, file: file, current: $0 == current, now: Date()) }
             if verify {
-                let client = APIClient(provider: TokenProvider(store: store, renewer: StandardRenewer(transport: try .fromEnvironment(environment))))
+                let transport = try terminal.transport(environment)
+                var apiTransport = transport
+                apiTransport.maxBodyBytes = APIClient.defaultMaxResponseSize
+                let client = APIClient(provider: TokenProvider(store: store, renewer: StandardRenewer(transport: transport)), transport: apiTransport)
                 for index in rows.indices { rows[index].verified = await Verification.run(client, profile: rows[index].name, file: file) }
             }
             failure = rows.lazy.compactMap { $0.verified?.failure }.first

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Glibc
 import PDSAuth
 
@@ -8,11 +9,24 @@ struct Terminal: Sendable {
     var quiet = false
     /// The command being run (`exec`, `api`…), whose flags and help the advice names.
     let command: String
+    /// `--verbose`: one line on stderr per request (see `transport(_:caBundleFlag:)`).
+    var verbose = false
 
-    init(command: String? = nil, environment: [String: String], quiet: Bool = false) {
+    init(command: String? = nil, environment: [String: String], quiet: Bool = false, verbose: Bool = false) {
         self.command = command ?? "pds-auth"
         self.environment = environment
         self.quiet = quiet
+        self.verbose = verbose
+    }
+
+    /// The transport settings from the environment; with `--verbose`, each request is traced
+    /// (method, URL without query, and the proxy it goes through or why none).
+    func transport(_ environment: [String: String], caBundleFlag: String? = nil) throws(PDSAuthError) -> TransportOptions {
+        var options = try TransportOptions.fromEnvironment(environment, caBundleFlag: caBundleFlag)
+        if verbose {
+            options.trace = { line in _ = FileDescriptorOutput.write("pds-auth: \(Redaction.terminalSafe(line, limit: 600))\n", to: 2) }
+        }
+        return options
     }
 
     var stderrIsTTY: Bool { isatty(2) == 1 }
@@ -140,4 +154,10 @@ enum StandardStreams {
             if descriptor == 1 { stdoutWasClosed = true }
         }
     }
+}
+
+/// `--verbose` for the commands that reach the network.
+struct VerboseOption: ParsableArguments {
+    @Flag(help: "Say on stderr which requests are made and through which proxy, if any (never a secret).")
+    var verbose = false
 }

@@ -15,6 +15,7 @@ struct TokenCommand: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case bare, header, json, env }
 
     @OptionGroup var selection: ProfileSelection
+    @OptionGroup var verbosity: VerboseOption
 
     @Option(name: .customLong("min-valid"), help: "Refresh first when fewer than this many seconds of validity remain (0–86400).")
     var minValid: Int = 300
@@ -30,10 +31,10 @@ struct TokenCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: environment, verbose: verbosity.verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             // Configuration first: a bad PDS_AUTH_HTTP_TIMEOUT is reported even when no refresh is due.
-            let renewer = StandardRenewer(transport: try .fromEnvironment(environment))
+            let renewer = StandardRenewer(transport: try terminal.transport(environment))
             let store = try selection.store(environment, terminal)
             let name = try selection.resolve(environment, store: store)
             let profile = try await TokenProvider(store: store, renewer: renewer).validProfile(name, minValid: .seconds(minValid))

@@ -4,8 +4,8 @@ import PDSShared
 
 /// All outbound HTTP of pds-auth, through libcurl. Each transfer blocks a thread of its own
 /// (`BlockingThread`), never a thread of Swift's cooperative pool; Task cancellation aborts
-/// it through libcurl's progress callback. Proxies come from libcurl's usual `http_proxy`,
-/// `https_proxy`, `no_proxy` variables.
+/// it through libcurl's progress callback. Proxies are chosen by `ProxyChoice` (loopback and
+/// plain http never go through one).
 public struct CurlClient: Sendable {
     public var options: TransportOptions
 
@@ -22,8 +22,22 @@ public struct CurlClient: Sendable {
         }
     }
 
+    /// Plain http only to loopback, checked for every request whatever its URL came from
+    /// (flags, metadata, or a credentials file someone edited by hand): codes, secrets and
+    /// tokens never cross a network unencrypted.
+    static func checkScheme(_ url: URL) throws(PDSAuthError) {
+        let scheme = url.scheme?.lowercased()
+        guard scheme == "https" || (scheme == "http" && LoopbackHost.isLoopback(url.host ?? "")) else {
+            throw PDSAuthError(.insecureURL, "Refusing to send a request to \(Redaction.url(url)): plain http is allowed only to loopback addresses",
+                               context: ["url": Redaction.url(url)])
+        }
+    }
+
     /// The transfer's raw outcome, for callers that decide on retries themselves.
     func perform(_ request: HTTPClientRequest) async -> Result<HTTPClientResponse, TransferFailure> {
+        do throws(PDSAuthError) { try Self.checkScheme(request.url) } catch {
+            return .failure(TransferFailure(code: CURLE_UNSUPPORTED_PROTOCOL, detail: error.message, unavailable: error))
+        }
         let transfer = CurlTransfer(request: request, options: options)
         return await withTaskCancellationHandler {
             await BlockingThread.run { Result { () throws(TransferFailure) in try transfer.perform() } }

@@ -19,10 +19,13 @@ final class CurlTransfer: Sendable {
         var overflowed = false
     }
 
+    private let proxy: ProxyChoice
+
     init(request: HTTPClientRequest, options: TransportOptions) {
         self.request = request
         self.options = options
         self.sink = Mutex(Sink())
+        proxy = ProxyChoice.choose(for: request.url, environment: options.proxyEnvironment)
     }
 
     func cancel() { cancelled.store(true, ordering: .relaxed) }
@@ -63,6 +66,7 @@ final class CurlTransfer: Sendable {
     func perform() throws(TransferFailure) -> HTTPClientResponse {
         let curl: UnsafePointer<pds_curl_functions>
         do { curl = try CurlRuntime.functions() } catch { throw TransferFailure(code: CURLE_FAILED_INIT, detail: error.message, unavailable: error) }
+        options.trace?("\(request.method) \(Redaction.url(request.url)) \(proxy.shown)")
         guard let handle = curl.pointee.easy_init() else { throw TransferFailure(code: CURLE_FAILED_INIT, detail: "curl_easy_init failed") }
         defer { curl.pointee.easy_cleanup(handle) }
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
@@ -101,6 +105,10 @@ final class CurlTransfer: Sendable {
         _ = pds_curl_setopt_long(curl, handle, CURLOPT_SSL_VERIFYPEER, 1)
         _ = pds_curl_setopt_long(curl, handle, CURLOPT_SSL_VERIFYHOST, 2)
         if let ca = options.caBundlePath { setString(curl, handle, CURLOPT_CAINFO, ca) }
+        // The proxy pds-auth chose (`ProxyChoice`), or "" for none; the empty NOPROXY keeps
+        // libcurl from applying the environment's exceptions a second time.
+        setString(curl, handle, CURLOPT_PROXY, proxy.proxy ?? "")
+        setString(curl, handle, CURLOPT_NOPROXY, "")
         // NOSIGNAL: transfers run on worker threads, where SIGALRM-based DNS timeouts are unsafe.
         _ = pds_curl_setopt_long(curl, handle, CURLOPT_NOSIGNAL, 1)
         _ = pds_curl_setopt_long(curl, handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.wholeMilliseconds)

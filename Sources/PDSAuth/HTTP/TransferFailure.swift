@@ -8,7 +8,8 @@ struct TransferFailure: Error, Sendable {
     var description = ""
     var bodyTooLarge = false
     var cancelled = false
-    /// libcurl itself could not be loaded: no transfer was attempted.
+    /// No transfer was attempted: libcurl could not be loaded, or the URL is refused
+    /// (plain http to a host that is not loopback).
     var unavailable: PDSAuthError?
 
     /// True when nothing reached the server's application (refused, unresolved, libcurl

@@ -1,5 +1,7 @@
+import FoundationEssentials
+
 /// Bounds and trust settings for every outbound transfer.
-public struct TransportOptions: Sendable, Equatable {
+public struct TransportOptions: Sendable {
     /// Time to establish TCP + TLS.
     public var connectTimeout: Duration
     /// Time for the whole transfer, including a slowly trickled body.
@@ -9,14 +11,28 @@ public struct TransportOptions: Sendable, Equatable {
     /// PEM bundle of CAs to trust instead of the system's; nil = system store.
     public var caBundlePath: String?
     public var userAgent: String
+    /// The proxy variables (`ProxyChoice.variables`) that decide each request's proxy.
+    public var proxyEnvironment: [String: String]
+    /// Hears one line per request (method, URL without query, the proxy or why none), for
+    /// `--verbose`. Never a secret: no query, no header, no body.
+    public var trace: (@Sendable (String) -> Void)?
 
     public init(connectTimeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(30), maxBodyBytes: Int = 1 << 20,
-                caBundlePath: String? = nil, userAgent: String = "pds-auth/\(PDSAuthVersion.current)") {
+                caBundlePath: String? = nil, userAgent: String = "pds-auth/\(PDSAuthVersion.current)",
+                proxyEnvironment: [String: String] = TransportOptions.proxyVariables(ProcessInfo.processInfo.environment),
+                trace: (@Sendable (String) -> Void)? = nil) {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.maxBodyBytes = maxBodyBytes
         self.caBundlePath = caBundlePath
         self.userAgent = userAgent
+        self.proxyEnvironment = proxyEnvironment
+        self.trace = trace
+    }
+
+    /// The proxy variables of `environment`, and nothing else.
+    public static func proxyVariables(_ environment: [String: String]) -> [String: String] {
+        environment.filter { ProxyChoice.variables.contains($0.key) }
     }
 
     /// The range `PDS_AUTH_HTTP_TIMEOUT` may take, in seconds.
@@ -25,7 +41,8 @@ public struct TransportOptions: Sendable, Equatable {
     /// Defaults, with the total timeout from `PDS_AUTH_HTTP_TIMEOUT` (seconds, a decimal
     /// number in ``timeoutRange``) when set; anything else in it is refused, not ignored.
     public static func fromEnvironment(_ environment: [String: String], caBundleFlag: String? = nil) throws(PDSAuthError) -> TransportOptions {
-        var options = TransportOptions(caBundlePath: caBundle(flag: caBundleFlag, environment: environment))
+        var options = TransportOptions(caBundlePath: caBundle(flag: caBundleFlag, environment: environment),
+                                       proxyEnvironment: proxyVariables(environment))
         if let text = environment["PDS_AUTH_HTTP_TIMEOUT"] {
             let seconds = try Self.seconds(text, name: "PDS_AUTH_HTTP_TIMEOUT", range: timeoutRange)
             options.totalTimeout = .milliseconds(Int64((seconds * 1000).rounded()))
