@@ -53,6 +53,7 @@ enum ErrorAdvice {
         case .lockUnavailable: return "Check the permissions of the credentials directory."
         case .lockTimeout: return "Another pds-auth (login, refresh or token) holds the lock; retry when it is done."
         case .writeFailed: return "Check free space and permissions; the previous credentials are unchanged."
+        case .renewalNotSaved: return "Free some space (or fix the directory's permissions), then sign in again with `\(login)`."
         case .apiUnauthorized: return "The server does not accept this session's tokens: sign in again with `\(login)`."
         case .apiRejected: return "Check the API's path and parameters, and the signed-in user's permissions."
         case .invalidRequest: return "Fix the request (see `pds-auth\(command == "pds-auth" ? "" : " " + command) --help`); nothing was sent."

@@ -2,7 +2,8 @@
 // of a credentials save, so "killed exactly here" is deterministic instead of a random
 // sleep that usually misses the write. Built by the tests with `cc -shared -fPIC`.
 //
-// PDS_TEST_KILL_AT=STEP:N picks the Nth occurrence of STEP:
+// PDS_TEST_KILL_AT=STEP:N picks the Nth occurrence of STEP (PDS_TEST_FAIL_AT=STEP:N instead
+// makes that call fail with EIO, for write-temp, fsync-temp and rename):
 //   write-temp     a write(2) to a credentials temp file: half the bytes are written, then death
 //   fsync-temp     fsync(2) of a credentials temp file, before it runs (the data is written)
 //   rename         rename(2) onto credentials.json, before it runs
@@ -10,6 +11,7 @@
 //   connect        connect(2) of an IP socket, before it runs (nothing has been sent)
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int matches(const char *step) {
-    static int counts[8];
+static int matches_in(const char *variable, int *counts, const char *step) {
     static const char *steps[] = {"write-temp", "fsync-temp", "rename", "fsync-dir", "connect"};
-    const char *wanted = getenv("PDS_TEST_KILL_AT");
+    const char *wanted = getenv(variable);
     if (!wanted) return 0;
     const char *colon = strchr(wanted, ':');
     if (!colon || strncmp(wanted, step, (size_t)(colon - wanted)) != 0 || strlen(step) != (size_t)(colon - wanted)) return 0;
@@ -29,6 +30,18 @@ static int matches(const char *step) {
         if (strcmp(steps[i], step) == 0) return __atomic_add_fetch(&counts[i], 1, __ATOMIC_SEQ_CST) == atoi(colon + 1);
     }
     return 0;
+}
+
+static int matches(const char *step) {
+    static int counts[8];
+    return matches_in("PDS_TEST_KILL_AT", counts, step);
+}
+
+static int fails(const char *step) {
+    static int counts[8];
+    if (!matches_in("PDS_TEST_FAIL_AT", counts, step)) return 0;
+    errno = EIO;
+    return 1;
 }
 
 static void path_of(int fd, char *out, size_t size) {
@@ -57,6 +70,7 @@ static void die(void) { kill(getpid(), SIGKILL); for (;;) pause(); }
 ssize_t write(int fd, const void *buffer, size_t count) {
     static ssize_t (*real)(int, const void *, size_t);
     if (!real) real = dlsym(RTLD_NEXT, "write");
+    if (count > 1 && is_temp(fd) && fails("write-temp")) return -1;
     if (count > 1 && is_temp(fd) && matches("write-temp")) {
         real(fd, buffer, count / 2);
         die();
@@ -67,6 +81,7 @@ ssize_t write(int fd, const void *buffer, size_t count) {
 int fsync(int fd) {
     static int (*real)(int);
     if (!real) real = dlsym(RTLD_NEXT, "fsync");
+    if (is_temp(fd) && fails("fsync-temp")) return -1;
     if (is_temp(fd) && matches("fsync-temp")) die();
     if (is_credentials_dir(fd) && matches("fsync-dir")) die();
     return real(fd);
@@ -76,7 +91,9 @@ int rename(const char *from, const char *to) {
     static int (*real)(const char *, const char *);
     if (!real) real = dlsym(RTLD_NEXT, "rename");
     size_t length = strlen(to);
-    if (length >= 17 && strcmp(to + length - 17, "/credentials.json") == 0 && matches("rename")) die();
+    int target = length >= 17 && strcmp(to + length - 17, "/credentials.json") == 0;
+    if (target && fails("rename")) return -1;
+    if (target && matches("rename")) die();
     return real(from, to);
 }
 

@@ -24,7 +24,19 @@ public struct TokenProvider: Sendable {
         let renewer = self.renewer
         let clock = self.clock
         let path = store.filePath
-        return try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
+        var renewed = false
+        do {
+            return try await renew(name, seen: seen, minValid: minValid, force: force, renewer: renewer, clock: clock, path: path) { renewed = true }
+        } catch where renewed && error.code == .writeFailed {
+            throw Self.renewalNotSaved(error, name: name, rotates: seen.jwt == nil)
+        }
+    }
+
+    /// The renewal under the lock; `onRenewed` runs once the server has issued new tokens.
+    private func renew(_ name: String, seen: StoredProfile, minValid: Duration, force: Bool, renewer: any ProfileRenewer,
+                       clock: @escaping @Sendable () -> Date, path: String,
+                       onRenewed: () -> Void) async throws(PDSAuthError) -> StoredProfile {
+        try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
             guard var profile = try file.profile(name, path: path) else { throw Self.noProfile(name, store: store) }
             let renewedMeanwhile = profile.obtainedAt != seen.obtainedAt || profile.accessToken != seen.accessToken
             if force ? renewedMeanwhile : isFresh(profile, minValid: minValid) { return profile }
@@ -37,10 +49,21 @@ public struct TokenProvider: Sendable {
                 error.context["profile"] = name
                 throw error
             }
+            onRenewed()
             profile.apply(response, receivedAt: receivedAt)
             file.profiles[name] = profile
             return profile
         }
+    }
+
+    /// A save that failed after the server issued new tokens: for a rotating refresh token
+    /// the saved one is now likely dead, which "the credentials are unchanged" would hide.
+    static func renewalNotSaved(_ error: PDSAuthError, name: String, rotates: Bool) -> PDSAuthError {
+        let consequence = rotates ? "the server has likely retired the saved refresh token, so sign in again" : "the saved profile can still renew itself"
+        var failure = PDSAuthError(.renewalNotSaved, "The server issued new tokens for \"\(Redaction.terminalSafe(name, limit: 64))\", but they could not be saved (\(error.message)); \(consequence)",
+                                   context: error.context)
+        failure.context["profile"] = name
+        return failure
     }
 
     /// Whether the profile's access token stays valid for at least `minValid` (true when its

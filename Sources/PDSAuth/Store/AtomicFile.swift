@@ -28,6 +28,77 @@ public enum AtomicFile {
         syncDirectory(directory)
     }
 
+    /// Claims the room a replacement of `path` needs before work whose result must not be
+    /// lost: a refresh retires the old refresh token the moment the server answers, so
+    /// finding out only then that the disk is full loses the session. The temp file is made
+    /// now with `bytes` allocated (`posix_fallocate`); `Reservation.commit` writes into it.
+    public static func reserve(for path: String, directory: String, bytes: Int) throws(PDSAuthError) -> Reservation {
+        let temp = "\(directory)/\(temporaryPrefix(for: path))\(SecureRandom.token(bytes: 9))"
+        let descriptor = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw reservationFailure(errno, directory: directory) }
+        let result = posix_fallocate(descriptor, 0, off_t(bytes))
+        guard result == 0 else {
+            close(descriptor)
+            unlink(temp)
+            throw reservationFailure(result, directory: directory)
+        }
+        return Reservation(descriptor: descriptor, temp: temp, path: path, directory: directory)
+    }
+
+    private static func reservationFailure(_ number: Int32, directory: String) -> PDSAuthError {
+        let reason = number == ENOSPC || number == EDQUOT ? "there is not enough free space" : String(cString: strerror(number))
+        return PDSAuthError(.writeFailed, "Cannot save in the credentials directory (\(reason)); nothing was sent and the credentials are unchanged",
+                            context: ["path": directory])
+    }
+
+    /// A temp file with room for a replacement (see `reserve`). Used by one task; either
+    /// `commit` or `discard` ends it (`deinit` discards).
+    public final class Reservation {
+        private var descriptor: Int32
+        let temp: String
+        let path: String
+        let directory: String
+
+        init(descriptor: Int32, temp: String, path: String, directory: String) {
+            self.descriptor = descriptor
+            self.temp = temp
+            self.path = path
+            self.directory = directory
+        }
+
+        /// Writes `data` into the reserved file (from its start; then truncated to its size),
+        /// fsyncs it and renames it over the target: the same steps, in the same order, as
+        /// `AtomicFile.write`, so a kill at any of them leaves what that does.
+        public func commit(_ data: Data) throws(PDSAuthError) {
+            let descriptor = take()
+            guard descriptor >= 0 else { throw PDSAuthError(.internal, "A reservation was used twice") }
+            var ok = lseek(descriptor, 0, SEEK_SET) == 0 && data.withUnsafeBytes { writeAll(descriptor, $0) }
+            ok = ok && ftruncate(descriptor, off_t(data.count)) == 0 && fsync(descriptor) == 0
+            ok = close(descriptor) == 0 && ok
+            guard ok, rename(temp, path) == 0 else {
+                let error = failure("write the credentials file", path: path)
+                unlink(temp)
+                throw error
+            }
+            syncDirectory(directory)
+        }
+
+        /// Gives the room back: nothing is written.
+        public func discard() {
+            let descriptor = take()
+            guard descriptor >= 0 else { return }
+            close(descriptor)
+            unlink(temp)
+        }
+
+        private func take() -> Int32 {
+            defer { descriptor = -1 }
+            return descriptor
+        }
+
+        deinit { discard() }
+    }
+
     /// The same discipline relative to a directory descriptor (`openat`, `renameat`), for
     /// directories that must not be reached through a path another user could re-point
     /// (`PrivateDirectory`). `shownAs` names the file in errors.
@@ -73,7 +144,7 @@ public enum AtomicFile {
     }
 
     static func failure(_ action: String, path: String) -> PDSAuthError {
-        PDSAuthError(.writeFailed, "Could not \(action): \(String(cString: strerror(errno))); the previous credentials are unchanged",
+        PDSAuthError(.writeFailed, "Could not \(action): \(String(cString: strerror(errno)))",
                      context: ["path": path])
     }
 }

@@ -37,16 +37,24 @@ public struct CredentialStore: Sendable {
     }
 
     /// Runs `body` on the freshly read file under the exclusive lock and writes the result
-    /// atomically if it changed. If `body` throws, nothing is written.
+    /// atomically if it changed. If `body` throws, nothing is written. Room for the new file
+    /// is claimed before `body` runs (`AtomicFile.reserve`: the file's size and 64 KiB, more
+    /// than any token response can add), so a full disk stops the work before it reaches a
+    /// server, not after the server has rotated a refresh token.
     public func update<T: Sendable>(_ body: (inout CredentialsFile) async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
         try ensureDirectory()
         let lock = try await FileLock.acquire(path: lockPath, timeout: lockTimeout)
-        do {
+        do throws(PDSAuthError) {
             recoverInterruptedSave()
             let original = try load()
+            let reservation = try AtomicFile.reserve(for: filePath, directory: directory, bytes: original.encoded().count + Self.growthAllowance)
             var file = original
-            let result = try await body(&file)
-            if file != original { try AtomicFile.write(file.encoded(), to: filePath, directory: directory) }
+            let result: T
+            do throws(PDSAuthError) { result = try await body(&file) } catch {
+                reservation.discard()
+                throw error
+            }
+            if file != original { try reservation.commit(file.encoded()) } else { reservation.discard() }
             lock.release()
             return result
         } catch {
@@ -54,6 +62,10 @@ public struct CredentialStore: Sendable {
             throw error
         }
     }
+
+    /// What one save may add to the file beyond its current size: two tokens of at most
+    /// 16 KiB each, descriptive values of at most 1 KiB, with room to spare.
+    static let growthAllowance = 64 << 10
 
     /// Saves `profile` as `name`; with `makeCurrent`, it also becomes the current profile.
     public func save(_ profile: StoredProfile, as name: String, makeCurrent: Bool = false) async throws(PDSAuthError) {

@@ -59,6 +59,7 @@ extension PDSAuthError {
             case lockUnavailable = "lock_unavailable"
             case lockTimeout = "lock_timeout"
             case writeFailed = "write_failed"
+            case renewalNotSaved = "renewal_not_saved"
             // PDS API calls.
             case apiUnauthorized = "api_unauthorized"
             case apiRejected = "api_rejected"
@@ -161,6 +162,9 @@ extension PDSAuthError {
         public static let lockUnavailable = Self(.lockUnavailable)
         public static let lockTimeout = Self(.lockTimeout)
         public static let writeFailed = Self(.writeFailed)
+        /// The server issued new tokens but saving them failed: for a rotating refresh token
+        /// the saved one is likely dead.
+        public static let renewalNotSaved = Self(.renewalNotSaved)
         /// An API kept answering 401 after a fresh token: the session is not accepted.
         public static let apiUnauthorized = Self(.apiUnauthorized)
         /// An API refused the call (4xx other than 401): permissions, parameters, paths.

@@ -21,4 +21,9 @@ enum KillShim {
     static func environment(_ step: String, _ occurrence: Int) async throws -> [String: String] {
         ["LD_PRELOAD": try await library(), "PDS_TEST_KILL_AT": "\(step):\(occurrence)"]
     }
+
+    /// The environment that makes the `occurrence`th `step` fail with EIO instead.
+    static func failing(_ step: String, _ occurrence: Int) async throws -> [String: String] {
+        ["LD_PRELOAD": try await library(), "PDS_TEST_FAIL_AT": "\(step):\(occurrence)"]
+    }
 }
