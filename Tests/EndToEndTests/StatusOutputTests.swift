@@ -58,4 +58,21 @@ import Testing
         #expect(result.status == 3 && result.stderr.contains("PDS_AUTH_HOME must be an absolute path"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "/relative"))
     }
+
+    /// The owner check as an ordinary user would meet it (not only as root): uid 65534 is
+    /// shown a credentials file that root owns and lets everyone read, and refuses it.
+    @Test(.enabled(if: getuid() == 0, "needs root to act as another user (uid 65534)"))
+    func aFileOfAnotherUserIsRefusedByAnOrdinaryUser() async throws {
+        let home = TemporaryDirectory()
+        let profile = try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: "a-valid-token", refreshToken: nil)
+        let store = CredentialStore(directory: home.path)
+        try await store.save(profile, as: "p")
+        chmod(store.filePath, 0o644)
+        chown(home.path, 65534, 65534)
+        for command in [["status"], ["token"]] {
+            let result = try await ChildTool.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLIProcess.binary()] + command,
+                                                 environment: ["PDS_AUTH_HOME": home.path, "PATH": "/usr/bin:/bin"])
+            #expect(result.status == 11 && result.output.contains("belongs to another user (uid 0)"), "\(command): \(result.output)")
+        }
+    }
 }

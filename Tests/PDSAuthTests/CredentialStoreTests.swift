@@ -202,9 +202,17 @@ import Testing
         try store.ensureDirectory()
         let held = try await FileLock.acquire(path: store.lockPath, timeout: .seconds(1))
         let started = ContinuousClock.now
-        await #expect { try await store.save(try Self.profile("a"), as: "p") } throws: { ($0 as? PDSAuthError)?.code == .lockTimeout }
-        // The holder never lets go, so an unbounded wait would never end; the margin over the
-        // 0.3 s timeout is for a CI machine busy with the other suites.
+        // The holder never lets go, so an unbounded wait would never end: a watchdog cancels
+        // it after 10 s (the margin over the 0.3 s timeout is for a busy CI machine), so a
+        // missing bound fails this test instead of hanging the suite.
+        let attempt = Task { try await store.save(try Self.profile("a"), as: "p") }
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(10))
+            attempt.cancel()
+        }
+        let outcome = await attempt.result
+        watchdog.cancel()
+        #expect { try outcome.get() } throws: { ($0 as? PDSAuthError)?.code == .lockTimeout }
         #expect(ContinuousClock.now - started < .seconds(10))
         held.release()
         try await store.save(try Self.profile("a"), as: "p")

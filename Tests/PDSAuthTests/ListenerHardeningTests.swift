@@ -27,17 +27,23 @@ import Testing
         Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n".utf8)
     }
 
+    /// Only the head deadline is short here: idle timeout and lifetime are a minute, so the
+    /// connection closing within a couple of seconds is the deadline's doing, nothing else's.
     @Test func aTrickledHeadIsCutOffAtTheDeadline() async throws {
-        try await Self.withListener { port in
+        let limits = ListenerLimits(idleTimeout: .seconds(60), headerDeadline: .milliseconds(800), connectionLifetime: .seconds(60),
+                                    maxConnections: 10, maxHeaderFieldSize: 8192, maxHeaderListSize: 32768, maxHeaderFieldCount: 100)
+        try await Self.withListener(limits: limits) { port in
             let slow = try #require(RawConnection(port: port))
+            let started = ContinuousClock.now
             slow.send(Array("GET / HTTP/1.1\r\n".utf8))
             // A header byte every 200 ms: never idle, but the head never completes.
             var closed = false
-            for _ in 0..<15 where !closed {
+            for _ in 0..<20 where !closed {
                 slow.send(Array("X".utf8))
                 closed = await slow.closedByPeer(within: 200)
             }
             #expect(closed, "a trickled request head is cut off")
+            #expect(ContinuousClock.now - started < .seconds(3), "by the 0.8 s head deadline")
         }
     }
 

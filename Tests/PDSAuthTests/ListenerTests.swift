@@ -133,6 +133,20 @@ import Testing
         #expect(!error.description.contains("\u{1B}"), "no ANSI escapes reach the terminal")
     }
 
+    /// A redirect carrying `code` (or `state`) twice: the first occurrence wins, as
+    /// documented, so a parameter appended to a genuine redirect cannot replace its code.
+    @Test func aRepeatedParameterCannotReplaceTheFirst() async throws {
+        let (result, codes) = try await Self.signIn { session in
+            let state = FormEncoding.escape(session.state)
+            let page = try await session.get("/callback?code=the-code&state=\(state)&code=appended&state=other")
+            #expect(page.status == 200, "\(Self.html(page))")
+        }
+        #expect(codes == ["the-code"])
+        #expect(throws: Never.self) { try result.get() }
+        #expect(CallbackParameters(query: "state=s&code=a&code=b&state=t&error=x&error=y")
+                == CallbackParameters(code: "a", state: "s", error: "x"))
+    }
+
     @Test func theRightStateWithoutACodeEndsTheSignInAsUnusable() async throws {
         let (result, codes) = try await Self.signIn { session in
             _ = try await session.get("/callback?state=" + FormEncoding.escape(session.state))
