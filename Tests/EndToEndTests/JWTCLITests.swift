@@ -23,7 +23,7 @@ import Testing
             let token = try await CLIProcess.run(["token"], environment: environment)
             #expect(token.status == 0, "\(token.stderr)")
             #expect(token.stdout == (try store.profile("default")?.accessToken ?? "") + "\n")
-            let status = try await CLIProcess.run(["status"], environment: environment)
+            let status = try await CLIProcess.run(["status", "--claims"], environment: environment)
             #expect(status.stdout.contains("jwt_bearer") && status.stdout.contains("refreshable  yes"))
             #expect(await server.statistics().tokenSuccesses["urn:ietf:params:oauth:grant-type:jwt-bearer"] == 2)
         }
