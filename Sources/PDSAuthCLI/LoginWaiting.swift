@@ -109,6 +109,7 @@ final class RefusalNotes: Sendable {
         case .stateMissing: "no state"
         case .stateMismatch: "wrong or stale state"
         case .unparsable: "not a redirect"
+        case .codeRejected: "its code was not accepted"
         }
     }
 
@@ -117,6 +118,7 @@ final class RefusalNotes: Sendable {
         case .stateMissing: "That address has no state parameter. Paste the whole address from the browser's address bar, or only the code."
         case .stateMismatch: "That address belongs to another sign-in (its state does not match). Open the link printed above and paste the address it ends on."
         case .unparsable: "That is neither the address the browser ended on nor a code. Paste the whole address from the address bar, or only the code."
+        case .codeRejected(let reason): "The server did not accept that code (\(reason)); it may be cut short or mistyped. Paste the whole address again, or the code exactly as shown."
         }
     }
 }

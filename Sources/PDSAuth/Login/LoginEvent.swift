@@ -27,4 +27,8 @@ public enum LoginRefusal: Sendable, Equatable {
     case stateMismatch
     /// A pasted line that is neither an address nor a code.
     case unparsable
+    /// A pasted code (or address) the token endpoint did not accept as a grant: cut short,
+    /// mistyped or already used. Typing is error-prone, so the wait goes on; a browser
+    /// redirect carrying this sign-in's `state` still ends it either way.
+    case codeRejected(String)
 }

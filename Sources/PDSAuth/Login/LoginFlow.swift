@@ -127,7 +127,7 @@ public struct LoginFlow: Sendable {
     }
 
     /// Code → tokens → saved profile (made the current one).
-    private func exchange(_ code: String, _ answer: LoginAnswer, onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError> {
+    private func exchange(_ code: String, _ answer: LoginAnswer, onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError>? {
         await onEvent(.exchanging)
         let config = configuration
         let outcome: Result<LoginResult, PDSAuthError>
@@ -139,6 +139,10 @@ public struct LoginFlow: Sendable {
             let profile = newProfile(response, receivedAt: receivedAt)
             try await config.store.save(profile, as: config.profileName, makeCurrent: true)
             outcome = .success(LoginResult(profileName: config.profileName, profile: profile, credentialsPath: config.store.filePath))
+        } catch where answer.source == .paste && error.code == .grantRejected {
+            // A mangled paste spent nothing: the real code is still good, so the user may
+            // paste again, as after a paste with a wrong `state`.
+            return await refuse(.codeRejected(error.message), answer, onEvent: onEvent)
         } catch {
             outcome = .failure(error)
         }

@@ -47,6 +47,7 @@ public struct LoginPages: Sendable {
         case .stateMissing: "This redirect carries no state, so it cannot belong to the sign-in pds-auth is waiting for; it was ignored and no code was exchanged."
         case .stateMismatch: "This redirect belongs to another sign-in (its state does not match, perhaps an old tab); it was ignored and no code was exchanged."
         case .unparsable: "That is neither a redirect address nor a code."
+        case .codeRejected: "The server did not accept that code; paste it again."
         }
     }
 
