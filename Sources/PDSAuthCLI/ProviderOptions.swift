@@ -45,14 +45,26 @@ struct ProviderOptions: ParsableArguments {
 
     /// The domain to send as `domain_id`: the one given, else (for PDS) the one the
     /// endpoint's host names. A generic provider gets one only when the user gave it.
+    ///
+    /// For PDS it is required (the 2026 Authorize and Token references list it first), so a
+    /// custom `--endpoint` without `--domain-id`, or a `--domain-id` that contradicts the
+    /// domain the endpoint's host names, is a configuration error before anything listens —
+    /// not a refusal from the provider after the user has signed in.
     func domainID(for endpoints: ProviderEndpoints, _ environment: [String: String]) throws(PDSAuthError) -> String? {
-        if let given = givenDomainID(environment) {
-            guard ProviderEndpoints.isDomainLabel(given) else {
-                throw PDSAuthError(.invalidDomainID, "PDS_DOMAIN_ID \"\(Redaction.terminalSafe(given, limit: 64))\" is not a valid host label")
+        let fromHost = endpoints.flavor == .pds ? ProviderEndpoints.domainID(fromHost: endpoints.base.host) : nil
+        guard let given = givenDomainID(environment) else {
+            if endpoints.flavor == .pds, fromHost == nil {
+                throw PDSAuthError(.missingDomainID, "No domain id: \(Redaction.url(endpoints.base)) does not name a PDS domain, and PDS requires domain_id")
             }
-            return given
+            return fromHost
         }
-        return endpoints.flavor == .pds ? ProviderEndpoints.domainID(fromHost: endpoints.base.host) : nil
+        guard ProviderEndpoints.isDomainLabel(given) else {
+            throw PDSAuthError(.invalidDomainID, "PDS_DOMAIN_ID \"\(Redaction.terminalSafe(given, limit: 64))\" is not a valid host label")
+        }
+        if let fromHost, fromHost != given.lowercased() {
+            throw PDSAuthError(.invalidDomainID, "The domain id \(given) contradicts the endpoint \(Redaction.url(endpoints.base)), which is domain \(fromHost)")
+        }
+        return given
     }
 
     func resolvedClientID(_ environment: [String: String]) throws(PDSAuthError) -> String {

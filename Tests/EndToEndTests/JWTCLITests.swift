@@ -29,6 +29,12 @@ import Testing
         }
     }
 
+    @Test func aDomainThatContradictsTheEndpointIsAConfigurationError() async throws {
+        let result = try await CLIProcess.run(["jwt", "--client-id", "c", "--endpoint", "https://bj2.api.aliyunpds.com", "--domain-id", "bj1",
+                                               "--private-key", "/nonexistent", "--subject", "u"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        #expect(result.status == 3 && result.stderr.contains("contradicts the endpoint"), "\(result.stderr)")
+    }
+
     @Test func missingKeyIsAConfigurationError() async throws {
         let home = TemporaryDirectory()
         let result = try await CLIProcess.run(["jwt", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "a",

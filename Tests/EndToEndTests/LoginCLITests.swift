@@ -57,6 +57,9 @@ import Testing
         (["login", "--client-id", "c", "--domain-id", "bj1"], ["PDS_AUTH_HTTP_TIMEOUT": "inf"], "PDS_AUTH_HTTP_TIMEOUT must be a number of seconds"),
         (["login", "--client-id", "c", "--domain-id", "bj1"], ["PDS_AUTH_PROFILE": "no spaces"], "PDS_AUTH_PROFILE"),
         (["login", "--client-id", "c"], ["PDS_DOMAIN_ID": "bad/label"], "not a valid host label"),
+        // Issue 17: caught before anything listens, not by the provider after the user signed in.
+        (["login", "--client-id", "c", "--endpoint", "http://127.0.0.1:9"], [:], "does not name a PDS domain, and PDS requires domain_id"),
+        (["login", "--client-id", "c", "--endpoint", "https://bj2.api.aliyunpds.com", "--domain-id", "bj1"], [:], "contradicts the endpoint"),
     ]
 
     @Test(arguments: badConfiguration)
@@ -65,6 +68,7 @@ import Testing
         let result = try await CLIProcess.run(arguments + ["--no-browser"], environment: environment.merging(["PDS_AUTH_HOME": home.path]) { a, _ in a })
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("error: ") && result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stderr.contains("Open http"), "nothing listened: \(result.stderr)")
         #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"))
         #expect(!FileManager.default.fileExists(atPath: home.path + "/credentials.json"))
     }
