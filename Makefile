@@ -58,13 +58,18 @@ release:
 # swift-argument-parser) and the manual page (Docs/pds-auth.1, see `manpage`). Builds the
 # release binary only when it is missing or older than a source, so `make release && sudo
 # make install` works where root's PATH has no Swift (and leaves no root-owned .build/).
+# The directories install creates that did not exist are listed (relative to PREFIX) in
+# share/pds-auth/created-directories, so that uninstall removes them again when empty and
+# never a directory that was there before.
+INSTALL_DIRS := bin share/man/man1 share/bash-completion/completions share/zsh/site-functions \
+	share/fish/vendor_completions.d share/pds-auth
 install:
 	@if [ ! -x $(RELEASE_BINARY) ] || [ -n "$$(find Sources Public Package.swift Makefile -newer $(RELEASE_BINARY) -print -quit)" ]; then \
 		$(MAKE) release; fi
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
-		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
-		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	@root="$(DESTDIR)$(PREFIX)"; manifest="$$root/share/pds-auth/created-directories"; created=""; \
+	for d in $(INSTALL_DIRS); do p="$$d"; while [ "$$p" != "." ] && [ ! -d "$$root/$$p" ]; do created="$$created $$p"; p=$$(dirname "$$p"); done; done; \
+	install -d $(addprefix "$$root"/,$(INSTALL_DIRS)); \
+	{ [ -f "$$manifest" ] && cat "$$manifest"; for p in $$created; do echo "$$p"; done; } | sort -u > "$$manifest.new" && mv "$$manifest.new" "$$manifest"
 	install -m 0755 $(RELEASE_BINARY) $(DESTDIR)$(PREFIX)/bin/pds-auth
 	install -m 0644 Docs/pds-auth.1 $(DESTDIR)$(PREFIX)/share/man/man1/pds-auth.1
 	$(RELEASE_BINARY) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/pds-auth
@@ -76,6 +81,10 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pds-auth \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_pds-auth \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/pds-auth.fish
+	@root="$(DESTDIR)$(PREFIX)"; manifest="$$root/share/pds-auth/created-directories"; \
+	if [ -f "$$manifest" ]; then list=$$(cat "$$manifest"); rm -f "$$manifest"; \
+		for p in $$(printf '%s\n' $$list | awk '{ print length($$0) " " $$0 }' | sort -rn | cut -d' ' -f2-); do \
+			rmdir "$$root/$$p" 2>/dev/null || true; done; fi
 
 # Regenerates Docs/pds-auth.1 with swift-argument-parser's manual generator (from the debug
 # build; the page depends only on the commands' declarations). ManualPageTests fails when

@@ -24,7 +24,10 @@ struct PDSAuthCommand: AsyncParsableCommand {
             }
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            // One style for every error line: argument-parser's "Error: " becomes the
+            // "error: " runtime errors print.
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
             if !message.isEmpty { _ = FileDescriptorOutput.write(message + "\n", to: code == .success ? 1 : 2) }
             Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
         }

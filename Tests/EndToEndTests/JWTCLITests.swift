@@ -26,6 +26,10 @@ import Testing
             let status = try await CLIProcess.run(["status", "--claims"], environment: environment)
             #expect(status.stdout.contains("jwt_bearer") && status.stdout.contains("refreshable  yes"))
             #expect(await server.statistics().tokenSuccesses["urn:ietf:params:oauth:grant-type:jwt-bearer"] == 2)
+            // The service account has no drive: nothing is printed for it (it used to say "drive )").
+            let service = try await CLIProcess.run(["jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt",
+                                                    "--private-key", key, "--subject-type", "service", "--profile", "svc"], environment: environment)
+            #expect(service.status == 0 && service.stderr.contains("✓ Signed in as service (user_id dev, domain dev)."), "\(service.stderr)")
         }
     }
 

@@ -45,6 +45,11 @@ import Testing
             #expect(result.status == 0 && result.stderr.contains("Refreshed profile \"default\""), "\(result.stderr)")
             let after = try #require(try session.store.profile("default"))
             #expect(after.refreshToken != before.refreshToken && after.accessToken != before.accessToken)
+            let json = try await CLIProcess.run(["refresh", "--json", "--quiet"], environment: session.environment)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+            let renewed = try #require(try session.store.profile("default"))
+            #expect(object["profile"] as? String == "default" && object["expires_at"] is String && object["user_id"] as? String == "pdsuser-0001")
+            #expect(object["access_token"] as? String == Redaction.mask(renewed.accessToken) && !json.stdout.contains(renewed.accessToken))
         }
     }
 

@@ -169,10 +169,12 @@ public struct LoginFlow: Sendable {
     }
 
     /// RFC 6749 §4.1.2.1 error redirect. Both values are attacker-controllable text.
+    /// `access_denied` is most often the user's own "Deny" (§4.1.2.1: "the resource owner or
+    /// authorization server denied the request"), so it does not blame the provider.
     static func providerError(_ error: String, _ description: String?) -> PDSAuthError {
         let code = Redaction.terminalSafe(error, limit: 80)
         let detail = description.map { ": " + Redaction.terminalSafe($0, limit: 300) } ?? ""
-        return PDSAuthError(.authorizationDenied, "The provider refused the authorization (\(code)\(detail)); nothing was saved",
-                            context: ["provider error": code])
+        let what = error == "access_denied" ? "The authorization was denied at the consent page" : "The provider refused the authorization"
+        return PDSAuthError(.authorizationDenied, "\(what) (\(code)\(detail)); nothing was saved", context: ["provider error": code])
     }
 }

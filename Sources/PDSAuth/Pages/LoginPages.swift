@@ -30,9 +30,10 @@ public struct LoginPages: Sendable {
         case .signedIn(let result):
             return page(.ok, renderer.render("success", Self.values(result)), head)
         case .failed(let error):
-            let title = error.code == .authorizationDenied ? "Sign-in refused" : "Sign-in failed"
+            let denied = error.code == .authorizationDenied && error.context["provider error"] == "access_denied"
+            let title = denied ? "Sign-in denied" : error.code == .authorizationDenied ? "Sign-in refused" : "Sign-in failed"
             return problem(.ok, title: title, head: head, message: error.message,
-                           hint: "Nothing was saved. The terminal says what to do next.", code: error.code.description, details: error.context)
+                           hint: "The terminal says what to do next.", code: error.code.description, details: error.context)
         case .refused(let refusal):
             return problem(.badRequest, title: "Not this sign-in", head: head, message: Self.explanation(refusal),
                            hint: "If you started a sign-in, open the link printed in your terminal. pds-auth is still waiting.")
@@ -101,7 +102,7 @@ public struct LoginPages: Sendable {
         if let user = profile.user?.userName ?? profile.user?.nickName ?? profile.user?.userID { values["user"] = user }
         if let id = profile.user?.userID { values["userID"] = id }
         if let domain = profile.user?.domainID ?? profile.domainID { values["domain"] = domain }
-        if let drive = profile.user?.defaultDriveID { values["drive"] = drive }
+        if let drive = profile.user?.defaultDriveID, !drive.isEmpty { values["drive"] = drive }
         return values
     }
 }
