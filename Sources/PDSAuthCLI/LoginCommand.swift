@@ -19,7 +19,7 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(help: "Sign in on another device with a code (RFC 8628 device grant; generic providers with a device endpoint).")
     var device = false
 
-    @Option(name: .customLong("device-url"), help: "A generic provider's RFC 8628 device authorization endpoint: a URL or a path under --endpoint (else from --issuer's metadata).")
+    @Option(name: .customLong("device-url"), help: "A generic provider's RFC 8628 device authorization endpoint: a URL, or a path under --endpoint (else under --issuer); else from --issuer's metadata.")
     var deviceURL: String?
 
     @Option(name: .customLong("client-secret-file"), help: "Read the client secret from this file (else env PDS_CLIENT_SECRET, else a hidden prompt on a terminal).")
