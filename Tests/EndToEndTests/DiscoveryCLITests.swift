@@ -176,4 +176,19 @@ import Glibc
         #expect(withToken.map(\.path) == ["/api/thing"], "the token went out once, before the resource named its issuer")
         #expect(provider.paths("/token").isEmpty, "no renewal")
     }
+
+    /// Without an issuer on record there is nothing to compare: renewed once and retried
+    /// once as always, and the final refusal names the servers the resource wants.
+    @Test func apiNamesTheResourcesAuthorizationServersWhenItKeepsRefusing() async throws {
+        let provider = Provider()
+        let home = TemporaryDirectory()
+        let result = try await provider.run { base in
+            var profile = try StoredProfile.fixture(endpoint: base, domainID: nil, accessToken: "typed-token-0123456789")
+            profile.endpoints = try ProviderEndpoints.resolve(endpoint: base, domainID: nil, authorize: "/authorize", token: "/token")
+            try await CredentialStore(directory: home.path).save(profile, as: "idp")
+            return try await CLIProcess.run(["api", "-X", "GET", "/api/thing"], environment: ["PDS_AUTH_HOME": home.path])
+        }
+        #expect(result.status == 7 && result.stderr.contains("authorization servers: https://other-issuer.example"), "\(result.stderr)")
+        #expect(provider.paths("/api/thing").count == 2 && provider.paths("/token").count == 1)
+    }
 }

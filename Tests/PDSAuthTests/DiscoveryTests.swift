@@ -56,6 +56,9 @@ import Testing
         #expect(endpoints.issuer == "https://idp.example.com/o" && endpoints.flavor == .generic && endpoints.issParameterSupported)
         #expect(endpoints.tokenURL.absoluteString == "https://idp.example.com/o/custom/token", "a typed endpoint wins, under the issuer")
         #expect(endpoints.authorizeURL.absoluteString == "https://idp.example.com/o/authorize/" && endpoints.revokeURL?.absoluteString == "https://idp.example.com/o/revoke/")
+        let underEndpoint = try ProviderEndpoints.discovered(metadata, endpoint: "https://api.example.com", token: "/t", device: "https://idp.example.com/d")
+        #expect(underEndpoint.tokenURL.absoluteString == "https://api.example.com/t" && underEndpoint.base.absoluteString == "https://api.example.com")
+        #expect(underEndpoint.deviceAuthorizationURL?.absoluteString == "https://idp.example.com/d")
     }
 
     static let hostile: [(name: String, json: String, code: PDSAuthError.Code)] = [
@@ -95,6 +98,33 @@ import Testing
         discovered.issuer = "https://idp.example.com"
         discovered.issParameterSupported = true
         #expect(try JSONDecoder().decode(ProviderEndpoints.self, from: JSONEncoder().encode(discovered)) == discovered)
+    }
+
+    // MARK: RFC 9728
+
+    @Test func theChallengesResourceMetadataIsFound() {
+        func found(_ header: String?) -> String? { ProtectedResourceMetadata.metadataURL(fromChallenge: header) }
+        #expect(found(#"Bearer resource_metadata="https://r.example/.well-known/oauth-protected-resource""#) == "https://r.example/.well-known/oauth-protected-resource")
+        #expect(found(#"Bearer error="invalid_token",resource_metadata="https://r.example/m""#) == "https://r.example/m")
+        #expect(found(#"Bearer realm="x", RESOURCE_METADATA=https://r.example/m, error="invalid_token""#) == "https://r.example/m")
+        #expect(found(#"Bearer error_description="resource_metadata=https://evil.example/m", resource_metadata="https://r.example/m""#) == "https://r.example/m",
+                "a name inside another parameter's value is not the parameter")
+        let escaped = found(#"Bearer resource_metadata="https://r.example/a\"b""#)
+        #expect(escaped == #"https://r.example/a"b"#, "a quoted-pair is undone")
+        #expect(found(#"Bearer resource_metadata="https://r.example/unterminated"#) == nil)
+        #expect(found("Bearer realm=\"x\"") == nil && found(nil) == nil)
+        #expect(found("Bearer resource_metadata=\"" + String(repeating: "a", count: 9000) + "\"") == nil, "a header over 8 KiB is not read")
+    }
+
+    @Test func resourceMetadataMustBeForTheResourceCalled() {
+        let called = URL(string: "https://api.example.com/v1/things?x=1")!
+        for resource in ["https://api.example.com", "https://api.example.com/", "https://api.example.com/v1", "https://API.example.com/v1/things"] {
+            #expect(ProtectedResourceMetadata.covers(resource, called), "\(resource)")
+        }
+        for resource in ["https://api.example.com/v2", "https://api.example.com/v1/thingsandmore", "http://api.example.com", "https://api.example.com:8443",
+                         "https://evil.example", "https://api.example.com.evil.example", "not a url"] {
+            #expect(!ProtectedResourceMetadata.covers(resource, called), "\(resource)")
+        }
     }
 
     // MARK: Fetching
