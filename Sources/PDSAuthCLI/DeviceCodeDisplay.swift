@@ -19,7 +19,8 @@ struct DeviceCodeDisplay: Sendable {
             terminal.must("To sign in to \(providerName), open \(uri) on any device and enter the code \(terminal.bold(code))")
             if let complete = authorization.verificationURIComplete {
                 terminal.must("  or open \(Redaction.terminalSafe(complete.absoluteString, limit: 2048)) (the code is filled in)")
-                if terminal.stdoutIsTTY, !json, let qr = QRCode(text: complete.absoluteString) {
+                // Up to version 15 (77 modules and the quiet zone: 81 columns); a longer address is only printed.
+                if terminal.stdoutIsTTY, !json, let qr = QRCode(text: complete.absoluteString), qr.size + 4 <= 81 {
                     terminal.out(qr.terminalLines(colour: terminal.colour).joined(separator: "\n"))
                 }
             }

@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test(arguments: ["http://idp.example.com", "https://idp.example.com/?x=1", "https://idp.example.com/#f", "ftp://idp.example.com",
-                      "https://user:pw@idp.example.com", "idp.example.com", ""])
+                      "https://user:pw@idp.example.com", "idp.example.com", "", "https://idp.example.com/\u{1B}[31mred", "https://idp.example.com/a b",
+                      "https://idp.example.com/é"])
     func unusableIssuersAreRefused(_ text: String) {
         #expect(throws: PDSAuthError.self) { try IssuerIdentifier(text) }
     }
@@ -70,6 +71,7 @@ import Testing
         ("a loopback http endpoint from a remote issuer", #"{"issuer":"https://idp.example.com/o","token_endpoint":"http://127.0.0.1:8080/t"}"#, .insecureURL),
         ("credentials in an endpoint", #"{"issuer":"https://idp.example.com/o","authorization_endpoint":"https://a:b@idp.example.com/a"}"#, .invalidMetadata),
         ("an endpoint that is not a URL", #"{"issuer":"https://idp.example.com/o","token_endpoint":"javascript:alert(1)"}"#, .invalidMetadata),
+        ("an escape sequence in an endpoint", #"{"issuer":"https://idp.example.com/o","token_endpoint":"https://idp.example.com/t\u001b[2J"}"#, .invalidMetadata),
         ("an endpoint that is a number", #"{"issuer":"https://idp.example.com/o","token_endpoint":42}"#, .invalidMetadata),
         ("not JSON", "<html>hello</html>", .invalidMetadata),
         ("a JSON array", #"["issuer"]"#, .invalidMetadata),
@@ -125,6 +127,17 @@ import Testing
                          "https://evil.example", "https://api.example.com.evil.example", "not a url"] {
             #expect(!ProtectedResourceMetadata.covers(resource, called), "\(resource)")
         }
+    }
+
+    @Test func resourceMetadataForAnotherResourceIsNotUsed() throws {
+        let called = URL(string: "https://api.example.com/v1/things")!
+        let source = URL(string: "https://api.example.com/.well-known/oauth-protected-resource")!
+        #expect(throws: PDSAuthError.self) {
+            try ProtectedResourceMetadata.decode(Data(#"{"resource":"https://evil.example","authorization_servers":["https://evil.example"]}"#.utf8), for: called, from: source)
+        }
+        let good = try ProtectedResourceMetadata.decode(Data(#"{"resource":"https://api.example.com","authorization_servers":["https://idp.example.com",7]}"#.utf8),
+                                                        for: called, from: source)
+        #expect(good.authorizationServers == ["https://idp.example.com"])
     }
 
     // MARK: Fetching

@@ -54,6 +54,9 @@ public struct AuthorizationServerMetadata: Sendable, Equatable {
     /// An endpoint named by the metadata: https, or plain http on loopback when the issuer is
     /// on loopback too (a remote issuer must not point pds-auth at a service on this machine).
     static func checkedEndpoint(_ text: String, key: String, issuer: IssuerIdentifier, source: String) throws(PDSAuthError) -> URL {
+        guard IssuerIdentifier.isURLText(text) else {
+            throw PDSAuthError(.invalidMetadata, "The metadata's \(key) has characters no URL is written with", context: ["url": source])
+        }
         let url: URL
         do {
             url = try ProviderEndpoints.checked(text, what: "metadata's \(key)")

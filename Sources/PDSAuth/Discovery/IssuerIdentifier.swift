@@ -15,6 +15,10 @@ public struct IssuerIdentifier: Sendable, Equatable, CustomStringConvertible {
 
     public init(_ text: String) throws(PDSAuthError) {
         let shown = Redaction.terminalSafe(text, limit: 200)
+        // Compared byte for byte and shown in `status`: only the characters a URL is written with.
+        guard Self.isURLText(text) else {
+            throw PDSAuthError(.invalidURL, "The issuer \"\(shown)\" has characters no URL is written with (spaces, control characters, non-ASCII)")
+        }
         let url = try ProviderEndpoints.checked(text, what: "issuer")
         guard text.utf8.count <= Self.maxLength, url.query == nil, url.fragment == nil, !text.contains("?"), !text.contains("#") else {
             throw PDSAuthError(.invalidURL, "The issuer \"\(shown)\" must be a URL without a query or fragment (RFC 8414 §2)")
@@ -24,6 +28,11 @@ public struct IssuerIdentifier: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { text }
+
+    /// Printable ASCII without spaces (RFC 3986 §2: URLs are written with nothing else).
+    static func isURLText(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
 
     /// RFC 8414 §3.3 and RFC 9207 §2.4: identical strings, nothing else.
     public func matches(_ other: String?) -> Bool {
