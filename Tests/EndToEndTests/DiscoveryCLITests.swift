@@ -81,6 +81,7 @@ import Glibc
             #expect(polls[2] - polls[1] >= .seconds(6) && polls[2] - polls[1] < .seconds(8), "1 + 5 s after slow_down: \(polls[2] - polls[1])")
         }
         #expect(result.stderr.contains("asking every 6 s now"), "\(result.stderr)")
+        #expect(!result.stdout.contains("█") && !result.stdout.contains("▀"), "no QR code when stdout is not a terminal")
         #expect(provider.requests.value.first { $0.path == "/token" }?.body.contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=dc-1") == true)
         let profile = try #require(try CredentialStore(directory: home.path).profile("tv"))
         #expect(profile.accessToken == "device-token-0123456789" && profile.grant == .deviceCode)
@@ -104,6 +105,27 @@ import Glibc
                                                     environment: ["PDS_AUTH_HOME": home.path])
             #expect(timedOut.status == 12 && timedOut.stderr.contains("No approval arrived within 2 s"), "\(timedOut.stderr)")
             #expect(ContinuousClock.now - started < .seconds(6))
+        }
+    }
+
+    /// On a terminal, the address with the code in it is drawn as a QR code that a phone's
+    /// decoder reads (zbar here), beside the code and the phishing warning.
+    @Test(.enabled(if: Tmux.available)) func onATerminalTheCompleteAddressIsAReadableQRCode() async throws {
+        let provider = Provider(polls: [#"{"error":"authorization_pending"}"#])
+        try await provider.run { base in
+            let directory = TemporaryDirectory()
+            try await Tmux.with(directory) { tmux in
+                try await tmux.start([CLIProcess.binary(), "login", "--device", "--issuer", base, "--client-id", "tv", "--timeout", "30"],
+                                     environment: ["PDS_AUTH_HOME": directory.path, "NO_COLOR": "1", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+                                                   "TERM": "xterm-256color", "PDS_CLIENT_SECRET": "tv-secret"])
+                _ = try await tmux.waitFor("Never enter a code")
+                let screen = try await tmux.screen()
+                let symbol = screen.split(separator: "\n").map(String.init)
+                    .filter { line in line.contains("█") && line.allSatisfy { " ▀▄█".contains($0) } }
+                #expect(symbol.count >= 10, "\(screen)")
+                let decoded = try await ZbarDecoder.decode(ZbarDecoder.modules(fromHalfBlocks: symbol))
+                #expect(decoded == base + "/activate?c=WDJB-MJHT", "\(screen)")
+            }
         }
     }
 

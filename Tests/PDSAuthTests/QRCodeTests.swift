@@ -8,28 +8,10 @@ import Testing
 /// the bytes encoded. Also the terminal rendering: its half blocks are turned back into
 /// modules and decoded the same way.
 @Suite struct QRCodeTests {
-    /// Writes `modules` (true = dark) as a binary PGM, each module `scale` pixels, inside a
-    /// light quiet zone of four modules, and returns what zbarimg reads from it.
-    static func decode(_ modules: [[Bool]], scale: Int = 4) async throws -> String {
-        let quiet = 4
-        let side = (modules.count + 2 * quiet) * scale
-        var pixels = [UInt8](repeating: 255, count: side * side)
-        for (y, row) in modules.enumerated() {
-            for (x, dark) in row.enumerated() where dark {
-                for dy in 0..<scale {
-                    for dx in 0..<scale { pixels[((y + quiet) * scale + dy) * side + (x + quiet) * scale + dx] = 0 }
-                }
-            }
-        }
-        let directory = TemporaryDirectory()
-        let path = directory.file("symbol.pgm")
-        try (Data("P5\n\(side) \(side)\n255\n".utf8) + Data(pixels)).write(to: URL(fileURLWithPath: path))
-        let result = try await ChildTool.run("/usr/bin/zbarimg", ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", "-Sbinary", path])
-        #expect(result.status == 0, "zbarimg could not read the symbol: \(result.output)")
-        // zbar's D-Bus support complains on stderr (merged here) when there is no system bus.
-        return result.output.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.hasPrefix("Connection Error") && !$0.hasPrefix("Connection Null") }
-            .joined(separator: "\n").trimmingCharacters(in: .newlines)
+    static func decode(_ modules: [[Bool]]) async throws -> String {
+        let text = try await ZbarDecoder.decode(modules)
+        #expect(text != nil, "zbarimg could not read the symbol")
+        return text ?? ""
     }
 
     static func url(length: Int) -> String {
@@ -80,17 +62,9 @@ import Testing
         let code = try #require(QRCode(text: text))
         let quiet = 2
         let lines = code.terminalLines(quietZone: quiet, colour: colour)
-        var rows: [[Bool]] = []
-        for line in lines {
-            let cells = colour ? String(line.dropFirst("\u{1B}[97;40m".count).dropLast("\u{1B}[0m".count)) : line
-            #expect(!cells.unicodeScalars.contains { $0.value < 0x20 }, "no control characters inside a line")
-            var top: [Bool] = [], bottom: [Bool] = []
-            for cell in cells {
-                top.append(cell == " " || cell == "▄")
-                bottom.append(cell == " " || cell == "▀")
-            }
-            rows += [top, bottom]
-        }
+        let cells = lines.map { colour ? String($0.dropFirst("\u{1B}[97;40m".count).dropLast("\u{1B}[0m".count)) : $0 }
+        #expect(!cells.joined().unicodeScalars.contains { $0.value < 0x20 }, "no control characters inside a line")
+        let rows = ZbarDecoder.modules(fromHalfBlocks: cells)
         let side = code.size + 2 * quiet
         let modules = rows.prefix(side).map { Array($0) }
         #expect(modules.count == side && modules.allSatisfy { $0.count == side })
