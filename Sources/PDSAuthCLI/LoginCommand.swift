@@ -94,7 +94,8 @@ struct LoginCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(environment: environment, quiet: quiet)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
-            let result = try await CommandRunner.cancellable { () async throws(PDSAuthError) -> LoginResult in
+            let interrupted = device ? "Interrupted; nothing was saved" : "Interrupted; nothing was saved and the listener was closed"
+            let result = try await CommandRunner.cancellable(interrupted: interrupted) { () async throws(PDSAuthError) -> LoginResult in
                 if dev { return try await runAgainstDevServer(environment, terminal) }
                 return try await device ? runDevice(environment, terminal) : runLogin(environment, terminal, devApp: nil)
             }
