@@ -1,6 +1,6 @@
 # The two commands of README's quick start. Both install missing Debian packages first.
 BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
-TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl iproute2 gcc python3-venv
+TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl iproute2 gcc python3-venv zbar-tools
 # scripts/bench: a venv for the Python yardsticks (google-auth from PyPI), readelf, and a C
 # compiler with a static libc for its small launcher (scripts/bench-spawn.c).
 BENCH_PACKAGES := $(BUILD_PACKAGES) python3-venv binutils gcc libc6-dev

@@ -27,6 +27,14 @@ enum ErrorAdvice {
         case .noHome: return "Set PDS_AUTH_HOME to a directory."
         case .endpointMisconfigured: return "Check --endpoint, --token-url and --domain-id: this URL does not answer like a token endpoint."
         case .noRevocationEndpoint: return "Log out without --revoke, or sign in again with --revoke-url naming the provider's RFC 7009 endpoint."
+        case .discoveryFailed: return "Check --issuer: it must be the provider's issuer identifier exactly, or give --authorize-url and --token-url instead."
+        case .invalidMetadata: return "The provider's metadata cannot be used as it is; give the missing or broken endpoint with --authorize-url, --token-url or --device-url."
+        case .issuerMismatch: return "Give --issuer exactly as the provider's metadata names it; a document for another issuer is never used."
+        case .pkceNotSupported: return "The provider does not offer PKCE with S256; pass --no-pkce only if you trust every app on this machine."
+        case .noDeviceEndpoint: return "Pass --device-url with the provider's device authorization endpoint, or sign in in a browser without --device."
+        case .resourceIssuerMismatch:
+            return "This resource takes tokens from the authorization server named above: sign in to it with `pds-auth login --issuer URL --profile NAME`."
+        case .deviceCodeExpired: return "Run \(login) --device again and enter the new code before it expires."
         case .networkLibraryMissing: return "Install libcurl (Debian: apt-get install libcurl4)."
         case .portInUse, .listenFailed:
             return "Free the port, or pass another --redirect-uri; it must match a redirect URI registered on the app, port included."

@@ -11,6 +11,17 @@ struct LoginCommand: AsyncParsableCommand {
 
     @OptionGroup var provider: ProviderOptions
 
+    @Option(help: ArgumentHelp(
+        "A generic provider's issuer (RFC 8414): its endpoints are read from its metadata; --authorize-url, --token-url, --revoke-url and --device-url still win.",
+        discussion: "The metadata must name exactly this issuer; the profile is pinned to it, and a redirect's iss must name it (RFC 9207)."))
+    var issuer: String?
+
+    @Flag(help: "Sign in on another device with a code (RFC 8628 device grant; generic providers with a device endpoint).")
+    var device = false
+
+    @Option(name: .customLong("device-url"), help: "A generic provider's RFC 8628 device authorization endpoint: a URL, or a path under --endpoint (else under --issuer); else from --issuer's metadata.")
+    var deviceURL: String?
+
     @Option(name: .customLong("client-secret-file"), help: "Read the client secret from this file (else env PDS_CLIENT_SECRET, else a hidden prompt on a terminal).")
     var clientSecretFile: String?
 
@@ -67,6 +78,10 @@ struct LoginCommand: AsyncParsableCommand {
         for uri in redirectURIs {
             do { _ = try RedirectTarget(parsing: uri) } catch { throw ValidationError(error.message) }
         }
+        let generic = provider.namesEndpoints || issuer != nil
+        try provider.checkGenericOnly(generic: generic, deviceURL: deviceURL)
+        if dev, issuer != nil || device { throw ValidationError("--dev signs in to the built-in PDS dev server: --issuer and --device are for generic providers") }
+        if device, !generic { throw ValidationError("--device is for generic providers: give --issuer (or --token-url with --device-url)") }
     }
 
     var logger: Logger {
@@ -79,8 +94,10 @@ struct LoginCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet, verbose: verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
-            let result = try await CommandRunner.cancellable { () async throws(PDSAuthError) -> LoginResult in
-                try await dev ? runAgainstDevServer(environment, terminal) : runLogin(environment, terminal, devApp: nil)
+            let interrupted = device ? "Interrupted; nothing was saved" : "Interrupted; nothing was saved and the listener was closed"
+            let result = try await CommandRunner.cancellable(interrupted: interrupted) { () async throws(PDSAuthError) -> LoginResult in
+                if dev { return try await runAgainstDevServer(environment, terminal) }
+                return try await device ? runDevice(environment, terminal) : runLogin(environment, terminal, devApp: nil)
             }
             LoginReport(terminal: terminal, showToken: showToken, json: json).printSuccess(result)
         }
@@ -98,8 +115,16 @@ struct LoginCommand: AsyncParsableCommand {
         let configuration = try await makeConfiguration(environment, terminal, devApp: devApp)
         let waiting = LoginWaiting(terminal: terminal, environment: environment, timeout: timeout,
                                    paste: paste || terminal.stdinIsTTY, openBrowser: !noBrowser,
-                                   providerName: configuration.endpoints.providerName)
+                                   providerName: configuration.endpoints.providerName,
+                                   offersDevice: configuration.endpoints.deviceAuthorizationURL != nil)
         return try await waiting.run(BrowserSignIn(configuration: configuration, logger: logger))
+    }
+
+    /// `login --device`: a code to enter on another device, no listener (RFC 8628).
+    func runDevice(_ environment: [String: String], _ terminal: Terminal) async throws(PDSAuthError) -> LoginResult {
+        let configuration = try await makeConfiguration(environment, terminal, devApp: nil)
+        let display = DeviceCodeDisplay(terminal: terminal, providerName: configuration.endpoints.providerName, timeout: timeout, json: json)
+        return try await DeviceSignIn(configuration: configuration).run { event in display.show(event) }
     }
 
     func makeConfiguration(_ environment: [String: String], _ terminal: Terminal, devApp: DevApp?) async throws(PDSAuthError) -> LoginConfiguration {
@@ -111,7 +136,14 @@ struct LoginCommand: AsyncParsableCommand {
             endpoints = try ProviderEndpoints.resolve(endpoint: devApp.baseURL, domainID: nil)
             (clientID, secret, domainID) = (devApp.clientID, devApp.clientSecret, devApp.domainID)
         } else {
-            endpoints = try provider.endpoints(environment: environment)
+            if let issuer {
+                // PKCE belongs to the browser leg; a device sign-in has none.
+                endpoints = try await provider.discoveredEndpoints(issuer: issuer, device: deviceURL, requirePKCE: !noPKCE && !device,
+                                                                   transport: try terminal.transport(environment, caBundleFlag: provider.cacert),
+                                                                   environment: environment)
+            } else {
+                endpoints = try provider.endpoints(environment: environment, device: deviceURL)
+            }
             domainID = try provider.domainID(for: endpoints, environment)
             clientID = try provider.resolvedClientID(environment)
             secret = try await ClientSecretSource.resolve(file: clientSecretFile, environment: environment, terminal: terminal, prompt: true)

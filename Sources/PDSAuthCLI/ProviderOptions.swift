@@ -28,14 +28,39 @@ struct ProviderOptions: ParsableArguments {
         if let domainID, !ProviderEndpoints.isDomainLabel(domainID) {
             throw ValidationError("--domain-id must be a host label (letters, digits, '-'), not \"\(Redaction.terminalSafe(domainID, limit: 64))\"")
         }
-        if revokeURL != nil, authorizeURL == nil, tokenURL == nil {
-            throw ValidationError("--revoke-url is for generic providers: give it with --authorize-url / --token-url (PDS's own revocation is built in)")
+    }
+
+    /// `--revoke-url` (and `--device-url`) name a generic provider's endpoints; `generic` says
+    /// whether the command line makes the provider generic.
+    func checkGenericOnly(generic: Bool, deviceURL: String? = nil) throws {
+        if revokeURL != nil, !generic {
+            throw ValidationError("--revoke-url is for generic providers: give it with --authorize-url / --token-url or --issuer (PDS's own revocation is built in)")
+        }
+        if deviceURL != nil, !generic {
+            throw ValidationError("--device-url is for generic providers: give it with --authorize-url / --token-url or --issuer")
         }
     }
 
-    func endpoints(environment: [String: String]) throws(PDSAuthError) -> ProviderEndpoints {
+    /// Names an authorize or token endpoint, which makes the provider generic.
+    var namesEndpoints: Bool { authorizeURL != nil || tokenURL != nil }
+
+    func endpoints(environment: [String: String], device: String? = nil) throws(PDSAuthError) -> ProviderEndpoints {
         try ProviderEndpoints.resolve(endpoint: endpoint ?? environment["PDS_ENDPOINT"], domainID: givenDomainID(environment),
-                                      authorize: authorizeURL, token: tokenURL, revoke: revokeURL)
+                                      authorize: authorizeURL, token: tokenURL, revoke: revokeURL, device: device)
+    }
+
+    /// The endpoints of `issuer` from its metadata (RFC 8414), those typed here winning.
+    /// With `requirePKCE`, an issuer that does not list S256 is refused.
+    func discoveredEndpoints(issuer text: String, device: String?, requirePKCE: Bool,
+                             transport: TransportOptions, environment: [String: String]) async throws(PDSAuthError) -> ProviderEndpoints {
+        let issuer = try IssuerIdentifier(text)
+        let metadata = try await MetadataDiscovery(transport: transport).metadata(for: issuer)
+        if requirePKCE, !metadata.supportsS256 {
+            throw PDSAuthError(.pkceNotSupported, "The metadata of \(issuer.text) does not list S256 among its code_challenge_methods_supported",
+                               context: ["offered": metadata.codeChallengeMethods.map { Redaction.terminalSafe($0, limit: 20) }.joined(separator: " ")])
+        }
+        return try ProviderEndpoints.discovered(metadata, endpoint: endpoint ?? environment["PDS_ENDPOINT"], authorize: authorizeURL,
+                                                token: tokenURL, revoke: revokeURL, device: device)
     }
 
     /// The domain named by the user: `--domain-id`, else `PDS_DOMAIN_ID`.

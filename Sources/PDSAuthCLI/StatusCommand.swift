@@ -93,6 +93,8 @@ struct ProfileStatus: Encodable {
     var domain_id: String?
     var provider: String?
     var endpoint: String?
+    /// The issuer a generic profile is pinned to (discovered with `login --issuer`).
+    var issuer: String?
     var client_id: String?
     var grant: String?
     var expires_at: Date?
@@ -115,6 +117,7 @@ struct ProfileStatus: Encodable {
         domain_id = profile.user?.domainID ?? profile.domainID
         provider = profile.endpoints.flavor.rawValue
         endpoint = profile.endpoints.base.absoluteString
+        issuer = profile.endpoints.issuer
         client_id = profile.clientID
         grant = profile.grant.rawValue
         let expiry = profile.effectiveExpiry
@@ -140,6 +143,7 @@ struct ProfileStatus: Encodable {
         add("user", who.isEmpty ? nil : who.joined(separator: " "))
         add("domain", domain_id)
         add("endpoint", endpoint.map { provider == "generic" ? "\($0) (generic OAuth provider)" : $0 })
+        add("issuer", issuer)
         add("expires", expires_at.map { "\(ExpiryText.absolute($0)) (\(ExpiryText.relative($0)))" } ?? "unknown")
         if let verified { add("server", verified.text) }
         guard detailed else { return lines.joined(separator: "\n") }

@@ -49,6 +49,8 @@ public struct LoginPages: Sendable {
         case .stateMismatch: "This redirect belongs to another sign-in (its state does not match, perhaps an old tab); it was ignored and no code was exchanged."
         case .unparsable: "That is neither a redirect address nor a code."
         case .codeRejected: "The server did not accept that code; paste it again."
+        case .issuerMissing: "This redirect does not say which server sent it (no iss), although that server always says so; it was ignored and no code was exchanged."
+        case .issuerMismatch: "This redirect was sent by another server than the one this sign-in started with (its iss does not match): a possible mix-up attack. It was ignored and no code was exchanged."
         }
     }
 

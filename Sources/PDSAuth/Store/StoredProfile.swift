@@ -9,6 +9,8 @@ public struct StoredProfile: Codable, Sendable, Equatable {
         case authorizationCode = "authorization_code"
         /// A JWT app; renewed with a new assertion (RFC 7523).
         case jwtBearer = "jwt_bearer"
+        /// Device sign-in (RFC 8628); renewed with the refresh token, like a browser sign-in.
+        case deviceCode = "device_code"
     }
 
     public var grant: Grant
