@@ -48,6 +48,9 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(help: "Accept the address the browser ends on (or the code) on stdin even when it is not a terminal (on a terminal it is always offered).")
     var paste = false
 
+    @Flag(name: .customLong("public-client"), help: "The app has no client secret (a Native app): do not ask for one. The profile remembers it.")
+    var publicClient = false
+
     @Flag(name: .customLong("no-pkce"), help: "Do not send a PKCE challenge (for servers that reject unknown parameters).")
     var noPKCE = false
 
@@ -134,7 +137,7 @@ struct LoginCommand: AsyncParsableCommand {
         let domainID: String?
         if let devApp {
             endpoints = try ProviderEndpoints.resolve(endpoint: devApp.baseURL, domainID: nil)
-            (clientID, secret, domainID) = (devApp.clientID, devApp.clientSecret, devApp.domainID)
+            (clientID, domainID) = (devApp.clientID, devApp.domainID)
         } else {
             if let issuer {
                 // PKCE belongs to the browser leg; a device sign-in has none.
@@ -146,16 +149,25 @@ struct LoginCommand: AsyncParsableCommand {
             }
             domainID = try provider.domainID(for: endpoints, environment)
             clientID = try provider.resolvedClientID(environment)
-            secret = try await ClientSecretSource.resolve(file: clientSecretFile, environment: environment, terminal: terminal, prompt: true)
         }
         let profileName = try ProfileSelection.named(profile, environment) ?? (devApp == nil ? "default" : "dev")
+        let store = terminal.store(directory: try StoreLocation.directory(environment: environment))
+        // A Native app has no secret: --public-client says so, and the profile remembers it.
+        let isPublic = devApp == nil && (publicClient || (try? store.profile(profileName))?.map { $0.clientID == clientID && $0.publicClient == true } == true)
+        if isPublic, clientSecretFile != nil || environment["PDS_CLIENT_SECRET"].map({ !$0.isEmpty }) == true {
+            throw PDSAuthError(.invalidSetting, "This app is a public client (--public-client, or remembered for profile \"\(profileName)\"), yet a client secret was given")
+        }
+        if let devApp { secret = devApp.clientSecret } else if isPublic { secret = nil } else {
+            secret = try await ClientSecretSource.resolve(file: clientSecretFile, environment: environment, terminal: terminal, prompt: true)
+        }
         var redirects: [RedirectTarget] = []
         for uri in redirectURIs.isEmpty ? [RedirectTarget.defaultURI] : redirectURIs { redirects.append(try RedirectTarget(parsing: uri)) }
-        return LoginConfiguration(
+        var configuration = LoginConfiguration(
             endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: secret, redirects: redirects, scope: scope,
-            loginType: loginType ?? (endpoints.flavor == .pds ? "default" : nil), usePKCE: !noPKCE, profileName: profileName,
-            store: terminal.store(directory: try StoreLocation.directory(environment: environment)),
+            loginType: loginType ?? (endpoints.flavor == .pds ? "default" : nil), usePKCE: !noPKCE, profileName: profileName, store: store,
             transport: try terminal.transport(environment, caBundleFlag: provider.cacert), timeout: .seconds(timeout), rememberedCABundle: provider.cacert)
+        configuration.publicClient = isPublic
+        return configuration
     }
 
     func runAgainstDevServer(_ environment: [String: String], _ terminal: Terminal) async throws(PDSAuthError) -> LoginResult {

@@ -9,6 +9,7 @@ extension LoginConfiguration {
                                     refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil)
         profile.apply(response, receivedAt: receivedAt)
         profile.user = StoredUser(response)
+        if publicClient { profile.publicClient = true }
         try await store.save(profile, as: profileName, makeCurrent: true)
         return LoginResult(profileName: profileName, profile: profile, credentialsPath: store.filePath)
     }
