@@ -67,7 +67,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .serverUnavailable: self = .serverUnavailable
         case .invalidResponse, .responseTooLarge: self = .invalidResponse
         case .httpTimeout, .unreachable, .tlsFailure, .connectionLost, .transferFailed: self = .network
-        case .credentialsUnreadable, .credentialsCorrupt, .credentialsNewer, .credentialsNotOwned, .credentialsNotRegular,
+        case .credentialsUnreadable, .credentialsCorrupt, .profileUnusable, .credentialsNewer, .credentialsNotOwned, .credentialsNotRegular,
              .directoryUnusable, .lockUnavailable, .lockTimeout, .writeFailed, .renewalNotSaved:
             self = .credentialStore
         case .noProfile, .noProfileSelected, .notRefreshable: self = .notSignedIn

@@ -60,6 +60,7 @@ extension PDSAuthError {
             // The credentials file.
             case credentialsUnreadable = "credentials_unreadable"
             case credentialsCorrupt = "credentials_corrupt"
+            case profileUnusable = "profile_unusable"
             case credentialsNewer = "credentials_newer"
             case credentialsNotOwned = "credentials_not_owned"
             case credentialsNotRegular = "credentials_not_regular"
@@ -176,6 +177,9 @@ extension PDSAuthError {
         public static let credentialsUnreadable = Self(.credentialsUnreadable)
         /// The file does not parse; it is never overwritten.
         public static let credentialsCorrupt = Self(.credentialsCorrupt)
+        /// One profile in the file cannot be used (a damaged or hand-edited entry); the others
+        /// can, and the file is written back with it unchanged.
+        public static let profileUnusable = Self(.profileUnusable)
         /// Written by a newer pds-auth; never overwritten.
         public static let credentialsNewer = Self(.credentialsNewer)
         /// Owned by another user: refused, never read.
