@@ -101,7 +101,9 @@ enum ErrorAdvice {
         case .redirectUnusable: return "Run `\(again)` again; if it repeats, the provider's redirect is broken."
         case .signInTimedOut: return "Run `\(again) --timeout SECONDS` to wait longer."
         case .deviceCodeExpired: return "Run `\(again) --device` again and enter the new code before it expires."
-        case .sessionExpired, .apiUnauthorized, .notRefreshable: return "Sign in again with `\(again)`."
+        case .sessionExpired: return "The saved session is no longer valid: sign in again with `\(again)`."
+        case .apiUnauthorized: return "The server does not accept this session's tokens: sign in again with `\(again)`."
+        case .notRefreshable: return "Nothing can renew it without you: sign in again with `\(again)`."
         case .grantRejected:
             if asker.command == "jwt" {
                 return "Check --subject and --subject-type, that the app's public key in the console matches --private-key, and this machine's clock."

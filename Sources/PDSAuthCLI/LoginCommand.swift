@@ -48,6 +48,9 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(help: "Accept the address the browser ends on (or the code) on stdin even when it is not a terminal (on a terminal it is always offered).")
     var paste = false
 
+    @Flag(name: .customLong("no-preflight"), help: "Do not ask the authorize endpoint about the request before opening the browser.")
+    var noPreflight = false
+
     @Flag(name: .customLong("public-client"), help: "The app has no client secret (a Native app): do not ask for one. The profile remembers it.")
     var publicClient = false
 
@@ -116,6 +119,9 @@ struct LoginCommand: AsyncParsableCommand {
 
     func runLogin(_ environment: [String: String], _ terminal: Terminal, devApp: DevApp?) async throws(PDSAuthError) -> LoginResult {
         let configuration = try await makeConfiguration(environment, terminal, devApp: devApp)
+        // One round trip, so a wrong client id, redirect URI or endpoint is reported now, not
+        // after the user has signed in (or pds-auth has waited ten minutes).
+        if !noPreflight { try await AuthorizePreflight.check(configuration) }
         let waiting = LoginWaiting(terminal: terminal, environment: environment, timeout: timeout,
                                    paste: paste || terminal.stdinIsTTY, openBrowser: !noBrowser,
                                    providerName: configuration.endpoints.providerName,

@@ -161,7 +161,7 @@ import Glibc
         let provider = Provider()
         let empty = TemporaryDirectory()
         try await provider.run { base in
-            let login = CLIProcess(["login", "--issuer", base, "--client-id", "c", "--redirect-uri", "http://127.0.0.1:0/callback", "--timeout", "1"],
+            let login = CLIProcess(["login", "--no-preflight", "--issuer", base, "--client-id", "c", "--redirect-uri", "http://127.0.0.1:0/callback", "--timeout", "1"],
                                    environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "BROWSER": "/bin/false", "PATH": empty.path])
             try login.start()
             #expect(try await login.wait() == 12)
