@@ -36,8 +36,18 @@ struct DevServerCommand: AsyncParsableCommand {
     @Flag(help: "Log every request (never secrets).")
     var verbose = false
 
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp(
+        "Keep keys, client secrets and issued tokens here across restarts (default: $PDS_AUTH_HOME/dev-server, else $XDG_STATE_HOME/pds-auth/dev-server, else ~/.local/state/pds-auth/dev-server).",
+        discussion: "A profile made with `login --dev` keeps working against a later `pds-auth dev-server` using the same directory. One server per directory."))
+    var stateDirectory: String?
+
+    @Flag(name: .customLong("no-state"), help: "Keep nothing: fresh keys and secrets, and every issued token forgotten, at each start.")
+    var noState = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
+        if noState, stateDirectory != nil { throw ValidationError("Give --state-dir or --no-state, not both") }
+        if let stateDirectory, !stateDirectory.hasPrefix("/") { throw ValidationError("--state-dir must be an absolute path") }
         if let fault, DevServerFault(argument: fault) == nil {
             throw ValidationError("--fault \(Redaction.terminalSafe(fault, limit: 80)) is not one of: \(DevServerFault.argumentForms)")
         }
@@ -49,11 +59,16 @@ struct DevServerCommand: AsyncParsableCommand {
         var configuration = DevServerConfiguration.demo(redirectURIs: redirectURIs, port: port)
         configuration.host = host
         configuration.requiresDomainID = !acceptMissingDomainID
+        configuration.stateDirectory = noState ? nil : stateDirectory ?? DevServerHome.directory(ProcessInfo.processInfo.environment)
         var logger = Logger(label: "pds-dev-server")
         logger.logLevel = verbose ? .debug : .notice
         let server: DevServer
         do {
             server = try DevServer(configuration: configuration, logger: logger)
+        } catch .stateDirectoryInUse(let directory) {
+            let running = DevServer.running(stateDirectory: directory).map { " at \($0)" } ?? ""
+            terminal.report(PDSAuthError(.listenFailed, "Another dev server\(running) is running with the state directory \(directory)"))
+            throw ExitCode(ExitStatus.listenerUnavailable.rawValue)
         } catch {
             terminal.report(PDSAuthError(.invalidSetting, "The dev server cannot start with this configuration: \(error)"))
             throw ExitCode(ExitStatus.configuration.rawValue)

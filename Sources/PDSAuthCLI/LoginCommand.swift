@@ -66,14 +66,18 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(help: "Only errors on stderr, and what must be acted on (the address to open, the paste prompt).")
     var quiet = false
 
-    @Flag(help: "Run the built-in PDS-compatible dev server in-process and sign in against its demo app.")
+    @Flag(help: "Sign in to the built-in PDS-compatible dev server's demo app: the one running with the default state directory, else one run in-process.")
     var dev = false
+
+    @Option(name: .customLong("dev-port"), help: "With --dev: the port of the in-process dev server (default 8780, or any free one if that is taken; 0 = any).")
+    var devPort = DevServerHome.standardPort
 
     @Flag(help: "Log the listener's and dev server's activity, each request and its proxy (never secrets) to stderr.")
     var verbose = false
 
     func validate() throws {
         guard (1...86400).contains(timeout) else { throw ValidationError("--timeout must be 1–86400 seconds") }
+        guard (0...65535).contains(devPort) else { throw ValidationError("--dev-port must be 0–65535") }
         if let profile, !ProfileChoice.isValidName(profile) { throw ValidationError(ProfileSelection.nameRule(profile)) }
         if let scope, scope.utf8.count > 1024 || !TokenResponse.isTokenText(scope) {
             throw ValidationError("--scope must be printable ASCII of at most 1024 characters")
@@ -115,6 +119,8 @@ struct LoginCommand: AsyncParsableCommand {
         var domainID: String
         var clientID: String
         var clientSecret: String?
+        /// Where it keeps its state, remembered in the profile; nil when it keeps nothing.
+        var stateDirectory: String?
     }
 
     func runLogin(_ environment: [String: String], _ terminal: Terminal, devApp: DevApp?) async throws(PDSAuthError) -> LoginResult {
@@ -173,26 +179,68 @@ struct LoginCommand: AsyncParsableCommand {
             loginType: loginType ?? (endpoints.flavor == .pds ? "default" : nil), usePKCE: !noPKCE, profileName: profileName, store: store,
             transport: try terminal.transport(environment, caBundleFlag: provider.cacert), timeout: .seconds(timeout), rememberedCABundle: provider.cacert)
         configuration.publicClient = isPublic
+        configuration.devServer = devApp?.stateDirectory
         return configuration
     }
 
+    /// `login --dev`: signs in against the dev server that keeps its state in the default
+    /// state directory — the one already running there (`pds-auth dev-server`), or one run
+    /// in-process on the standard port (`--dev-port`), which keeps what it issued so that
+    /// `pds-auth dev-server` serves the profile afterwards.
     func runAgainstDevServer(_ environment: [String: String], _ terminal: Terminal) async throws(PDSAuthError) -> LoginResult {
+        let stateDirectory = DevServerHome.directory(environment)
+        if let stateDirectory, let running = DevServer.running(stateDirectory: stateDirectory) {
+            terminal.say(terminal.dim("Signing in to the dev server already running at \(running) (state in \(stateDirectory))."))
+            let app = DevApp(baseURL: running, domainID: "dev", clientID: "pds-auth-demo",
+                             clientSecret: DevServer.keptClientSecret(stateDirectory: stateDirectory, clientID: "pds-auth-demo"), stateDirectory: stateDirectory)
+            return try await runLogin(environment, terminal, devApp: app)
+        }
         var redirects: [String] = []
         for uri in redirectURIs.isEmpty ? [RedirectTarget.defaultURI] : redirectURIs { redirects.append(try RedirectTarget(parsing: uri).uri) }
-        var configuration = DevServerConfiguration.demo(redirectURIs: redirects, port: 0)
+        // The standard port when it is free (then `pds-auth dev-server` with no flags serves the
+        // profile later), else any: a taken standard port is no reason to fail.
+        let standard = devPort == DevServerHome.standardPort
+        do {
+            return try await runInProcess(environment, terminal, redirects: redirects, stateDirectory: stateDirectory,
+                                          port: standard && !DevServerHome.isFree(devPort) ? 0 : devPort)
+        } catch where standard && error.code == .portInUse {
+            // Taken between the check and the bind (another login --dev, say).
+            return try await runInProcess(environment, terminal, redirects: redirects, stateDirectory: stateDirectory, port: 0)
+        }
+    }
+
+    private func runInProcess(_ environment: [String: String], _ terminal: Terminal, redirects: [String], stateDirectory: String?,
+                              port: Int) async throws(PDSAuthError) -> LoginResult {
+        var configuration = DevServerConfiguration.demo(redirectURIs: redirects, port: port)
         // RFC 8252 §7.3: loopback redirects may use any port (needed with --redirect-uri …:0/…).
         configuration.allowsAnyLoopbackPort = true
+        configuration.stateDirectory = stateDirectory
+        let started = LockedValue(false)
         do {
-            return try await DevServer.withRunning(configuration, logger: logger) { server, baseURL in
+            let result = try await DevServer.withRunning(configuration, logger: logger) { server, baseURL in
+                started.set(true)
                 terminal.say(terminal.dim(server.summary(baseURL: baseURL)))
                 let app = server.configuration.apps[0]
                 return try await runLogin(environment, terminal, devApp: DevApp(baseURL: baseURL, domainID: server.configuration.domainID,
-                                                                                clientID: app.clientID, clientSecret: app.clientSecret))
+                                                                                clientID: app.clientID, clientSecret: app.clientSecret,
+                                                                                stateDirectory: stateDirectory))
             }
+            if let stateDirectory {
+                let command = DevServerHome.startCommand(port: result.profile.endpoints.base.port, stateDirectory: stateDirectory, environment: environment)
+                terminal.say("  The dev server stopped with this command; to use the profile, start it again with `\(command)`,")
+                terminal.say("  then for example `pds-auth api /v2/user/get`.")
+            } else {
+                terminal.say("  The dev server kept nothing (no PDS_AUTH_HOME, XDG_STATE_HOME or HOME): this profile works only while it runs.")
+            }
+            return result
         } catch let error as PDSAuthError {
             throw error
+        } catch let error as DevServerError where error != .stoppedBeforeListening {
+            throw PDSAuthError(error == .stateDirectoryInUse(stateDirectory ?? "") ? .listenFailed : .invalidSetting, "The dev server could not start: \(error)")
         } catch {
-            throw PDSAuthError(.listenFailed, "The dev server could not start: \(error)")
+            // Before the server listened: its port (classified as the listener's are).
+            if !started.value { throw ListenerServer.bindError(error, host: "127.0.0.1", port: port) }
+            throw PDSAuthError(.listenFailed, "The dev server stopped: \(error)")
         }
     }
 }

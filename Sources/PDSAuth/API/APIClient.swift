@@ -24,6 +24,16 @@ public struct APIClient: Sendable {
     }
 
     public func send(_ request: APIRequest, profile name: String, minValid: Duration = .seconds(60)) async throws(PDSAuthError) -> HTTPClientResponse {
+        do {
+            return try await sendRenewingOnce(request, profile: name, minValid: minValid)
+        } catch {
+            var named = error
+            if named.context["profile"] == nil { named.context["profile"] = name }
+            throw named
+        }
+    }
+
+    private func sendRenewingOnce(_ request: APIRequest, profile name: String, minValid: Duration) async throws(PDSAuthError) -> HTTPClientResponse {
         let profile = try await provider.validProfile(name, minValid: minValid)
         let first = try await send(request, with: profile)
         guard first.status == 401 else { return first }

@@ -10,6 +10,7 @@ extension LoginConfiguration {
         profile.apply(response, receivedAt: receivedAt)
         profile.user = StoredUser(response)
         if publicClient { profile.publicClient = true }
+        profile.devServer = devServer
         try await store.save(profile, as: profileName, makeCurrent: true)
         return LoginResult(profileName: profileName, profile: profile, credentialsPath: store.filePath)
     }

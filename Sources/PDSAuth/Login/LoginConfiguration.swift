@@ -23,6 +23,8 @@ public struct LoginConfiguration: Sendable {
     /// A public client (no secret), remembered in the profile so the next sign-in of it
     /// does not ask for one.
     public var publicClient = false
+    /// The dev server's state directory, for a sign-in against it (remembered in the profile).
+    public var devServer: String?
 
     public init(endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
                 redirects: [RedirectTarget], scope: String?, loginType: String?, usePKCE: Bool = true,

@@ -33,6 +33,9 @@ public struct StoredProfile: Codable, Sendable, Equatable {
     /// The app is a public client (a Native app: no client secret); a later `login` of this
     /// profile does not ask for one. Written only when true.
     public var publicClient: Bool?
+    /// For a profile made against the built-in dev server (`login --dev`): its state
+    /// directory, so that when it does not answer pds-auth can say how to start it again.
+    public var devServer: String?
 
     public init(grant: Grant, endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
                 redirectURI: String?, scope: String?, caBundlePath: String?, accessToken: String, refreshToken: String?,
@@ -57,7 +60,7 @@ public struct StoredProfile: Codable, Sendable, Equatable {
     /// The names this version writes; any other member of a profile is kept as it is.
     static let knownKeys: Set<String> = ["grant", "endpoints", "domainID", "clientID", "clientSecret", "redirectURI", "scope",
                                          "caBundlePath", "accessToken", "refreshToken", "tokenType", "expiresAt", "obtainedAt",
-                                         "user", "jwt", "publicClient"]
+                                         "user", "jwt", "publicClient", "devServer"]
 
     /// Why this profile cannot be used as read from a file, or nil. A hand-edited or
     /// damaged profile is refused on its own; the other profiles stay usable.

@@ -27,6 +27,9 @@ public struct DevServerConfiguration: Sendable {
     /// parameter; the older text omits it, so `false` imitates servers that predate it.
     /// A `domain_id` naming another domain is refused either way.
     public var requiresDomainID = true
+    /// Where the server keeps its keys, client secrets and what it issued across restarts
+    /// (see ``DevServer/stateDirectory``); nil keeps everything in memory, fresh each start.
+    public var stateDirectory: String?
 
     /// - Throws: ``DevServerError/nonLoopbackHost(_:)`` when `host` is not loopback.
     public init(

@@ -17,6 +17,10 @@ public enum DevServerError: Error, Sendable, Equatable, CustomStringConvertible 
     case keyGenerationFailed(String)
     /// The server stopped before its socket was bound (for example the port is in use).
     case stoppedBeforeListening
+    /// The state directory cannot be created, read or written.
+    case stateDirectoryUnusable(String, String)
+    /// Another dev server runs with this state directory.
+    case stateDirectoryInUse(String)
 
     public var description: String {
         switch self {
@@ -33,6 +37,8 @@ public enum DevServerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .missingPageTemplate(let name): "The page template \(name) is missing from this build or does not parse"
         case .keyGenerationFailed(let reason): "Could not generate an RSA key: \(reason)"
         case .stoppedBeforeListening: "The dev server stopped before it was listening"
+        case .stateDirectoryUnusable(let directory, let reason): "The state directory \(directory) cannot be used: \(reason)"
+        case .stateDirectoryInUse(let directory): "Another dev server is running with the state directory \(directory)"
         }
     }
 }

@@ -1,6 +1,6 @@
 /// A user who can sign in on the consent page or be named by a JWT-bearer assertion; the
 /// fields are the user part of a PDS token response (PDS Token API).
-public struct DevUser: Sendable, Equatable {
+public struct DevUser: Sendable, Equatable, Codable {
     public var userID: String
     public var userName: String
     public var nickName: String

@@ -23,12 +23,14 @@ extension DevServer {
         let configuredPort = configuration.port
         let issuer = state.issuer
         let logger = logger
+        let stateFile = stateFile
         return Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(LoopbackHost.bindAddress(host), port: configuredPort)),
             onServerRunning: { channel in
                 let url = DevServer.baseURL(host: host, port: channel.localAddress?.port ?? configuredPort)
                 issuer.set(url)
+                stateFile?.recordListening(url)
                 logger.info("PDS dev server listening", metadata: ["url": "\(url)"])
                 await onListening(url)
             },

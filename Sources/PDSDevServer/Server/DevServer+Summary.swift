@@ -12,6 +12,7 @@ extension DevServer {
             "  revoke:     \(baseURL)\(Endpoint.revoke.rawValue)",
             "  RFC 7009:   \(baseURL)\(Endpoint.tokenRevocation.rawValue)  (generic OAuth revocation, not a PDS API)",
             "  JWKS:       \(baseURL)\(Endpoint.jwks.rawValue)",
+            "  state:      " + (configuration.stateDirectory.map { "kept in \($0) (keys, client secrets, issued tokens)" } ?? "in memory only: nothing is kept when it stops"),
             "Resource APIs (POST, JSON body, Authorization: Bearer <access token>):",
         ]
         for endpoint in [Endpoint.userGet, .driveList, .fileList] {

@@ -15,6 +15,8 @@ public final class DevServer: Sendable {
     public let faults: DevServerFaults
     let state: DevServerState
     let logger: Logger
+    /// The state directory's file, held (and locked) while the server exists.
+    let stateFile: DevServerStateFile?
 
     /// Starts making the server's RSA keys on a thread of their own and returns without
     /// waiting for them: the server answers at once, and only what needs a key (issuing
@@ -34,8 +36,11 @@ public final class DevServer: Sendable {
     }
 
     /// With a key `source` (tests: keys made once, a source that waits or fails).
-    init(configuration: DevServerConfiguration, logger: Logger, keys source: @escaping DevServerKeys.Source, clock: DevServerClock) throws(DevServerError) {
-        try configuration.validate()
+    init(configuration given: DevServerConfiguration, logger: Logger, keys given_source: @escaping DevServerKeys.Source, clock: DevServerClock) throws(DevServerError) {
+        try given.validate()
+        let stateFile = try given.stateDirectory.map { directory throws(DevServerError) in try DevServerStateFile(directory: directory) }
+        let configuration = Self.keepingSecrets(given, in: stateFile)
+        let source = stateFile.map { Self.keys(from: $0, else: given_source) } ?? given_source
         let generatedKeyApps = Set(configuration.apps.filter { $0.usesJWTBearer && $0.jwtPublicKeyPEM == nil }.map(\.clientID))
         let registeredAppKeys = try Self.registeredAssertionKeys(configuration.apps)
         let pages = try PageRenderer.devServer()
@@ -44,11 +49,13 @@ public final class DevServer: Sendable {
         self.configuration = configuration
         self.faults = faults
         self.logger = logger
+        self.stateFile = stateFile
         self.state = DevServerState(
             configuration: configuration,
             apps: Dictionary(uniqueKeysWithValues: configuration.apps.map { ($0.clientID, $0) }),
             users: UserDirectory(configuration.users), pending: PendingAuthorizations(), codes: AuthorizationCodes(),
-            refreshTokens: RefreshTokens(), accessTokens: IssuedAccessTokens(), seenAssertions: SeenAssertionIDs(),
+            refreshTokens: Self.refreshTokens(kept: stateFile), accessTokens: Self.accessTokens(kept: stateFile),
+            seenAssertions: SeenAssertionIDs(),
             statistics: StatisticsRecorder(),
             faults: faults,
             keys: KeyCollections(generation: generation, registeredAppKeys: registeredAppKeys, generatedKeyApps: generatedKeyApps),
@@ -95,5 +102,66 @@ public final class DevServer: Sendable {
 
     var responder: DevServerResponder {
         DevServerResponder(state: state)
+    }
+
+    /// Refresh tokens and revoked grants, from and into the state directory if there is one.
+    private static func refreshTokens(kept file: DevServerStateFile?) -> RefreshTokens {
+        guard let file else { return RefreshTokens() }
+        let journal: @Sendable (RefreshTokens.Snapshot) -> Void = { snapshot in file.update { $0.refreshTokens = snapshot } }
+        return RefreshTokens(file.current.refreshTokens, journal: journal)
+    }
+
+    /// The access tokens issued and not yet expired, likewise.
+    private static func accessTokens(kept file: DevServerStateFile?) -> IssuedAccessTokens {
+        guard let file else { return IssuedAccessTokens() }
+        let journal: @Sendable ([String: IssuedAccessTokens.Record]) -> Void = { issued in file.update { $0.accessTokens = issued } }
+        return IssuedAccessTokens(file.current.accessTokens, journal: journal)
+    }
+
+    /// The apps' client secrets as a state directory remembers them (so a restarted server
+    /// accepts the secret it printed before); secrets it does not know yet are remembered.
+    private static func keepingSecrets(_ configuration: DevServerConfiguration, in file: DevServerStateFile?) -> DevServerConfiguration {
+        guard let file else { return configuration }
+        var kept = configuration
+        let remembered = file.current.clientSecrets
+        for index in kept.apps.indices where kept.apps[index].clientSecret != nil {
+            kept.apps[index].clientSecret = remembered[kept.apps[index].clientID] ?? kept.apps[index].clientSecret
+        }
+        let secrets = Dictionary(uniqueKeysWithValues: kept.apps.compactMap { app in app.clientSecret.map { (app.clientID, $0) } })
+        file.update { $0.clientSecrets = secrets }
+        return kept
+    }
+
+    /// The keys a state directory holds, or new ones from `source`, then remembered.
+    private static func keys(from file: DevServerStateFile, else source: @escaping DevServerKeys.Source) -> DevServerKeys.Source {
+        { needsJWTAppKey throws(DevServerError) in
+            let saved = file.current
+            if let signingPEM = saved.signingKeyPEM, let signing = try? RSAPrivateKey(pem: signingPEM),
+               !needsJWTAppKey || saved.jwtAppKeyPEM != nil {
+                let jwtApp = try saved.jwtAppKeyPEM.map { pem throws(DevServerError) in
+                    do { return try RSAPrivateKey(pem: pem) } catch { throw .stateDirectoryUnusable(file.directory, "its JWT app key does not parse") }
+                }
+                return DevServerKeys(signing: signing, jwtApp: jwtApp)
+            }
+            // Fresh keys for this directory alone, not the process's shared ones: they are
+            // written down, and another server of this process must not sign with them.
+            let fresh = DevServerKeys(signing: try DevServerKeys.newKey(), jwtApp: needsJWTAppKey ? try DevServerKeys.newKey() : nil)
+            file.update { contents in
+                contents.signingKeyPEM = fresh.signing.pemRepresentation
+                contents.jwtAppKeyPEM = fresh.jwtApp?.pemRepresentation
+            }
+            return fresh
+        }
+    }
+
+    /// The base URL of a dev server running with `stateDirectory` (it holds the directory's
+    /// lock and recorded where it listens), so `login --dev` can sign in against it.
+    public static func running(stateDirectory: String) -> String? {
+        DevServerStateFile.runningServer(in: stateDirectory)?.baseURL
+    }
+
+    /// The client secret a server with `stateDirectory` keeps for `clientID`, if any.
+    public static func keptClientSecret(stateDirectory: String, clientID: String) -> String? {
+        DevServerStateFile.contents(of: stateDirectory)?.clientSecrets[clientID]
     }
 }

@@ -3,7 +3,7 @@ import PDSShared
 /// One authorization: what a user (or a service account) allowed an app. Every token
 /// issued for it carries its `id`, so revoking the grant kills all of them (RFC 6749
 /// §4.1.2 on a replayed code, RFC 7009 §2.1 on revocation).
-struct Grant: Sendable {
+struct Grant: Sendable, Codable, Equatable {
     var id: String
     var clientID: String
     var user: DevUser

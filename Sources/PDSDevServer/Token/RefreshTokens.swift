@@ -7,8 +7,15 @@ import PDSShared
 /// refreshes with one token cannot both succeed. A revoked grant (replayed code, revoke
 /// call) kills every token issued for it, including one minted while the revocation raced.
 actor RefreshTokens {
-    enum Death: Sendable {
+    enum Death: String, Sendable, Codable {
         case rotated, revoked
+    }
+
+    /// Everything this actor knows, for a state directory (``DevServerStateFile``).
+    struct Snapshot: Sendable, Codable, Equatable {
+        var live: [String: Grant] = [:]
+        var dead: [String: Death] = [:]
+        var revokedGrants: [String] = []
     }
 
     enum Rotation: Sendable {
@@ -22,9 +29,22 @@ actor RefreshTokens {
         case revoked, unknown, wrongApp
     }
 
-    private var live: [String: Grant] = [:]
-    private var dead: [String: Death] = [:]
-    private var revokedGrants: Set<String> = []
+    private var live: [String: Grant]
+    private var dead: [String: Death]
+    private var revokedGrants: Set<String>
+    /// Hears every change, to keep it across restarts.
+    private let journal: (@Sendable (Snapshot) -> Void)?
+
+    init(_ snapshot: Snapshot = Snapshot(), journal: (@Sendable (Snapshot) -> Void)? = nil) {
+        live = snapshot.live
+        dead = snapshot.dead
+        revokedGrants = Set(snapshot.revokedGrants)
+        self.journal = journal
+    }
+
+    private func changed() {
+        journal?(Snapshot(live: live, dead: dead, revokedGrants: revokedGrants.sorted()))
+    }
 
     /// A new token for `grant`: 128 random bits as 32 hex digits, the shape of PDS's.
     func issue(for grant: Grant) -> String {
@@ -34,6 +54,7 @@ actor RefreshTokens {
         } else {
             live[token] = grant
         }
+        changed()
         return token
     }
 
@@ -69,5 +90,6 @@ actor RefreshTokens {
             live[token] = nil
             dead[token] = .revoked
         }
+        changed()
     }
 }

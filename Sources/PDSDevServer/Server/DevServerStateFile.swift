@@ -1,0 +1,157 @@
+import Glibc
+import PDSShared
+import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What a dev server keeps across restarts when it has a state directory
+/// (``DevServerConfiguration/stateDirectory``): its RSA keys, its apps' client secrets, the
+/// refresh tokens it issued (live and dead) and revoked grants, and the access tokens it
+/// issued until they expire. So a profile signed in against `login --dev` keeps working
+/// against a later `pds-auth dev-server`, and a restarted server honours what it issued.
+///
+/// One JSON file, `state.json`, 0600 in a 0700 directory, replaced atomically (temp file,
+/// fsync, rename) after every change. A `flock` on `state.lock` is held while the server
+/// runs: one server per directory, and `login --dev` can tell one is running (and where:
+/// `server.json`). These are development secrets, kept as carefully as real ones.
+final class DevServerStateFile: Sendable {
+    struct Contents: Codable, Sendable, Equatable {
+        var version = 1
+        var signingKeyPEM: String?
+        var jwtAppKeyPEM: String?
+        /// Client secrets by client id.
+        var clientSecrets: [String: String] = [:]
+        var refreshTokens = RefreshTokens.Snapshot()
+        var accessTokens: [String: IssuedAccessTokens.Record] = [:]
+    }
+
+    /// Where a running server says it listens, for `login --dev`.
+    struct Listening: Codable, Sendable, Equatable {
+        var baseURL: String
+        var pid: Int32
+    }
+
+    let directory: String
+    private let lock: Int32
+    private let contents: Mutex<Contents>
+
+    var statePath: String { directory + "/state.json" }
+
+    /// Opens (creating) the directory, takes its lock and reads what it holds.
+    init(directory: String) throws(DevServerError) {
+        try Self.makePrivateDirectory(directory)
+        let lock = open(directory + "/state.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard lock >= 0 else { throw .stateDirectoryUnusable(directory, String(cString: strerror(errno))) }
+        guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            close(lock)
+            throw .stateDirectoryInUse(directory)
+        }
+        self.directory = directory
+        self.lock = lock
+        let path = directory + "/state.json"
+        if let data = Self.read(path) {
+            guard let decoded = try? JSONDecoder().decode(Contents.self, from: data), decoded.version == 1 else {
+                close(lock)
+                throw .stateDirectoryUnusable(directory, "state.json is not a state this version can read (move it aside to start afresh)")
+            }
+            contents = Mutex(decoded)
+        } else {
+            contents = Mutex(Contents())
+        }
+    }
+
+    deinit {
+        unlink(directory + "/server.json")
+        close(lock)
+    }
+
+    var current: Contents { contents.withLock { $0 } }
+
+    /// Changes the state and writes it out before returning.
+    func update(_ change: (inout Contents) -> Void) {
+        contents.withLock { contents in
+            var changed = contents
+            change(&changed)
+            guard changed != contents else { return }
+            contents = changed
+            Self.write(JSONResponse.encode(changed), to: statePath, directory: directory)
+        }
+    }
+
+    /// Records where the server listens (removed when it stops).
+    func recordListening(_ baseURL: String) {
+        Self.write(JSONResponse.encode(Listening(baseURL: baseURL, pid: getpid())), to: directory + "/server.json", directory: directory)
+    }
+
+    /// The server running with `directory`, if one holds its lock and said where it listens.
+    static func runningServer(in directory: String) -> Listening? {
+        let lock = open(directory + "/state.lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        guard lock >= 0 else { return nil }
+        defer { close(lock) }
+        if flock(lock, LOCK_EX | LOCK_NB) == 0 { return nil }
+        return read(directory + "/server.json").flatMap { try? JSONDecoder().decode(Listening.self, from: $0) }
+    }
+
+    /// What `directory` holds, read without taking its lock (a running server's, say).
+    static func contents(of directory: String) -> Contents? {
+        read(directory + "/state.json").flatMap { try? JSONDecoder().decode(Contents.self, from: $0) }
+    }
+
+    private static func makePrivateDirectory(_ directory: String) throws(DevServerError) {
+        var info = stat()
+        if lstat(directory, &info) != 0 {
+            var partial = ""
+            for component in directory.split(separator: "/") {
+                partial += "/" + component
+                if mkdir(partial, 0o700) != 0 && errno != EEXIST {
+                    throw .stateDirectoryUnusable(directory, String(cString: strerror(errno)))
+                }
+            }
+            guard lstat(directory, &info) == 0 else { throw .stateDirectoryUnusable(directory, String(cString: strerror(errno))) }
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid() else {
+            throw .stateDirectoryUnusable(directory, "not a directory of this user")
+        }
+        if info.st_mode & 0o077 != 0 { chmod(directory, 0o700) }
+    }
+
+    private static func read(_ path: String) -> Data? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while bytes.count <= 64 << 20 {
+            let count = Glibc.read(descriptor, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += buffer[..<count]
+        }
+        return Data(bytes)
+    }
+
+    /// Temp file 0600 → fsync → rename, so a server killed mid-write leaves the old state.
+    private static func write(_ data: [UInt8], to path: String, directory: String) {
+        let temp = path + ".tmp-" + SecureRandom.token(bytes: 6)
+        let descriptor = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { return }
+        let written = data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                offset += count
+            }
+            return true
+        }
+        let synced = written && fsync(descriptor) == 0
+        close(descriptor)
+        if synced, rename(temp, path) == 0 { return }
+        unlink(temp)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Glibc
+import PDSAuth
+import PDSAuthTestSupport
+import Testing
+
+/// Issue 17: after `make dev` (`login --dev`, whose in-process dev server stops with it) the
+/// saved profile is not a dead end. The error says exactly which command starts the dev
+/// server again; that server keeps its keys, client secrets and issued tokens in a state
+/// directory, so it honours the profile's access and refresh tokens, across restarts too.
+@Suite struct DevServerStateTests {
+    static func signIn(_ environment: [String: String], redirect: String = "http://127.0.0.1:0/callback") async throws -> CLIProcess {
+        let login = CLIProcess(["login", "--dev", "--no-browser", "--dev-port", "0", "--redirect-uri", redirect], environment: environment)
+        try login.start()
+        try await DevApproval.approve(startURL: try await login.waitForStderr(RemoteLoginCLITests.startLine))
+        #expect(try await login.wait() == 0, "\(login.stderr)")
+        return login
+    }
+
+    /// Starts `command` (as printed, `pds-auth dev-server …`) and returns it once it listens.
+    static func start(_ command: String, _ environment: [String: String]) async throws -> CLIProcess {
+        let words = command.split(separator: " ").dropFirst().map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "'")) }
+        let server = CLIProcess(words, environment: environment)
+        try server.start()
+        _ = try await server.waitForStderr(#"at (http://127\.0\.0\.1:[0-9]+)"#)
+        return server
+    }
+
+    @Test func aProfileFromLoginDevWorksAgainstTheDevServerItNames() async throws {
+        let home = TemporaryDirectory()
+        let environment = ["PDS_AUTH_HOME": home.path]
+        let login = try await Self.signIn(environment)
+        #expect(login.stderr.contains("start it again with `pds-auth dev-server --port "), "\(login.stderr)")
+        #expect(fileMode(home.path + "/dev-server") == 0o700 && fileMode(home.path + "/dev-server/state.json") == 0o600)
+
+        let stopped = try await CLIProcess.run(["api", "/v2/user/get"], environment: environment)
+        #expect(stopped.status == 9, "\(stopped.stderr)")
+        let command = try #require(stopped.stderr.firstMatch(of: /start it again with `(pds-auth dev-server[^`]*)`/)?.output.1, "\(stopped.stderr)")
+        #expect(!stopped.stderr.contains("--endpoint"), "no flag the command lacks: \(stopped.stderr)")
+
+        var server = try await Self.start(String(command), environment)
+        let user = try await CLIProcess.run(["api", "/v2/user/get"], environment: environment)
+        #expect(user.status == 0 && user.stdout.contains("\"user_name\":\"pdsuser\""), "the access token it issued before is honoured: \(user.stderr)")
+        let refreshed = try await CLIProcess.run(["refresh"], environment: environment)
+        #expect(refreshed.status == 0, "and the refresh token: \(refreshed.stderr)")
+
+        // A second instance on the same state directory is refused; the first keeps it.
+        let second = try await CLIProcess.run(["dev-server", "--port", "0"], environment: environment)
+        #expect(second.status == 4 && second.stderr.contains("Another dev server"), "\(second.stderr)")
+
+        server.signal(SIGTERM)
+        _ = try await server.wait()
+        server = try await Self.start(String(command), environment)
+        defer { server.kill() }
+        let again = try await CLIProcess.run(["refresh"], environment: environment)
+        #expect(again.status == 0, "the rotated refresh token survived a restart: \(again.stderr)")
+        let verify = try await CLIProcess.run(["status", "--verify"], environment: environment)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+
+    /// While `pds-auth dev-server` runs with the default state directory, `login --dev` signs
+    /// in to it (no second server, no second set of secrets).
+    @Test func loginDevUsesTheRunningDevServer() async throws {
+        let home = TemporaryDirectory()
+        let environment = ["PDS_AUTH_HOME": home.path]
+        // The standalone server matches redirect URIs exactly, as PDS does: register one port.
+        let port = try #require(HeldPort(host: "127.0.0.1")).port
+        let redirect = "http://127.0.0.1:\(port)/callback"
+        let server = try await Self.start("pds-auth dev-server --port 0 --redirect-uri \(redirect)", environment)
+        defer { server.kill() }
+        let base = try await server.waitForStderr(#"at (http://127\.0\.0\.1:[0-9]+)"#)
+        let login = try await Self.signIn(environment, redirect: redirect)
+        #expect(login.stderr.contains("already running at \(base)"), "\(login.stderr)")
+        #expect(try CredentialStore(directory: home.path).profile("dev")?.endpoints.base.absoluteString == base)
+    }
+}
