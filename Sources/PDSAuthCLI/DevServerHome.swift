@@ -34,7 +34,8 @@ enum DevServerHome {
         guard error.code == .unreachable || error.code == .connectionLost, let name = error.context["profile"],
               let directory = try? StoreLocation.directory(environment: environment),
               let profile = (try? CredentialStore(directory: directory).profile(name)) ?? nil, let state = profile.devServer else { return nil }
-        let command = startCommand(port: profile.endpoints.base.port, stateDirectory: state, environment: environment)
+        // The directory comes from the credentials file, which may have been edited by hand.
+        let command = Redaction.terminalSafe(startCommand(port: profile.endpoints.base.port, stateDirectory: state, environment: environment), limit: 600)
         return "The dev server this profile came from is not running: start it again with `\(command)` (in another terminal), then retry."
     }
 

@@ -26,6 +26,7 @@ import Testing
         (["jwt", "--domain-id", "d", "--client-id", "c", "--private-key", "/nonexistent"], "--lifetime", 1...3600),
         (["jwt", "--domain-id", "d", "--client-id", "c", "--private-key", "/nonexistent"], "--clock-skew", 0...600),
         (["dev-server"], "--port", 0...65535),
+        (["login", "--dev", "--no-browser"], "--dev-port", 0...65535),
         (["dev-server", "--fault", "drop"], "--fault-times", 1...1_000_000),
     ]
 
@@ -36,6 +37,13 @@ import Testing
                 #expect(result.status == 2, "\(command[0]) \(option)=\(value): \(result.status) \(result.stderr)")
                 #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"))
             }
+        }
+    }
+
+    @Test func stateDirectoryMistakesExitTwo() async throws {
+        for arguments in [["--state-dir", "relative/dir"], ["--state-dir", "/tmp/x", "--no-state"]] {
+            let result = try await CLIProcess.run(["dev-server", "--port", "0"] + arguments, environment: [:])
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
         }
     }
 

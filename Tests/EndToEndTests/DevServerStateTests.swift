@@ -74,3 +74,43 @@ import Testing
         #expect(try CredentialStore(directory: home.path).profile("dev")?.endpoints.base.absoluteString == base)
     }
 }
+
+/// The state directory holds development secrets: kept as carefully as real ones.
+@Suite struct DevServerStateDirectoryTests {
+    @Test(.enabled(if: getuid() == 0, "needs root to give the directory to another user"))
+    func aStateDirectoryOfAnotherUserIsRefused() async throws {
+        let home = TemporaryDirectory()
+        let theirs = home.file("theirs")
+        mkdir(theirs, 0o700)
+        chown(theirs, 65534, 65534)
+        let result = try await CLIProcess.run(["dev-server", "--port", "0", "--state-dir", theirs], environment: [:])
+        #expect(result.status == 3 && result.stderr.contains("not a directory of this user"), "\(result.stderr)")
+    }
+
+    @Test func aLinkedOrDamagedStateIsRefusedNotFollowed() async throws {
+        let home = TemporaryDirectory()
+        let state = home.file("state")
+        mkdir(state, 0o700)
+        FileManager.default.createFile(atPath: home.file("elsewhere.json"), contents: Data("{}".utf8))
+        symlink(home.file("elsewhere.json"), state + "/state.json")
+        let linked = try await CLIProcess.run(["dev-server", "--port", "0", "--state-dir", state], environment: [:])
+        #expect(linked.status != 0, "\(linked.stderr)")
+        #expect(try String(contentsOfFile: home.file("elsewhere.json"), encoding: .utf8) == "{}", "the link's target untouched")
+        unlink(state + "/state.json")
+        FileManager.default.createFile(atPath: state + "/state.json", contents: Data("not json".utf8))
+        let damaged = try await CLIProcess.run(["dev-server", "--port", "0", "--state-dir", state], environment: [:])
+        #expect(damaged.status == 3 && damaged.stderr.contains("move it aside"), "\(damaged.stderr)")
+        #expect(try String(contentsOfFile: state + "/state.json", encoding: .utf8) == "not json", "never overwritten")
+    }
+
+    /// A hand-edited profile's dev-server directory is shown only as text that is safe for a
+    /// terminal.
+    @Test func aHandEditedStateDirectoryIsShownSafely() async throws {
+        let home = TemporaryDirectory()
+        var profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:9", domainID: nil, accessToken: "a-valid-token", refreshToken: nil)
+        profile.devServer = "/tmp/x\u{1B}]0;owned\u{07}y"
+        try await CredentialStore(directory: home.path).save(profile, as: "p")
+        let result = try await CLIProcess.run(["api", "/v2/user/get"], environment: ["PDS_AUTH_HOME": home.path])
+        #expect(result.status == 9 && result.stderr.contains("start it again") && !result.stderr.contains("\u{1B}"), "\(result.stderr.debugDescription)")
+    }
+}

@@ -53,6 +53,11 @@ final class DevServerStateFile: Sendable {
         self.directory = directory
         self.lock = lock
         let path = directory + "/state.json"
+        var info = stat()
+        if lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG || info.st_uid != geteuid() {
+            close(lock)
+            throw .stateDirectoryUnusable(directory, "state.json is not a regular file of this user (a link is never followed)")
+        }
         if let data = Self.read(path) {
             guard let decoded = try? JSONDecoder().decode(Contents.self, from: data), decoded.version == 1 else {
                 close(lock)
