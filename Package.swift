@@ -38,6 +38,8 @@ let package = Package(
             cSettings: [.headerSearchPath("../CCurl")],
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // glibc calls that Swift's Glibc module hides (posix_spawn's closefrom and chdir actions).
+        .target(name: "CPosix"),
         // Turns Public/ into Swift constants so the installed binary needs no files.
         .executableTarget(name: "EmbedPublicTool", path: "Sources/EmbedPublicTool"),
         .plugin(name: "EmbedPublic", capability: .buildTool(), dependencies: ["EmbedPublicTool"]),
@@ -59,6 +61,7 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 "CCurlLoader",
+                "CPosix",
                 "PDSShared",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -104,7 +107,7 @@ let package = Package(
         // HTTP server, raw sockets, and running the pds-auth binary.
         .target(
             name: "PDSAuthTestSupport",
-            dependencies: ["PDSAuth", "PDSShared", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["PDSAuth", "PDSShared", "CPosix", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/TestSupport"
         ),
         .testTarget(
@@ -135,9 +138,11 @@ let package = Package(
         ),
         // Saves profiles in a loop until killed: the subject of the SIGKILL atomicity test.
         .executableTarget(name: "StoreWriter", dependencies: ["PDSAuth"], path: "Tests/StoreWriter"),
+        // Uses the library alone and reports whether it changed process state it does not own.
+        .executableTarget(name: "LibraryProbe", dependencies: ["PDSAuth"], path: "Tests/LibraryProbe"),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PDSAuthCLI", "PDSAuth", "PDSDevServer", "PDSAuthTestSupport", "StoreWriter"]
+            dependencies: ["PDSAuthCLI", "PDSAuth", "PDSDevServer", "PDSAuthTestSupport", "StoreWriter", "LibraryProbe"]
         ),
     ],
     swiftLanguageModes: [.v6]

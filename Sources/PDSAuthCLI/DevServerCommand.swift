@@ -84,7 +84,10 @@ struct DevServerCommand: AsyncParsableCommand {
             }
             try await CommandRunner.cancellable(interrupted: "Stopped; the dev server closed its port") { () throws(PDSAuthError) in
                 do {
-                    try await server.run { baseURL in terminal.say(server.summary(baseURL: baseURL)) }
+                    try await server.run { baseURL in
+                        server.advertise(baseURL: baseURL)
+                        terminal.say(server.summary(baseURL: baseURL))
+                    }
                 } catch {
                     throw ListenerServer.bindError(error, host: host, port: port)
                 }

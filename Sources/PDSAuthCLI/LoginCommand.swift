@@ -198,14 +198,20 @@ struct LoginCommand: AsyncParsableCommand {
         var redirects: [String] = []
         for uri in redirectURIs.isEmpty ? [RedirectTarget.defaultURI] : redirectURIs { redirects.append(try RedirectTarget(parsing: uri).uri) }
         // The standard port when it is free (then `pds-auth dev-server` with no flags serves the
-        // profile later), else any: a taken standard port is no reason to fail.
-        let standard = devPort == DevServerHome.standardPort
-        do {
-            return try await runInProcess(environment, terminal, redirects: redirects, stateDirectory: stateDirectory,
-                                          port: standard && !DevServerHome.isFree(devPort) ? 0 : devPort)
-        } catch where standard && error.code == .portInUse {
-            // Taken between the check and the bind (another login --dev, say).
-            return try await runInProcess(environment, terminal, redirects: redirects, stateDirectory: stateDirectory, port: 0)
+        // profile later), else any: a taken standard port is no reason to fail. And when
+        // another login --dev holds the state directory (its server stops with it), a server
+        // of our own that keeps nothing.
+        var port = devPort == DevServerHome.standardPort && !DevServerHome.isFree(devPort) ? 0 : devPort
+        var directory = stateDirectory
+        while true {
+            do {
+                return try await runInProcess(environment, terminal, redirects: redirects, stateDirectory: directory, port: port)
+            } catch where port == DevServerHome.standardPort && error.code == .portInUse {
+                port = 0
+            } catch where directory != nil && error.context["state"] == "in use" {
+                terminal.say(terminal.dim("Another login --dev is using \(directory ?? ""); this dev server keeps nothing."))
+                directory = nil
+            }
         }
     }
 
@@ -236,7 +242,8 @@ struct LoginCommand: AsyncParsableCommand {
         } catch let error as PDSAuthError {
             throw error
         } catch let error as DevServerError where error != .stoppedBeforeListening {
-            throw PDSAuthError(error == .stateDirectoryInUse(stateDirectory ?? "") ? .listenFailed : .invalidSetting, "The dev server could not start: \(error)")
+            let inUse = error == .stateDirectoryInUse(stateDirectory ?? "")
+            throw PDSAuthError(inUse ? .listenFailed : .invalidSetting, "The dev server could not start: \(error)", context: inUse ? ["state": "in use"] : [:])
         } catch {
             // Before the server listened: its port (classified as the listener's are).
             if !started.value { throw ListenerServer.bindError(error, host: "127.0.0.1", port: port) }

@@ -79,3 +79,12 @@ struct InstalledBinaryTests {
         #expect(left == ["usr", "usr/share", "usr/share/man"], "\(left)")
     }
 }
+
+/// The library leaves the process alone (issue 19): a program using PDSAuth keeps its own
+/// SIGPIPE disposition across libcurl's first use and its PATH across starting a program.
+@Suite struct LibraryProcessStateTests {
+    @Test func theLibraryChangesNoSignalDispositionAndNoEnvironment() async throws {
+        let result = try await ChildTool.run(CLIProcess.binary("LibraryProbe"), [], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(result.output.contains("sigpipe-kept=true") && result.output.contains("path-kept=true"), "\(result.output)")
+    }
+}

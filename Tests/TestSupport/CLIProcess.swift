@@ -67,7 +67,12 @@ public final class CLIProcess: @unchecked Sendable {
     /// Writes to the child's stdin, as a user typing (or a script piping) would.
     public func type(_ text: String) throws {
         // A child that already exited must fail this write (EPIPE), not kill the test runner.
-        Glibc.signal(SIGPIPE, SIG_IGN)
+        // Only when SIGPIPE is at its default: a test that set a handler of its own
+        // (ProcessStateTests) keeps it.
+        var action = sigaction()
+        if sigaction(SIGPIPE, nil, &action) == 0, unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == 0 {
+            Glibc.signal(SIGPIPE, SIG_IGN)
+        }
         try stdinPipe.fileHandleForWriting.write(contentsOf: Data(text.utf8))
     }
 

@@ -1,3 +1,4 @@
+import CPosix
 import Foundation
 import PDSAuth
 import PDSShared
@@ -23,8 +24,8 @@ public enum ChildTool {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        _ = spawnCloseFrom(&actions, 3)
-        if let directory { _ = spawnChangeDirectory(&actions, directory) }
+        _ = pds_spawn_add_closefrom(&actions, 3)
+        if let directory { _ = pds_spawn_add_chdir(&actions, directory) }
         let argv = [executable] + arguments
         let environ = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
@@ -57,11 +58,3 @@ public enum ChildTool {
         return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
     }
 }
-
-// glibc ≥ 2.34 (Debian 12 has 2.36) exports these, but its headers hide them from Swift's
-// Glibc module (they need _GNU_SOURCE); both take plain C arguments.
-@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
-private func spawnCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
-
-@_silgen_name("posix_spawn_file_actions_addchdir_np")
-private func spawnChangeDirectory(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ path: UnsafePointer<CChar>) -> Int32

@@ -17,12 +17,11 @@ enum CurlRuntime {
             return .failure(PDSAuthError(.networkLibraryMissing,
                 "libcurl cannot be loaded (\(reason.map { String(cString: $0) } ?? "unknown reason")); it makes every request"))
         }
-        // Transfers set CURLOPT_NOSIGNAL (they run on worker threads), and then libcurl no
-        // longer shields us from SIGPIPE: a TLS peer that closes while OpenSSL writes would
-        // kill the process without a word. Ignored, the write fails with EPIPE and the
-        // transfer reports a network error like any other. (main ignores it too; children
-        // get the default back: ProcessSpawner resets it.)
-        signal(SIGPIPE, SIG_IGN)
+        // The library leaves the process's signal dispositions alone. Transfers set
+        // CURLOPT_NOSIGNAL (they run on worker threads); libcurl (7.87 and later: Debian 12
+        // has 7.88) routes OpenSSL's writes through its own socket filter, which sends with
+        // MSG_NOSIGNAL, so a peer closing mid-write is EPIPE, a network error. pds-auth's
+        // main also ignores SIGPIPE, for its own stdout (exit 14 instead of a silent death).
         guard functions.pointee.global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK else {
             return .failure(PDSAuthError(.networkLibraryMissing, "libcurl failed to initialise"))
         }

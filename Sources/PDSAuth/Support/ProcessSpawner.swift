@@ -1,3 +1,4 @@
+import CPosix
 import Glibc
 import PDSShared
 
@@ -24,7 +25,7 @@ public enum ProcessSpawner {
                 posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
             }
         }
-        _ = spawnCloseFrom(&actions, 3)
+        _ = pds_spawn_add_closefrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -36,6 +37,11 @@ public enum ProcessSpawner {
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let program: String
+        switch resolve(argv[0], path: (environment ?? currentEnvironment())["PATH"]) {
+        case .success(let found): program = found
+        case .failure(let error): return .failure(error)
+        }
         var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var pid: pid_t = 0
@@ -43,11 +49,33 @@ public enum ProcessSpawner {
         if let environment {
             var cEnvironment: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { cEnvironment.forEach { free($0) } }
-            result = withPATH(environment["PATH"]) { posix_spawnp(&pid, argv[0], &actions, &attributes, &cArguments, &cEnvironment) }
+            result = posix_spawn(&pid, program, &actions, &attributes, &cArguments, &cEnvironment)
         } else {
-            result = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArguments, environ)
+            result = posix_spawn(&pid, program, &actions, &attributes, &cArguments, environ)
         }
         return result == 0 ? .success(pid) : .failure(SpawnError(number: result))
+    }
+
+    /// `name` as the child would find it: a name with a slash as it is, else the first
+    /// executable of that name in the child's `PATH` (not ours: `posix_spawnp` would search
+    /// ours), `/usr/bin:/bin` when it has none, as POSIX shells default. ENOENT when there is
+    /// none; EACCES when one exists but none can be run.
+    static func resolve(_ name: String, path: String?) -> Result<String, SpawnError> {
+        guard !name.isEmpty else { return .failure(SpawnError(number: ENOENT)) }
+        if name.contains("/") { return .success(name) }
+        var denied = false
+        for directory in (path ?? "/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + name
+            var info = stat()
+            guard stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            if access(candidate, X_OK) == 0 { return .success(candidate) }
+            denied = true
+        }
+        return .failure(SpawnError(number: denied ? EACCES : ENOENT))
+    }
+
+    private static func currentEnvironment() -> [String: String] {
+        getenv("PATH").map { ["PATH": String(cString: $0)] } ?? [:]
     }
 
     public struct SpawnError: Error, Sendable {
@@ -73,18 +101,4 @@ public enum ProcessSpawner {
             while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
         }
     }
-
-    /// posix_spawnp searches the PATH of *our* environment: point it at the child's for the
-    /// search. Callers spawn from one task at a time (login's browser, exec's program).
-    private static func withPATH<T>(_ path: String?, _ body: () -> T) -> T {
-        let saved = getenv("PATH").map { String(cString: $0) }
-        if let path { setenv("PATH", path, 1) }
-        defer { if let saved { setenv("PATH", saved, 1) } else { unsetenv("PATH") } }
-        return body()
-    }
 }
-
-// glibc ≥ 2.34 (Debian 12 has 2.36) exports this, but its headers hide it from Swift's Glibc
-// module (it needs _GNU_SOURCE).
-@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
-private func spawnCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32

@@ -23,14 +23,12 @@ extension DevServer {
         let configuredPort = configuration.port
         let issuer = state.issuer
         let logger = logger
-        let stateFile = stateFile
         return Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(LoopbackHost.bindAddress(host), port: configuredPort)),
             onServerRunning: { channel in
                 let url = DevServer.baseURL(host: host, port: channel.localAddress?.port ?? configuredPort)
                 issuer.set(url)
-                stateFile?.recordListening(url)
                 logger.info("PDS dev server listening", metadata: ["url": "\(url)"])
                 await onListening(url)
             },
@@ -50,6 +48,8 @@ extension DevServer {
 
     /// Runs this server around `body`.
     func withRunning<T: Sendable>(_ body: (DevServer, String) async throws -> T) async throws -> T {
+        // Stopped, the server gives its state directory up at once, whoever still holds it.
+        defer { stateFile?.release() }
         let (urls, continuation) = AsyncStream.makeStream(of: String.self)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

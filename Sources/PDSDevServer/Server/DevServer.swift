@@ -160,6 +160,13 @@ public final class DevServer: Sendable {
         DevServerStateFile.runningServer(in: stateDirectory)?.baseURL
     }
 
+    /// Tells `login --dev` that this server, listening at `baseURL`, serves its state
+    /// directory (`pds-auth dev-server` does; a server inside `login --dev` does not, since it
+    /// stops with that command). The note is removed when the server goes.
+    public func advertise(baseURL: String) {
+        stateFile?.recordListening(baseURL)
+    }
+
     /// The client secret a server with `stateDirectory` keeps for `clientID`, if any.
     public static func keptClientSecret(stateDirectory: String, clientID: String) -> String? {
         DevServerStateFile.contents(of: stateDirectory)?.clientSecrets[clientID]

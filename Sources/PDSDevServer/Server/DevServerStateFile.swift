@@ -70,8 +70,15 @@ final class DevServerStateFile: Sendable {
     }
 
     deinit {
-        unlink(directory + "/server.json")
+        release()
         close(lock)
+    }
+
+    /// Gives the directory up (the server has stopped): another server may take it now,
+    /// before this object goes away.
+    func release() {
+        unlink(directory + "/server.json")
+        flock(lock, LOCK_UN)
     }
 
     var current: Contents { contents.withLock { $0 } }
