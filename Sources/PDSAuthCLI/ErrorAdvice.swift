@@ -28,6 +28,8 @@ enum ErrorAdvice {
         case .endpointMisconfigured: return "Check --endpoint, --token-url and --domain-id: this URL does not answer like a token endpoint."
         case .noRevocationEndpoint: return "Log out without --revoke, or sign in again with --revoke-url naming the provider's RFC 7009 endpoint."
         case .networkLibraryMissing: return "Install libcurl (Debian: apt-get install libcurl4)."
+        case .caBundleUnusable: return "Name a PEM file of CA certificates (--cacert, CURL_CA_BUNDLE or SSL_CERT_FILE), or unset the variable to use the system store."
+        case .clockSkew: return "Set this machine's clock (e.g. enable NTP: timedatectl set-ntp true); tokens and JWT assertions are judged by it."
         case .portInUse, .listenFailed:
             return "Free the port, or pass another --redirect-uri; it must match a redirect URI registered on the app, port included."
         case .authorizationDenied: return "Run \(login) again and approve the request; if the provider names a setting, check the app in its console."
@@ -53,6 +55,8 @@ enum ErrorAdvice {
         case .lockUnavailable: return "Check the permissions of the credentials directory."
         case .lockTimeout: return "Another pds-auth (login, refresh or token) holds the lock; retry when it is done."
         case .writeFailed: return "Check free space and permissions; the previous credentials are unchanged."
+        case .credentialsExposed:
+            return "Run `pds-auth status` (which narrows it) or chmod it; whoever read the file holds its tokens: sign in again to replace them."
         case .renewalNotSaved: return "Free some space (or fix the directory's permissions), then sign in again with `\(login)`."
         case .apiUnauthorized: return "The server does not accept this session's tokens: sign in again with `\(login)`."
         case .apiRejected: return "Check the API's path and parameters, and the signed-in user's permissions."

@@ -54,7 +54,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .missingEndpoint, .invalidDomainID, .invalidURL, .insecureURL, .invalidRedirectURI, .missingClientID, .missingDomainID,
              .missingSubject, .invalidSetting, .secretFileUnreadable, .secretFileEmpty, .keyMissing, .keyUnreadable, .keyIsPublic,
              .keyEncrypted, .keyNotRSA, .keyUnparsable, .keyTooSmall, .keyUnusable, .keyWriteFailed, .noHome, .endpointMisconfigured,
-             .noRevocationEndpoint, .networkLibraryMissing:
+             .noRevocationEndpoint, .networkLibraryMissing, .caBundleUnusable, .clockSkew:
             self = .configuration
         case .portInUse, .listenFailed: self = .listenerUnavailable
         case .authorizationDenied: self = .authorizationDenied
@@ -67,7 +67,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .invalidResponse, .responseTooLarge: self = .invalidResponse
         case .httpTimeout, .unreachable, .tlsFailure, .connectionLost, .transferFailed: self = .network
         case .credentialsUnreadable, .credentialsCorrupt, .credentialsNewer, .credentialsNotOwned, .credentialsNotRegular,
-             .directoryUnusable, .lockUnavailable, .lockTimeout, .writeFailed, .renewalNotSaved:
+             .directoryUnusable, .lockUnavailable, .lockTimeout, .writeFailed, .renewalNotSaved, .credentialsExposed:
             self = .credentialStore
         case .noProfile, .noProfileSelected, .notRefreshable: self = .notSignedIn
         case .cancelled: self = .interrupted

@@ -28,6 +28,8 @@ extension PDSAuthError {
             case noHome = "no_home"
             case endpointMisconfigured = "endpoint_misconfigured"
             case noRevocationEndpoint = "no_revocation_endpoint"
+            case caBundleUnusable = "ca_bundle_unusable"
+            case clockSkew = "clock_skew"
             // The loopback listener.
             case portInUse = "port_in_use"
             case listenFailed = "listen_failed"
@@ -60,6 +62,7 @@ extension PDSAuthError {
             case lockTimeout = "lock_timeout"
             case writeFailed = "write_failed"
             case renewalNotSaved = "renewal_not_saved"
+            case credentialsExposed = "credentials_exposed"
             // PDS API calls.
             case apiUnauthorized = "api_unauthorized"
             case apiRejected = "api_rejected"
@@ -119,6 +122,12 @@ extension PDSAuthError {
         public static let endpointMisconfigured = Self(.endpointMisconfigured)
         /// `logout --revoke` for a generic provider that was signed in without `--revoke-url`.
         public static let noRevocationEndpoint = Self(.noRevocationEndpoint)
+        /// The CA bundle named by `--cacert`, `CURL_CA_BUNDLE` or `SSL_CERT_FILE` (or
+        /// remembered by a profile) is missing, not a regular file, or holds no certificate.
+        public static let caBundleUnusable = Self(.caBundleUnusable)
+        /// This machine's clock and the server's `Date` disagree by more than JWT assertions
+        /// allow for (`--clock-skew`, 30 s by default).
+        public static let clockSkew = Self(.clockSkew)
         /// The redirect URI's port (or one of its addresses) is held by someone else.
         public static let portInUse = Self(.portInUse)
         public static let listenFailed = Self(.listenFailed)
@@ -165,6 +174,9 @@ extension PDSAuthError {
         /// The server issued new tokens but saving them failed: for a rotating refresh token
         /// the saved one is likely dead.
         public static let renewalNotSaved = Self(.renewalNotSaved)
+        /// The credentials file or its directory is open to other users. Every command
+        /// narrows it when it reads it; `doctor`, which changes nothing, reports it.
+        public static let credentialsExposed = Self(.credentialsExposed)
         /// An API kept answering 401 after a fresh token: the session is not accepted.
         public static let apiUnauthorized = Self(.apiUnauthorized)
         /// An API refused the call (4xx other than 401): permissions, parameters, paths.
