@@ -94,11 +94,12 @@ import Testing
     @Test func settingsAreCheckedAndTheSecretIsOnlySaidToBeSet() async throws {
         let home = TemporaryDirectory()
         let environment = ["PDS_AUTH_HOME": home.path, "PDS_AUTH_HTTP_TIMEOUT": "forever", "PDS_CLIENT_SECRET": DoctorRun.environmentSecret,
-                           "PDS_AUTH_PROFILE": "work"]
+                           "PDS_AUTH_PROFILE": "work", "PDS_ENDPOINT": "https://me:\(DoctorRun.environmentSecret)@pds.example.test/?token=\(DoctorRun.accessToken)"]
         let result = try await DoctorRun.run(DoctorRun.anyPort, environment)
         #expect(result.status == 3, "\(result.output)")
         #expect(result.stdout.contains("✗ environment: PDS_AUTH_HTTP_TIMEOUT must be a number of seconds"), "\(result.stdout)")
         #expect(result.stdout.contains("pds client secret: set (not shown)") && result.stdout.contains("pds auth profile: work"), "\(result.stdout)")
+        #expect(result.stdout.contains("pds endpoint: https://pds.example.test/\n"), "shown without user, password or query: \(result.stdout)")
         #expect(result.stdout.contains("credentials: no credentials file yet"), "\(result.stdout)")
         #expect(result.stdout.contains("- endpoint: no endpoint to reach"), "\(result.stdout)")
         let relative = try await DoctorRun.run(DoctorRun.anyPort, ["PDS_AUTH_HOME": "relative/dir"])

@@ -41,7 +41,9 @@ enum PlatformCheck {
     static func environment(_ environment: [String: String]) -> DiagnosisCheck {
         var check = DiagnosisCheck("environment", summary: "pds-auth's variables are usable")
         for name in ["PDS_AUTH_HOME", "PDS_AUTH_PROFILE", "PDS_ENDPOINT", "PDS_DOMAIN_ID", "PDS_CLIENT_ID", "PDS_AUTH_HTTP_TIMEOUT"] {
-            check.fact(name.lowercased(), environment[name].flatMap { $0.isEmpty ? nil : $0 }, limit: 200)
+            guard let value = environment[name], !value.isEmpty else { continue }
+            // A URL is shown as requests show it: no user, password or query.
+            check.fact(name.lowercased(), name == "PDS_ENDPOINT" ? URL(string: value).map(Redaction.url) ?? value : value, limit: 200)
         }
         // Never its value: the variable is there to keep the secret off command lines.
         check.fact("pds_client_secret", environment["PDS_CLIENT_SECRET"].map { $0.isEmpty ? "set, empty" : "set (not shown)" } ?? "not set")

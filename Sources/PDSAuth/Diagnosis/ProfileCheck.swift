@@ -51,10 +51,16 @@ package enum ProfileCheck {
     }
 
     static func summary(_ profile: StoredProfile, now: Date) -> String {
-        let renewal = profile.jwt != nil ? "renewed with a new JWT assertion" : "renewed with its refresh token"
-        guard let expiry = profile.effectiveExpiry else { return "usable (\(renewal) when the server refuses it)" }
+        let renewal = profile.jwt != nil ? "renewed with a new JWT assertion" : profile.refreshToken != nil ? "renewed with its refresh token" : nil
+        guard let expiry = profile.effectiveExpiry else {
+            return "usable, expiry unknown; " + (renewal.map { "\($0) when the server refuses it" } ?? "sign in again when the server refuses it")
+        }
         let when = ExpiryText.relative(expiry, now: now)
-        return expiry > now ? "usable, token valid \(when)" : "usable, token \(when); \(renewal) on next use"
+        // Expired with nothing to renew it is a problem (`expiredWithNothingToRenewIt`), not a summary.
+        guard expiry > now, let renewal else {
+            return expiry > now ? "usable, token valid \(when); no refresh token: sign in again after that" : "usable, token \(when); \(renewal ?? "") on next use"
+        }
+        return "usable, token valid \(when), then \(renewal)"
     }
 
     /// An expired access token with no refresh token and no JWT key: only a new sign-in helps.
