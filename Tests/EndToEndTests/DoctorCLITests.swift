@@ -34,6 +34,8 @@ import Testing
         let home = try await DoctorRun.home([("main", try DoctorRun.profile(endpoint: "http://127.0.0.1:9"))])
         chmod(home.path, 0o755)
         chmod(home.file("credentials.json"), 0o644)
+        let before = try Data(contentsOf: URL(fileURLWithPath: home.file("credentials.json")))
+        let listing = try FileManager.default.contentsOfDirectory(atPath: home.path).sorted()
         let result = try await DoctorRun.run(DoctorRun.anyPort + ["--json"], ["PDS_AUTH_HOME": home.path])
         #expect(result.status == 11, "\(result.output)")
         let credentials = try #require(try result.checks("credentials").first)
@@ -44,6 +46,8 @@ import Testing
         #expect(problem["code"] as? String == "credentials_exposed" && problem["exit_status"] as? Int == 11, "\(problem)")
         #expect((problem["message"] as? String)?.contains("is open to other users (mode 0644; pds-auth narrows it to 0600") == true, "\(problem)")
         #expect(fileMode(home.file("credentials.json")) == 0o644 && fileMode(home.path) == 0o755, "doctor changed the modes")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: home.file("credentials.json"))) == before, "doctor wrote the file")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).sorted() == listing, "doctor made or removed files")
     }
 
     /// A FIFO where the file should be is refused as every command refuses it, at once.
