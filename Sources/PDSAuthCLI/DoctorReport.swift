@@ -3,7 +3,8 @@ import PDSAuth
 
 /// `doctor`'s report for people: one line per check (a mark, what, how it went), its facts
 /// indented beneath, and for a problem the error and what to do about it; last, the verdict
-/// and the exit status. Every value was made terminal-safe by the library.
+/// and the exit status. The library made every value terminal-safe already; it is done once
+/// more here, where the text meets the terminal, so no later check can forget it.
 struct DoctorReport {
     let terminal: Terminal
 
@@ -11,8 +12,8 @@ struct DoctorReport {
         var lines: [String] = []
         for check in diagnosis.checks {
             let name = check.check.replacing("_", with: " ") + (check.subject.map { " \($0)" } ?? "")
-            lines.append("\(mark(check.status)) \(name): \(check.summary)")
-            for fact in check.facts { lines.append("    \(fact.label): \(fact.shown)") }
+            lines.append("\(mark(check.status)) \(Redaction.terminalSafe(name, limit: 400)): \(Redaction.terminalSafe(check.summary, limit: 2000))")
+            for fact in check.facts { lines.append("    \(fact.label): \(Redaction.terminalSafe(fact.shown, limit: 4000))") }
             if let problem = check.problem {
                 lines.append("    error: \(Redaction.terminalSafe(problem.description, limit: 1200))")
                 if let hint = ErrorAdvice.hint(for: problem, command: "doctor", profile: problem.context["profile"]) { lines.append("    what to do: \(hint)") }
