@@ -1,7 +1,7 @@
 # The two commands of README's quick start. Both install missing Debian packages first.
 BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
 # man-db and mandoc render and lint the manual page; zsh and fish run the completion tests.
-TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl iproute2 gcc python3-venv man-db mandoc zsh fish
+TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl iproute2 gcc python3-venv zbar-tools man-db mandoc zsh fish
 # scripts/bench: a venv for the Python yardsticks (google-auth from PyPI), readelf, and a C
 # compiler with a static libc for its small launcher (scripts/bench-spawn.c).
 BENCH_PACKAGES := $(BUILD_PACKAGES) python3-venv binutils gcc libc6-dev
@@ -59,13 +59,18 @@ release:
 # swift-argument-parser) and the manual page (Docs/pds-auth.1, see `manpage`). Builds the
 # release binary only when it is missing or older than a source, so `make release && sudo
 # make install` works where root's PATH has no Swift (and leaves no root-owned .build/).
+# The directories install creates that did not exist are listed (relative to PREFIX) in
+# share/pds-auth/created-directories, so that uninstall removes them again when empty and
+# never a directory that was there before.
+INSTALL_DIRS := bin share/man/man1 share/bash-completion/completions share/zsh/site-functions \
+	share/fish/vendor_completions.d share/pds-auth
 install:
 	@if [ ! -x $(RELEASE_BINARY) ] || [ -n "$$(find Sources Public Package.swift Makefile -newer $(RELEASE_BINARY) -print -quit)" ]; then \
 		$(MAKE) release; fi
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
-		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
-		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	@root="$(DESTDIR)$(PREFIX)"; manifest="$$root/share/pds-auth/created-directories"; created=""; \
+	for d in $(INSTALL_DIRS); do p="$$d"; while [ "$$p" != "." ] && [ ! -d "$$root/$$p" ]; do created="$$created $$p"; p=$$(dirname "$$p"); done; done; \
+	install -d $(addprefix "$$root"/,$(INSTALL_DIRS)); \
+	{ [ -f "$$manifest" ] && cat "$$manifest"; for p in $$created; do echo "$$p"; done; } | sort -u > "$$manifest.new" && mv "$$manifest.new" "$$manifest"
 	install -m 0755 $(RELEASE_BINARY) $(DESTDIR)$(PREFIX)/bin/pds-auth
 	install -m 0644 Docs/pds-auth.1 $(DESTDIR)$(PREFIX)/share/man/man1/pds-auth.1
 	$(RELEASE_BINARY) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/pds-auth
@@ -77,6 +82,10 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pds-auth \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_pds-auth \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/pds-auth.fish
+	@root="$(DESTDIR)$(PREFIX)"; manifest="$$root/share/pds-auth/created-directories"; \
+	if [ -f "$$manifest" ]; then list=$$(cat "$$manifest"); rm -f "$$manifest"; \
+		for p in $$(printf '%s\n' $$list | awk '{ print length($$0) " " $$0 }' | sort -rn | cut -d' ' -f2-); do \
+			rmdir "$$root/$$p" 2>/dev/null || true; done; fi
 
 # Regenerates Docs/pds-auth.1 (scripts/manpage): the hand-written Docs/pds-auth.1.in, the
 # commands and options from the debug build's own help (swift-argument-parser's

@@ -17,7 +17,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     require(query.utf8.count <= CallbackParameters.maxQueryLength, "an overlong query was parsed")
 
     let fields = [("code", parameters.code), ("state", parameters.state),
-                  ("error", parameters.error), ("error_description", parameters.errorDescription)]
+                  ("error", parameters.error), ("error_description", parameters.errorDescription), ("iss", parameters.iss)]
     let pairs = FormEncoding.decode(query)
     for (name, value) in fields {
         guard let value else { continue }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 import PDSAuth
 
 /// How `pds-auth api` prints: the body on stdout exactly as received when stdout is not a
@@ -52,9 +53,18 @@ struct APIOutput {
     }
 
     private func printHead(_ response: HTTPClientResponse) {
-        var lines = ["HTTP \(response.status)"]
+        var lines = [Self.statusLine(response)]
         for header in response.headerLines { lines.append("\(Redaction.terminalSafe(header.name, limit: 200)): \(Redaction.terminalSafe(header.value, limit: 4000))") }
         terminal.out(lines.joined(separator: "\n") + "\n")
+    }
+
+    /// The server's status line (`HTTP/1.1 200 OK`); HTTP/2 sends no reason phrase, so the
+    /// standard one is added (`HTTP/2 200 OK`), as curl -i and gh api -i show it.
+    static func statusLine(_ response: HTTPClientResponse) -> String {
+        let line = Redaction.terminalSafe(response.statusLine ?? "HTTP \(response.status)", limit: 200)
+        let phrase = HTTPResponse.Status(code: response.status).reasonPhrase
+        guard line.split(separator: " ", maxSplits: 2).count == 2, !phrase.isEmpty else { return line }
+        return line + " " + phrase
     }
 
     private func printBody(_ body: [UInt8]) {

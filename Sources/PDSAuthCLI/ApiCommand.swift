@@ -15,7 +15,8 @@ struct ApiCommand: AsyncParsableCommand {
 
             Examples:
               pds-auth api /v2/user/get
-              pds-auth api /v2/file/list -d '{"drive_id":"1","parent_file_id":"root"}' --paginate
+              pds-auth api /v2/file/list --paginate \\
+                -d '{"drive_id":"1","parent_file_id":"root"}'
               echo '{"limit":10}' | pds-auth api /v2/drive/list --input -
             """)
 

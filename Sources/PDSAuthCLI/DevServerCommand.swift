@@ -71,7 +71,7 @@ struct DevServerCommand: AsyncParsableCommand {
                 do {
                     try await server.run { baseURL in terminal.say(server.summary(baseURL: baseURL)) }
                 } catch {
-                    throw PDSAuthError(.listenFailed, "The dev server stopped: \(error)")
+                    throw ListenerServer.bindError(error, host: host, port: port)
                 }
                 // It returns, gracefully, only when a signal cancelled it: that is no success,
                 // and the process must die of the signal like every other command.

@@ -25,13 +25,20 @@ struct DoctorCommand: AsyncParsableCommand {
     @Flag(help: "JSON on stdout (README \"JSON output\").")
     var json = false
 
+    func validate() throws {
+        do throws(PDSAuthError) { _ = try redirect() } catch { throw ValidationError(error.message) }
+    }
+
+    func redirect() throws(PDSAuthError) -> RedirectTarget {
+        try RedirectTarget(parsing: redirectURI ?? RedirectTarget.defaultURI)
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
         var problem: PDSAuthError?
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
-            let redirect = try RedirectTarget(parsing: redirectURI ?? RedirectTarget.defaultURI)
-            let diagnosis = await Diagnosis.run(Diagnosis.Settings(environment: environment, endpoint: endpoint, caBundle: cacert, redirect: redirect))
+            let diagnosis = await Diagnosis.run(Diagnosis.Settings(environment: environment, endpoint: endpoint, caBundle: cacert, redirect: try redirect()))
             terminal.out(json ? JSONOutput.text(DoctorOutput(diagnosis), pretty: terminal.stdoutIsTTY) : DoctorReport(terminal: terminal).text(diagnosis))
             problem = diagnosis.firstProblem
         }

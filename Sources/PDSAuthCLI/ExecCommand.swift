@@ -17,8 +17,12 @@ struct ExecCommand: AsyncParsableCommand {
             signal N; 127 if it cannot be found, 126 if it cannot be run) and removes the \
             directory.
 
-            Example:
-              pds-auth exec -- sh -c 'curl -H "Authorization: Bearer $(cat "$PDS_ACCESS_TOKEN_FILE")" "$PDS_ENDPOINT/v2/user/get" -d {}'
+            Examples:
+              pds-auth exec -- ./sync.sh
+              pds-auth exec --min-valid 600 -- python3 upload.py
+              pds-auth exec -- sh -c 'curl -d {} \\
+                -H "Authorization: Bearer $(cat "$PDS_ACCESS_TOKEN_FILE")" \\
+                "$PDS_ENDPOINT/v2/user/get"'
             """)
 
     @OptionGroup var selection: ProfileSelection
@@ -36,6 +40,7 @@ struct ExecCommand: AsyncParsableCommand {
         // Everything from the first word argument-parser does not know is captured for the
         // program; before `--`, a word that looks like an option is a mistyped one
         // (`--min-vlaid`), not a program to run.
+        if command.first == "--help" || command.first == "-h" { throw CleanExit.helpRequest(Self.self) }
         if let first = command.first, first != "--", first.hasPrefix("-") {
             throw ValidationError("Unknown option '\(Redaction.terminalSafe(first, limit: 60))'. Options go before --, the program after it: pds-auth exec [--min-valid S] -- PROGRAM [ARGUMENTS…]")
         }

@@ -38,7 +38,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .network: "network or TLS failure reaching the server (retry may help)"
         case .invalidResponse: "the server's answer is not a valid token or API response"
         case .credentialStore: "the credentials file or its lock could not be used"
-        case .timedOut: "gave up waiting for the browser"
+        case .timedOut: "gave up waiting for the browser, or the device code expired"
         case .notSignedIn: "no such profile, or it cannot produce a token without signing in"
         case .outputClosed: "standard output was closed before everything was written"
         case .apiRefused: "a PDS API refused the call (4xx other than 401: permissions, parameters, path)"
@@ -54,19 +54,20 @@ enum ExitStatus: Int32, CaseIterable {
         case .missingEndpoint, .invalidDomainID, .invalidURL, .insecureURL, .invalidRedirectURI, .missingClientID, .missingDomainID,
              .missingSubject, .invalidSetting, .secretFileUnreadable, .secretFileEmpty, .keyMissing, .keyUnreadable, .keyIsPublic,
              .keyEncrypted, .keyNotRSA, .keyUnparsable, .keyTooSmall, .keyUnusable, .keyWriteFailed, .noHome, .endpointMisconfigured,
-             .noRevocationEndpoint, .networkLibraryMissing, .caBundleUnusable, .clockSkew:
+             .noRevocationEndpoint, .networkLibraryMissing, .discoveryFailed, .invalidMetadata, .issuerMismatch, .pkceNotSupported,
+             .noDeviceEndpoint, .resourceIssuerMismatch, .caBundleUnusable, .clockSkew:
             self = .configuration
         case .portInUse, .listenFailed: self = .listenerUnavailable
         case .authorizationDenied: self = .authorizationDenied
         case .redirectUnusable: self = .redirectUnusable
-        case .signInTimedOut: self = .timedOut
+        case .signInTimedOut, .deviceCodeExpired: self = .timedOut
         case .sessionExpired, .grantRejected, .clientRejected, .apiUnauthorized: self = .signInAgain
         case .apiRejected: self = .apiRefused
         case .invalidRequest, .programNotRunnable: self = .usage
         case .serverUnavailable: self = .serverUnavailable
         case .invalidResponse, .responseTooLarge: self = .invalidResponse
         case .httpTimeout, .unreachable, .tlsFailure, .connectionLost, .transferFailed: self = .network
-        case .credentialsUnreadable, .credentialsCorrupt, .credentialsNewer, .credentialsNotOwned, .credentialsNotRegular,
+        case .credentialsUnreadable, .credentialsCorrupt, .profileUnusable, .credentialsNewer, .credentialsNotOwned, .credentialsNotRegular,
              .directoryUnusable, .lockUnavailable, .lockTimeout, .writeFailed, .renewalNotSaved, .credentialsExposed:
             self = .credentialStore
         case .noProfile, .noProfileSelected, .notRefreshable: self = .notSignedIn

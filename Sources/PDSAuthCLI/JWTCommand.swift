@@ -50,6 +50,7 @@ struct JWTCommand: AsyncParsableCommand {
         guard JWTSettings.lifetimeRange.contains(lifetime) else { throw ValidationError("--lifetime must be 1–3600 seconds") }
         guard JWTSettings.clockSkewRange.contains(clockSkew) else { throw ValidationError("--clock-skew must be 0–600 seconds") }
         if let profile, !ProfileChoice.isValidName(profile) { throw ValidationError(ProfileSelection.nameRule(profile)) }
+        try provider.checkGenericOnly(generic: provider.namesEndpoints)
         if let subject, subject.isEmpty || subject.utf8.count > 256 || !TokenResponse.isTokenText(subject) {
             throw ValidationError("--subject must be printable ASCII of at most 256 characters")
         }

@@ -11,6 +11,17 @@ struct LoginCommand: AsyncParsableCommand {
 
     @OptionGroup var provider: ProviderOptions
 
+    @Option(help: ArgumentHelp(
+        "A generic provider's issuer (RFC 8414): its endpoints are read from its metadata; --authorize-url, --token-url, --revoke-url and --device-url still win.",
+        discussion: "The metadata must name exactly this issuer; the profile is pinned to it, and a redirect's iss must name it (RFC 9207)."))
+    var issuer: String?
+
+    @Flag(help: "Sign in on another device with a code (RFC 8628 device grant; generic providers with a device endpoint).")
+    var device = false
+
+    @Option(name: .customLong("device-url"), help: "A generic provider's RFC 8628 device authorization endpoint: a URL, or a path under --endpoint (else under --issuer); else from --issuer's metadata.")
+    var deviceURL: String?
+
     @Option(name: .customLong("client-secret-file"), help: "Read the client secret from this file (else env PDS_CLIENT_SECRET, else a hidden prompt on a terminal).")
     var clientSecretFile: String?
 
@@ -36,6 +47,12 @@ struct LoginCommand: AsyncParsableCommand {
 
     @Flag(help: "Accept the address the browser ends on (or the code) on stdin even when it is not a terminal (on a terminal it is always offered).")
     var paste = false
+
+    @Flag(name: .customLong("no-preflight"), help: "Do not ask the authorize endpoint about the request before opening the browser.")
+    var noPreflight = false
+
+    @Flag(name: .customLong("public-client"), help: "The app has no client secret (a Native app): do not ask for one. The profile remembers it.")
+    var publicClient = false
 
     @Flag(name: .customLong("no-pkce"), help: "Do not send a PKCE challenge (for servers that reject unknown parameters).")
     var noPKCE = false
@@ -67,6 +84,10 @@ struct LoginCommand: AsyncParsableCommand {
         for uri in redirectURIs {
             do { _ = try RedirectTarget(parsing: uri) } catch { throw ValidationError(error.message) }
         }
+        let generic = provider.namesEndpoints || issuer != nil
+        try provider.checkGenericOnly(generic: generic, deviceURL: deviceURL)
+        if dev, issuer != nil || device { throw ValidationError("--dev signs in to the built-in PDS dev server: --issuer and --device are for generic providers") }
+        if device, !generic { throw ValidationError("--device is for generic providers: give --issuer (or --token-url with --device-url)") }
     }
 
     var logger: Logger {
@@ -79,8 +100,10 @@ struct LoginCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet, verbose: verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
-            let result = try await CommandRunner.cancellable { () async throws(PDSAuthError) -> LoginResult in
-                try await dev ? runAgainstDevServer(environment, terminal) : runLogin(environment, terminal, devApp: nil)
+            let interrupted = device ? "Interrupted; nothing was saved" : "Interrupted; nothing was saved and the listener was closed"
+            let result = try await CommandRunner.cancellable(interrupted: interrupted) { () async throws(PDSAuthError) -> LoginResult in
+                if dev { return try await runAgainstDevServer(environment, terminal) }
+                return try await device ? runDevice(environment, terminal) : runLogin(environment, terminal, devApp: nil)
             }
             LoginReport(terminal: terminal, showToken: showToken, json: json).printSuccess(result)
         }
@@ -96,10 +119,21 @@ struct LoginCommand: AsyncParsableCommand {
 
     func runLogin(_ environment: [String: String], _ terminal: Terminal, devApp: DevApp?) async throws(PDSAuthError) -> LoginResult {
         let configuration = try await makeConfiguration(environment, terminal, devApp: devApp)
+        // One round trip, so a wrong client id, redirect URI or endpoint is reported now, not
+        // after the user has signed in (or pds-auth has waited ten minutes).
+        if !noPreflight { try await AuthorizePreflight.check(configuration) }
         let waiting = LoginWaiting(terminal: terminal, environment: environment, timeout: timeout,
                                    paste: paste || terminal.stdinIsTTY, openBrowser: !noBrowser,
-                                   providerName: configuration.endpoints.providerName)
+                                   providerName: configuration.endpoints.providerName,
+                                   offersDevice: configuration.endpoints.deviceAuthorizationURL != nil)
         return try await waiting.run(BrowserSignIn(configuration: configuration, logger: logger))
+    }
+
+    /// `login --device`: a code to enter on another device, no listener (RFC 8628).
+    func runDevice(_ environment: [String: String], _ terminal: Terminal) async throws(PDSAuthError) -> LoginResult {
+        let configuration = try await makeConfiguration(environment, terminal, devApp: nil)
+        let display = DeviceCodeDisplay(terminal: terminal, providerName: configuration.endpoints.providerName, timeout: timeout, json: json)
+        return try await DeviceSignIn(configuration: configuration).run { event in display.show(event) }
     }
 
     func makeConfiguration(_ environment: [String: String], _ terminal: Terminal, devApp: DevApp?) async throws(PDSAuthError) -> LoginConfiguration {
@@ -109,21 +143,37 @@ struct LoginCommand: AsyncParsableCommand {
         let domainID: String?
         if let devApp {
             endpoints = try ProviderEndpoints.resolve(endpoint: devApp.baseURL, domainID: nil)
-            (clientID, secret, domainID) = (devApp.clientID, devApp.clientSecret, devApp.domainID)
+            (clientID, domainID) = (devApp.clientID, devApp.domainID)
         } else {
-            endpoints = try provider.endpoints(environment: environment)
+            if let issuer {
+                // PKCE belongs to the browser leg; a device sign-in has none.
+                endpoints = try await provider.discoveredEndpoints(issuer: issuer, device: deviceURL, requirePKCE: !noPKCE && !device,
+                                                                   transport: try terminal.transport(environment, caBundleFlag: provider.cacert),
+                                                                   environment: environment)
+            } else {
+                endpoints = try provider.endpoints(environment: environment, device: deviceURL)
+            }
             domainID = try provider.domainID(for: endpoints, environment)
             clientID = try provider.resolvedClientID(environment)
-            secret = try await ClientSecretSource.resolve(file: clientSecretFile, environment: environment, terminal: terminal, prompt: true)
         }
         let profileName = try ProfileSelection.named(profile, environment) ?? (devApp == nil ? "default" : "dev")
+        let store = terminal.store(directory: try StoreLocation.directory(environment: environment))
+        // A Native app has no secret: --public-client says so, and the profile remembers it.
+        let isPublic = devApp == nil && (publicClient || (try? store.profile(profileName))?.map { $0.clientID == clientID && $0.publicClient == true } == true)
+        if isPublic, clientSecretFile != nil || environment["PDS_CLIENT_SECRET"].map({ !$0.isEmpty }) == true {
+            throw PDSAuthError(.invalidSetting, "This app is a public client (--public-client, or remembered for profile \"\(profileName)\"), yet a client secret was given")
+        }
+        if let devApp { secret = devApp.clientSecret } else if isPublic { secret = nil } else {
+            secret = try await ClientSecretSource.resolve(file: clientSecretFile, environment: environment, terminal: terminal, prompt: true)
+        }
         var redirects: [RedirectTarget] = []
         for uri in redirectURIs.isEmpty ? [RedirectTarget.defaultURI] : redirectURIs { redirects.append(try RedirectTarget(parsing: uri)) }
-        return LoginConfiguration(
+        var configuration = LoginConfiguration(
             endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: secret, redirects: redirects, scope: scope,
-            loginType: loginType ?? (endpoints.flavor == .pds ? "default" : nil), usePKCE: !noPKCE, profileName: profileName,
-            store: terminal.store(directory: try StoreLocation.directory(environment: environment)),
+            loginType: loginType ?? (endpoints.flavor == .pds ? "default" : nil), usePKCE: !noPKCE, profileName: profileName, store: store,
             transport: try terminal.transport(environment, caBundleFlag: provider.cacert), timeout: .seconds(timeout), rememberedCABundle: provider.cacert)
+        configuration.publicClient = isPublic
+        return configuration
     }
 
     func runAgainstDevServer(_ environment: [String: String], _ terminal: Terminal) async throws(PDSAuthError) -> LoginResult {

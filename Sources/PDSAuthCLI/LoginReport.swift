@@ -14,12 +14,14 @@ struct LoginReport {
         let profile = result.profile
         let user = profile.user
         if json { terminal.out(JSONOutput.text(Output(result, showToken: showToken), pretty: terminal.stdoutIsTTY)) }
-        // A generic provider says nothing about the user: then no "as …" rather than a placeholder.
-        let who = (user?.userName ?? user?.nickName ?? user?.userID).map { " as \(Redaction.terminalSafe($0, limit: 80))" } ?? ""
+        // A generic provider says nothing about the user: then no "as …" rather than a placeholder;
+        // and a value the server sent empty (a service account's drive) is left out, not shown as "drive )".
+        func shown(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : Redaction.terminalSafe($0, limit: 80) } }
+        let who = (shown(user?.userName) ?? shown(user?.nickName) ?? shown(user?.userID)).map { " as \($0)" } ?? ""
         var facts: [String] = []
-        if let id = user?.userID { facts.append("user_id \(Redaction.terminalSafe(id, limit: 80))") }
-        if let domain = user?.domainID ?? profile.domainID { facts.append("domain \(Redaction.terminalSafe(domain, limit: 80))") }
-        if let drive = user?.defaultDriveID { facts.append("drive \(Redaction.terminalSafe(drive, limit: 80))") }
+        if let id = shown(user?.userID) { facts.append("user_id \(id)") }
+        if let domain = shown(user?.domainID) ?? shown(profile.domainID) { facts.append("domain \(domain)") }
+        if let drive = shown(user?.defaultDriveID) { facts.append("drive \(drive)") }
         let expiry = profile.expiresAt.map { " Access token valid until \(ExpiryText.absolute($0))." } ?? ""
         let detail = facts.isEmpty ? "" : " (\(facts.joined(separator: ", ")))"
         terminal.say("\(terminal.green("✓")) Signed in\(who)\(detail).\(expiry)")

@@ -11,6 +11,8 @@ struct LoginWaiting {
     let paste: Bool
     let openBrowser: Bool
     let providerName: String
+    /// The provider has a device endpoint: when no browser opens, `--device` is worth a mention.
+    var offersDevice = false
 
     func run(_ signIn: BrowserSignIn) async throws(PDSAuthError) -> LoginResult {
         let display = WaitingDisplay(terminal: terminal, timeout: .seconds(timeout), paste: paste)
@@ -47,7 +49,10 @@ struct LoginWaiting {
         if openBrowser {
             file = (try? TemporaryRoot.choose(environment: environment) { terminal.warn($0) }).flatMap { RedirectFile(target: startURL, roots: $0) }
             let opened = if let file { await BrowserLauncher(environment: environment).open(file.fileURL) } else { false }
-            if !opened { terminal.say(terminal.dim("  (could not open a browser; open the address above yourself)")) }
+            if !opened {
+                terminal.say(terminal.dim("  (could not open a browser; open the address above yourself)"))
+                if offersDevice { terminal.say("  No browser here? `pds-auth login --device` signs in with a code entered on another device.") }
+            }
         }
         if paste {
             terminal.must("  Browser on another machine? Open this link there, then paste below the address it ends on (or just the code):")
@@ -109,6 +114,9 @@ final class RefusalNotes: Sendable {
         case .stateMissing: "no state"
         case .stateMismatch: "wrong or stale state"
         case .unparsable: "not a redirect"
+        case .codeRejected: "its code was not accepted"
+        case .issuerMissing: "no iss from an issuer that sends one"
+        case .issuerMismatch: "iss names another issuer: a possible mix-up attack"
         }
     }
 
@@ -117,6 +125,9 @@ final class RefusalNotes: Sendable {
         case .stateMissing: "That address has no state parameter. Paste the whole address from the browser's address bar, or only the code."
         case .stateMismatch: "That address belongs to another sign-in (its state does not match). Open the link printed above and paste the address it ends on."
         case .unparsable: "That is neither the address the browser ended on nor a code. Paste the whole address from the address bar, or only the code."
+        case .codeRejected(let reason): "The server did not accept that code (\(reason)); it may be cut short or mistyped. Paste the whole address again, or the code exactly as shown."
+        case .issuerMissing: "This provider names itself (iss) in every redirect, and this answer does not. Paste the whole address the browser ended on, not only the code."
+        case .issuerMismatch: "That address was sent by another server than this sign-in's provider (its iss does not match); it was ignored. Open the link printed above and paste the address it ends on."
         }
     }
 }

@@ -28,14 +28,39 @@ struct ProviderOptions: ParsableArguments {
         if let domainID, !ProviderEndpoints.isDomainLabel(domainID) {
             throw ValidationError("--domain-id must be a host label (letters, digits, '-'), not \"\(Redaction.terminalSafe(domainID, limit: 64))\"")
         }
-        if revokeURL != nil, authorizeURL == nil, tokenURL == nil {
-            throw ValidationError("--revoke-url is for generic providers: give it with --authorize-url / --token-url (PDS's own revocation is built in)")
+    }
+
+    /// `--revoke-url` (and `--device-url`) name a generic provider's endpoints; `generic` says
+    /// whether the command line makes the provider generic.
+    func checkGenericOnly(generic: Bool, deviceURL: String? = nil) throws {
+        if revokeURL != nil, !generic {
+            throw ValidationError("--revoke-url is for generic providers: give it with --authorize-url / --token-url or --issuer (PDS's own revocation is built in)")
+        }
+        if deviceURL != nil, !generic {
+            throw ValidationError("--device-url is for generic providers: give it with --authorize-url / --token-url or --issuer")
         }
     }
 
-    func endpoints(environment: [String: String]) throws(PDSAuthError) -> ProviderEndpoints {
+    /// Names an authorize or token endpoint, which makes the provider generic.
+    var namesEndpoints: Bool { authorizeURL != nil || tokenURL != nil }
+
+    func endpoints(environment: [String: String], device: String? = nil) throws(PDSAuthError) -> ProviderEndpoints {
         try ProviderEndpoints.resolve(endpoint: endpoint ?? environment["PDS_ENDPOINT"], domainID: givenDomainID(environment),
-                                      authorize: authorizeURL, token: tokenURL, revoke: revokeURL)
+                                      authorize: authorizeURL, token: tokenURL, revoke: revokeURL, device: device)
+    }
+
+    /// The endpoints of `issuer` from its metadata (RFC 8414), those typed here winning.
+    /// With `requirePKCE`, an issuer that does not list S256 is refused.
+    func discoveredEndpoints(issuer text: String, device: String?, requirePKCE: Bool,
+                             transport: TransportOptions, environment: [String: String]) async throws(PDSAuthError) -> ProviderEndpoints {
+        let issuer = try IssuerIdentifier(text)
+        let metadata = try await MetadataDiscovery(transport: transport).metadata(for: issuer)
+        if requirePKCE, !metadata.supportsS256 {
+            throw PDSAuthError(.pkceNotSupported, "The metadata of \(issuer.text) does not list S256 among its code_challenge_methods_supported",
+                               context: ["offered": metadata.codeChallengeMethods.map { Redaction.terminalSafe($0, limit: 20) }.joined(separator: " ")])
+        }
+        return try ProviderEndpoints.discovered(metadata, endpoint: endpoint ?? environment["PDS_ENDPOINT"], authorize: authorizeURL,
+                                                token: tokenURL, revoke: revokeURL, device: device)
     }
 
     /// The domain named by the user: `--domain-id`, else `PDS_DOMAIN_ID`.
@@ -45,14 +70,26 @@ struct ProviderOptions: ParsableArguments {
 
     /// The domain to send as `domain_id`: the one given, else (for PDS) the one the
     /// endpoint's host names. A generic provider gets one only when the user gave it.
+    ///
+    /// For PDS it is required (the 2026 Authorize and Token references list it first), so a
+    /// custom `--endpoint` without `--domain-id`, or a `--domain-id` that contradicts the
+    /// domain the endpoint's host names, is a configuration error before anything listens —
+    /// not a refusal from the provider after the user has signed in.
     func domainID(for endpoints: ProviderEndpoints, _ environment: [String: String]) throws(PDSAuthError) -> String? {
-        if let given = givenDomainID(environment) {
-            guard ProviderEndpoints.isDomainLabel(given) else {
-                throw PDSAuthError(.invalidDomainID, "PDS_DOMAIN_ID \"\(Redaction.terminalSafe(given, limit: 64))\" is not a valid host label")
+        let fromHost = endpoints.flavor == .pds ? ProviderEndpoints.domainID(fromHost: endpoints.base.host) : nil
+        guard let given = givenDomainID(environment) else {
+            if endpoints.flavor == .pds, fromHost == nil {
+                throw PDSAuthError(.missingDomainID, "No domain id: \(Redaction.url(endpoints.base)) does not name a PDS domain, and PDS requires domain_id")
             }
-            return given
+            return fromHost
         }
-        return endpoints.flavor == .pds ? ProviderEndpoints.domainID(fromHost: endpoints.base.host) : nil
+        guard ProviderEndpoints.isDomainLabel(given) else {
+            throw PDSAuthError(.invalidDomainID, "PDS_DOMAIN_ID \"\(Redaction.terminalSafe(given, limit: 64))\" is not a valid host label")
+        }
+        if let fromHost, fromHost != given.lowercased() {
+            throw PDSAuthError(.invalidDomainID, "The domain id \(given) contradicts the endpoint \(Redaction.url(endpoints.base)), which is domain \(fromHost)")
+        }
+        return given
     }
 
     func resolvedClientID(_ environment: [String: String]) throws(PDSAuthError) -> String {

@@ -15,8 +15,11 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "JSON on stdout (README \"JSON output\").")
     var json = false
 
-    @Flag(help: "Ask the server (PDS's /v2/user/get) whether each sign-in shown works; exit 0 only if every one does.")
+    @Flag(help: "Ask the server (PDS's /v2/user/get) whether each sign-in shown works; exit 0 only if every one does (13 when there is none).")
     var verify = false
+
+    @Flag(help: "Also show each profile's client id, grant, whether it can refresh, and its token's decoded claims (so does --verbose).")
+    var claims = false
 
     func validate() throws {
         if let profile, !ProfileChoice.isValidName(profile) { throw ValidationError(ProfileSelection.nameRule(profile)) }
@@ -44,16 +47,23 @@ struct StatusCommand: AsyncParsableCommand {
                 for index in rows.indices { rows[index].verified = await Verification.run(client, profile: rows[index].name, file: file) }
             }
             failure = rows.lazy.compactMap { $0.verified?.failure }.first
+            if verify, rows.isEmpty {
+                // `status --verify && …` must not go on with nobody signed in.
+                failure = PDSAuthError(.noProfile, "No profile to verify: sign in with `pds-auth login`", context: ["credentials": store.filePath])
+            }
             if json {
                 terminal.out(JSONOutput.text(StatusOutput(current: current, profiles: rows), pretty: terminal.stdoutIsTTY))
             } else if rows.isEmpty {
                 terminal.out("No profiles in \(store.filePath). Sign in with `pds-auth login`.")
             } else {
-                terminal.out(rows.map(\.text).joined(separator: "\n\n"))
+                terminal.out(rows.map { $0.text(detailed: claims || verbosity.verbose) }.joined(separator: "\n\n"))
             }
         }
         // Every row is printed first; then the first sign-in that does not work decides.
-        if let failure { throw ExitCode(CommandRunner.exitStatus(for: failure).rawValue) }
+        if let failure {
+            if failure.code == .noProfile { terminal.report(failure) }
+            throw ExitCode(CommandRunner.exitStatus(for: failure).rawValue)
+        }
     }
 }
 
@@ -83,6 +93,8 @@ struct ProfileStatus: Encodable {
     var domain_id: String?
     var provider: String?
     var endpoint: String?
+    /// The issuer a generic profile is pinned to (discovered with `login --issuer`).
+    var issuer: String?
     var client_id: String?
     var grant: String?
     var expires_at: Date?
@@ -105,6 +117,7 @@ struct ProfileStatus: Encodable {
         domain_id = profile.user?.domainID ?? profile.domainID
         provider = profile.endpoints.flavor.rawValue
         endpoint = profile.endpoints.base.absoluteString
+        issuer = profile.endpoints.issuer
         client_id = profile.clientID
         grant = profile.grant.rawValue
         let expiry = profile.effectiveExpiry
@@ -115,7 +128,9 @@ struct ProfileStatus: Encodable {
         claims = JWTPreview(profile.accessToken)?.claims
     }
 
-    var text: String {
+    /// A few lines per profile (who, where, until when), as `gh auth status` shows; with
+    /// `detailed`, also the client, grant, refreshability and the token's claims.
+    func text(detailed: Bool) -> String {
         var lines = ["\(Redaction.terminalSafe(name, limit: 64))\(current ? "  (current)" : "")"]
         func add(_ label: String, _ value: String?) {
             if let value { lines.append("  \(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(Redaction.terminalSafe(value))") }
@@ -128,11 +143,13 @@ struct ProfileStatus: Encodable {
         add("user", who.isEmpty ? nil : who.joined(separator: " "))
         add("domain", domain_id)
         add("endpoint", endpoint.map { provider == "generic" ? "\($0) (generic OAuth provider)" : $0 })
+        add("issuer", issuer)
+        add("expires", expires_at.map { "\(ExpiryText.absolute($0)) (\(ExpiryText.relative($0)))" } ?? "unknown")
+        if let verified { add("server", verified.text) }
+        guard detailed else { return lines.joined(separator: "\n") }
         add("client id", client_id)
         add("grant", grant)
-        add("expires", expires_at.map { "\(ExpiryText.absolute($0)) (\(ExpiryText.relative($0)))" } ?? "unknown")
         add("refreshable", can_refresh == true ? "yes" : "no (sign in again when it expires)")
-        if let verified { add("server", verified.text) }
         if let claims, !claims.isEmpty {
             lines.append("  token claims (decoded, signature not verified):")
             for (key, value) in claims.sorted(by: { $0.key < $1.key }) {

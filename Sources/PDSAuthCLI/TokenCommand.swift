@@ -8,8 +8,12 @@ struct TokenCommand: AsyncParsableCommand {
         abstract: "Print a valid access token (refreshing it first when needed) and nothing else.",
         discussion: """
             Examples:
-              curl -H "$(pds-auth token --format header)" https://bj1.api.aliyunpds.com/v2/user/get -d '{}'
-              eval "$(pds-auth token --format env)"   # exports PDS_ACCESS_TOKEN and PDS_TOKEN_EXPIRES_AT
+              TOKEN=$(pds-auth token)
+              eval "$(pds-auth token --format env)"
+              curl -H "$(pds-auth token --format header)" \\
+                -d '{}' https://bj1.api.aliyunpds.com/v2/user/get
+
+            --format env exports PDS_ACCESS_TOKEN and PDS_TOKEN_EXPIRES_AT.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case bare, header, json, env }

@@ -95,7 +95,7 @@ import Testing
     @Test func includeShowsStatusAndHeaders() async throws {
         try await DevSession.with { session in
             let result = try await CLIProcess.run(["api", "-i", "/v2/drive/list"], environment: session.environment)
-            #expect(result.status == 0 && result.stdout.hasPrefix("HTTP 200\n"), "\(result.stdout)")
+            #expect(result.status == 0 && result.stdout.hasPrefix("HTTP/1.1 200 OK\n"), "the server's status line with its reason phrase: \(result.stdout)")
             #expect(result.stdout.lowercased().contains("x-ca-request-id:"))
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import PDSAuth
 import PDSAuthTestSupport
+@testable import PDSAuthCLI
 import Testing
 
 /// One exit status for every command-line mistake (2), one for bad configuration from the
@@ -12,7 +13,8 @@ import Testing
     func anUnknownOptionExitsTwo(_ command: String) async throws {
         let result = try await CLIProcess.run([command, "--no-such-option"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
         #expect(result.status == 2, "\(command): \(result.stderr)")
-        #expect(result.stderr.contains("Unknown option") || result.stderr.contains("Error:"))
+        #expect(result.stderr.hasPrefix("error: "), "one style for parser and runtime errors: \(result.stderr)")
+        #expect(!result.stderr.contains("Error:"))
     }
 
     static let absurd = ["0", "-1", "9223372036854775800", "99999999999999999999", "inf", "nan", "1e30", "abc", ""]
@@ -77,5 +79,41 @@ import Testing
         // happened to get descriptor 1.
         #expect(result.output.contains("closed=14"), "\(result.output)")
         #expect(try CredentialStore(directory: home.path).profile("p")?.accessToken == "a-valid-token")
+    }
+
+    /// Issue 17: an unknown command gets "did you mean"; `--client-secret` (absent on purpose)
+    /// points at the supported ways and never prints the value back; help starts with the
+    /// commands, exit codes have their own page; `exec --help` is help, not a program.
+    @Test func mistakesOnTheCommandLineAreExplained() async throws {
+        let environment = ["PDS_AUTH_HOME": TemporaryDirectory().path]
+        let typo = try await CLIProcess.run(["logn", "--dev"], environment: environment)
+        #expect(typo.status == 2 && typo.stderr == "error: unknown command 'logn'. Did you mean 'login'?\n", "\(typo.stderr)")
+        let unknown = try await CLIProcess.run(["frobnicate"], environment: environment)
+        #expect(unknown.status == 2 && unknown.stderr.contains("The commands are: login, jwt"), "\(unknown.stderr)")
+        for form in [["--client-secret", "hunter2-secret"], ["--client-secret=hunter2-secret"]] {
+            let secret = try await CLIProcess.run(["login", "--domain-id", "bj1", "--client-id", "c"] + form, environment: environment)
+            #expect(secret.status == 2 && secret.stderr.contains("PDS_CLIENT_SECRET") && secret.stderr.contains("--client-secret-file"), "\(secret.stderr)")
+            #expect(!secret.stderr.contains("hunter2"), "the secret is never printed back")
+        }
+        let passedOn = try await CLIProcess.run(["exec", "--", "/bin/echo", "--client-secret"], environment: environment)
+        #expect(passedOn.status != 2 || !passedOn.stderr.contains("on purpose"), "after --, words are the program's")
+        let help = try await CLIProcess.run(["--help"], environment: environment)
+        let firstLines = help.stdout.split(separator: "\n").prefix(12).joined(separator: "\n")
+        #expect(firstLines.contains("SUBCOMMANDS") || firstLines.contains("USAGE"), "\(help.stdout)")
+        #expect(!help.stdout.contains("\t13\t") && help.stdout.contains("pds-auth help exit-codes"), "\(help.stdout)")
+        let codes = try await CLIProcess.run(["exit-codes"], environment: environment)
+        #expect(codes.status == 0 && ExitStatus.allCases.allSatisfy { codes.stdout.contains("  \($0.rawValue)\t\($0.meaning)") }, "\(codes.stdout)")
+        let execHelp = try await CLIProcess.run(["exec", "--help"], environment: environment)
+        #expect(execHelp.status == 0 && execHelp.stdout.contains("USAGE: pds-auth exec"), "\(execHelp.stdout)\(execHelp.stderr)")
+    }
+
+    /// Examples in help are laid out to fit 80 columns, so none is wrapped in the middle of a
+    /// command line.
+    @Test(arguments: ["token", "exec", "api", "login", "jwt", "status", "dev-server", "refresh", "logout"])
+    func helpExamplesFitEightyColumns(command: String) async throws {
+        let help = try await CLIProcess.run([command, "--help"], environment: ["COLUMNS": "80"])
+        for line in help.stdout.split(separator: "\n") where line.hasPrefix("  ") && !line.hasPrefix("  -") && line.count > 80 {
+            Issue.record("\(command): \(line)")
+        }
     }
 }

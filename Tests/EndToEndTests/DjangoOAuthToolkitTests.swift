@@ -177,8 +177,10 @@ struct DjangoOAuthToolkit: Sendable {
         var port: Int
         var django: String
         var django_oauth_toolkit: String
+        var oauthlib: String
         var confidential: App
         var `public`: App
+        var device: App
     }
 
     let ready: Ready
@@ -187,7 +189,7 @@ struct DjangoOAuthToolkit: Sendable {
     var base: String { "http://127.0.0.1:\(ready.port)" }
     var log: String {
         let text = (try? String(contentsOfFile: directory.file("server.log"), encoding: .utf8)) ?? ""
-        return "--- dot_server log (Django \(ready.django), django-oauth-toolkit \(ready.django_oauth_toolkit)):\n" + text.suffix(6000)
+        return "--- dot_server log (Django \(ready.django), django-oauth-toolkit \(ready.django_oauth_toolkit), oauthlib \(ready.oauthlib)):\n" + text.suffix(6000)
     }
 
     func client(_ kind: DjangoOAuthToolkitTests.ClientKind) -> Client {
@@ -220,11 +222,14 @@ struct DjangoOAuthToolkit: Sendable {
 
     /// `pds-auth login` in generic mode against this server, the scripted browser
     /// following the start page's link and DOT's redirect back to the listener.
-    func signIn(_ client: Client, home: TemporaryDirectory, extra: [String] = []) async throws -> SignIn {
+    /// With `issuer`, the endpoints come from DOT's metadata (`--issuer`), and `--endpoint`
+    /// names only the API's base.
+    func signIn(_ client: Client, home: TemporaryDirectory, issuer: Bool = false, extra: [String] = []) async throws -> SignIn {
         var environment = ["PDS_AUTH_HOME": home.path]
         if let secret = client.clientSecret { environment["PDS_CLIENT_SECRET"] = secret }
-        let login = CLIProcess(["login", "--no-browser", "--endpoint", base, "--authorize-url", "/o/authorize/", "--token-url", "/o/token/",
-                                "--revoke-url", "/o/revoke_token/", "--client-id", client.clientID, "--redirect-uri", "http://127.0.0.1:0/callback",
+        let provider = issuer ? ["--issuer", base + "/o", "--endpoint", base]
+            : ["--endpoint", base, "--authorize-url", "/o/authorize/", "--token-url", "/o/token/", "--revoke-url", "/o/revoke_token/"]
+        let login = CLIProcess(["login", "--no-browser"] + provider + ["--client-id", client.clientID, "--redirect-uri", "http://127.0.0.1:0/callback",
                                 "--profile", "dot"] + extra,
                                environment: environment)
         try login.start()

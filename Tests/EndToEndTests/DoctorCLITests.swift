@@ -15,7 +15,10 @@ import Testing
             let environment = ["PDS_AUTH_HOME": home.path]
             let human = try await DoctorRun.run(DoctorRun.anyPort, environment)
             #expect(human.status == 0, "\(human.output)")
-            #expect(human.stdout.contains("✓ endpoint \(server.baseURL): reachable (HTTP 200); clocks agree"), "\(human.stdout)")
+            // Hummingbird's Date is a cache renewed each second, a few seconds stale on a busy
+            // machine: within the tolerance, whatever it says exactly.
+            #expect(human.stdout.contains("✓ endpoint \(server.baseURL): reachable (HTTP 200); "), "\(human.stdout)")
+            #expect(human.stdout.contains("    clock: clocks agree") || human.stdout.contains("    clock: this clock is"), "\(human.stdout)")
             #expect(human.stdout.contains("✓ profile main: usable, token valid in 59 min") || human.stdout.contains("✓ profile main: usable, token valid in 60 min"), "\(human.stdout)")
             #expect(human.stdout.hasSuffix("All checks passed.\n"), "\(human.stdout)")
             let json = try await DoctorRun.run(DoctorRun.anyPort + ["--json"], environment)
@@ -64,7 +67,7 @@ import Testing
     }
 
     /// Profiles pds-auth cannot use are named with the error a command would report: an
-    /// expired one with nothing to renew it (13), a damaged one (11), a JWT profile whose key
+    /// expired one with nothing to renew it (13), a damaged one (11, profile_unusable), a JWT profile whose key
     /// is gone (3). The first, in name order, decides the exit status; the usable one is usable.
     @Test func unusableProfilesAreNamed() async throws {
         let home = try await DoctorRun.home([
@@ -82,7 +85,7 @@ import Testing
         #expect(result.status == 13, "\(result.output)")
         let profiles = try result.checks("profile")
         let codes = profiles.map { (($0["problem"] as? [String: Any])?["code"] as? String) ?? ($0["status"] as? String ?? "") }
-        #expect(codes == ["not_refreshable", "credentials_corrupt", "ok"], "\(profiles)")
+        #expect(codes == ["not_refreshable", "profile_unusable", "ok"], "\(profiles)")
         #expect((profiles.first?["summary"] as? String)?.contains("expired 2 h ago and nothing can renew it") == true, "\(profiles)")
 
         var jwt = try DoctorRun.profile(endpoint: "http://127.0.0.1:9")
@@ -141,7 +144,7 @@ import Testing
         let busy = try await DoctorRun.run(["--redirect-uri", "http://127.0.0.1:\(held.port)/callback"], ["PDS_AUTH_HOME": home.path])
         #expect(busy.status == 4, "\(busy.output)")
         #expect(busy.stdout.contains("✗ redirect port: Cannot listen on 127.0.0.1:\(held.port): another program holds it"), "\(busy.stdout)")
-        #expect(busy.stdout.contains("what to do: Free the port, or pass another --redirect-uri"), "\(busy.stdout)")
+        #expect(busy.stdout.contains("what to do: Free the port, or sign in with `pds-auth login --redirect-uri URI`"), "\(busy.stdout)")
 
         let silent = try #require(CannedHTTPServer { _ in nil })
         defer { silent.stop() }

@@ -24,7 +24,7 @@ import Testing
                 #expect(result.status == status, "offset \(offset): \(result.output)")
                 let facts = try #require(try result.checks("endpoint").first?["facts"] as? [String: Any])
                 let skew = try #require(facts["clock_skew_seconds"] as? Int, "\(facts)")
-                #expect(abs(skew - offset) <= 2, "offset \(offset) measured as \(skew)")
+                #expect(abs(skew - offset) <= 5, "offset \(offset) measured as \(skew)")
                 #expect((facts["clock"] as? String)?.contains(words) == true, "\(facts)")
                 if status != 0 {
                     let problem = try #require(try result.checks("endpoint").first?["problem"] as? [String: Any])

@@ -23,10 +23,20 @@ import Testing
             let token = try await CLIProcess.run(["token"], environment: environment)
             #expect(token.status == 0, "\(token.stderr)")
             #expect(token.stdout == (try store.profile("default")?.accessToken ?? "") + "\n")
-            let status = try await CLIProcess.run(["status"], environment: environment)
+            let status = try await CLIProcess.run(["status", "--claims"], environment: environment)
             #expect(status.stdout.contains("jwt_bearer") && status.stdout.contains("refreshable  yes"))
             #expect(await server.statistics().tokenSuccesses["urn:ietf:params:oauth:grant-type:jwt-bearer"] == 2)
+            // The service account has no drive: nothing is printed for it (it used to say "drive )").
+            let service = try await CLIProcess.run(["jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt",
+                                                    "--private-key", key, "--subject-type", "service", "--profile", "svc"], environment: environment)
+            #expect(service.status == 0 && service.stderr.contains("✓ Signed in as service (user_id dev, domain dev)."), "\(service.stderr)")
         }
+    }
+
+    @Test func aDomainThatContradictsTheEndpointIsAConfigurationError() async throws {
+        let result = try await CLIProcess.run(["jwt", "--client-id", "c", "--endpoint", "https://bj2.api.aliyunpds.com", "--domain-id", "bj1",
+                                               "--private-key", "/nonexistent", "--subject", "u"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        #expect(result.status == 3 && result.stderr.contains("contradicts the endpoint"), "\(result.stderr)")
     }
 
     @Test func missingKeyIsAConfigurationError() async throws {

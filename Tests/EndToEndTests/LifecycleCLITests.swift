@@ -45,6 +45,11 @@ import Testing
             #expect(result.status == 0 && result.stderr.contains("Refreshed profile \"default\""), "\(result.stderr)")
             let after = try #require(try session.store.profile("default"))
             #expect(after.refreshToken != before.refreshToken && after.accessToken != before.accessToken)
+            let json = try await CLIProcess.run(["refresh", "--json", "--quiet"], environment: session.environment)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+            let renewed = try #require(try session.store.profile("default"))
+            #expect(object["profile"] as? String == "default" && object["expires_at"] is String && object["user_id"] as? String == "pdsuser-0001")
+            #expect(object["access_token"] as? String == Redaction.mask(renewed.accessToken) && !json.stdout.contains(renewed.accessToken))
         }
     }
 
@@ -113,7 +118,10 @@ import Testing
             stuck.refreshToken = nil
             try await session.store.save(expired, as: "expired")
             try await session.store.save(stuck, as: "stuck")
-            let text = try await CLIProcess.run(["status"], environment: session.environment)
+            let brief = try await CLIProcess.run(["status"], environment: session.environment)
+            #expect(brief.status == 0 && !brief.stdout.contains("token claims") && !brief.stdout.contains("client id"), "\(brief.stdout)")
+            #expect(brief.stdout.split(separator: "\n\n").allSatisfy { $0.split(separator: "\n").count <= 6 }, "a few lines per profile: \(brief.stdout)")
+            let text = try await CLIProcess.run(["status", "--claims"], environment: session.environment)
             #expect(text.status == 0)
             #expect(text.stdout.contains("expired 3 h ago") && text.stdout.contains("in 59 min") || text.stdout.contains("in 60 min"))
             #expect(text.stdout.contains("refreshable  no (sign in again when it expires)"))
@@ -127,6 +135,9 @@ import Testing
             #expect(rows[0]["user"] as? String == "pdsuser" && rows[0]["domain_id"] as? String == "dev")
             let missing = try await CLIProcess.run(["status", "--profile", "nope"], environment: session.environment)
             #expect(missing.status == 13)
+            // `status --verify && …` must not proceed with nobody signed in.
+            let nobody = try await CLIProcess.run(["status", "--verify"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+            #expect(nobody.status == 13 && nobody.stderr.contains("sign in with `pds-auth login`"), "\(nobody.stderr)")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import PDSAuth
 import PDSAuthTestSupport
+import PDSDevServer
 import Testing
 
 /// `pds-auth login` as a user runs it: a real process, its exit code and its output.
@@ -57,6 +58,9 @@ import Testing
         (["login", "--client-id", "c", "--domain-id", "bj1"], ["PDS_AUTH_HTTP_TIMEOUT": "inf"], "PDS_AUTH_HTTP_TIMEOUT must be a number of seconds"),
         (["login", "--client-id", "c", "--domain-id", "bj1"], ["PDS_AUTH_PROFILE": "no spaces"], "PDS_AUTH_PROFILE"),
         (["login", "--client-id", "c"], ["PDS_DOMAIN_ID": "bad/label"], "not a valid host label"),
+        // Issue 17: caught before anything listens, not by the provider after the user signed in.
+        (["login", "--client-id", "c", "--endpoint", "http://127.0.0.1:9"], [:], "does not name a PDS domain, and PDS requires domain_id"),
+        (["login", "--client-id", "c", "--endpoint", "https://bj2.api.aliyunpds.com", "--domain-id", "bj1"], [:], "contradicts the endpoint"),
     ]
 
     @Test(arguments: badConfiguration)
@@ -65,6 +69,7 @@ import Testing
         let result = try await CLIProcess.run(arguments + ["--no-browser"], environment: environment.merging(["PDS_AUTH_HOME": home.path]) { a, _ in a })
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("error: ") && result.stderr.contains(message), "\(result.stderr)")
+        #expect(!result.stderr.contains("Open http"), "nothing listened: \(result.stderr)")
         #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"))
         #expect(!FileManager.default.fileExists(atPath: home.path + "/credentials.json"))
     }
@@ -79,9 +84,40 @@ import Testing
     }
 
     @Test func helpListsExitCodes() async throws {
-        let result = try await CLIProcess.run(["--help"], environment: [:])
+        let result = try await CLIProcess.run(["help", "exit-codes"], environment: [:])
         #expect(result.status == 0)
         #expect(result.stdout.contains("130") && result.stdout.contains("sign in again"))
+    }
+
+    /// Issue 17: a wrong client id, an unregistered redirect URI or an unreachable endpoint
+    /// are reported before the browser opens (one request to the authorize endpoint), not
+    /// after ten minutes of waiting; --no-preflight skips the check.
+    @Test func mistakesTheProviderCanJudgeAreCaughtBeforeTheBrowser() async throws {
+        var configuration = DevServerConfiguration.demo(redirectURIs: ["http://127.0.0.1:8765/callback"], port: 0)
+        configuration.requiresDomainID = true
+        try await DevServer.withRunning(configuration) { server, base in
+            let home = TemporaryDirectory()
+            let environment = ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_SECRET": "unused"]
+            let common = ["login", "--no-browser", "--endpoint", base, "--domain-id", "dev", "--timeout", "60"]
+            let unknownClient = try await CLIProcess.run(common + ["--client-id", "no-such-app"], environment: environment)
+            #expect(unknownClient.status == 7 && unknownClient.stderr.contains("invalid_client") && !unknownClient.stderr.contains("Open http"),
+                    "\(unknownClient.stderr)")
+            let unregistered = try await CLIProcess.run(common + ["--client-id", "pds-auth-native", "--redirect-uri", "http://127.0.0.1:9/other"],
+                                                        environment: ["PDS_AUTH_HOME": home.path])
+            #expect(unregistered.status == 3 && unregistered.stderr.contains("invalid_redirect_uri") && !unregistered.stderr.contains("Open http"),
+                    "\(unregistered.stderr)")
+            let started = ContinuousClock.now
+            let unreachable = try await CLIProcess.run(["login", "--no-browser", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
+                                                        "--client-id", "c", "--timeout", "600"], environment: environment)
+            #expect(unreachable.status == 9 && unreachable.stderr.contains("Could not connect"), "\(unreachable.stderr)")
+            #expect(ContinuousClock.now - started < .seconds(20), "at once, not after the 600 s wait")
+            // --no-preflight: the wait starts without asking (and times out here).
+            let skipped = try await CLIProcess.run(["login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
+                                                    "--client-id", "c", "--timeout", "1", "--redirect-uri", "http://127.0.0.1:0/callback"],
+                                                   environment: environment)
+            #expect(skipped.status == 12 && skipped.stderr.contains("Open http"), "\(skipped.stderr)")
+            #expect(await server.statistics().tokenRequests.isEmpty)
+        }
     }
 }
 

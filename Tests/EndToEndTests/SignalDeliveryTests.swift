@@ -10,7 +10,7 @@ import Testing
 /// the signal, which a shell reports as 130 / 143 and which stops a shell loop.
 @Suite struct SignalDeliveryTests {
     static func login(home: String) -> CLIProcess {
-        CLIProcess(["login", "--no-browser", "--timeout", "60", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
+        CLIProcess(["login", "--no-browser", "--no-preflight", "--timeout", "60", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
                     "--client-id", "c", "--redirect-uri", "http://127.0.0.1:0/callback"], environment: ["PDS_AUTH_HOME": home])
     }
 
@@ -58,7 +58,7 @@ import Testing
         let binary = CLIProcess.binary()
         // --timeout 30: should the loop go on (the bug), the next login outlives the killed
         // shell by 30 s at most, instead of holding the test runner's pipe for ten minutes.
-        let script = #"while :; do "$0" login --timeout 30 --no-browser --endpoint http://127.0.0.1:9 --domain-id dev --client-id c --redirect-uri http://127.0.0.1:0/callback; echo "next round" >&2; done"#
+        let script = #"while :; do "$0" login --timeout 30 --no-browser --no-preflight --endpoint http://127.0.0.1:9 --domain-id dev --client-id c --redirect-uri http://127.0.0.1:0/callback; echo "next round" >&2; done"#
         let loop = CLIProcess(["-c", script, binary], environment: ["PDS_AUTH_HOME": home.path], executable: "/bin/bash")
         try loop.start()
         _ = try await loop.waitForStderr("to sign in to")
@@ -74,7 +74,7 @@ import Testing
     /// program `exec` runs.
     @Test func aSignalIgnoredAtStartStaysIgnored() async throws {
         let home = TemporaryDirectory()
-        let login = CLIProcess(["login", "--no-browser", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c",
+        let login = CLIProcess(["login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c",
                                 "--redirect-uri", "http://127.0.0.1:0/callback"], environment: ["PDS_AUTH_HOME": home.path], ignoring: ["HUP"])
         try login.start()
         _ = try await login.waitForStderr("to sign in to")

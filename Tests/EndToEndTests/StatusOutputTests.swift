@@ -45,7 +45,7 @@ import Testing
 
     @Test func theHumanViewStripsThemAndKeepsBigIntegers() async throws {
         let home = try await Self.hostileHome()
-        let shown = try await Self.onTerminal(["status"], home: home)
+        let shown = try await Self.onTerminal(["status", "--claims"], home: home)
         #expect(!shown.unicodeScalars.contains { Self.unshowable.contains($0) }, "\(shown.debugDescription)")
         #expect(shown.contains("big: 123456789012345678901234"), "\(shown)")
     }

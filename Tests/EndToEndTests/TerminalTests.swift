@@ -84,7 +84,7 @@ import Testing
     @Test(.enabled(if: enabled, "needs tmux (make test installs it)"))
     func ctrlCAtTheSecretPromptLeavesEchoOn() async throws {
         let home = TemporaryDirectory()
-        let argv = [CLIProcess.binary(), "login", "--no-browser", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c"]
+        let argv = [CLIProcess.binary(), "login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c"]
         let stty = home.path + "/stty"
         try await Tmux.with(home) { tmux in
         try await tmux.start(argv, environment: ["PDS_AUTH_HOME": home.path, "TERM": "xterm-256color", "PATH": "/usr/bin:/bin"],
@@ -103,6 +103,31 @@ import Testing
         #expect(shown.contains("error: Interrupted; nothing was saved"), "\(shown)")
         let modes = try String(contentsOfFile: stty, encoding: .utf8).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" })
         #expect(modes.contains("echo") && !modes.contains("-echo"), "\(modes)")
+        }
+    }
+
+    /// Issue 17: a Native app has no secret, so an interactive `login --public-client` never
+    /// stops at the secret prompt, and the profile remembers it for the next sign-in; a
+    /// profile that is not a public client still gets the prompt.
+    @Test(.enabled(if: enabled, "needs tmux (make test installs it)"))
+    func aPublicClientIsNeverAskedForASecret() async throws {
+        let home = TemporaryDirectory()
+        var remembered = try StoredProfile.fixture(endpoint: "http://127.0.0.1:9", accessToken: "old-token")
+        remembered.publicClient = true
+        let store = CredentialStore(directory: home.path)
+        try await store.save(remembered, as: "native")
+        try await store.save(try StoredProfile.fixture(endpoint: "http://127.0.0.1:9", accessToken: "old-token"), as: "webserver")
+        let base = [CLIProcess.binary(), "login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c"]
+        let environment = ["PDS_AUTH_HOME": home.path, "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
+        for (extra, prompted) in [(["--public-client", "--profile", "new"], false), (["--profile", "native"], false), (["--profile", "webserver"], true)] {
+            try await Tmux.with(home) { tmux in
+                try await tmux.start(base + extra, environment: environment)
+                let seen = try await tmux.waitFor(#"(Client secret \(empty|Open http://127)"#)
+                let screen = (try? await tmux.screen()) ?? ""
+                #expect(seen.hasPrefix("Client secret") == prompted, "\(extra): \(screen)")
+                try await tmux.press("C-c")
+                _ = try await tmux.exitStatus()
+            }
         }
     }
 }

@@ -1,12 +1,13 @@
 """A django-oauth-toolkit (DOT) authorization server for pds-auth's interoperability test.
 
 One file, configured in code: no Django project on disk. On start it makes a fresh
-SQLite database in DATA_DIR (migrate --run-syncdb), creates a user and two applications (authorization-code
-grant, redirect URI http://127.0.0.1/callback, consent skipped):
+SQLite database in DATA_DIR (migrate --run-syncdb), creates a user and three applications:
 
 - a confidential client, whose secret is generated here and printed once (DOT stores
-  only its hash);
-- a public client (no secret).
+  only its hash), and a public client (no secret), both for the authorization-code grant
+  with redirect URI http://127.0.0.1/callback, consent skipped;
+- a public client for the device grant (RFC 8628), polled every second
+  (DEVICE_FLOW_INTERVAL 1), whose users approve or deny at /o/device/.
 
 PKCE is required of both and refresh tokens rotate (DOT's defaults, set explicitly so a
 change of default cannot weaken the test). A registered http://127.0.0.1 redirect URI
@@ -14,12 +15,17 @@ matches any port (RFC 8252 section 7.3, DOT's check_redirect_to_uri_allowed), so
 client's listener may use an ephemeral port.
 
 Then it serves on 127.0.0.1:PORT (0: a free port chosen here) DOT's endpoints under /o/
-(authorize/, token/, revoke_token/) and GET /api/whoami, a resource that takes a bearer
-access token (DOT's ProtectedResourceView), and prints one line:
+(authorize/, token/, revoke_token/, device-authorization/, device/), its RFC 8414 metadata
+for the issuer http://127.0.0.1:PORT/o at the RFC 8414 section 3.1 address
+/.well-known/oauth-authorization-server/o, its RFC 9728 resource metadata at
+/.well-known/oauth-protected-resource, GET /api/whoami, a resource that takes a bearer
+access token (DOT's ProtectedResourceView: 403 otherwise), and GET /api/whoami-rfc9728, the
+same behind DOT's RFC 9728 opt-in (401 with a WWW-Authenticate resource_metadata otherwise),
+and prints one line:
 
     READY {"port": 41234, "django": "5.2.19", "django_oauth_toolkit": "3.4.1",
-           "confidential": {"client_id": ..., "client_secret": ...},
-           "public": {"client_id": ...}}
+           "oauthlib": "3.3.1", "confidential": {"client_id": ..., "client_secret": ...},
+           "public": {"client_id": ...}, "device": {"client_id": ...}}
 
 and, with --ready-file, writes the same JSON (plus its pid) to that file atomically.
 Every request and the answers of the OAuth endpoints are logged to stderr (or --log), for
@@ -54,13 +60,18 @@ def log(message):
     sys.stderr.flush()
 
 
-def configure(data_dir, rfc9700):
+def configure(data_dir, rfc9700, base):
     oauth2_provider = {
         "PKCE_REQUIRED": True,
         "ROTATE_REFRESH_TOKEN": True,
         "ALLOWED_REDIRECT_URI_SCHEMES": ["http"],
         "SCOPES": {"read": "Read", "write": "Write"},
         "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+        # The device grant: where users enter the code, and polls a second apart (DOT's
+        # default is 5 s) so the tests stay quick.
+        "OAUTH_DEVICE_VERIFICATION_URI": base + "/o/device/",
+        "OAUTH_DEVICE_VERIFICATION_URI_COMPLETE": lambda user_code: base + "/o/device/?user_code=" + user_code,
+        "DEVICE_FLOW_INTERVAL": 1,
     }
     if rfc9700:
         # The RFC 9700 (OAuth 2.0 Security BCP) gates that DOT plans to turn on by default
@@ -146,7 +157,7 @@ class RequestLogMiddleware:
         line += f" -> {response.status_code}"
         if response.has_header("Location"):
             line += f" Location: {response['Location']}"
-        if request.path in ("/o/token/", "/o/revoke_token/"):
+        if request.path in ("/o/token/", "/o/revoke_token/", "/o/device-authorization/"):
             line += f" answer={response.content.decode('utf-8', 'replace')}"
         log(line)
         return response
@@ -180,9 +191,13 @@ def create_clients():
         client_secret=secret, **common)
     public = Application.objects.create(
         name="pds-auth interop (public)", client_type=Application.CLIENT_PUBLIC, **common)
+    device = Application.objects.create(
+        name="pds-auth interop (device)", client_type=Application.CLIENT_PUBLIC, user=user,
+        authorization_grant_type=Application.GRANT_DEVICE_CODE)
     return {
         "confidential": {"client_id": confidential.client_id, "client_secret": secret},
         "public": {"client_id": public.client_id},
+        "device": {"client_id": device.client_id},
     }
 
 
@@ -215,13 +230,20 @@ def main():
     if arguments.log:
         sys.stderr = open(arguments.log, "a", buffering=1, encoding="utf-8")
 
-    configure(arguments.data, arguments.rfc9700)
+    # Bound first, so the settings can name the real port (the device verification URI).
+    server = make_server("127.0.0.1", arguments.port, lambda environ, start: [],
+                         server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    port = server.server_address[1]
+    base = f"http://127.0.0.1:{port}"
+    configure(arguments.data, arguments.rfc9700, base)
     from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
     from django.urls import include, path
 
     from django.http import JsonResponse
+    from oauth2_provider.views import OAuthProtectedResourceMetadataView, OAuthServerMetadataView
     from oauth2_provider.views.generic import ProtectedResourceView
+    from oauth2_provider.views.mixins import ProtectedResourceMetadataMixin
 
     class WhoAmI(ProtectedResourceView):
         """A resource behind DOT's bearer-token check: 200 and the token's user for a
@@ -230,19 +252,31 @@ def main():
         def get(self, request):
             return JsonResponse({"username": request.resource_owner.username})
 
+    class WhoAmIRFC9728(ProtectedResourceMetadataMixin, WhoAmI):
+        """The same resource with DOT's RFC 9728 opt-in: 401 and a challenge naming the
+        resource metadata at the server's root (whose resource is this origin)."""
+
+        resource_metadata_url = base + "/.well-known/oauth-protected-resource"
+
     global urlpatterns
     urlpatterns = [
         path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+        # RFC 8414 section 3.1: the metadata of the issuer <base>/o at the origin's
+        # well-known address with the issuer's path appended, as DOT's docs advise for a
+        # prefixed mount; RFC 9728's at the root.
+        path(".well-known/oauth-authorization-server/<path:issuer_path>", OAuthServerMetadataView.as_view()),
+        path(".well-known/oauth-protected-resource", OAuthProtectedResourceMetadataView.as_view()),
         path("api/whoami", WhoAmI.as_view()),
+        path("api/whoami-rfc9728", WhoAmIRFC9728.as_view()),
     ]
 
     call_command("migrate", verbosity=0, interactive=False, run_syncdb=True)
     clients = create_clients()
-    server = make_server("127.0.0.1", arguments.port, get_wsgi_application(),
-                         server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    server.set_app(get_wsgi_application())
     import oauth2_provider
-    ready = {"port": server.server_address[1], "django": django.get_version(),
-             "django_oauth_toolkit": oauth2_provider.__version__, **clients}
+    import oauthlib
+    ready = {"port": port, "django": django.get_version(), "django_oauth_toolkit": oauth2_provider.__version__,
+             "oauthlib": oauthlib.__version__, **clients}
     if arguments.ready_file:
         temporary = arguments.ready_file + ".tmp"
         with open(temporary, "w", encoding="utf-8") as file:

@@ -70,7 +70,7 @@ import Testing
         let text = try Self.text(store).replacingOccurrences(of: #""accessToken" : "bad""#, with: #""accessToken" : "line\nbreak""#)
         try text.write(toFile: store.filePath, atomically: true, encoding: .utf8)
         #expect(try store.profile("good")?.accessToken == "good")
-        #expect { try store.profile("bad") } throws: { ($0 as? PDSAuthError)?.code == .credentialsCorrupt }
+        #expect { try store.profile("bad") } throws: { ($0 as? PDSAuthError)?.code == .profileUnusable }
         try await store.save(try Self.profile("good2"), as: "good")
         #expect(try Self.text(store).contains(#"line\nbreak"#), "the unreadable profile is written back as it was")
         #expect(try await store.remove("bad"))

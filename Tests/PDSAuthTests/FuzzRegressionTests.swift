@@ -46,13 +46,13 @@ import Testing
                 continue
             }
             #expect(query.utf8.count <= CallbackParameters.maxQueryLength, "\(name): an overlong query was parsed")
-            let values = [parameters.code, parameters.state, parameters.error, parameters.errorDescription].compactMap { $0 }
+            let values = [parameters.code, parameters.state, parameters.error, parameters.errorDescription, parameters.iss].compactMap { $0 }
             for value in values {
                 #expect(value.utf8.count <= CallbackParameters.maxValueLength, "\(name): a value of \(value.utf8.count) bytes")
                 #expect(Self.isTerminalSafe(Redaction.terminalSafe(value)), "\(name): terminalSafe left a control character")
             }
             let fields = [("code", parameters.code), ("state", parameters.state),
-                          ("error", parameters.error), ("error_description", parameters.errorDescription)]
+                          ("error", parameters.error), ("error_description", parameters.errorDescription), ("iss", parameters.iss)]
             let encoded = FormEncoding.encode(fields.compactMap { field, value in value.map { (field, $0) } })
             if encoded.utf8.count <= CallbackParameters.maxQueryLength {
                 #expect(CallbackParameters(query: encoded) == parameters, "\(name): re-encoded query parses differently")

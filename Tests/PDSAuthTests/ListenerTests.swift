@@ -125,7 +125,7 @@ import Testing
             let response = try await session.get("/callback?error=access_denied&error_description=\(description)&state=" + FormEncoding.escape(session.state))
             let html = Self.html(response)
             #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>alert"))
-            #expect(html.contains("Sign-in refused"))
+            #expect(html.contains("Sign-in denied"))
         }
         #expect(codes.isEmpty)
         guard case .failure(let error) = result else { Issue.record("expected the provider's refusal"); return }

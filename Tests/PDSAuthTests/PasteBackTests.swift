@@ -54,6 +54,19 @@ import Testing
         #expect(throws: Never.self) { try result.get() }
     }
 
+    /// Issue 17: a mangled paste (the code cut short, or the address with its code cut) used
+    /// to end the whole sign-in with exit 7; it is refused and the wait goes on, and the whole
+    /// address pasted next signs in (the cut code spent nothing).
+    @Test func aMangledPasteIsRefusedAndTheWaitGoesOn() async throws {
+        let (result, store) = try await Self.signIn { back in
+            let query = back.split(separator: "?", maxSplits: 1).last.map(String.init) ?? ""
+            let code = Dictionary(FormEncoding.decode(query)) { first, _ in first }["code"] ?? "missing"
+            return [String(code.dropLast(3)), back.replacingOccurrences(of: "code=" + FormEncoding.escape(code), with: "code=" + code.prefix(5)), back]
+        }
+        let login = try result.get()
+        #expect(try store.profile("default")?.accessToken == login.profile.accessToken)
+    }
+
     /// The flow's decisions on pasted lines, without a listener: a wrong or missing state and
     /// nonsense are refused (each with an event) and the wait goes on; a bare code typed at
     /// the prompt is exchanged; the first settling answer wins.

@@ -86,7 +86,9 @@ import Testing
                 .run(Self.browse(decision: "deny", base: base, pages: pages))
             guard case .failure(let error) = result else { Issue.record("expected a refusal"); return }
             #expect(error.code == .authorizationDenied && error.context["provider error"] == "access_denied")
-            #expect(pages.value.first?.contains("Sign-in refused") == true)
+            #expect(pages.value.first?.contains("Sign-in denied") == true && pages.value.first?.contains("denied at the consent page") == true)
+            #expect(pages.value.first?.contains("provider refused") == false, "the user's own Deny does not blame the provider")
+            #expect(pages.value.first?.lowercased().components(separatedBy: "nothing was saved").count == 2, "said once")
             #expect(!FileManager.default.fileExists(atPath: store.filePath))
         }
     }

@@ -26,9 +26,17 @@ public struct APIClient: Sendable {
     public func send(_ request: APIRequest, profile name: String, minValid: Duration = .seconds(60)) async throws(PDSAuthError) -> HTTPClientResponse {
         let profile = try await provider.validProfile(name, minValid: minValid)
         let first = try await send(request, with: profile)
-        guard first.status == 401, Self.isTokenRefusal(first), takeRenewal() else { return first }
-        let renewedProfile = try await provider.validProfile(name, minValid: minValid, force: true)
-        return try await send(request, with: renewedProfile)
+        guard first.status == 401 else { return first }
+        let named = try await authorizationServers(named: first, request: request, profile: profile)
+        guard Self.isTokenRefusal(first), takeRenewal() else { return first }
+        let renewed = try await provider.validProfile(name, minValid: minValid, force: true)
+        let second = try await send(request, with: renewed)
+        if second.status == 401, let named {
+            var error = Self.error(for: second, request: request)
+            error.context["authorization servers"] = named.map { Redaction.terminalSafe($0, limit: 200) }.joined(separator: " ")
+            throw error
+        }
+        return second
     }
 
     /// True the first time only.
@@ -37,6 +45,26 @@ public struct APIClient: Sendable {
             defer { used = true }
             return !used
         }
+    }
+
+    /// For a generic provider's 401 pointing at RFC 9728 metadata: the authorization servers
+    /// the resource names. When the profile is pinned to an issuer that is not among them,
+    /// the token is not sent to this resource again (no renewal, no retry). PDS answers are
+    /// never looked at this way.
+    func authorizationServers(named response: HTTPClientResponse, request: APIRequest,
+                              profile: StoredProfile) async throws(PDSAuthError) -> [String]? {
+        guard profile.endpoints.flavor == .generic, let url = request.url(base: profile.endpoints.base) else { return nil }
+        var options = transport
+        options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
+        guard let metadata = try await ProtectedResourceMetadata.fetch(for: response, requestURL: url, transport: options),
+              !metadata.authorizationServers.isEmpty else { return nil }
+        if let issuer = profile.endpoints.issuer, !metadata.authorizationServers.contains(issuer) {
+            let named = metadata.authorizationServers.map { Redaction.terminalSafe($0, limit: 200) }.joined(separator: ", ")
+            throw PDSAuthError(.resourceIssuerMismatch,
+                               "\(url.host ?? "The resource") takes tokens from \(named) (RFC 9728 metadata), not from this profile's issuer \(Redaction.terminalSafe(issuer, limit: 200)); the token was not sent to it again",
+                               context: ["authorization servers": named])
+        }
+        return metadata.authorizationServers
     }
 
     func send(_ request: APIRequest, with profile: StoredProfile) async throws(PDSAuthError) -> HTTPClientResponse {

@@ -17,6 +17,7 @@ final class CurlTransfer: Sendable {
         var headers: [(name: String, value: String)] = []
         var headerBytes = 0
         var overflowed = false
+        var statusLine: String?
     }
 
     private let proxy: ProxyChoice
@@ -55,6 +56,7 @@ final class CurlTransfer: Sendable {
             if line.hasPrefix("HTTP/") {
                 // A new status line (after 100 Continue or a proxy CONNECT): drop earlier headers.
                 sink.headers = []
+                sink.statusLine = line.trimmed()
             } else if let colon = line.firstIndex(of: ":") {
                 sink.headers.append((String(line[..<colon].trimmed()), line[line.index(after: colon)...].trimmed()))
             }
@@ -89,7 +91,7 @@ final class CurlTransfer: Sendable {
         guard code == CURLE_OK else { throw TransferFailure(code: code, detail: detail, description: description) }
         var status = 0
         _ = pds_curl_getinfo_long(curl, handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPClientResponse(status: status, headerLines: collected.headers, body: collected.body)
+        return HTTPClientResponse(status: status, headerLines: collected.headers, body: collected.body, statusLine: collected.statusLine)
     }
 
     private func configure(_ curl: UnsafePointer<pds_curl_functions>, _ handle: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,

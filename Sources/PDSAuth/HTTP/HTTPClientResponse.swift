@@ -6,11 +6,14 @@ public struct HTTPClientResponse: Sendable {
     /// Every header line of the final response, names as sent.
     public var headerLines: [(name: String, value: String)]
     public var body: Data
+    /// The final response's status line as the server sent it (`HTTP/1.1 200 OK`), if any.
+    public var statusLine: String?
 
-    public init(status: Int, headerLines: [(name: String, value: String)] = [], body: Data = Data()) {
+    public init(status: Int, headerLines: [(name: String, value: String)] = [], body: Data = Data(), statusLine: String? = nil) {
         self.status = status
         self.headerLines = headerLines
         self.body = body
+        self.statusLine = statusLine
     }
 
     /// The last value of the header `name` (case-insensitive, RFC 9110 §5.1).

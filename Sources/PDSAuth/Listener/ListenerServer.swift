@@ -91,6 +91,14 @@ public final class ListenerServer: Sendable {
     }
 }
 
+extension ListenerServer {
+    /// The catalogued error for a server that failed to bind `host:port` (the dev server's,
+    /// say): NIO's own description names internals no user should have to read.
+    package static func bindError(_ error: any Error, host: String, port: Int) -> PDSAuthError {
+        BindFailure(error).error(host: host, port: port)
+    }
+}
+
 extension ListenerServer.BindFailure {
     /// Classifies the error SwiftNIO reports for bind(2): an `IOError` carrying errno, or
     /// (when a service group wrapped it) its description, which names the errno.

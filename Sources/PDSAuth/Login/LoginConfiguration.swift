@@ -20,6 +20,9 @@ public struct LoginConfiguration: Sendable {
     /// A CA bundle the user named explicitly (`--cacert`), remembered for refreshes; one
     /// that came from the environment is not, so it is read afresh each time.
     public var rememberedCABundle: String?
+    /// A public client (no secret), remembered in the profile so the next sign-in of it
+    /// does not ask for one.
+    public var publicClient = false
 
     public init(endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
                 redirects: [RedirectTarget], scope: String?, loginType: String?, usePKCE: Bool = true,

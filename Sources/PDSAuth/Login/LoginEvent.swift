@@ -27,4 +27,14 @@ public enum LoginRefusal: Sendable, Equatable {
     case stateMismatch
     /// A pasted line that is neither an address nor a code.
     case unparsable
+    /// A pasted code (or address) the token endpoint did not accept as a grant: cut short,
+    /// mistyped or already used. Typing is error-prone, so the wait goes on; a browser
+    /// redirect carrying this sign-in's `state` still ends it either way.
+    case codeRejected(String)
+    /// This sign-in's `state`, but no `iss` where the issuer's metadata says its redirects
+    /// carry one (RFC 9207); also a bare pasted code then, which has no `iss` to check.
+    case issuerMissing
+    /// This sign-in's `state` with an `iss` naming another issuer: a mix-up attack (RFC 9207,
+    /// RFC 9700 §4.4), or a redirect from a server the user was not meant to reach.
+    case issuerMismatch
 }

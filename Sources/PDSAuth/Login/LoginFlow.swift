@@ -88,6 +88,12 @@ public struct LoginFlow: Sendable {
             return await refuse(.stateMissing, answer, onEvent: onEvent)
         }
         guard ConstantTime.equals(received, state) else { return await refuse(.stateMismatch, answer, onEvent: onEvent) }
+        // RFC 9207: before the code or the error is believed, it must come from our issuer.
+        switch AuthorizationResponseIssuer.check(parameters.iss, against: configuration.endpoints) {
+        case .accepted: break
+        case .missing: return await refuse(.issuerMissing, answer, onEvent: onEvent)
+        case .mismatch: return await refuse(.issuerMismatch, answer, onEvent: onEvent)
+        }
         if let error = parameters.error {
             return settle(.failure(Self.providerError(error, parameters.errorDescription)), answer)
         }
@@ -103,6 +109,10 @@ public struct LoginFlow: Sendable {
         case .code(let code)?:
             // No state to check: the line came from this process's own terminal, which no
             // web page can write to (RFC 6749 §10.12 guards against forged browser redirects).
+            // But no `iss` either: where the issuer sends one, only a whole address will do.
+            if AuthorizationResponseIssuer.check(nil, against: configuration.endpoints) == .missing {
+                return await refuse(.issuerMissing, answer, onEvent: onEvent)
+            }
             return await exchange(code, answer, onEvent: onEvent)
         case .redirect(let parameters)?:
             return await redirected(parameters, answer, onEvent: onEvent)
@@ -127,7 +137,7 @@ public struct LoginFlow: Sendable {
     }
 
     /// Code → tokens → saved profile (made the current one).
-    private func exchange(_ code: String, _ answer: LoginAnswer, onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError> {
+    private func exchange(_ code: String, _ answer: LoginAnswer, onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError>? {
         await onEvent(.exchanging)
         let config = configuration
         let outcome: Result<LoginResult, PDSAuthError>
@@ -136,24 +146,15 @@ public struct LoginFlow: Sendable {
                                      clientID: config.clientID, clientSecret: config.clientSecret, domainID: config.domainID)
             let receivedAt = Date()
             let response = try await client.request(.authorizationCode(code: code, redirectURI: redirect.uri, codeVerifier: pkce?.verifier))
-            let profile = newProfile(response, receivedAt: receivedAt)
-            try await config.store.save(profile, as: config.profileName, makeCurrent: true)
-            outcome = .success(LoginResult(profileName: config.profileName, profile: profile, credentialsPath: config.store.filePath))
+            outcome = .success(try await config.save(response, grant: .authorizationCode, redirectURI: redirect.uri, receivedAt: receivedAt))
+        } catch where answer.source == .paste && error.code == .grantRejected {
+            // A mangled paste spent nothing: the real code is still good, so the user may
+            // paste again, as after a paste with a wrong `state`.
+            return await refuse(.codeRejected(error.message), answer, onEvent: onEvent)
         } catch {
             outcome = .failure(error)
         }
         return settle(outcome, answer)
-    }
-
-    private func newProfile(_ response: TokenResponse, receivedAt: Date) -> StoredProfile {
-        let config = configuration
-        var profile = StoredProfile(grant: .authorizationCode, endpoints: config.endpoints, domainID: config.domainID,
-                                    clientID: config.clientID, clientSecret: config.clientSecret, redirectURI: redirect.uri,
-                                    scope: config.scope, caBundlePath: config.rememberedCABundle, accessToken: response.accessToken,
-                                    refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil)
-        profile.apply(response, receivedAt: receivedAt)
-        profile.user = StoredUser(response)
-        return profile
     }
 
     var startPage: StartPageContent {
@@ -165,10 +166,12 @@ public struct LoginFlow: Sendable {
     }
 
     /// RFC 6749 §4.1.2.1 error redirect. Both values are attacker-controllable text.
+    /// `access_denied` is most often the user's own "Deny" (§4.1.2.1: "the resource owner or
+    /// authorization server denied the request"), so it does not blame the provider.
     static func providerError(_ error: String, _ description: String?) -> PDSAuthError {
         let code = Redaction.terminalSafe(error, limit: 80)
         let detail = description.map { ": " + Redaction.terminalSafe($0, limit: 300) } ?? ""
-        return PDSAuthError(.authorizationDenied, "The provider refused the authorization (\(code)\(detail)); nothing was saved",
-                            context: ["provider error": code])
+        let what = error == "access_denied" ? "The authorization was denied at the consent page" : "The provider refused the authorization"
+        return PDSAuthError(.authorizationDenied, "\(what) (\(code)\(detail)); nothing was saved", context: ["provider error": code])
     }
 }

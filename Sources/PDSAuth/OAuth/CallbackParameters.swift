@@ -1,20 +1,23 @@
-/// What the provider's redirect carries (RFC 6749 §4.1.2 and §4.1.2.1), parsed from an
+/// What the provider's redirect carries (RFC 6749 §4.1.2 and §4.1.2.1, RFC 9207 §2), parsed from an
 /// untrusted query string with every value bounded in length.
 public struct CallbackParameters: Sendable, Equatable {
     public var code: String?
     public var state: String?
     public var error: String?
     public var errorDescription: String?
+    /// RFC 9207 §2: the issuer that sent this response, checked against the profile's.
+    public var iss: String?
 
     /// Longest query accepted; real ones are a few hundred bytes.
     public static let maxQueryLength = 8192
     public static let maxValueLength = 4096
 
-    public init(code: String? = nil, state: String? = nil, error: String? = nil, errorDescription: String? = nil) {
+    public init(code: String? = nil, state: String? = nil, error: String? = nil, errorDescription: String? = nil, iss: String? = nil) {
         self.code = code
         self.state = state
         self.error = error
         self.errorDescription = errorDescription
+        self.iss = iss
     }
 
     /// Nil when the query is too long to be a genuine redirect.
@@ -28,6 +31,7 @@ public struct CallbackParameters: Sendable, Equatable {
             case "state" where state == nil: state = value
             case "error" where error == nil: error = value
             case "error_description" where errorDescription == nil: errorDescription = value
+            case "iss" where iss == nil: iss = value
             default: continue
             }
         }

@@ -16,6 +16,16 @@ public struct ProviderEndpoints: Sendable, Codable, Equatable {
     /// PDS's `POST /v2/account/revoke` (JSON) for PDS; an RFC 7009 endpoint for a generic
     /// provider, or nil when none was named.
     public var revokeURL: URL?
+    /// The issuer these endpoints came from (RFC 8414), when they were discovered: the
+    /// profile is pinned to it, and a redirect's `iss` is compared with it (RFC 9207). Nil for
+    /// PDS and for endpoints typed by hand.
+    public var issuer: String?
+    /// RFC 8628 device authorization endpoint (generic providers only), from the issuer's
+    /// metadata or `--device-url`.
+    public var deviceAuthorizationURL: URL?
+    /// The issuer's metadata says its redirects carry `iss` (RFC 9207 §3): one without it is
+    /// refused.
+    public var issParameterSupported: Bool = false
 
     public static let authorizePath = "/v2/oauth/authorize"
     public static let tokenPath = "/v2/oauth/token"
@@ -34,16 +44,18 @@ public struct ProviderEndpoints: Sendable, Codable, Equatable {
     /// the provider generic. Plain `http` is accepted only for loopback hosts: codes,
     /// secrets and tokens cross here.
     public static func resolve(endpoint: String?, domainID: String?, authorize: String? = nil, token: String? = nil,
-                               revoke: String? = nil) throws(PDSAuthError) -> ProviderEndpoints {
+                               revoke: String? = nil, device: String? = nil) throws(PDSAuthError) -> ProviderEndpoints {
         let base = try checked(try baseText(endpoint: endpoint, domainID: domainID), what: "endpoint")
         let generic = authorize != nil || token != nil
-        return ProviderEndpoints(
+        var endpoints = ProviderEndpoints(
             flavor: generic ? .generic : .pds, base: base,
             authorizeURL: try url(authorize ?? authorizePath, base: base, what: "authorize URL"),
             tokenURL: try url(token ?? tokenPath, base: base, what: "token URL"),
             revokeURL: try (revoke ?? (generic ? nil : revokePath)).map { text throws(PDSAuthError) in
                 try url(text, base: base, what: "revoke URL")
             })
+        endpoints.deviceAuthorizationURL = try device.map { text throws(PDSAuthError) in try url(text, base: base, what: "device URL") }
+        return endpoints
     }
 
     static func baseText(endpoint: String?, domainID: String?) throws(PDSAuthError) -> String {
@@ -72,7 +84,7 @@ public struct ProviderEndpoints: Sendable, Codable, Equatable {
         return nil
     }
 
-    private static func url(_ text: String, base: URL, what: String) throws(PDSAuthError) -> URL {
+    static func url(_ text: String, base: URL, what: String) throws(PDSAuthError) -> URL {
         guard text.hasPrefix("/") else { return try checked(text, what: what) }
         var root = base.absoluteString
         while root.hasSuffix("/") { root.removeLast() }
@@ -100,7 +112,9 @@ public struct ProviderEndpoints: Sendable, Codable, Equatable {
         flavor == .pds ? "Drive and Photo Service" : (authorizeURL.host ?? base.host ?? "the provider")
     }
 
-    enum CodingKeys: String, CodingKey { case flavor, base, authorizeURL, tokenURL, revokeURL }
+    enum CodingKeys: String, CodingKey {
+        case flavor, base, authorizeURL, tokenURL, revokeURL, issuer, deviceAuthorizationURL, issParameterSupported
+    }
 
     /// Files written before 0.2 have no `flavor`: they were all PDS.
     public init(from decoder: any Decoder) throws {
@@ -110,5 +124,22 @@ public struct ProviderEndpoints: Sendable, Codable, Equatable {
         authorizeURL = try container.decode(URL.self, forKey: .authorizeURL)
         tokenURL = try container.decode(URL.self, forKey: .tokenURL)
         revokeURL = try container.decodeIfPresent(URL.self, forKey: .revokeURL)
+        issuer = try container.decodeIfPresent(String.self, forKey: .issuer)
+        deviceAuthorizationURL = try container.decodeIfPresent(URL.self, forKey: .deviceAuthorizationURL)
+        issParameterSupported = try container.decodeIfPresent(Bool.self, forKey: .issParameterSupported) ?? false
+    }
+
+    /// Members for discovery are written only when set, so a PDS profile is saved exactly as
+    /// before they existed.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(flavor, forKey: .flavor)
+        try container.encode(base, forKey: .base)
+        try container.encode(authorizeURL, forKey: .authorizeURL)
+        try container.encode(tokenURL, forKey: .tokenURL)
+        try container.encodeIfPresent(revokeURL, forKey: .revokeURL)
+        try container.encodeIfPresent(issuer, forKey: .issuer)
+        try container.encodeIfPresent(deviceAuthorizationURL, forKey: .deviceAuthorizationURL)
+        if issParameterSupported { try container.encode(true, forKey: .issParameterSupported) }
     }
 }

@@ -24,17 +24,21 @@ public struct TokenClient: Sendable {
     /// Sends `grant` and returns the validated answer; its expiry is counted from the moment
     /// the request was sent (a conservative reading of `expires_in`).
     public func request(_ grant: TokenGrant) async throws(PDSAuthError) -> TokenResponse {
-        let body = FormEncoding.encode(grant.formFields(clientID: clientID, clientSecret: clientSecret, domainID: domainID))
-        let request = HTTPClientRequest(method: "POST", url: tokenURL, headers: [
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Accept", "application/json"),
-        ], body: Data(body.utf8))
         let sentAt = Date()
-        let response = try await sendWithRetries(request)
+        let response = try await sendWithRetries(formRequest(grant))
         guard (200..<300).contains(response.status) else {
             throw TokenEndpointError.from(response, url: tokenURL, grant: grant)
         }
         return try TokenResponse.decode(response.body, from: tokenURL.host ?? "the token endpoint", receivedAt: sentAt)
+    }
+
+    /// The grant as a form POST to the token endpoint.
+    func formRequest(_ grant: TokenGrant) -> HTTPClientRequest {
+        let body = FormEncoding.encode(grant.formFields(clientID: clientID, clientSecret: clientSecret, domainID: domainID))
+        return HTTPClientRequest(method: "POST", url: tokenURL, headers: [
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "application/json"),
+        ], body: Data(body.utf8))
     }
 
     /// Sends, retrying only as `retry` allows (see `RetryPolicy` for why so little).

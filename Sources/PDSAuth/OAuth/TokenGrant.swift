@@ -1,14 +1,17 @@
-/// The token requests pds-auth makes (RFC 6749 §4.1.3, §6; RFC 7523 §2.1; PDS Token API).
+/// The token requests pds-auth makes (RFC 6749 §4.1.3, §6; RFC 7523 §2.1; RFC 8628 §3.4; PDS Token API).
 public enum TokenGrant: Sendable {
     case authorizationCode(code: String, redirectURI: String, codeVerifier: String?)
     case refreshToken(String)
     case jwtBearer(assertion: String)
+    /// A device-code poll (RFC 8628 §3.4).
+    case deviceCode(String)
 
     public var grantType: String {
         switch self {
         case .authorizationCode: "authorization_code"
         case .refreshToken: "refresh_token"
         case .jwtBearer: "urn:ietf:params:oauth:grant-type:jwt-bearer"
+        case .deviceCode: "urn:ietf:params:oauth:grant-type:device_code"
         }
     }
 
@@ -27,6 +30,8 @@ public enum TokenGrant: Sendable {
             fields.append(("refresh_token", token))
         case .jwtBearer(let assertion):
             fields.append(("assertion", assertion))
+        case .deviceCode(let code):
+            fields.append(("device_code", code))
         }
         fields.append(("client_id", clientID))
         if let clientSecret, !clientSecret.isEmpty { fields.append(("client_secret", clientSecret)) }

@@ -30,9 +30,10 @@ public struct LoginPages: Sendable {
         case .signedIn(let result):
             return page(.ok, renderer.render("success", Self.values(result)), head)
         case .failed(let error):
-            let title = error.code == .authorizationDenied ? "Sign-in refused" : "Sign-in failed"
+            let denied = error.code == .authorizationDenied && error.context["provider error"] == "access_denied"
+            let title = denied ? "Sign-in denied" : error.code == .authorizationDenied ? "Sign-in refused" : "Sign-in failed"
             return problem(.ok, title: title, head: head, message: error.message,
-                           hint: "Nothing was saved. The terminal says what to do next.", code: error.code.description, details: error.context)
+                           hint: "The terminal says what to do next.", code: error.code.description, details: error.context)
         case .refused(let refusal):
             return problem(.badRequest, title: "Not this sign-in", head: head, message: Self.explanation(refusal),
                            hint: "If you started a sign-in, open the link printed in your terminal. pds-auth is still waiting.")
@@ -47,6 +48,9 @@ public struct LoginPages: Sendable {
         case .stateMissing: "This redirect carries no state, so it cannot belong to the sign-in pds-auth is waiting for; it was ignored and no code was exchanged."
         case .stateMismatch: "This redirect belongs to another sign-in (its state does not match, perhaps an old tab); it was ignored and no code was exchanged."
         case .unparsable: "That is neither a redirect address nor a code."
+        case .codeRejected: "The server did not accept that code; paste it again."
+        case .issuerMissing: "This redirect does not say which server sent it (no iss), although that server always says so; it was ignored and no code was exchanged."
+        case .issuerMismatch: "This redirect was sent by another server than the one this sign-in started with (its iss does not match): a possible mix-up attack. It was ignored and no code was exchanged."
         }
     }
 
@@ -100,7 +104,7 @@ public struct LoginPages: Sendable {
         if let user = profile.user?.userName ?? profile.user?.nickName ?? profile.user?.userID { values["user"] = user }
         if let id = profile.user?.userID { values["userID"] = id }
         if let domain = profile.user?.domainID ?? profile.domainID { values["domain"] = domain }
-        if let drive = profile.user?.defaultDriveID { values["drive"] = drive }
+        if let drive = profile.user?.defaultDriveID, !drive.isEmpty { values["drive"] = drive }
         return values
     }
 }

@@ -98,7 +98,7 @@ extension CredentialsFile {
     /// holds it but this version cannot use it.
     public func profile(_ name: String, path: String) throws(PDSAuthError) -> StoredProfile? {
         if let problem = unreadable[name] {
-            throw PDSAuthError(.credentialsCorrupt, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" in the credentials file cannot be used: \(problem); the other profiles are not affected",
+            throw PDSAuthError(.profileUnusable, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" in the credentials file cannot be used: \(problem); the other profiles are not affected",
                                context: ["path": path])
         }
         return profiles[name]

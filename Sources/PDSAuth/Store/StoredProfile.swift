@@ -9,6 +9,8 @@ public struct StoredProfile: Codable, Sendable, Equatable {
         case authorizationCode = "authorization_code"
         /// A JWT app; renewed with a new assertion (RFC 7523).
         case jwtBearer = "jwt_bearer"
+        /// Device sign-in (RFC 8628); renewed with the refresh token, like a browser sign-in.
+        case deviceCode = "device_code"
     }
 
     public var grant: Grant
@@ -28,6 +30,9 @@ public struct StoredProfile: Codable, Sendable, Equatable {
     public var obtainedAt: Date
     public var user: StoredUser?
     public var jwt: JWTSettings?
+    /// The app is a public client (a Native app: no client secret); a later `login` of this
+    /// profile does not ask for one. Written only when true.
+    public var publicClient: Bool?
 
     public init(grant: Grant, endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
                 redirectURI: String?, scope: String?, caBundlePath: String?, accessToken: String, refreshToken: String?,
@@ -52,7 +57,7 @@ public struct StoredProfile: Codable, Sendable, Equatable {
     /// The names this version writes; any other member of a profile is kept as it is.
     static let knownKeys: Set<String> = ["grant", "endpoints", "domainID", "clientID", "clientSecret", "redirectURI", "scope",
                                          "caBundlePath", "accessToken", "refreshToken", "tokenType", "expiresAt", "obtainedAt",
-                                         "user", "jwt"]
+                                         "user", "jwt", "publicClient"]
 
     /// Why this profile cannot be used as read from a file, or nil. A hand-edited or
     /// damaged profile is refused on its own; the other profiles stay usable.

@@ -28,6 +28,14 @@ extension PDSAuthError {
             case noHome = "no_home"
             case endpointMisconfigured = "endpoint_misconfigured"
             case noRevocationEndpoint = "no_revocation_endpoint"
+            // Discovery (RFC 8414, RFC 9728) and the device grant (RFC 8628).
+            case discoveryFailed = "discovery_failed"
+            case invalidMetadata = "invalid_metadata"
+            case issuerMismatch = "issuer_mismatch"
+            case pkceNotSupported = "pkce_not_supported"
+            case noDeviceEndpoint = "no_device_endpoint"
+            case resourceIssuerMismatch = "resource_issuer_mismatch"
+            case deviceCodeExpired = "device_code_expired"
             case caBundleUnusable = "ca_bundle_unusable"
             case clockSkew = "clock_skew"
             // The loopback listener.
@@ -54,6 +62,7 @@ extension PDSAuthError {
             // The credentials file.
             case credentialsUnreadable = "credentials_unreadable"
             case credentialsCorrupt = "credentials_corrupt"
+            case profileUnusable = "profile_unusable"
             case credentialsNewer = "credentials_newer"
             case credentialsNotOwned = "credentials_not_owned"
             case credentialsNotRegular = "credentials_not_regular"
@@ -122,6 +131,24 @@ extension PDSAuthError {
         public static let endpointMisconfigured = Self(.endpointMisconfigured)
         /// `logout --revoke` for a generic provider that was signed in without `--revoke-url`.
         public static let noRevocationEndpoint = Self(.noRevocationEndpoint)
+        /// Neither well-known URL of the issuer (RFC 8414 §3.1, OpenID Connect Discovery §4)
+        /// has a metadata document.
+        public static let discoveryFailed = Self(.discoveryFailed)
+        /// A metadata document that is not JSON, or names an endpoint that is not a usable URL,
+        /// or lacks one that is needed.
+        public static let invalidMetadata = Self(.invalidMetadata)
+        /// The metadata names another issuer than the one asked for (RFC 8414 §3.3).
+        public static let issuerMismatch = Self(.issuerMismatch)
+        /// The issuer does not offer PKCE with S256, and `--no-pkce` was not given.
+        public static let pkceNotSupported = Self(.pkceNotSupported)
+        /// `login --device` for a provider with no device authorization endpoint (RFC 8628).
+        public static let noDeviceEndpoint = Self(.noDeviceEndpoint)
+        /// A resource answered 401 and its metadata (RFC 9728) names other authorization
+        /// servers than the profile's issuer: the token is not sent to it again.
+        public static let resourceIssuerMismatch = Self(.resourceIssuerMismatch)
+        /// The device code expired before the user approved it (RFC 8628 §3.5 `expired_token`,
+        /// or its `expires_in` ran out).
+        public static let deviceCodeExpired = Self(.deviceCodeExpired)
         /// The CA bundle named by `--cacert`, `CURL_CA_BUNDLE` or `SSL_CERT_FILE` (or
         /// remembered by a profile) is missing, not a regular file, or holds no certificate.
         public static let caBundleUnusable = Self(.caBundleUnusable)
@@ -159,6 +186,9 @@ extension PDSAuthError {
         public static let credentialsUnreadable = Self(.credentialsUnreadable)
         /// The file does not parse; it is never overwritten.
         public static let credentialsCorrupt = Self(.credentialsCorrupt)
+        /// One profile in the file cannot be used (a damaged or hand-edited entry); the others
+        /// can, and the file is written back with it unchanged.
+        public static let profileUnusable = Self(.profileUnusable)
         /// Written by a newer pds-auth; never overwritten.
         public static let credentialsNewer = Self(.credentialsNewer)
         /// Owned by another user: refused, never read.

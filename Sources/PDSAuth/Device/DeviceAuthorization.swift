@@ -1,0 +1,69 @@
+import FoundationEssentials
+
+/// A device authorization response (RFC 8628 §3.2), validated before any of it reaches the
+/// terminal or the poll loop: the user code is short printable ASCII (no escape sequences,
+/// no line breaks), the verification URIs are `https` (plain `http` only on loopback), the
+/// lifetime and interval are sane numbers. Anything else is an invalid response (exit 10).
+public struct DeviceAuthorization: Sendable, Equatable {
+    public var deviceCode: String
+    public var userCode: String
+    public var verificationURI: URL
+    /// The URI with the user code in it, for a QR code (RFC 8628 §3.3.1).
+    public var verificationURIComplete: URL?
+    /// How long the codes live.
+    public var expiresIn: Duration
+    /// The wait between polls (RFC 8628 §3.2: 5 s when the server names none).
+    public var interval: Duration
+
+    public static let defaultInterval = Duration.seconds(5)
+    /// Bounds on what a server may ask: codes live at most a day, polls come at least every
+    /// ten minutes and at most once a second.
+    public static let lifetimeRange = 1...86400
+    public static let intervalRange = 1...600
+    public static let maxUserCodeLength = 64
+    public static let maxDocumentSize = 64 << 10
+
+    public init(deviceCode: String, userCode: String, verificationURI: URL, verificationURIComplete: URL?, expiresIn: Duration, interval: Duration) {
+        self.deviceCode = deviceCode
+        self.userCode = userCode
+        self.verificationURI = verificationURI
+        self.verificationURIComplete = verificationURIComplete
+        self.expiresIn = expiresIn
+        self.interval = interval
+    }
+
+    public static func decode(_ body: Data, from host: String) throws(PDSAuthError) -> DeviceAuthorization {
+        func invalid(_ problem: String) -> PDSAuthError {
+            PDSAuthError(.invalidResponse, "The device authorization response from \(host) \(problem)")
+        }
+        guard body.count <= maxDocumentSize, let object = try? JSONDecoder().decode(JSONScalarObject.self, from: body) else {
+            throw invalid("is not a JSON object")
+        }
+        guard let deviceCode = object["device_code"]?.text, TokenResponse.isTokenText(deviceCode), deviceCode.utf8.count <= 1024 else {
+            throw invalid("has no device_code of printable ASCII")
+        }
+        guard let userCode = object["user_code"]?.text, (1...maxUserCodeLength).contains(userCode.utf8.count),
+              userCode.utf8.allSatisfy({ (0x21...0x7E).contains($0) || $0 == 0x20 }), !userCode.trimmed().isEmpty else {
+            throw invalid("has no user_code a person can type (printable ASCII, at most \(maxUserCodeLength) characters)")
+        }
+        func uri(_ key: String) throws(PDSAuthError) -> URL? {
+            guard let text = object[key]?.text else { return nil }
+            do { return try ProviderEndpoints.checked(text, what: key) } catch {
+                throw invalid("has a \(key) that is not an https URL (\(error.message))")
+            }
+        }
+        guard let verification = try uri("verification_uri") else { throw invalid("has no verification_uri") }
+        guard let lifetime = object["expires_in"]?.integer, lifetimeRange.contains(lifetime) else {
+            throw invalid("has no expires_in between \(lifetimeRange.lowerBound) s and \(lifetimeRange.upperBound) s")
+        }
+        var interval = defaultInterval
+        if let value = object["interval"] {
+            guard let seconds = value.integer, intervalRange.contains(seconds) else {
+                throw invalid("has an interval that is not \(intervalRange.lowerBound)–\(intervalRange.upperBound) seconds")
+            }
+            interval = .seconds(seconds)
+        }
+        return DeviceAuthorization(deviceCode: deviceCode, userCode: userCode, verificationURI: verification,
+                                   verificationURIComplete: try uri("verification_uri_complete"), expiresIn: .seconds(lifetime), interval: interval)
+    }
+}

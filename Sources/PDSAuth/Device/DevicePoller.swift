@@ -1,0 +1,77 @@
+/// The waiting half of the device grant (RFC 8628 §3.4–3.5): poll, wait `interval`, poll
+/// again, until the user approves (a token), refuses (`access_denied`), or the code expires
+/// (`expired_token`, or its `expires_in` runs out here first), or the wait the user allowed
+/// (`--timeout`) is over. `slow_down` adds 5 s to the interval for every later poll (§3.5).
+/// The clock and the sleep are injected, so the state machine is tested without waiting.
+public struct DevicePoller: Sendable {
+    /// Time since polling began, and a way to wait.
+    public struct Clock: Sendable {
+        public var elapsed: @Sendable () -> Duration
+        public var sleep: @Sendable (Duration) async throws -> Void
+
+        public init(elapsed: @escaping @Sendable () -> Duration, sleep: @escaping @Sendable (Duration) async throws -> Void) {
+            self.elapsed = elapsed
+            self.sleep = sleep
+        }
+
+        /// The real one: a monotonic clock and `Task.sleep` (cancelled by Ctrl-C).
+        public static func continuous() -> Clock {
+            let start = ContinuousClock.now
+            return Clock(elapsed: { .now - start }, sleep: { try await Task.sleep(for: $0) })
+        }
+    }
+
+    public var authorization: DeviceAuthorization
+    /// How long the user is willing to wait (`--timeout`).
+    public var timeout: Duration
+    public var clock: Clock
+
+    /// RFC 8628 §3.5: "the interval MUST be increased by 5 seconds for this and all
+    /// subsequent requests".
+    public static let slowDownStep = Duration.seconds(5)
+    /// However often a server says `slow_down`, polls come at least this often.
+    public static let maxInterval = Duration.seconds(600)
+
+    public init(authorization: DeviceAuthorization, timeout: Duration, clock: Clock = .continuous()) {
+        self.authorization = authorization
+        self.timeout = timeout
+        self.clock = clock
+    }
+
+    /// Polls with `poll` until an answer ends it; `onSlowDown` hears each new interval.
+    public func run(onSlowDown: @Sendable (Duration) async -> Void = { _ in },
+                    poll: @Sendable () async throws(PDSAuthError) -> DevicePollAnswer) async throws(PDSAuthError) -> TokenResponse {
+        var interval = authorization.interval
+        while true {
+            let now = clock.elapsed()
+            let wake = min(now + interval, authorization.expiresIn, timeout)
+            do { try await clock.sleep(max(.zero, wake - now)) } catch {
+                throw PDSAuthError(.cancelled, "Interrupted while waiting for the approval; nothing was saved")
+            }
+            // Whichever of the two ends came first decides how the wait ended.
+            let at = clock.elapsed()
+            if at >= timeout, timeout <= authorization.expiresIn { throw timedOut }
+            if at >= authorization.expiresIn { throw expired }
+            if at >= timeout { throw timedOut }
+            switch try await poll() {
+            case .token(let response): return response
+            case .pending: continue
+            case .slowDown:
+                interval = min(interval + Self.slowDownStep, Self.maxInterval)
+                await onSlowDown(interval)
+            case .denied(let description):
+                throw PDSAuthError(.authorizationDenied, "The sign-in was refused (access_denied\(description.map { ": " + $0 } ?? "")); nothing was saved",
+                                   context: ["provider error": "access_denied"])
+            case .expired: throw expired
+            }
+        }
+    }
+
+    private var expired: PDSAuthError {
+        PDSAuthError(.deviceCodeExpired, "The device code expired before the sign-in was approved; nothing was saved")
+    }
+
+    private var timedOut: PDSAuthError {
+        PDSAuthError(.signInTimedOut, "No approval arrived within \(timeout.components.seconds) s; nothing was saved")
+    }
+}

@@ -1,0 +1,78 @@
+import FoundationEssentials
+
+/// What pds-auth takes from an authorization server's metadata document (RFC 8414 §2, RFC
+/// 8628 §4, RFC 9207 §3), validated as the untrusted input it is: the `issuer` must be exactly
+/// the one asked for (RFC 8414 §3.3), every endpoint must be an `https` URL (plain `http` only
+/// on loopback, and only when the issuer itself is on loopback) without credentials, and
+/// nothing else in the document is ever fetched or followed (`jwks_uri`, `registration_endpoint`
+/// and the rest are ignored).
+public struct AuthorizationServerMetadata: Sendable, Equatable {
+    public var issuer: IssuerIdentifier
+    public var authorizationEndpoint: URL?
+    public var tokenEndpoint: URL?
+    public var revocationEndpoint: URL?
+    /// RFC 8628 §4 `device_authorization_endpoint`.
+    public var deviceAuthorizationEndpoint: URL?
+    /// RFC 8414 `code_challenge_methods_supported`; empty when the server does not say.
+    public var codeChallengeMethods: [String]
+    /// RFC 9207 §3 `authorization_response_iss_parameter_supported`.
+    public var issParameterSupported: Bool
+
+    /// Largest metadata document read; real ones are a few KiB.
+    public static let maxDocumentSize = 64 << 10
+
+    /// Validates `data`, fetched from one of `issuer.metadataURLs`.
+    public static func decode(_ data: Data, issuer: IssuerIdentifier, from url: URL) throws(PDSAuthError) -> AuthorizationServerMetadata {
+        let source = Redaction.url(url)
+        guard data.count <= maxDocumentSize, let members = (try? JSONDecoder().decode(JSONValue.self, from: data))?.members else {
+            throw PDSAuthError(.invalidMetadata, "The metadata at \(source) is not a JSON object", context: ["url": source])
+        }
+        guard case .string(let named)? = members["issuer"] else {
+            throw PDSAuthError(.invalidMetadata, "The metadata at \(source) names no issuer", context: ["url": source])
+        }
+        guard issuer.matches(named) else {
+            throw PDSAuthError(.issuerMismatch, "The metadata at \(source) is for issuer \"\(Redaction.terminalSafe(named, limit: 200))\", not \"\(Redaction.terminalSafe(issuer.text, limit: 200))\"; nothing from it is used (RFC 8414 §3.3)",
+                               context: ["url": source])
+        }
+        func endpoint(_ key: String) throws(PDSAuthError) -> URL? {
+            guard let value = members[key] else { return nil }
+            guard case .string(let text) = value else {
+                throw PDSAuthError(.invalidMetadata, "The metadata's \(key) is not a URL", context: ["url": source])
+            }
+            return try checkedEndpoint(text, key: key, issuer: issuer, source: source)
+        }
+        var methods: [String] = []
+        if case .array(let values)? = members["code_challenge_methods_supported"] {
+            for case .string(let method) in values.prefix(32) { methods.append(method) }
+        }
+        return AuthorizationServerMetadata(
+            issuer: issuer, authorizationEndpoint: try endpoint("authorization_endpoint"), tokenEndpoint: try endpoint("token_endpoint"),
+            revocationEndpoint: try endpoint("revocation_endpoint"), deviceAuthorizationEndpoint: try endpoint("device_authorization_endpoint"),
+            codeChallengeMethods: methods, issParameterSupported: members["authorization_response_iss_parameter_supported"] == .bool(true))
+    }
+
+    /// An endpoint named by the metadata: https, or plain http on loopback when the issuer is
+    /// on loopback too (a remote issuer must not point pds-auth at a service on this machine).
+    static func checkedEndpoint(_ text: String, key: String, issuer: IssuerIdentifier, source: String) throws(PDSAuthError) -> URL {
+        guard IssuerIdentifier.isURLText(text) else {
+            throw PDSAuthError(.invalidMetadata, "The metadata's \(key) has characters no URL is written with", context: ["url": source])
+        }
+        let url: URL
+        do {
+            url = try ProviderEndpoints.checked(text, what: "metadata's \(key)")
+        } catch {
+            var error = error
+            error.code = error.code == .insecureURL ? .insecureURL : .invalidMetadata
+            error.context["url"] = source
+            throw error
+        }
+        if url.scheme?.lowercased() != "https", !issuer.isLoopback {
+            throw PDSAuthError(.insecureURL, "The metadata of \(issuer.text) names a plain-http \(key) (\(Redaction.url(url))); only a loopback issuer may",
+                               context: ["url": source])
+        }
+        return url
+    }
+
+    /// Whether PKCE with S256 is offered (RFC 7636 §4.2; RFC 9700 §2.1.1).
+    public var supportsS256: Bool { codeChallengeMethods.contains("S256") }
+}
