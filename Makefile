@@ -1,6 +1,7 @@
 # The two commands of README's quick start. Both install missing Debian packages first.
 BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
-TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl iproute2 gcc python3-venv zbar-tools
+# man-db and mandoc render and lint the manual page; zsh and fish run the completion tests.
+TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl iproute2 gcc python3-venv zbar-tools man-db mandoc zsh fish
 # scripts/bench: a venv for the Python yardsticks (google-auth from PyPI), readelf, and a C
 # compiler with a static libc for its small launcher (scripts/bench-spawn.c).
 BENCH_PACKAGES := $(BUILD_PACKAGES) python3-venv binutils gcc libc6-dev
@@ -86,13 +87,16 @@ uninstall:
 		for p in $$(printf '%s\n' $$list | awk '{ print length($$0) " " $$0 }' | sort -rn | cut -d' ' -f2-); do \
 			rmdir "$$root/$$p" 2>/dev/null || true; done; fi
 
-# Regenerates Docs/pds-auth.1 with swift-argument-parser's manual generator (from the debug
-# build; the page depends only on the commands' declarations). ManualPageTests fails when
-# a command or option is missing from the committed page. Dated by the last commit.
+# Regenerates Docs/pds-auth.1 (scripts/manpage): the hand-written Docs/pds-auth.1.in, the
+# commands and options from the debug build's own help (swift-argument-parser's
+# --experimental-dump-help) and the EXIT STATUS table from ExitStatus.swift. Dated by the
+# last commit. ManualPageTests regenerates it and fails when the committed page differs, and
+# renders it with man and `mandoc -T lint`, failing on any warning.
 manpage:
-	@scripts/ensure-packages $(BUILD_PACKAGES)
-	swift package plugin generate-manual --configuration debug --date $$(git log -1 --format=%cs)
-	cp .build/plugins/GenerateManual/outputs/PDSAuthCLI/pds-auth.1 Docs/pds-auth.1
+	@scripts/ensure-packages $(BUILD_PACKAGES) python3
+	swift build --product pds-auth
+	scripts/manpage --binary .build/debug/pds-auth --date $$(git log -1 --format=%cs) > Docs/pds-auth.1.new
+	mv Docs/pds-auth.1.new Docs/pds-auth.1
 
 # Figures against yardsticks measured in the same run (a static Swift floor, Python
 # google-auth, cat), as a markdown table; reports, never asserts. Options via BENCH_ARGS,

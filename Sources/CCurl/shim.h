@@ -20,6 +20,7 @@ struct pds_curl_functions {
     void (*slist_free_all)(struct curl_slist *list);
     CURLcode (*easy_setopt)(CURL *handle, CURLoption option, ...);
     CURLcode (*easy_getinfo)(CURL *handle, CURLINFO info, ...);
+    char *(*version)(void);
 };
 
 /// Loads libcurl.so.4 once (thread-safe) and returns its functions, or NULL with a

@@ -37,7 +37,8 @@ static void load(void) {
         && resolve(library, (void **)&functions.slist_append, "curl_slist_append")
         && resolve(library, (void **)&functions.slist_free_all, "curl_slist_free_all")
         && resolve(library, (void **)&functions.easy_setopt, "curl_easy_setopt")
-        && resolve(library, (void **)&functions.easy_getinfo, "curl_easy_getinfo"));
+        && resolve(library, (void **)&functions.easy_getinfo, "curl_easy_getinfo")
+        && resolve(library, (void **)&functions.version, "curl_version"));
 }
 
 const struct pds_curl_functions *pds_curl_load(const char **error) {

@@ -84,6 +84,10 @@ enum ErrorAdvice {
         case .resourceIssuerMismatch:
             return "This resource takes tokens from the authorization server named above: sign in to it with `pds-auth login --issuer URL --profile NAME`."
         case .networkLibraryMissing: return "Install libcurl (Debian: apt-get install libcurl4)."
+        case .caBundleUnusable:
+            let flag = asker.has("--cacert") ? "--cacert, " : ""
+            return "Name a PEM file of CA certificates (\(flag)CURL_CA_BUNDLE or SSL_CERT_FILE), or unset the variable to use the system store."
+        case .clockSkew: return "Set this machine's clock (e.g. enable NTP: timedatectl set-ntp true); tokens and JWT assertions are judged by it."
         case .invalidRequest: return "Fix the request (see `\(asker.help)`); nothing was sent."
         case .programNotRunnable: return "Check the program's name, that it is executable, and the PATH it is looked up in."
         default: return nil
@@ -157,6 +161,8 @@ enum ErrorAdvice {
         case .lockUnavailable: return "Check the permissions of the credentials directory."
         case .lockTimeout: return "Another pds-auth (login, refresh or token) holds the lock; retry when it is done."
         case .writeFailed: return "Check free space and permissions; the previous credentials are unchanged."
+        case .credentialsExposed:
+            return "Run `pds-auth status` (which narrows it) or chmod it; whoever read the file holds its tokens: sign in again to replace them."
         case .renewalNotSaved: return "Free some space (or fix the directory's permissions), then sign in again with `\(asker.signInAgain)`."
         default: return nil
         }

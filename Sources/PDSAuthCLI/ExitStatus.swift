@@ -55,7 +55,7 @@ enum ExitStatus: Int32, CaseIterable {
              .missingSubject, .invalidSetting, .secretFileUnreadable, .secretFileEmpty, .keyMissing, .keyUnreadable, .keyIsPublic,
              .keyEncrypted, .keyNotRSA, .keyUnparsable, .keyTooSmall, .keyUnusable, .keyWriteFailed, .noHome, .endpointMisconfigured,
              .noRevocationEndpoint, .networkLibraryMissing, .discoveryFailed, .invalidMetadata, .issuerMismatch, .pkceNotSupported,
-             .noDeviceEndpoint, .resourceIssuerMismatch:
+             .noDeviceEndpoint, .resourceIssuerMismatch, .caBundleUnusable, .clockSkew:
             self = .configuration
         case .portInUse, .listenFailed: self = .listenerUnavailable
         case .authorizationDenied: self = .authorizationDenied
@@ -68,7 +68,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .invalidResponse, .responseTooLarge: self = .invalidResponse
         case .httpTimeout, .unreachable, .tlsFailure, .connectionLost, .transferFailed: self = .network
         case .credentialsUnreadable, .credentialsCorrupt, .profileUnusable, .credentialsNewer, .credentialsNotOwned, .credentialsNotRegular,
-             .directoryUnusable, .lockUnavailable, .lockTimeout, .writeFailed, .renewalNotSaved:
+             .directoryUnusable, .lockUnavailable, .lockTimeout, .writeFailed, .renewalNotSaved, .credentialsExposed:
             self = .credentialStore
         case .noProfile, .noProfileSelected, .notRefreshable: self = .notSignedIn
         case .cancelled: self = .interrupted

@@ -34,7 +34,7 @@ struct JWTCommand: AsyncParsableCommand {
     @Option(name: .customLong("clock-skew"), help: "Seconds iat/nbf are backdated, for servers whose clock is behind (0–600).")
     var clockSkew: Int = 30
 
-    @Option(help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\"). It becomes the current profile.")
+    @Option(help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\"). It becomes the current profile.", completion: ProfileCompletion.names)
     var profile: String?
 
     @Flag(name: .customLong("show-token"), help: "Print the full access token (otherwise masked).")

@@ -36,7 +36,7 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(name: .customLong("login-type"), help: "PDS login_type: default, ding, ding_sns, ram, wechat, wechat_app (PDS default: default; generic providers get none unless given).")
     var loginType: String?
 
-    @Option(help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\", \"dev\" with --dev). It becomes the current profile.")
+    @Option(help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\", \"dev\" with --dev). It becomes the current profile.", completion: ProfileCompletion.names)
     var profile: String?
 
     @Option(help: "Seconds to wait for the browser (1–86400).")

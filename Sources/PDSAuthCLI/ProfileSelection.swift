@@ -4,7 +4,7 @@ import PDSAuth
 /// `--profile`, else `PDS_AUTH_PROFILE`, else the current profile, else the only profile;
 /// plus where the store is.
 struct ProfileSelection: ParsableArguments {
-    @Option(help: "Profile name (else env PDS_AUTH_PROFILE, else the current profile, else the only one).")
+    @Option(help: "Profile name (else env PDS_AUTH_PROFILE, else the current profile, else the only one).", completion: ProfileCompletion.names)
     var profile: String?
 
     func validate() throws {

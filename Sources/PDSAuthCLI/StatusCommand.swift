@@ -9,7 +9,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var verbosity: VerboseOption
 
-    @Option(help: "Show only this profile.")
+    @Option(help: "Show only this profile.", completion: ProfileCompletion.names)
     var profile: String?
 
     @Flag(help: "JSON on stdout (README \"JSON output\").")

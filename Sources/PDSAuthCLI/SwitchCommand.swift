@@ -7,7 +7,7 @@ struct SwitchCommand: AsyncParsableCommand {
         commandName: "switch",
         abstract: "Make a saved profile the current one (used when no --profile or PDS_AUTH_PROFILE is given).")
 
-    @Argument(help: "The profile to make current.")
+    @Argument(help: "The profile to make current.", completion: ProfileCompletion.names)
     var name: String
 
     func validate() throws {

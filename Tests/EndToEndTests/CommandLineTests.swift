@@ -7,7 +7,7 @@ import Testing
 /// One exit status for every command-line mistake (2), one for bad configuration from the
 /// environment (3), and no input that ends the process by a signal.
 @Suite struct CommandLineTests {
-    static let commands = ["login", "jwt", "token", "refresh", "status", "switch", "logout", "dev-server"]
+    static let commands = ["login", "jwt", "token", "refresh", "status", "switch", "logout", "doctor", "dev-server"]
 
     @Test(arguments: commands)
     func anUnknownOptionExitsTwo(_ command: String) async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import PDSAuthTestSupport
 import Testing
+@testable import PDSAuthCLI
 
 /// Docs/pds-auth.1 is generated (`make manpage`) and committed, so that `make install` needs
 /// no second build. This keeps it current: every command and every option the binary
@@ -29,6 +30,61 @@ import Testing
             let lacking = Self.names(in: subcommand).filter { $0.hasPrefix("-") && !entry.contains("Fl " + $0) && !entry.contains(" , " + $0) }
             #expect(lacking.isEmpty, "the manual's entry for \(name) lacks \(lacking)")
         }
+    }
+
+    static var repository: String { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path }
+
+    /// `make manpage` is reproducible and was run: the generator, given the binary and the
+    /// committed page's date, writes exactly the committed page.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs python3"))
+    func isWhatMakeManpageWrites() async throws {
+        let page = try String(contentsOfFile: Self.page, encoding: .utf8)
+        let date = try #require(page.split(separator: "\n").first { $0.hasPrefix(".Dd ") }.map { $0.dropFirst(4) })
+        let parts = date.replacing(",", with: "").split(separator: " ")
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let month = try #require(months.firstIndex(of: String(parts[0]))) + 1
+        let iso = "\(parts[2])-\(month < 10 ? "0" : "")\(month)-\(parts[1].count == 1 ? "0" : "")\(parts[1])"
+        let generated = try await ChildTool.run("/usr/bin/python3", [Self.repository + "/scripts/manpage", "--binary", CLIProcess.binary(), "--date", iso])
+        #expect(generated.status == 0, "\(generated.output)")
+        #expect(generated.output == page, "Docs/pds-auth.1 is not what `make manpage` writes now: run `make manpage` and commit the page")
+    }
+
+    /// Rendered by man(1) (groff) and linted by `mandoc -T lint`: not one warning, and the
+    /// header names the volume without groff 1.22's "BSD".
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/man") && FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"),
+                   "needs man-db and mandoc"))
+    func rendersWithoutAWarning() async throws {
+        let environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MANWIDTH": "80"]
+        let warnings = try await ChildTool.run("/bin/sh", ["-c", #"man --warnings -l "$1" > /dev/null"#, "sh", Self.page], environment: environment)
+        #expect(warnings.status == 0 && warnings.output.isEmpty, "man warns: \(warnings.output)")
+        let lint = try await ChildTool.run("/usr/bin/mandoc", ["-T", "lint", "-W", "warning", Self.page], environment: environment)
+        #expect(lint.status == 0 && lint.output.isEmpty, "mandoc -T lint: \(lint.output)")
+        let rendered = try await ChildTool.run("/usr/bin/man", ["-l", Self.page], environment: environment)
+        let header = rendered.output.split(separator: "\n").first ?? ""
+        #expect(header.contains("PDS-AUTH(1)") && header.contains("General Commands Manual") && !header.contains("BSD"), "\(header)")
+        for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES", "SEE ALSO"] {
+            #expect(rendered.output.contains("\n\(section)\n"), "the rendered page lacks \(section)")
+        }
+    }
+
+    /// FILES, ENVIRONMENT, EXIT STATUS and EXAMPLES are there, and EXIT STATUS is the table of
+    /// `ExitStatus`: every status the program exits with, in order, with its meaning.
+    @Test func hasTheFourSectionsAndTheExitStatusTable() throws {
+        let page = try String(contentsOfFile: Self.page, encoding: .utf8)
+        let sections = page.components(separatedBy: "\n.Sh ").dropFirst().map { $0.split(separator: "\n", maxSplits: 1) }
+        let titles = sections.map { String($0[0]).replacing("\"", with: "") }
+        for title in ["FILES", "ENVIRONMENT", "EXIT STATUS", "EXAMPLES"] {
+            #expect(titles.contains(title), "no \(title) section in \(titles)")
+        }
+        #expect(page.contains(".It Pa $PDS_AUTH_HOME/credentials.json") && page.contains(".It Ev PDS_AUTH_HTTP_TIMEOUT") && page.contains("pds-auth doctor"))
+        let body = try #require(sections.first { $0[0] == "EXIT STATUS" }.map { String($0[1]) })
+        let rows = body.components(separatedBy: "\n.It ").dropFirst().map { entry -> (Int32, String) in
+            let lines = entry.split(separator: "\n").prefix { !$0.hasPrefix(".") }
+            let meaning = lines.dropFirst().joined(separator: " ").replacing("\\&", with: "").replacing("\\e", with: "\\")
+            return (Int32(lines.first ?? "") ?? -1, meaning)
+        }
+        #expect(rows.map(\.0) == ExitStatus.allCases.map(\.rawValue), "\(rows)")
+        #expect(rows.map(\.1) == ExitStatus.allCases.map(\.meaning), "\(rows)")
     }
 
     /// Command names and long option names, depth first.

@@ -32,4 +32,11 @@ enum CurlRuntime {
     static func functions() throws(PDSAuthError) -> UnsafePointer<pds_curl_functions> {
         try loaded.get().pointer
     }
+
+    /// libcurl's own description of itself (`libcurl/7.88.1 OpenSSL/3.0.15 …`), loading it
+    /// first: what `doctor` reports, or why it cannot be loaded.
+    package static func version() throws(PDSAuthError) -> String {
+        guard let text = try functions().pointee.version() else { return "libcurl (version unknown)" }
+        return Redaction.terminalSafe(String(cString: text), limit: 300)
+    }
 }

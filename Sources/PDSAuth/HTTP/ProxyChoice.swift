@@ -69,8 +69,12 @@ public struct ProxyChoice: Sendable, Equatable {
     /// How a trace line shows the proxy: scheme, host and port, never its user or password.
     public var shown: String {
         guard let proxy else { return "direct (\(reason))" }
+        return "via proxy \(Self.displayed(proxy)) (from \(reason))"
+    }
+
+    /// A proxy address as pds-auth shows it: scheme, host and port, never its user or password.
+    package static func displayed(_ proxy: String) -> String {
         let withScheme = proxy.contains("://") ? proxy : "http://" + proxy
-        let url = URL(string: withScheme).map(Redaction.url) ?? "(unparsable proxy address)"
-        return "via proxy \(url) (from \(reason))"
+        return URL(string: withScheme).map(Redaction.url).map { Redaction.terminalSafe($0, limit: 200) } ?? "(unparsable proxy address)"
     }
 }

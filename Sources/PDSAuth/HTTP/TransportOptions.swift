@@ -69,8 +69,14 @@ public struct TransportOptions: Sendable {
     /// `--cacert` wins, then `CURL_CA_BUNDLE`, then `SSL_CERT_FILE` — the variables curl and
     /// OpenSSL users already set. libcurl itself reads neither, so we pass it on explicitly.
     public static func caBundle(flag: String?, environment: [String: String]) -> String? {
-        for candidate in [flag, environment["CURL_CA_BUNDLE"], environment["SSL_CERT_FILE"]] {
-            if let candidate, !candidate.isEmpty { return candidate }
+        caBundleSource(flag: flag, environment: environment)?.path
+    }
+
+    /// The CA bundle in use and where it was named (`--cacert`, `CURL_CA_BUNDLE`,
+    /// `SSL_CERT_FILE`); nil for the system store.
+    package static func caBundleSource(flag: String?, environment: [String: String]) -> (path: String, from: String)? {
+        for (candidate, from) in [(flag, "--cacert"), (environment["CURL_CA_BUNDLE"], "CURL_CA_BUNDLE"), (environment["SSL_CERT_FILE"], "SSL_CERT_FILE")] {
+            if let candidate, !candidate.isEmpty { return (candidate, from) }
         }
         return nil
     }

@@ -22,6 +22,7 @@ extension CredentialStore {
     }
 
     private func narrow(_ path: String, to mode: mode_t, from old: mode_t) throws(PDSAuthError) {
+        if case .report(let found) = permissionRepair { return found(path, old & 0o777, mode) }
         guard chmod(path, mode) == 0 else {
             throw PDSAuthError(.directoryUnusable, "The credentials directory is open to others (mode \(String(old & 0o777, radix: 8))) and cannot be restricted",
                                context: ["path": path])
@@ -47,7 +48,9 @@ extension CredentialStore {
             throw PDSAuthError(.credentialsNotOwned, "The credentials file belongs to another user (uid \(info.st_uid)); pds-auth will not use it", context: ["path": filePath])
         }
         if info.st_mode & 0o077 != 0 {
-            if fchmod(descriptor, 0o600) == 0 {
+            if case .report(let found) = permissionRepair {
+                found(filePath, info.st_mode & 0o777, 0o600)
+            } else if fchmod(descriptor, 0o600) == 0 {
                 onWarning("\(filePath) was readable by other users (mode \(String(info.st_mode & 0o777, radix: 8))); narrowed it to 600")
             }
         }

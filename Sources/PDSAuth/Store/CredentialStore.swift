@@ -14,11 +14,22 @@ public struct CredentialStore: Sendable {
     /// One line each time the store repairs something the user should know about
     /// (permissions narrowed, an interrupted save recovered).
     public var onWarning: @Sendable (String) -> Void
+    /// What is done with a directory or file of ours that others can open.
+    package var permissionRepair: PermissionRepair = .narrow
 
     public init(directory: String, lockTimeout: Duration = .seconds(30), onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
         self.directory = directory
         self.lockTimeout = lockTimeout
         self.onWarning = onWarning
+    }
+
+    /// What the store does when it finds a directory or file of ours open to others.
+    package enum PermissionRepair: Sendable {
+        /// Narrow it (0700 / 0600) and warn: what every command does.
+        case narrow
+        /// Change nothing and tell `found` (the path, its mode, the mode pds-auth would set):
+        /// `doctor` reports and never repairs.
+        case report(_ found: @Sendable (_ path: String, _ mode: mode_t, _ wanted: mode_t) -> Void)
     }
 
     public var filePath: String { directory + "/credentials.json" }

@@ -36,6 +36,8 @@ extension PDSAuthError {
             case noDeviceEndpoint = "no_device_endpoint"
             case resourceIssuerMismatch = "resource_issuer_mismatch"
             case deviceCodeExpired = "device_code_expired"
+            case caBundleUnusable = "ca_bundle_unusable"
+            case clockSkew = "clock_skew"
             // The loopback listener.
             case portInUse = "port_in_use"
             case listenFailed = "listen_failed"
@@ -69,6 +71,7 @@ extension PDSAuthError {
             case lockTimeout = "lock_timeout"
             case writeFailed = "write_failed"
             case renewalNotSaved = "renewal_not_saved"
+            case credentialsExposed = "credentials_exposed"
             // PDS API calls.
             case apiUnauthorized = "api_unauthorized"
             case apiRejected = "api_rejected"
@@ -146,6 +149,12 @@ extension PDSAuthError {
         /// The device code expired before the user approved it (RFC 8628 §3.5 `expired_token`,
         /// or its `expires_in` ran out).
         public static let deviceCodeExpired = Self(.deviceCodeExpired)
+        /// The CA bundle named by `--cacert`, `CURL_CA_BUNDLE` or `SSL_CERT_FILE` (or
+        /// remembered by a profile) is missing, not a regular file, or holds no certificate.
+        public static let caBundleUnusable = Self(.caBundleUnusable)
+        /// This machine's clock and the server's `Date` disagree by more than JWT assertions
+        /// allow for (`--clock-skew`, 30 s by default).
+        public static let clockSkew = Self(.clockSkew)
         /// The redirect URI's port (or one of its addresses) is held by someone else.
         public static let portInUse = Self(.portInUse)
         public static let listenFailed = Self(.listenFailed)
@@ -195,6 +204,9 @@ extension PDSAuthError {
         /// The server issued new tokens but saving them failed: for a rotating refresh token
         /// the saved one is likely dead.
         public static let renewalNotSaved = Self(.renewalNotSaved)
+        /// The credentials file or its directory is open to other users. Every command
+        /// narrows it when it reads it; `doctor`, which changes nothing, reports it.
+        public static let credentialsExposed = Self(.credentialsExposed)
         /// An API kept answering 401 after a fresh token: the session is not accepted.
         public static let apiUnauthorized = Self(.apiUnauthorized)
         /// An API refused the call (4xx other than 401): permissions, parameters, paths.

@@ -1,0 +1,84 @@
+import FoundationEssentials
+
+/// Whether one saved profile can produce a token, and what a bug report needs to know about
+/// it — never its tokens or client secret (only whether it has them).
+///
+/// A profile is checked by the store's own reading (a profile this version cannot use is
+/// reported as every command reports it), then by each of ``rules``: to check something
+/// new about profiles, add a rule.
+package enum ProfileCheck {
+    /// A rule: the error pds-auth would report for this profile, or nil when it passes.
+    package typealias Rule = @Sendable (_ name: String, _ profile: StoredProfile, _ now: Date) -> PDSAuthError?
+
+    package static let rules: [Rule] = [expiredWithNothingToRenewIt, jwtKeyUnusable]
+
+    package static func check(_ name: String, in file: CredentialsFile, path: String, now: Date) -> DiagnosisCheck {
+        var check = DiagnosisCheck("profile", subject: Redaction.terminalSafe(name, limit: 64), summary: "usable")
+        check.fact("current", file.current == name)
+        let profile: StoredProfile
+        do throws(PDSAuthError) {
+            guard let found = try file.profile(name, path: path) else { return check }
+            profile = found
+        } catch {
+            check.fail(error)
+            return check
+        }
+        describe(profile, now: now, into: &check)
+        for rule in rules {
+            if let error = rule(name, profile, now) { check.fail(error) }
+        }
+        if check.status == .ok { check.summary = summary(profile, now: now) }
+        return check
+    }
+
+    /// The facts: who, where, how it renews, until when. Secrets only as "yes/no".
+    static func describe(_ profile: StoredProfile, now: Date, into check: inout DiagnosisCheck) {
+        check.fact("grant", profile.grant.rawValue)
+        check.fact("provider", profile.endpoints.flavor.rawValue)
+        check.fact("endpoint", Redaction.url(profile.endpoints.base))
+        check.fact("domain_id", profile.user?.domainID ?? profile.domainID, limit: 64)
+        check.fact("client_id", profile.clientID, limit: 256)
+        check.fact("user", profile.user?.userName ?? profile.user?.nickName ?? profile.user?.userID, limit: 100)
+        check.fact("has_client_secret", profile.clientSecret != nil)
+        check.fact("has_refresh_token", profile.refreshToken != nil)
+        check.fact("ca_bundle", profile.caBundlePath, limit: 1000)
+        check.fact("private_key", profile.jwt?.privateKeyPath, limit: 1000)
+        if let expiry = profile.effectiveExpiry {
+            check.fact("expires_at", "\(ExpiryText.absolute(expiry)) (\(ExpiryText.relative(expiry, now: now)))")
+        } else {
+            check.fact("expires_at", "unknown")
+        }
+    }
+
+    static func summary(_ profile: StoredProfile, now: Date) -> String {
+        let renewal = profile.jwt != nil ? "renewed with a new JWT assertion" : profile.refreshToken != nil ? "renewed with its refresh token" : nil
+        guard let expiry = profile.effectiveExpiry else {
+            return "usable, expiry unknown; " + (renewal.map { "\($0) when the server refuses it" } ?? "sign in again when the server refuses it")
+        }
+        let when = ExpiryText.relative(expiry, now: now)
+        // Expired with nothing to renew it is a problem (`expiredWithNothingToRenewIt`), not a summary.
+        guard expiry > now, let renewal else {
+            return expiry > now ? "usable, token valid \(when); no refresh token: sign in again after that" : "usable, token \(when); \(renewal ?? "") on next use"
+        }
+        return "usable, token valid \(when), then \(renewal)"
+    }
+
+    /// An expired access token with no refresh token and no JWT key: only a new sign-in helps.
+    static let expiredWithNothingToRenewIt: Rule = { name, profile, now in
+        guard let expiry = profile.effectiveExpiry, expiry <= now, profile.refreshToken == nil, profile.jwt == nil else { return nil }
+        return PDSAuthError(.notRefreshable, "The access token of \"\(Redaction.terminalSafe(name, limit: 64))\" expired \(ExpiryText.relative(expiry, now: now).replacing("expired ", with: "")) and nothing can renew it without signing in",
+                            context: ["profile": name])
+    }
+
+    /// A JWT profile whose key file the next renewal could not use: read and judged by
+    /// `RSAKeyFile`, as a renewal would (the key is never shown).
+    static let jwtKeyUnusable: Rule = { name, profile, _ in
+        guard let jwt = profile.jwt else { return nil }
+        do throws(PDSAuthError) { _ = try RSAKeyFile(path: jwt.privateKeyPath) } catch {
+            var error = error
+            error.context["profile"] = name
+            return error
+        }
+        return nil
+    }
+}
