@@ -53,6 +53,21 @@ enum ErrorAdvice {
         case .lockUnavailable: return "Check the permissions of the credentials directory."
         case .lockTimeout: return "Another pds-auth (login, refresh or token) holds the lock; retry when it is done."
         case .writeFailed: return "Check free space and permissions; the previous credentials are unchanged."
+        case .secretStoreUnavailable:
+            return "This profile keeps its secrets in the Secret Service (secret-service); run pds-auth in your desktop session, or where a Secret Service "
+                + "(GNOME Keyring, KeePassXC) runs on the D-Bus session bus, with libsecret installed (Debian: apt-get install libsecret-1-0). "
+                + "Nothing was changed, and nothing falls back to the file."
+        case .secretStoreLocked:
+            return "Unlock the keyring (your desktop's keyring prompt, Seahorse, or logging in again) and retry; pds-auth never asks for the keyring's password. Nothing was changed."
+        case .secretMissing:
+            return "Sign in again with `\(login) --store secret-service`, or remove the profile with `pds-auth logout\(profile.map { " --profile \(Redaction.terminalSafe($0, limit: 64))" } ?? "")`."
+        case .sealedSessionInvalid:
+            return "Export again on the other machine with `pds-auth export --to` and the key this import printed, and paste its whole line; nothing was saved."
+        case .sealedSessionExpired:
+            return "A sealed session is good for 10 minutes: run `pds-auth import` again and export to its new key; nothing was saved."
+        case .importTimedOut: return "Run `pds-auth import` again (it waits at most 10 minutes) and paste the exported line; nothing was saved."
+        case .sessionNotMovable: return "Nothing was exported or removed."
+        case .profileExists: return "Choose another --profile, or remove that one first with `pds-auth logout --profile NAME`."
         case .apiUnauthorized: return "The server does not accept this session's tokens: sign in again with `\(login)`."
         case .apiRejected: return "Check the API's path and parameters, and the signed-in user's permissions."
         case .invalidRequest: return "Fix the request (see `pds-auth api --help`); nothing was sent."

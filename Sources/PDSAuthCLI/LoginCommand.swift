@@ -11,6 +11,8 @@ struct LoginCommand: AsyncParsableCommand {
 
     @OptionGroup var provider: ProviderOptions
 
+    @OptionGroup var secretStore: SecretStoreOption
+
     @Option(name: .customLong("client-secret-file"), help: "Read the client secret from this file (else env PDS_CLIENT_SECRET, else a hidden prompt on a terminal).")
     var clientSecretFile: String?
 
@@ -117,13 +119,14 @@ struct LoginCommand: AsyncParsableCommand {
             secret = try ClientSecretSource.resolve(file: clientSecretFile, environment: environment, terminal: terminal, prompt: true)
         }
         let profileName = try ProfileSelection.named(profile, environment) ?? (devApp == nil ? "default" : "dev")
+        let store = terminal.store(directory: try StoreLocation.directory(environment: environment))
         var redirects: [RedirectTarget] = []
         for uri in redirectURIs.isEmpty ? [RedirectTarget.defaultURI] : redirectURIs { redirects.append(try RedirectTarget(parsing: uri)) }
         return LoginConfiguration(
             endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: secret, redirects: redirects, scope: scope,
             loginType: loginType ?? (endpoints.flavor == .pds ? "default" : nil), usePKCE: !noPKCE, profileName: profileName,
-            store: terminal.store(directory: try StoreLocation.directory(environment: environment)),
-            transport: try provider.transport(environment: environment), timeout: .seconds(timeout), rememberedCABundle: provider.cacert)
+            store: store, transport: try provider.transport(environment: environment), timeout: .seconds(timeout),
+            rememberedCABundle: provider.cacert, secretStore: try secretStore.prepare(environment, store: store, profile: profileName))
     }
 
     func runAgainstDevServer(_ environment: [String: String], _ terminal: Terminal) async throws(PDSAuthError) -> LoginResult {

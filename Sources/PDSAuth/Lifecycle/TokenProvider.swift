@@ -23,9 +23,9 @@ public struct TokenProvider: Sendable {
         if !force, isFresh(seen, minValid: minValid) { return seen }
         let renewer = self.renewer
         let clock = self.clock
-        let path = store.filePath
+        let store = self.store
         return try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
-            guard var profile = try file.profile(name, path: path) else { throw Self.noProfile(name, store: store) }
+            guard var profile = try store.profile(name, in: &file) else { throw Self.noProfile(name, store: store) }
             let renewedMeanwhile = profile.obtainedAt != seen.obtainedAt || profile.accessToken != seen.accessToken
             if force ? renewedMeanwhile : isFresh(profile, minValid: minValid) { return profile }
             let receivedAt = clock()

@@ -136,8 +136,8 @@ public struct LoginFlow: Sendable {
                                      clientID: config.clientID, clientSecret: config.clientSecret, domainID: config.domainID)
             let receivedAt = Date()
             let response = try await client.request(.authorizationCode(code: code, redirectURI: redirect.uri, codeVerifier: pkce?.verifier))
-            let profile = newProfile(response, receivedAt: receivedAt)
-            try await config.store.save(profile, as: config.profileName, makeCurrent: true)
+            var profile = newProfile(response, receivedAt: receivedAt)
+            profile.secretStore = try await config.store.save(profile, as: config.profileName, makeCurrent: true, secretStore: config.secretStore)
             outcome = .success(LoginResult(profileName: config.profileName, profile: profile, credentialsPath: config.store.filePath))
         } catch {
             outcome = .failure(error)
