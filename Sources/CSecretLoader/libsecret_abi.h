@@ -9,10 +9,16 @@
 // fails if a layout, a constant or a signature differs.
 #include <stddef.h>
 
+// With PDS_SECRET_ABI_CHECK defined (by SecretABITests only), the pds_ type names are
+// macros for libsecret's and GLib's own types, so the function table below is compared
+// with the real prototypes.
+#ifndef PDS_SECRET_ABI_CHECK
 typedef int pds_gboolean;
 typedef unsigned int pds_gquark;
+typedef int pds_SecretSearchFlags;
 typedef struct pds_GHashTable pds_GHashTable;
 typedef struct pds_GCancellable pds_GCancellable;
+typedef struct pds_SecretRetrievable pds_SecretRetrievable;
 
 typedef struct {
     pds_gquark domain;
@@ -38,6 +44,7 @@ typedef struct {
     int reserved;
     void *reserved1, *reserved2, *reserved3, *reserved4, *reserved5, *reserved6, *reserved7;
 } pds_SecretSchema;
+#endif
 
 enum {
     PDS_SECRET_SCHEMA_NONE = 0,
@@ -50,6 +57,7 @@ enum {
     PDS_G_DBUS_ERROR_BAD_ADDRESS = 6,
     PDS_G_DBUS_ERROR_NO_SERVER = 11,
     PDS_G_DBUS_ERROR_DISCONNECTED = 15,
+    PDS_G_IO_ERROR_DBUS_ERROR = 36,
 };
 
 /// The functions the loader resolves, named as in libsecret and GLib.
@@ -60,10 +68,10 @@ struct pds_secret_functions {
                                    pds_GError **error);
     pds_gboolean (*password_clearv_sync)(const pds_SecretSchema *schema, pds_GHashTable *attributes, pds_GCancellable *cancellable,
                                          pds_GError **error);
-    pds_GList *(*password_searchv_sync)(const pds_SecretSchema *schema, pds_GHashTable *attributes, int flags,
+    pds_GList *(*password_searchv_sync)(const pds_SecretSchema *schema, pds_GHashTable *attributes, pds_SecretSearchFlags flags,
                                         pds_GCancellable *cancellable, pds_GError **error);
     void (*password_free)(char *password);
-    pds_GHashTable *(*retrievable_get_attributes)(void *retrievable);
+    pds_GHashTable *(*retrievable_get_attributes)(pds_SecretRetrievable *retrievable);
     pds_gquark (*error_get_quark)(void);
     pds_GHashTable *(*hash_table_new)(unsigned int (*hash)(const void *), pds_gboolean (*equal)(const void *, const void *));
     pds_gboolean (*hash_table_insert)(pds_GHashTable *table, void *key, void *value);

@@ -102,8 +102,10 @@ static pds_secret_status classify(const struct pds_secret_functions *f, pds_GErr
     if (error->domain == f->error_get_quark()) {
         if (error->code == PDS_SECRET_ERROR_IS_LOCKED) status = PDS_SECRET_LOCKED;
     } else if (error->domain == f->io_error_quark()) {
-        // Connecting to the bus: no address, no socket, nothing listening.
-        status = PDS_SECRET_NO_SERVICE;
+        // Connecting to the bus: no address, no socket, nothing listening. DBUS_ERROR is
+        // the exception: an error the service itself answered with, under a name GIO does
+        // not know.
+        if (error->code != PDS_G_IO_ERROR_DBUS_ERROR) status = PDS_SECRET_NO_SERVICE;
     } else if (error->domain == f->dbus_error_quark()) {
         switch (error->code) {
         case PDS_G_DBUS_ERROR_SERVICE_UNKNOWN: case PDS_G_DBUS_ERROR_NAME_HAS_NO_OWNER: case PDS_G_DBUS_ERROR_IO_ERROR:
@@ -187,7 +189,7 @@ pds_secret_status pds_secret_list(const pds_secret_attribute *attributes, size_t
         for (pds_GList *item = items; item; item = item->next) length++;
         *values = calloc(length ? length : 1, sizeof(char *));
         for (pds_GList *item = items; item && *values; item = item->next) {
-            pds_GHashTable *attributes_of_item = f->retrievable_get_attributes(item->data);
+            pds_GHashTable *attributes_of_item = f->retrievable_get_attributes((pds_SecretRetrievable *)item->data);
             const char *value = attributes_of_item ? f->hash_table_lookup(attributes_of_item, name) : NULL;
             (*values)[(*found)++] = strdup(value ? value : "");
             if (attributes_of_item) f->hash_table_unref(attributes_of_item);

@@ -24,8 +24,9 @@ public final class SecretServiceSession: Sendable {
     }
 
     public static var available: Bool {
-        ["/usr/bin/dbus-daemon", "/usr/bin/gnome-keyring-daemon", "/usr/bin/secret-tool", "/usr/bin/dbus-send"]
+        ["/usr/bin/dbus-daemon", "/usr/bin/gnome-keyring-daemon", "/usr/bin/secret-tool", "/usr/bin/dbus-send", "/usr/bin/python3"]
             .allSatisfy(FileManager.default.isExecutableFile(atPath:))
+            && FileManager.default.fileExists(atPath: "/usr/lib/python3/dist-packages/gi")
     }
 
     private init(configuration: String?) throws {
@@ -52,7 +53,7 @@ public final class SecretServiceSession: Sendable {
     public static func start(keyring: Bool = true) async throws -> SecretServiceSession {
         let session = try SecretServiceSession(configuration: nil)
         try await session.launch()
-        if keyring { try await session.unlock() }
+        if keyring { try await session.startKeyring() }
         return session
     }
 
@@ -65,6 +66,7 @@ public final class SecretServiceSession: Sendable {
              "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
             <busconfig>
               <type>session</type>
+              <listen>unix:path=\(scratch.path)/unused</listen>
               <auth>EXTERNAL</auth>
               <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
             </busconfig>
@@ -81,9 +83,29 @@ public final class SecretServiceSession: Sendable {
         guard FileManager.default.fileExists(atPath: socket) else { throw CLIProcessError(message: "dbus-daemon did not start: \(bus.stderr)") }
     }
 
-    /// Unlocks the login keyring with the password, as a PAM login would (`--unlock` reads it
-    /// on stdin), starting the daemon if none runs; the first time this creates the keyring.
+    /// `Tests/Shims/secret_service_peer.py`: unlocks a running keyring, or plays a hostile or
+    /// silent Secret Service.
+    public static let peerScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Shims/secret_service_peer.py").path
+
+    /// Unlocks the login keyring of the running daemon (locked by `lock()`), as logging in
+    /// again would: no prompt is involved.
     public func unlock() async throws {
+        let result = try await ChildTool.run("/usr/bin/python3", [Self.peerScript, "unlock", Self.password], environment: environment)
+        guard result.status == 0 else { throw CLIProcessError(message: "unlocking the keyring: \(result.output)") }
+    }
+
+    /// Starts a peer (`hostile` or `silent`) that holds org.freedesktop.secrets on this bus.
+    public func peer(_ mode: String) async throws -> CLIProcess {
+        let peer = CLIProcess([Self.peerScript, mode], environment: environment, executable: "/usr/bin/python3")
+        try peer.start()
+        _ = try await peer.waitForStdout("ready")
+        return peer
+    }
+
+    /// Starts the daemon with the login keyring unlocked by `password`, as a PAM login would
+    /// (`--unlock` reads it on stdin); the first time this creates the keyring.
+    private func startKeyring() async throws {
         let result = try await ChildTool.run("/bin/sh", ["-c", "printf %s '\(Self.password)' | exec /usr/bin/gnome-keyring-daemon --unlock --components=secrets"],
                                              environment: environment.merging(["PATH": "/usr/bin:/bin"]) { _, new in new })
         guard result.status == 0 else { throw CLIProcessError(message: "gnome-keyring-daemon --unlock: \(result.output)") }
