@@ -9,7 +9,7 @@ struct PDSAuthCommand: AsyncParsableCommand {
         discussion: ExitStatus.helpText,
         version: PDSAuthVersion.current,
         subcommands: [LoginCommand.self, JWTCommand.self, TokenCommand.self, ApiCommand.self, ExecCommand.self, RefreshCommand.self,
-                      StatusCommand.self, SwitchCommand.self, LogoutCommand.self, StoreCommand.self, DevServerCommand.self])
+                      StatusCommand.self, SwitchCommand.self, LogoutCommand.self, StoreCommand.self, ImportCommand.self, ExportCommand.self, DevServerCommand.self])
 
     /// argument-parser's entry point, with one exit status for every command-line mistake:
     /// its parse and validation errors become 2 (README's "invalid command line") instead of
