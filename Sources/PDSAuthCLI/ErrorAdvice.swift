@@ -67,6 +67,7 @@ enum ErrorAdvice {
             return "A sealed session is good for 10 minutes: run `pds-auth import` again and export to its new key; nothing was saved."
         case .importTimedOut: return "Run `pds-auth import` again (it waits at most 10 minutes) and paste the exported line; nothing was saved."
         case .sessionNotMovable: return "Nothing was exported or removed."
+        case .confirmationRequired: return "Run it on a terminal to be asked, or pass --yes."
         case .profileExists: return "Choose another --profile, or remove that one first with `pds-auth logout --profile NAME`."
         case .apiUnauthorized: return "The server does not accept this session's tokens: sign in again with `\(login)`."
         case .apiRejected: return "Check the API's path and parameters, and the signed-in user's permissions."

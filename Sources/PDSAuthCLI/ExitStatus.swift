@@ -63,7 +63,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .redirectUnusable: self = .redirectUnusable
         case .signInTimedOut, .importTimedOut: self = .timedOut
         case .sealedSessionInvalid, .sealedSessionExpired: self = .sealedSessionRefused
-        case .sessionNotMovable, .profileExists: self = .usage
+        case .sessionNotMovable, .profileExists, .confirmationRequired: self = .usage
         case .sessionExpired, .grantRejected, .clientRejected, .apiUnauthorized: self = .signInAgain
         case .apiRejected: self = .apiRefused
         case .invalidRequest: self = .usage

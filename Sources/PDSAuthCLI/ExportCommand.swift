@@ -33,7 +33,7 @@ struct ExportCommand: AsyncParsableCommand {
             let keep = self.keep
             let printed = LockedValue(false)
             do throws(PDSAuthError) {
-                try await CommandRunner.cancellable { () throws(PDSAuthError) in
+                try await CommandRunner.cancellable(unwound: "nothing was removed") { () throws(PDSAuthError) in
                     try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) in
                         guard let profile = try store.profile(name, in: &file) else { throw TokenProvider.noProfile(name, store: store) }
                         try Self.check(profile, keep: keep)

@@ -45,7 +45,7 @@ struct ImportCommand: AsyncParsableCommand {
                 + "then paste the line it prints here\(from.map { " (or put it in \($0))" } ?? "") (waiting up to \(ExpiryText.duration(timeout)))…")
             let source = from
             let wait = Duration.seconds(timeout)
-            let line = try await CommandRunner.cancellable { () throws(PDSAuthError) in
+            let line = try await CommandRunner.cancellable(unwound: "nothing was saved") { () throws(PDSAuthError) in
                 try await SealedInput.line(from: source, timeout: wait, terminal: terminal)
             }
             let (opened, sourceName) = try receiver.open(line)

@@ -6,15 +6,17 @@ import PDSAuth
 /// `--from FILE` once that file holds a whole line; at most `timeout`.
 enum SealedInput {
     static func line(from path: String?, timeout: Duration, terminal: Terminal) async throws(PDSAuthError) -> String {
-        let wait = Task { () -> String? in
-            if let path { return await fromFile(path) }
-            return await terminal.withLongLines { await fromStandardInput() }
+        let wait = Task { () -> Result<String?, PDSAuthError> in
+            if let path {
+                do throws(PDSAuthError) { return .success(try await fromFile(path)) } catch { return .failure(error) }
+            }
+            return .success(await terminal.withLongLines { await fromStandardInput() })
         }
         let deadline = Task {
             try? await Task.sleep(for: timeout)
             wait.cancel()
         }
-        let line = await withTaskCancellationHandler { await wait.value } onCancel: { wait.cancel() }
+        let line = try await withTaskCancellationHandler { await wait.value } onCancel: { wait.cancel() }.get()
         deadline.cancel()
         guard let line else {
             if Task.isCancelled { throw PDSAuthError(.cancelled, "Interrupted; nothing was saved") }
@@ -31,11 +33,12 @@ enum SealedInput {
         return nil
     }
 
-    /// The first non-empty line of a regular file, once one ends with a newline (the file may
-    /// not exist yet, or still be being written); nil when cancelled.
-    static func fromFile(_ path: String) async -> String? {
+    /// The first non-empty line of a regular file of this user's, once one ends with a newline
+    /// (the file may not exist yet, or still be being written); nil when cancelled. A file of
+    /// another user's (planted in a shared directory) is refused: it could hold their session.
+    static func fromFile(_ path: String) async throws(PDSAuthError) -> String? {
         while !Task.isCancelled {
-            if let data = readRegularFile(path), let newline = data.firstIndex(of: UInt8(ascii: "\n")) {
+            if let data = try readRegularFile(path), let newline = data.firstIndex(of: UInt8(ascii: "\n")) {
                 let lines = String(decoding: data[...newline], as: UTF8.self).split(separator: "\n")
                 if let line = lines.first(where: { !$0.trimmed().isEmpty }) { return String(line) }
             }
@@ -44,15 +47,28 @@ enum SealedInput {
         return nil
     }
 
-    /// The bytes of a regular file (not a link, FIFO or device) of bounded size.
-    private static func readRegularFile(_ path: String) -> [UInt8]? {
+    /// The bytes of a regular file (not a link, FIFO or device) of bounded size; nil while there
+    /// is none.
+    private static func readRegularFile(_ path: String) throws(PDSAuthError) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else {
+            if errno == ELOOP { throw refused("--from names a symbolic link", path) }
+            return nil
+        }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= SealedSession.maxLength + 2 else { return nil }
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= SealedSession.maxLength + 2 else {
+            throw refused("--from names something other than a regular file of at most 256 KiB", path)
+        }
+        guard info.st_uid == geteuid() else {
+            throw refused("--from names a file of another user's (uid \(info.st_uid))", path)
+        }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         return count >= 0 ? Array(bytes.prefix(count)) : nil
+    }
+
+    private static func refused(_ what: String, _ path: String) -> PDSAuthError {
+        PDSAuthError(.sealedSessionInvalid, "\(what); nothing was saved", context: ["path": path])
     }
 }

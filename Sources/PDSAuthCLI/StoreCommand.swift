@@ -43,7 +43,7 @@ struct StoreMigrateCommand: AsyncParsableCommand {
             }
             if target == .file { try confirm(names, terminal) } else { try store.checkSecretStore(for: names[0]) }
             for name in names {
-                try await CommandRunner.cancellable { () throws(PDSAuthError) in try await Self.move(name, to: target, in: store) }
+                try await CommandRunner.cancellable(unwound: "nothing more was moved") { () throws(PDSAuthError) in try await Self.move(name, to: target, in: store) }
                 terminal.say("\(terminal.green("✓")) Moved the secrets of profile \"\(name)\" to \(target == .file ? "the credentials file" : "the Secret Service").")
             }
         }
@@ -63,7 +63,7 @@ struct StoreMigrateCommand: AsyncParsableCommand {
         guard !yes else { return }
         let list = names.map { "\"\(Redaction.terminalSafe($0, limit: 64))\"" }.joined(separator: ", ")
         guard terminal.stdinIsTTY else {
-            throw PDSAuthError(.invalidRequest, "Moving secrets into the credentials file lowers their protection; confirm with --yes")
+            throw PDSAuthError(.confirmationRequired, "Moving secrets into the credentials file lowers their protection; nothing was moved")
         }
         terminal.must("Move the secrets of \(list) out of the Secret Service into \(terminal.dim("credentials.json")) (plain text, mode 0600)? [y/N] ")
         guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {

@@ -2,6 +2,7 @@ import Foundation
 import PDSAuth
 import PDSAuthTestSupport
 import PDSDevServer
+import Glibc
 import Testing
 
 /// When the chosen store cannot be used, commands say so, naming the store and what to do,
@@ -132,5 +133,27 @@ struct SecretServicePeerTests {
         }
         peer.kill()
         await bus.stop()
+    }
+}
+
+/// Another local user cannot reach the keyring: the bus socket is in a 0700 directory, and
+/// even with that opened up, the session bus accepts only its own user.
+@Suite(.enabled(if: SecretServiceSession.available && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                "needs root, setpriv and the Secret Service packages"))
+struct SecretServiceOtherUserTests {
+    @Test func anotherUserReadsNoItem() async throws {
+        try await KeyringSession.with { session in
+            let refresh = try #require(try await session.pointedItem()?["refreshToken"] as? String)
+            let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/secret-tool", "search", "--all", "--unlock", "xdg:schema", "pds-auth.Profile"]
+            let environment = ["DBUS_SESSION_BUS_ADDRESS": session.keyring.address, "HOME": "/tmp", "PATH": "/usr/bin:/bin"]
+            let closed = try await ChildTool.run("/usr/bin/setpriv", asNobody, environment: environment)
+            #expect(closed.status != 0 && !closed.output.contains(refresh) && closed.output.contains("Permission denied"), "\(closed.output)")
+            for path in [session.keyring.directory.path, session.keyring.directory.path + "/run"] { chmod(path, 0o755) }
+            let open = try await ChildTool.run("/usr/bin/setpriv", asNobody, environment: environment)
+            #expect(open.status != 0 && !open.output.contains(refresh), "the bus refuses another user: \(open.output)")
+            let token = try await ChildTool.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLIProcess.binary(), "token"],
+                                                environment: environment.merging(["PDS_AUTH_HOME": session.home.path]) { _, new in new })
+            #expect(token.status != 0 && !token.output.contains(refresh), "\(token.output)")
+        }
     }
 }

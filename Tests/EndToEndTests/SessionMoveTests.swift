@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import PDSAuth
 import PDSAuthTestSupport
 import PDSDevServer
@@ -99,6 +100,93 @@ import Testing
             #expect(try await waiting.wait() == 12 && waiting.stderr.contains("No sealed session arrived"), "\(waiting.stderr)")
             #expect(try session.fileBytes() == bytes)
         }
+    }
+}
+
+/// What `export` and `import --from` refuse, and what they keep.
+@Suite struct SessionMoveRefusalTests {
+    static func home(_ profile: StoredProfile) async throws -> TemporaryDirectory {
+        let home = TemporaryDirectory()
+        try await CredentialStore(directory: home.path).save(profile, as: "p", makeCurrent: true)
+        return home
+    }
+
+    /// A sealed line that cannot be printed is not a move: the profile stays (exit 14).
+    @Test func aClosedStdoutKeepsTheSession() async throws {
+        let home = try await Self.home(try StoredProfile.fixture(endpoint: "https://x.example", accessToken: "a-valid-token"))
+        let script = """
+            import os, subprocess, sys
+            r, w = os.pipe(); os.close(r)
+            p = subprocess.run([sys.argv[1], "export", "--to", sys.argv[2]], stdout=w, stderr=subprocess.PIPE)
+            print("status=%d" % p.returncode); print(p.stderr.decode())
+            """
+        let result = try await ChildTool.run("/usr/bin/python3", ["-c", script, CLIProcess.binary(), SessionReceiver().recipient.text],
+                                             environment: ["PDS_AUTH_HOME": home.path])
+        #expect(result.output.contains("status=14"), "\(result.output)")
+        #expect(try CredentialStore(directory: home.path).profile("p")?.accessToken == "a-valid-token")
+    }
+
+    /// `--keep` where refresh tokens need not rotate (a generic provider): kept, with a warning.
+    /// A JWT profile has no session to move.
+    @Test func keepForGenericProvidersAndNothingForJWT() async throws {
+        var generic = try StoredProfile.fixture(endpoint: "https://idp.example", accessToken: "a-valid-token")
+        generic.endpoints = try ProviderEndpoints.resolve(endpoint: "https://idp.example", domainID: nil, authorize: "/o/authorize/", token: "/o/token/")
+        let home = try await Self.home(generic)
+        let kept = try await CLIProcess.run(["export", "--keep", "--to", SessionReceiver().recipient.text], environment: ["PDS_AUTH_HOME": home.path])
+        #expect(kept.status == 0 && kept.stdout.hasPrefix(SealedSession.prefix) && kept.stderr.contains("two places"), "\(kept.stderr)")
+        #expect(try CredentialStore(directory: home.path).profile("p") != nil)
+        var jwt = try StoredProfile.fixture(endpoint: "https://x.example", accessToken: "a-valid-token", refreshToken: nil)
+        jwt.grant = .jwtBearer
+        jwt.jwt = JWTSettings(privateKeyPath: "/nonexistent.pem", subject: "u", subjectType: "user", autoCreate: false)
+        let jwtHome = try await Self.home(jwt)
+        let refused = try await CLIProcess.run(["export", "--to", SessionReceiver().recipient.text], environment: ["PDS_AUTH_HOME": jwtHome.path])
+        #expect(refused.status == 2 && refused.stdout.isEmpty && refused.stderr.contains("JWT profile"), "\(refused.stderr)")
+        #expect(try CredentialStore(directory: jwtHome.path).profile("p") != nil)
+    }
+
+    /// `--from` reads only a regular file of this user's: another user could plant a session of
+    /// theirs in a shared directory.
+    @Test(.enabled(if: getuid() == 0, "needs root to make a file of another user's"))
+    func fromRefusesAnotherUsersFileAndLinks() async throws {
+        let shared = TemporaryDirectory()
+        for (name, plant) in [("planted", { (path: String) in
+            FileManager.default.createFile(atPath: path, contents: Data("pds-auth-session-1:AAAA\n".utf8))
+            chown(path, 65534, 65534)
+        }), ("link", { (path: String) in
+            try? FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/etc/hostname")
+        })] {
+            let home = TemporaryDirectory()
+            let path = shared.file(name)
+            plant(path)
+            let result = try await CLIProcess.run(["import", "--profile", "x", "--from", path, "--timeout", "5"], environment: ["PDS_AUTH_HOME": home.path])
+            #expect(result.status == 16 && result.stderr.contains(name == "link" ? "symbolic link" : "another user"), "\(name): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: home.path + "/credentials.json"))
+        }
+    }
+}
+
+/// `import` on a real terminal (tmux): a sealed line longer than the 4095 bytes a terminal
+/// line holds in its usual mode arrives whole.
+@Suite struct ImportTerminalTests {
+    @Test(.enabled(if: TerminalTests.enabled, "needs tmux (make test installs it)"))
+    func aLongSealedLinePastedOnATerminalArrivesWhole() async throws {
+        let source = try await SessionMoveRefusalTests.home(try StoredProfile.fixture(endpoint: "https://x.example",
+                                                                                           accessToken: String(repeating: "t", count: 6000)))
+        let target = TemporaryDirectory()
+        try await Tmux.with(target) { tmux in
+            try await tmux.start([CLIProcess.binary(), "import", "--profile", "moved", "--timeout", "60"],
+                                 environment: ["PDS_AUTH_HOME": target.path, "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
+            let key = try await tmux.waitFor(#"(pds-auth-recipient-1:[A-Za-z0-9_-]+)"#)
+            let export = try await CLIProcess.run(["export", "--to", key], environment: ["PDS_AUTH_HOME": source.path])
+            let line = export.stdout.trimmingCharacters(in: .newlines)
+            #expect(export.status == 0 && line.utf8.count > 8000, "\(export.stderr)")
+            try await tmux.type(line)
+            try await tmux.press("Enter")
+            let status = try await tmux.exitStatus()
+            let screen = (try? await tmux.screen()) ?? ""
+            #expect(status == 0, "\(screen.suffix(600))")
+        }
+        #expect(try CredentialStore(directory: target.path).profile("moved")?.accessToken.count == 6000)
     }
 }
 

@@ -83,6 +83,16 @@ import Testing
         #expect(backend.items.map(\.key) == items)
     }
 
+    /// Every stored item is read back before the file points at it.
+    @Test func aServiceThatDoesNotKeepWhatWasStoredChangesNothing() async throws {
+        try await store.save(try profile("1"), as: "p")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: store.filePath))
+        backend.setHooks { $0.keepsGarbage = true }
+        await #expect { try await store.save(try profile("2"), as: "p") } throws: { ($0 as? PDSAuthError)?.code == .secretStoreUnavailable }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store.filePath)) == bytes)
+        #expect(backend.items.count == 1 && backend.items[0].payload != "garbage", "the garbage item was deleted again")
+    }
+
     /// The file cannot be replaced after the item was stored: the new item goes again.
     @Test func aFileThatCannotBeWrittenUndoesTheItem() async throws {
         try await store.save(try profile("1"), as: "p")

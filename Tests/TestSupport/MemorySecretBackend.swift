@@ -14,6 +14,8 @@ public final class MemorySecretBackend: SecretBackend, @unchecked Sendable {
         public var onStore: (SecretItemKey) throws(PDSAuthError) -> Void = { _ throws(PDSAuthError) in }
         public var onLookup: (SecretQuery) throws(PDSAuthError) -> Void = { _ throws(PDSAuthError) in }
         public var onDelete: (SecretQuery) throws(PDSAuthError) -> Void = { _ throws(PDSAuthError) in }
+        /// A service that answers "stored" and keeps something else.
+        public var keepsGarbage = false
     }
 
     public init() {}
@@ -34,7 +36,7 @@ public final class MemorySecretBackend: SecretBackend, @unchecked Sendable {
 
     public func store(_ payload: String, as key: SecretItemKey) throws(PDSAuthError) {
         try lock.withLock { hooks.onStore }(key)
-        put(payload, as: key)
+        put(lock.withLock { hooks.keepsGarbage } ? "garbage" : payload, as: key)
     }
 
     public func lookup(_ query: SecretQuery) throws(PDSAuthError) -> String? {

@@ -69,6 +69,7 @@ extension PDSAuthError {
             case importTimedOut = "import_timeout"
             case sessionNotMovable = "session_not_movable"
             case profileExists = "profile_exists"
+            case confirmationRequired = "confirmation_required"
             // PDS API calls.
             case apiUnauthorized = "api_unauthorized"
             case apiRejected = "api_rejected"
@@ -189,6 +190,9 @@ extension PDSAuthError {
         public static let sessionNotMovable = Self(.sessionNotMovable)
         /// A profile of that name exists already and would be replaced.
         public static let profileExists = Self(.profileExists)
+        /// Something that lowers protection (secrets into the file) was asked for without a
+        /// terminal to confirm it on, and without `--yes`.
+        public static let confirmationRequired = Self(.confirmationRequired)
         /// An API kept answering 401 after a fresh token: the session is not accepted.
         public static let apiUnauthorized = Self(.apiUnauthorized)
         /// An API refused the call (4xx other than 401): permissions, parameters, paths.
