@@ -128,8 +128,10 @@ extension CredentialStore {
         }
     }
 
-    /// A new random identifier for a profile's items or one generation of them (128 bits).
-    static func newIdentifier() -> String { SecureRandom.token(bytes: 16) }
+    /// A new random identifier for a profile's items or one generation of them: 128 bits in
+    /// hex, which (unlike base64url) never begins with `-`, so `secret-tool lookup profile-id
+    /// ID` never reads one as an option.
+    static func newIdentifier() -> String { SecureRandom.hex(bytes: 16) }
 }
 
 /// What one save did in the Secret Service, to finish or undo once the file is written.

@@ -28,7 +28,7 @@ enum SecretPayload {
         return document.profile
     }
 
-    /// What names items: 16–64 base64url characters (`CredentialStore` makes 22, 128 bits).
+    /// What names items: 16–64 base64url characters (`CredentialStore` makes 32 hex digits).
     static func isIdentifier(_ text: String) -> Bool {
         (16...64).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
             switch byte {
