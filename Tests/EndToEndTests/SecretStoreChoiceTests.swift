@@ -10,7 +10,8 @@ import Testing
 struct SecretStoreChoiceTests {
     @Test func theEnvironmentChoosesAndNeverDowngrades() async throws {
         try await KeyringSession.with(signIn: false) { session in
-            #expect(try await session.login([], environment: ["PDS_AUTH_STORE": "secret-service"]).status == 0)
+            let first = try await session.login([], environment: ["PDS_AUTH_STORE": "secret-service"])
+            #expect(first.status == 0 && first.stderr.contains("its secrets in the Secret Service"), "\(first.stderr)")
             #expect(try session.entry()["store"] as? String == "secret-service")
             // Signing in again with PDS_AUTH_STORE=file keeps the profile in the Secret Service.
             #expect(try await session.login([], environment: ["PDS_AUTH_STORE": "file"]).status == 0)
