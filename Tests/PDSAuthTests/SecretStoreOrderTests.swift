@@ -156,15 +156,24 @@ import Testing
         #expect(throws: PDSAuthError.self) { try store.profile("p") }
     }
 
-    @Test func anEntryThatHoldsASecretOrNoItemIsUnusable() throws {
-        let entries: [String: String] = [
-            "token": #"{"store": "secret-service", "secretID": "AAAAAAAAAAAAAAAAAAAAAA", "secretGeneration": "BBBBBBBBBBBBBBBBBBBBBB", "refreshToken": "r"}"#,
-            "noItem": #"{"store": "secret-service"}"#,
-            "unknownStore": #"{"store": "kwallet-6"}"#,
+    /// A `secret-service` entry that holds a secret anyway, names no item, or names a store this
+    /// version does not know, is unusable: never read as a `file` profile.
+    @Test func anEntryThatHoldsASecretOrNoItemIsUnusable() async throws {
+        try await store.save(try profile("1"), as: "p")
+        let top = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: store.filePath))) as? [String: Any])
+        let entry = try #require((top["profiles"] as? [String: Any])?["p"] as? [String: Any])
+        #expect(try CredentialsFile.decode(Data(contentsOf: URL(fileURLWithPath: store.filePath)), path: "").sealed["p"] != nil, "as written: usable")
+        let changes: [String: (inout [String: Any]) -> Void] = [
+            "a refresh token": { $0["refreshToken"] = "refresh-1" },
+            "an access token": { $0["accessToken"] = "access-1" },
+            "no item": { $0["secretGeneration"] = nil },
+            "an unknown store": { $0["store"] = "kwallet-6" },
         ]
-        for (name, entry) in entries {
-            let text = #"{"version": 1, "profiles": {"p": \#(entry)}}"#
-            let file = try CredentialsFile.decode(Data(text.utf8), path: "")
+        for (name, change) in changes {
+            var changed = entry
+            change(&changed)
+            let data = try JSONSerialization.data(withJSONObject: ["version": 1, "profiles": ["p": changed]])
+            let file = try CredentialsFile.decode(data, path: "")
             #expect(file.unreadable["p"] != nil && file.sealed["p"] == nil && file.profiles["p"] == nil, "\(name)")
         }
     }
