@@ -56,3 +56,29 @@ struct SecretStoreChoiceTests {
         }
     }
 }
+
+/// `jwt --store secret-service`: the access token (a JWT profile has no refresh token or
+/// client secret) lives in the keyring, and a new assertion renews it there.
+@Suite(.enabled(if: SecretServiceSession.available, "needs dbus-daemon, gnome-keyring and secret-tool (make test installs them)"))
+struct SecretServiceJWTTests {
+    @Test func aJWTProfileKeepsItsTokenInTheKeyring() async throws {
+        let home = TemporaryDirectory()
+        try await DevServer.withRunning(DevServerConfiguration.demo(redirectURIs: [], port: 0)) { server, base in
+            try await SecretServiceSession.with { keyring in
+                let key = home.file("app.pem")
+                try Data(try #require(try await server.generatedJWTPrivateKeyPEM).utf8).write(to: URL(fileURLWithPath: key))
+                chmod(key, 0o600)
+                let environment = keyring.environment.merging(["PDS_AUTH_HOME": home.file("creds")]) { _, new in new }
+                let jwt = try await CLIProcess.run(["jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt", "--private-key", key,
+                                                    "--subject", "pdsuser-0001", "--store", "secret-service"], environment: environment)
+                #expect(jwt.status == 0 && jwt.stderr.contains("its secrets in the Secret Service"), "\(jwt.stderr)")
+                let text = try String(contentsOfFile: home.file("creds") + "/credentials.json", encoding: .utf8)
+                #expect(text.contains("\"store\" : \"secret-service\"") && !text.contains("accessToken"), "\(text)")
+                let first = try await CLIProcess.run(["token"], environment: environment)
+                let renewed = try await CLIProcess.run(["token", "--min-valid", "86400"], environment: environment)
+                #expect(first.status == 0 && renewed.status == 0 && first.stdout != renewed.stdout, "\(renewed.stderr)")
+                #expect(try await keyring.items().count == 1)
+            }
+        }
+    }
+}
