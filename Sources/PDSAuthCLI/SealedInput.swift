@@ -12,15 +12,18 @@ enum SealedInput {
             }
             return .success(await terminal.withLongLines { await fromStandardInput() })
         }
+        let timedOut = LockedValue(false)
         let deadline = Task {
-            try? await Task.sleep(for: timeout)
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            timedOut.set(true)
             wait.cancel()
         }
         let line = try await withTaskCancellationHandler { await wait.value } onCancel: { wait.cancel() }.get()
         deadline.cancel()
         guard let line else {
             if Task.isCancelled { throw PDSAuthError(.cancelled, "Interrupted; nothing was saved") }
-            throw PDSAuthError(.importTimedOut, "No sealed session arrived within \(timeout.components.seconds) s; nothing was saved")
+            if timedOut.value { throw PDSAuthError(.importTimedOut, "No sealed session arrived within \(timeout.components.seconds) s; nothing was saved") }
+            throw PDSAuthError(.sealedSessionInvalid, "Standard input ended without a sealed session; nothing was saved")
         }
         return line
     }

@@ -95,6 +95,8 @@ import Testing
             #expect(try session.fileBytes() == bytes, "a mistyped key removes nothing")
             let taken = try await CLIProcess.run(["import", "--profile", "default"], environment: session.environment)
             #expect(taken.status == 2 && taken.stdout.isEmpty && taken.stderr.contains("exists already"), "no key printed: \(taken.stderr)")
+            let nothing = try await CLIProcess.run(["import", "--profile", "late"], environment: session.environment)
+            #expect(nothing.status == 16 && nothing.stderr.contains("Standard input ended"), "stdin at its end: \(nothing.stderr)")
             let waiting = CLIProcess(["import", "--profile", "late", "--timeout", "1"], environment: session.environment)
             try waiting.start()
             #expect(try await waiting.wait() == 12 && waiting.stderr.contains("No sealed session arrived"), "\(waiting.stderr)")
