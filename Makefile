@@ -1,10 +1,18 @@
 # The two commands of README's quick start. Both install missing Debian packages first.
-BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
-# man-db and mandoc render and lint the manual page; zsh and fish run the completion tests.
-TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl iproute2 gcc python3-venv zbar-tools man-db mandoc zsh fish
+# libsecret-1-dev: the Secret Service client the `secret-service` store opens at run time
+# (CSecret's provider; its headers check CSecretLoader's declarations in SecretABITests).
+BUILD_PACKAGES := libcurl4-openssl-dev libsecret-1-dev pkg-config
+# A real Secret Service for the secret-service tests: a private dbus-daemon with GNOME
+# Keyring on it, secret-tool to check its items, python3-gi for a peer that plays a hostile
+# service or unlocks the keyring as a login would.
+SECRET_SERVICE_PACKAGES := dbus gnome-keyring libsecret-tools python3-gi
+# zbar-tools reads back the device grant's QR codes; man-db and mandoc render and lint the
+# manual page; zsh and fish run the completion tests.
+TEST_PACKAGES := $(BUILD_PACKAGES) $(SECRET_SERVICE_PACKAGES) chromium chromium-driver tmux openssl iproute2 gcc python3-venv \
+	zbar-tools man-db mandoc zsh fish
 # scripts/bench: a venv for the Python yardsticks (google-auth from PyPI), readelf, and a C
 # compiler with a static libc for its small launcher (scripts/bench-spawn.c).
-BENCH_PACKAGES := $(BUILD_PACKAGES) python3-venv binutils gcc libc6-dev
+BENCH_PACKAGES := $(BUILD_PACKAGES) $(SECRET_SERVICE_PACKAGES) python3-venv binutils gcc libc6-dev
 
 PREFIX ?= /usr/local
 DESTDIR ?=

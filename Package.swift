@@ -40,6 +40,18 @@ let package = Package(
         ),
         // glibc calls that Swift's Glibc module hides (posix_spawn's closefrom and chdir actions).
         .target(name: "CPosix"),
+        // libsecret (the Secret Service client; Debian's libsecret-1-dev) as pds-auth uses it,
+        // and its loader: opened with dlopen on first use, like libcurl, so only profiles kept
+        // in the Secret Service load it (see shim.h and libsecret_abi.h).
+        .systemLibrary(
+            name: "CSecret",
+            providers: [.apt(["libsecret-1-dev"])]
+        ),
+        .target(
+            name: "CSecretLoader",
+            cSettings: [.headerSearchPath("../CSecret")],
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
         // Turns Public/ into Swift constants so the installed binary needs no files.
         .executableTarget(name: "EmbedPublicTool", path: "Sources/EmbedPublicTool"),
         .plugin(name: "EmbedPublic", capability: .buildTool(), dependencies: ["EmbedPublicTool"]),
@@ -62,6 +74,8 @@ let package = Package(
                 "CCurl",
                 "CCurlLoader",
                 "CPosix",
+                "CSecret",
+                "CSecretLoader",
                 "PDSShared",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -28,8 +28,8 @@ enum CommandRunner {
     /// Runs `work` in a task that SIGINT/SIGTERM cancel (other signals end the process as
     /// usual, see `SignalRouter`). Unwinding gets `unwindLimit`; a second signal, or a work
     /// that has not unwound by then, ends the process at once: Ctrl-C always stops us.
-    static func cancellable<T: Sendable>(unwindLimit: Duration = .seconds(5),
-                                         interrupted: String = "Interrupted; nothing was saved and the listener was closed",
+    /// `unwound` says what the interruption left behind.
+    static func cancellable<T: Sendable>(unwindLimit: Duration = .seconds(5), unwound: String = "nothing was saved and the listener was closed",
                                          _ work: @escaping @Sendable () async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
         let task = Task { () throws(PDSAuthError) -> T in try await work() }
         let received = LockedValue<String?>(nil)
@@ -51,7 +51,7 @@ enum CommandRunner {
         // done: saying "nothing was saved" would be false.
         if case .success(let value) = result { return value }
         if let signal = received.value {
-            throw PDSAuthError(.cancelled, interrupted, context: ["signal": signal])
+            throw PDSAuthError(.cancelled, "Interrupted; \(unwound)", context: ["signal": signal])
         }
         switch result {
         case .success(let value): return value

@@ -82,7 +82,7 @@ struct DevServerCommand: AsyncParsableCommand {
                 try KeyFileWriter.write(pem, to: jwtKeyOut)
                 terminal.say("Wrote the JWT demo app's private key to \(jwtKeyOut)")
             }
-            try await CommandRunner.cancellable(interrupted: "Stopped; the dev server closed its port") { () throws(PDSAuthError) in
+            try await CommandRunner.cancellable(unwound: "the dev server closed its port") { () throws(PDSAuthError) in
                 do {
                     try await server.run { baseURL in
                         server.advertise(baseURL: baseURL)

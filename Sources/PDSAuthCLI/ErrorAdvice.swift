@@ -164,6 +164,24 @@ enum ErrorAdvice {
         case .credentialsExposed:
             return "Run `pds-auth status` (which narrows it) or chmod it; whoever read the file holds its tokens: sign in again to replace them."
         case .renewalNotSaved: return "Free some space (or fix the directory's permissions), then sign in again with `\(asker.signInAgain)`."
+        case .secretStoreUnavailable:
+            return "This profile keeps its secrets in the Secret Service (secret-service); run pds-auth in your desktop session, or where a Secret Service "
+                + "(GNOME Keyring, KeePassXC) runs on the D-Bus session bus, with libsecret installed (Debian: apt-get install libsecret-1-0). "
+                + "Nothing was changed, and nothing falls back to the file."
+        case .secretStoreLocked:
+            return "Unlock the keyring (your desktop's keyring prompt, Seahorse, or logging in again) and retry; pds-auth never asks for the keyring's password. Nothing was changed."
+        case .secretMissing:
+            return "Sign in again with `\(asker.signInAgain) --store secret-service`, or remove the profile with `pds-auth logout\(asker.profile.map { " --profile \(Redaction.terminalSafe($0, limit: 64))" } ?? "")`."
+        case .sealedSessionInvalid:
+            return "Export again on the other machine with `pds-auth export --to KEY` and the key this import printed, and paste its whole line; nothing was saved."
+        case .sealedSessionExpired:
+            return "A sealed session is good for 10 minutes: run `pds-auth import` again and export to its new key; nothing was saved."
+        case .importTimedOut: return "Run `pds-auth import` again (it waits at most 10 minutes) and paste the exported line; nothing was saved."
+        case .sessionNotMovable: return "Nothing was exported or removed."
+        case .confirmationRequired: return "Run it on a terminal to be asked, or confirm in advance: `pds-auth store migrate --to file --yes`."
+        case .profileExists:
+            let choose = asker.has("--profile") ? "Choose another --profile" : "Choose another profile name"
+            return "\(choose), or remove that one first with `pds-auth logout --profile NAME`."
         default: return nil
         }
     }

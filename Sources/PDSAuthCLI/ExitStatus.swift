@@ -20,6 +20,7 @@ enum ExitStatus: Int32, CaseIterable {
     case notSignedIn = 13
     case outputClosed = 14
     case apiRefused = 15
+    case sealedSessionRefused = 16
     case interrupted = 130
     case terminated = 143
 
@@ -37,11 +38,12 @@ enum ExitStatus: Int32, CaseIterable {
         case .serverUnavailable: "the server failed or throttled (retry later)"
         case .network: "network or TLS failure reaching the server (retry may help)"
         case .invalidResponse: "the server's answer is not a valid token or API response"
-        case .credentialStore: "the credentials file or its lock could not be used"
-        case .timedOut: "gave up waiting for the browser, or the device code expired"
+        case .credentialStore: "the credentials file, its lock or the profile's secret store (Secret Service) could not be used"
+        case .timedOut: "gave up waiting for the browser, the device code expired, or import's sealed session did not come"
         case .notSignedIn: "no such profile, or it cannot produce a token without signing in"
         case .outputClosed: "standard output was closed before everything was written"
         case .apiRefused: "a PDS API refused the call (4xx other than 401: permissions, parameters, path)"
+        case .sealedSessionRefused: "the sealed session cannot be opened here (another recipient, expired, truncated or altered); nothing was saved"
         case .interrupted: "interrupted (SIGINT); nothing half-written"
         case .terminated: "terminated (SIGTERM); nothing half-written"
         }
@@ -60,7 +62,9 @@ enum ExitStatus: Int32, CaseIterable {
         case .portInUse, .listenFailed: self = .listenerUnavailable
         case .authorizationDenied: self = .authorizationDenied
         case .redirectUnusable: self = .redirectUnusable
-        case .signInTimedOut, .deviceCodeExpired: self = .timedOut
+        case .signInTimedOut, .deviceCodeExpired, .importTimedOut: self = .timedOut
+        case .sealedSessionInvalid, .sealedSessionExpired: self = .sealedSessionRefused
+        case .sessionNotMovable, .profileExists, .confirmationRequired: self = .usage
         case .sessionExpired, .grantRejected, .clientRejected, .apiUnauthorized: self = .signInAgain
         case .apiRejected: self = .apiRefused
         case .invalidRequest, .programNotRunnable: self = .usage
@@ -68,7 +72,8 @@ enum ExitStatus: Int32, CaseIterable {
         case .invalidResponse, .responseTooLarge: self = .invalidResponse
         case .httpTimeout, .unreachable, .tlsFailure, .connectionLost, .transferFailed: self = .network
         case .credentialsUnreadable, .credentialsCorrupt, .profileUnusable, .credentialsNewer, .credentialsNotOwned, .credentialsNotRegular,
-             .directoryUnusable, .lockUnavailable, .lockTimeout, .writeFailed, .renewalNotSaved, .credentialsExposed:
+             .directoryUnusable, .lockUnavailable, .lockTimeout, .writeFailed, .renewalNotSaved, .credentialsExposed,
+             .secretStoreUnavailable, .secretStoreLocked, .secretMissing:
             self = .credentialStore
         case .noProfile, .noProfileSelected, .notRefreshable: self = .notSignedIn
         case .cancelled: self = .interrupted

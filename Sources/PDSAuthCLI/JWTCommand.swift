@@ -16,6 +16,8 @@ struct JWTCommand: AsyncParsableCommand {
     @OptionGroup var provider: ProviderOptions
     @OptionGroup var verbosity: VerboseOption
 
+    @OptionGroup var secretStore: SecretStoreOption
+
     @Option(name: .customLong("private-key"), help: "PEM file of the app's RSA private key (PKCS#1 or PKCS#8, at least 2048 bits).")
     var privateKey: String
 
@@ -79,9 +81,10 @@ struct JWTCommand: AsyncParsableCommand {
         }
         let settings = JWTSettings(privateKeyPath: keyPath, subject: sub, subjectType: subjectType.rawValue, autoCreate: autoCreate,
                                    lifetime: .seconds(lifetime), clockSkew: .seconds(clockSkew))
+        let profileName = try ProfileSelection.named(profile, environment) ?? "default"
+        let store = terminal.store(directory: try StoreLocation.directory(environment: environment))
         return JWTSignIn(endpoints: endpoints, domainID: domainID, clientID: try provider.resolvedClientID(environment), settings: settings,
-                         profileName: try ProfileSelection.named(profile, environment) ?? "default",
-                         store: terminal.store(directory: try StoreLocation.directory(environment: environment)),
-                         transport: try terminal.transport(environment, caBundleFlag: provider.cacert), rememberedCABundle: provider.cacert)
+                         profileName: profileName, store: store, transport: try terminal.transport(environment, caBundleFlag: provider.cacert),
+                         rememberedCABundle: provider.cacert, secretStore: try secretStore.prepare(environment, store: store, profile: profileName))
     }
 }

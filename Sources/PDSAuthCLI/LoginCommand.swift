@@ -22,6 +22,8 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(name: .customLong("device-url"), help: "A generic provider's RFC 8628 device authorization endpoint: a URL, or a path under --endpoint (else under --issuer); else from --issuer's metadata.")
     var deviceURL: String?
 
+    @OptionGroup var secretStore: SecretStoreOption
+
     @Option(name: .customLong("client-secret-file"), help: "Read the client secret from this file (else env PDS_CLIENT_SECRET, else a hidden prompt on a terminal).")
     var clientSecretFile: String?
 
@@ -104,8 +106,8 @@ struct LoginCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet, verbose: verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
-            let interrupted = device ? "Interrupted; nothing was saved" : "Interrupted; nothing was saved and the listener was closed"
-            let result = try await CommandRunner.cancellable(interrupted: interrupted) { () async throws(PDSAuthError) -> LoginResult in
+            let unwound = device ? "nothing was saved" : "nothing was saved and the listener was closed"
+            let result = try await CommandRunner.cancellable(unwound: unwound) { () async throws(PDSAuthError) -> LoginResult in
                 if dev { return try await runAgainstDevServer(environment, terminal) }
                 return try await device ? runDevice(environment, terminal) : runLogin(environment, terminal, devApp: nil)
             }
@@ -177,7 +179,8 @@ struct LoginCommand: AsyncParsableCommand {
         var configuration = LoginConfiguration(
             endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: secret, redirects: redirects, scope: scope,
             loginType: loginType ?? (endpoints.flavor == .pds ? "default" : nil), usePKCE: !noPKCE, profileName: profileName, store: store,
-            transport: try terminal.transport(environment, caBundleFlag: provider.cacert), timeout: .seconds(timeout), rememberedCABundle: provider.cacert)
+            transport: try terminal.transport(environment, caBundleFlag: provider.cacert), timeout: .seconds(timeout), rememberedCABundle: provider.cacert,
+            secretStore: try secretStore.prepare(environment, store: store, profile: profileName))
         configuration.publicClient = isPublic
         configuration.devServer = devApp?.stateDirectory
         return configuration

@@ -25,7 +25,8 @@ struct LoginReport {
         let expiry = profile.expiresAt.map { " Access token valid until \(ExpiryText.absolute($0))." } ?? ""
         let detail = facts.isEmpty ? "" : " (\(facts.joined(separator: ", ")))"
         terminal.say("\(terminal.green("✓")) Signed in\(who)\(detail).\(expiry)")
-        terminal.say("  Saved to \(result.credentialsPath) (profile \"\(result.profileName)\", now the current profile).")
+        let place = profile.secretStore == .secretService ? "; its secrets in the Secret Service" : ""
+        terminal.say("  Saved to \(result.credentialsPath) (profile \"\(result.profileName)\", now the current profile\(place)).")
         if !json {
             terminal.say("  Access token: \(showToken ? profile.accessToken : Redaction.mask(profile.accessToken))")
         }
@@ -41,6 +42,8 @@ struct LoginReport {
         var expires_at: Date?
         var token_type: String?
         var access_token: String
+        /// Where the secrets are: `file` or `secret-service`.
+        var store: String
 
         init(_ result: LoginResult, showToken: Bool) {
             let profile = result.profile
@@ -53,6 +56,7 @@ struct LoginReport {
             expires_at = profile.expiresAt
             token_type = profile.tokenType
             access_token = showToken ? profile.accessToken : Redaction.mask(profile.accessToken)
+            store = profile.secretStore.rawValue
         }
     }
 }

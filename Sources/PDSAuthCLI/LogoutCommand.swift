@@ -24,7 +24,7 @@ struct LogoutCommand: AsyncParsableCommand {
             if revoke {
                 // A profile that cannot be read cannot be revoked; a failed revoke keeps the
                 // profile, so the user can retry or log out without --revoke.
-                guard let profile = try file.profile(name, path: store.filePath) else { throw TokenProvider.noProfile(name, store: store) }
+                guard let profile = try store.profile(name) else { throw TokenProvider.noProfile(name, store: store) }
                 var options = try terminal.transport(environment)
                 options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
                 try await RevokeClient(http: CurlClient(options: options)).revoke(profile)

@@ -9,7 +9,8 @@ struct PDSAuthCommand: AsyncParsableCommand {
         discussion: "Exit statuses: 0 success, 2 command line, 7 sign in again, 8 and 9 retry later; all of them: pds-auth help exit-codes.",
         version: PDSAuthVersion.current,
         subcommands: [LoginCommand.self, JWTCommand.self, TokenCommand.self, ApiCommand.self, ExecCommand.self, RefreshCommand.self,
-                      StatusCommand.self, SwitchCommand.self, LogoutCommand.self, DoctorCommand.self, DevServerCommand.self, ExitCodesCommand.self])
+                      StatusCommand.self, SwitchCommand.self, LogoutCommand.self, StoreCommand.self, ImportCommand.self, ExportCommand.self,
+                      DoctorCommand.self, DevServerCommand.self, ExitCodesCommand.self])
 
     /// argument-parser's entry point, with one exit status for every command-line mistake:
     /// its parse and validation errors become 2 (README's "invalid command line") instead of

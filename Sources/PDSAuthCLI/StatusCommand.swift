@@ -38,13 +38,15 @@ struct StatusCommand: AsyncParsableCommand {
                 names = [profile]
             }
             let current = try? ProfileChoice.resolve(try ProfileSelection.named(nil, environment), in: file, store: store)
-            var rows = names.map { ProfileStatus(name: $0, file: file, current: $0 == current, now: Date()) }
+            var rows = names.map { ProfileStatus(name: $0, file: file, opened: Self.open($0, in: file, store: store), current: $0 == current, now: Date()) }
             if verify {
                 let transport = try terminal.transport(environment)
                 var apiTransport = transport
                 apiTransport.maxBodyBytes = APIClient.defaultMaxResponseSize
                 let client = APIClient(provider: TokenProvider(store: store, renewer: StandardRenewer(transport: transport)), transport: apiTransport)
-                for index in rows.indices { rows[index].verified = await Verification.run(client, profile: rows[index].name, file: file) }
+                for index in rows.indices {
+                    rows[index].verified = await Verification.run(client, profile: rows[index].name, generic: rows[index].provider == "generic")
+                }
             }
             failure = rows.lazy.compactMap { $0.verified?.failure }.first
             if verify, rows.isEmpty {
@@ -63,6 +65,18 @@ struct StatusCommand: AsyncParsableCommand {
         if let failure {
             if failure.code == .noProfile { terminal.report(failure) }
             throw ExitCode(CommandRunner.exitStatus(for: failure).rawValue)
+        }
+    }
+
+    /// Profile `name` with its secrets (read from the Secret Service for profiles kept
+    /// there), or why it cannot be used; nil when the file cannot use it at all.
+    static func open(_ name: String, in file: CredentialsFile, store: CredentialStore) -> Result<StoredProfile, PDSAuthError>? {
+        guard file.unreadable[name] == nil else { return nil }
+        do throws(PDSAuthError) {
+            guard let profile = try file.sealed[name] == nil ? file.profiles[name] : store.profile(name) else { return nil }
+            return .success(profile)
+        } catch {
+            return .failure(error)
         }
     }
 }
@@ -97,6 +111,8 @@ struct ProfileStatus: Encodable {
     var issuer: String?
     var client_id: String?
     var grant: String?
+    /// Where the secrets are: `file` or `secret-service`.
+    var store: String?
     var expires_at: Date?
     var expires_in: Int?
     var expired: Bool?
@@ -105,10 +121,17 @@ struct ProfileStatus: Encodable {
     /// With `--verify`: what the server said.
     var verified: Verification?
 
-    init(name: String, file: CredentialsFile, current: Bool, now: Date) {
+    init(name: String, file: CredentialsFile, opened: Result<StoredProfile, PDSAuthError>?, current: Bool, now: Date) {
         self.name = name
         self.current = current
-        guard let profile = file.profiles[name] else {
+        store = file.secretStore(of: name)?.rawValue
+        let profile: StoredProfile
+        switch opened {
+        case .success(let opened)?: profile = opened
+        case .failure(let error)?:
+            problem = "its secrets cannot be read: \(error.description)"
+            return
+        case nil:
             problem = file.unreadable[name] ?? "unknown"
             return
         }
@@ -136,6 +159,7 @@ struct ProfileStatus: Encodable {
             if let value { lines.append("  \(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(Redaction.terminalSafe(value))") }
         }
         if let problem {
+            add("store", store)
             add("problem", "cannot be used: \(problem)")
             return lines.joined(separator: "\n")
         }
@@ -144,6 +168,7 @@ struct ProfileStatus: Encodable {
         add("domain", domain_id)
         add("endpoint", endpoint.map { provider == "generic" ? "\($0) (generic OAuth provider)" : $0 })
         add("issuer", issuer)
+        add("store", store.map { $0 == SecretStoreKind.secretService.rawValue ? "secret-service (secrets in the Secret Service)" : "file (secrets in the credentials file)" })
         add("expires", expires_at.map { "\(ExpiryText.absolute($0)) (\(ExpiryText.relative($0)))" } ?? "unknown")
         if let verified { add("server", verified.text) }
         guard detailed else { return lines.joined(separator: "\n") }

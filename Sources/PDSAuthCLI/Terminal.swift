@@ -100,6 +100,24 @@ struct Terminal: Sendable {
         return nil
     }
 
+    /// Runs `body` with the terminal on stdin taking lines of any length: in its usual
+    /// (canonical) mode Linux keeps at most 4095 bytes of a line and drops the rest, and a
+    /// sealed session is often longer. Line editing is off meanwhile; the settings come back
+    /// afterwards, and on a signal that ends the process (as for `readHidden`).
+    func withLongLines<T>(_ body: () async -> T) async -> T {
+        var original = termios()
+        guard stdinIsTTY, tcgetattr(0, &original) == 0 else { return await body() }
+        var raw = original
+        raw.c_lflag &= ~tcflag_t(ICANON)
+        withUnsafeMutablePointer(to: &raw.c_cc) { cc in
+            cc.withMemoryRebound(to: cc_t.self, capacity: Int(NCCS)) { $0[Int(VMIN)] = 1; $0[Int(VTIME)] = 0 }
+        }
+        Self.echoOff.set(original)
+        tcsetattr(0, TCSANOW, &raw)
+        defer { Self.restoreEcho() }
+        return await body()
+    }
+
     /// The terminal settings from before `readHidden` turned echo off, while it is off: a
     /// signal that ends the process at the prompt (`SignalRouter.terminate(by:)`) puts them
     /// back, or the shell would keep a terminal that shows nothing typed.

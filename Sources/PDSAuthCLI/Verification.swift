@@ -31,8 +31,8 @@ struct Verification: Encodable {
 
     enum CodingKeys: String, CodingKey { case ok, user, error }
 
-    static func run(_ client: APIClient, profile name: String, file: CredentialsFile) async -> Verification {
-        if let profile = file.profiles[name], profile.endpoints.flavor == .generic {
+    static func run(_ client: APIClient, profile name: String, generic: Bool) async -> Verification {
+        if generic {
             return failed(PDSAuthError(.apiRejected, "Profile \"\(name)\" is for a generic OAuth provider; --verify asks PDS's /v2/user/get"))
         }
         do throws(PDSAuthError) {

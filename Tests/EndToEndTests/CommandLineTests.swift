@@ -7,7 +7,7 @@ import Testing
 /// One exit status for every command-line mistake (2), one for bad configuration from the
 /// environment (3), and no input that ends the process by a signal.
 @Suite struct CommandLineTests {
-    static let commands = ["login", "jwt", "token", "refresh", "status", "switch", "logout", "doctor", "dev-server"]
+    static let commands = ["login", "jwt", "token", "refresh", "status", "switch", "logout", "doctor", "dev-server", "store", "import", "export"]
 
     @Test(arguments: commands)
     func anUnknownOptionExitsTwo(_ command: String) async throws {
@@ -28,6 +28,7 @@ import Testing
         (["dev-server"], "--port", 0...65535),
         (["login", "--dev", "--no-browser"], "--dev-port", 0...65535),
         (["dev-server", "--fault", "drop"], "--fault-times", 1...1_000_000),
+        (["import", "--profile", "p"], "--timeout", 1...600),
     ]
 
     @Test func absurdNumbersOnTheCommandLineExitTwoNeverBySignal() async throws {
@@ -62,6 +63,17 @@ import Testing
             #expect(result.status == 3, "PDS_AUTH_HTTP_TIMEOUT=\(value): \(result.status) \(result.stderr)")
             #expect(result.stderr.contains("PDS_AUTH_HTTP_TIMEOUT"))
         }
+    }
+
+    /// `PDS_AUTH_STORE` names a store or is an error (exit 3), reported before a sign-in or an
+    /// import starts; never read as "file".
+    @Test func unknownStoresFromTheEnvironmentExitThree() async throws {
+        for value in Self.absurd.filter({ !$0.isEmpty }) + ["File", "secret_service", "keychain", "file "] {
+            let result = try await CLIProcess.run(["import", "--profile", "p"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PDS_AUTH_STORE": value])
+            #expect(result.status == 3 && result.stderr.contains("PDS_AUTH_STORE") && result.stdout.isEmpty, "PDS_AUTH_STORE=\(value): \(result.status) \(result.stderr)")
+        }
+        let flag = try await CLIProcess.run(["import", "--profile", "p", "--store", "keychain"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        #expect(flag.status == 2, "\(flag.stderr)")
     }
 
     /// `pds-auth token | head -c0`: a closed stdout is exit 14 with a word on stderr, not a

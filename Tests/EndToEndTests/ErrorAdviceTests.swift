@@ -18,17 +18,24 @@ import Testing
         return Set(help.matches(of: /--[a-z][a-z0-9-]*/).map { String($0.output) })
     }
 
+    /// `store` or `store migrate`: a command, or a subcommand of one.
     static func named(_ command: String) -> (any ParsableCommand.Type)? {
-        commands.first { $0.configuration.commandName == command }
+        let words = command.split(separator: " ").map(String.init)
+        var found = commands.first { $0.configuration.commandName == words.first }
+        for word in words.dropFirst() { found = found?.configuration.subcommands.first { $0.configuration.commandName == word } }
+        return found
     }
 
     /// (command the flags belong to, flags) for every flag in `hint`.
     static func claims(in hint: String, failing command: String) -> [(String, Set<String>)] {
         var claims: [(String, Set<String>)] = []
         var rest = hint
-        for quoted in hint.matches(of: /`pds-auth ([a-z-]+)([^`]*)`/) {
+        for quoted in hint.matches(of: /`pds-auth ([a-z-]+(?: [a-z][a-z-]*)?)([^`]*)`/) {
             let flags = Set(String(quoted.output.2).matches(of: /--[a-z][a-z0-9-]*/).map { String($0.output) })
-            claims.append((String(quoted.output.1), flags))
+            // "store migrate" names a subcommand; "login NAME"-like words are not commands.
+            let words = String(quoted.output.1)
+            let owner = Self.named(words) != nil ? words : String(words.split(separator: " ")[0])
+            claims.append((owner, flags))
             rest = rest.replacingOccurrences(of: String(quoted.output.0), with: "")
         }
         claims.append((command, Set(rest.matches(of: /--[a-z][a-z0-9-]*/).map { String($0.output) })))

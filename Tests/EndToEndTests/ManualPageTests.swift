@@ -23,10 +23,14 @@ import Testing
         #expect(missing.isEmpty, "Docs/pds-auth.1 is out of date (run `make manpage`); it lacks \(missing)")
         // Each command's options in its own entry (`.It Em name` up to the next command), so
         // an option shared with another command cannot stand in for a missing one.
-        for subcommand in command["subcommands"] as? [[String: Any]] ?? [] {
+        // A command's entry holds its own subcommands' entries (`store migrate`): it ends at
+        // the next command of the same level.
+        let subcommands = command["subcommands"] as? [[String: Any]] ?? []
+        let topLevel = subcommands.compactMap { $0["commandName"] as? String }
+        for subcommand in subcommands {
             let name = try #require(subcommand["commandName"] as? String)
-            let entry = try #require(text.components(separatedBy: "\n.It Em \(name)\n").dropFirst().first?
-                .components(separatedBy: "\n.It Em ").first, "no entry for \(name)")
+            let after = try #require(text.components(separatedBy: "\n.It Em \(name)\n").dropFirst().first, "no entry for \(name)")
+            let entry = topLevel.reduce(after) { entry, other in entry.components(separatedBy: "\n.It Em \(other)\n").first ?? entry }
             let lacking = Self.names(in: subcommand).filter { $0.hasPrefix("-") && !entry.contains("Fl " + $0) && !entry.contains(" , " + $0) }
             #expect(lacking.isEmpty, "the manual's entry for \(name) lacks \(lacking)")
         }

@@ -76,4 +76,15 @@ import Testing
         #expect(Self.answer(["token"], ["PDS_AUTH_HOME": fresh.path, "PDS_AUTH_HTTP_TIMEOUT": "5"]) == nil)
         #expect(Self.answer(["token"], [:]) == nil, "nowhere to look")
     }
+
+    /// A profile whose secrets are in the Secret Service is the full command's: the fast path
+    /// reads only the file, and that has no token for it.
+    @Test func leavesSecretServiceProfilesToTheFullCommand() async throws {
+        let home = TemporaryDirectory()
+        var profile = try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: "token-in-the-keyring")
+        profile.secretStore = .secretService
+        try await CredentialStore(directory: home.path, secrets: MemorySecretBackend()).save(profile, as: "default", makeCurrent: true)
+        #expect(Self.answer(["token"], ["PDS_AUTH_HOME": home.path]) == nil)
+        #expect(!(try String(contentsOfFile: home.path + "/credentials.json", encoding: .utf8).contains("token-in-the-keyring")))
+    }
 }

@@ -9,6 +9,11 @@
 //   rename         rename(2) onto credentials.json, before it runs
 //   fsync-dir      fsync(2) of the credentials directory, after the rename
 //   connect        connect(2) of an IP socket, before it runs (nothing has been sent)
+//   store-before   libsecret's secret_password_storev_sync, before it runs (no item yet)
+//   store-after    secret_password_storev_sync, after the item was stored
+//   clear-before   libsecret's secret_password_clearv_sync, before it runs
+// The libsecret steps wrap the functions pds-auth's loader gets from dlsym (libsecret is
+// opened with RTLD_LOCAL, so interposing the functions themselves would not reach it).
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -21,24 +26,24 @@
 #include <unistd.h>
 
 static int matches_in(const char *variable, int *counts, const char *step) {
-    static const char *steps[] = {"write-temp", "fsync-temp", "rename", "fsync-dir", "connect"};
+    static const char *steps[] = {"write-temp", "fsync-temp", "rename", "fsync-dir", "connect", "store-before", "store-after", "clear-before"};
     const char *wanted = getenv(variable);
     if (!wanted) return 0;
     const char *colon = strchr(wanted, ':');
     if (!colon || strncmp(wanted, step, (size_t)(colon - wanted)) != 0 || strlen(step) != (size_t)(colon - wanted)) return 0;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 8; i++) {
         if (strcmp(steps[i], step) == 0) return __atomic_add_fetch(&counts[i], 1, __ATOMIC_SEQ_CST) == atoi(colon + 1);
     }
     return 0;
 }
 
 static int matches(const char *step) {
-    static int counts[8];
+    static int counts[16];
     return matches_in("PDS_TEST_KILL_AT", counts, step);
 }
 
 static int fails(const char *step) {
-    static int counts[8];
+    static int counts[16];
     if (!matches_in("PDS_TEST_FAIL_AT", counts, step)) return 0;
     errno = EIO;
     return 1;
@@ -102,4 +107,38 @@ int connect(int fd, const struct sockaddr *address, socklen_t length) {
     if (!real) real = dlsym(RTLD_NEXT, "connect");
     if ((address->sa_family == AF_INET || address->sa_family == AF_INET6) && matches("connect")) die();
     return real(fd, address, length);
+}
+
+typedef int (*storev_function)(const void *, void *, const char *, const char *, const char *, void *, void **);
+typedef int (*clearv_function)(const void *, void *, void *, void **);
+static storev_function real_storev;
+static clearv_function real_clearv;
+
+static int storev(const void *schema, void *attributes, const char *collection, const char *label, const char *secret,
+                  void *cancellable, void **error) {
+    if (matches("store-before")) die();
+    int stored = real_storev(schema, attributes, collection, label, secret, cancellable, error);
+    if (matches("store-after")) die();
+    return stored;
+}
+
+static int clearv(const void *schema, void *attributes, void *cancellable, void **error) {
+    if (matches("clear-before")) die();
+    return real_clearv(schema, attributes, cancellable, error);
+}
+
+void *dlsym(void *handle, const char *symbol) {
+    static void *(*real)(void *, const char *);
+    if (!real) real = dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.34");
+    if (!real) real = dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.2.5");
+    void *found = real(handle, symbol);
+    if (found && strcmp(symbol, "secret_password_storev_sync") == 0) {
+        real_storev = (storev_function)found;
+        return (void *)storev;
+    }
+    if (found && strcmp(symbol, "secret_password_clearv_sync") == 0) {
+        real_clearv = (clearv_function)found;
+        return (void *)clearv;
+    }
+    return found;
 }

@@ -106,6 +106,17 @@ public final class CLIProcess: @unchecked Sendable {
         throw CLIProcessError(message: "no match for \(pattern) in stderr: \(stderr)")
     }
 
+    /// Waits until stdout contains `text`.
+    public func waitForStdout(_ text: String, timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if stdout.contains(text) { return stdout }
+            if !process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw CLIProcessError(message: "no \(text) on stdout: \(stdout) \(stderr)")
+    }
+
     /// The signal the program died of, if it did (rather than exiting).
     public var diedOf: Int32? { process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil }
 

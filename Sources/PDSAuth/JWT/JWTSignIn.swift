@@ -12,9 +12,12 @@ public struct JWTSignIn: Sendable {
     public var store: CredentialStore
     public var transport: TransportOptions
     public var rememberedCABundle: String?
+    /// Where the profile's secrets go (`--store`, `PDS_AUTH_STORE`, else where they are now).
+    public var secretStore: SecretStoreChoice
 
     public init(endpoints: ProviderEndpoints, domainID: String, clientID: String, settings: JWTSettings, profileName: String,
-                store: CredentialStore, transport: TransportOptions = TransportOptions(), rememberedCABundle: String? = nil) {
+                store: CredentialStore, transport: TransportOptions = TransportOptions(), rememberedCABundle: String? = nil,
+                secretStore: SecretStoreChoice = .unspecified) {
         self.endpoints = endpoints
         self.domainID = domainID
         self.clientID = clientID
@@ -23,6 +26,7 @@ public struct JWTSignIn: Sendable {
         self.store = store
         self.transport = transport
         self.rememberedCABundle = rememberedCABundle
+        self.secretStore = secretStore
     }
 
     public func run() async throws(PDSAuthError) -> LoginResult {
@@ -36,7 +40,7 @@ public struct JWTSignIn: Sendable {
                                     redirectURI: nil, scope: nil, caBundlePath: rememberedCABundle, accessToken: response.accessToken,
                                     refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil, jwt: settings)
         profile.apply(response, receivedAt: receivedAt)
-        try await store.save(profile, as: profileName, makeCurrent: true)
+        profile.secretStore = try await store.save(profile, as: profileName, makeCurrent: true, secretStore: secretStore)
         return LoginResult(profileName: profileName, profile: profile, credentialsPath: store.filePath)
     }
 }

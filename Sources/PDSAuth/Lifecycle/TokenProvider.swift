@@ -23,21 +23,20 @@ public struct TokenProvider: Sendable {
         if !force, isFresh(seen, minValid: minValid) { return seen }
         let renewer = self.renewer
         let clock = self.clock
-        let path = store.filePath
         var renewed = false
         do {
-            return try await renew(name, seen: seen, minValid: minValid, force: force, renewer: renewer, clock: clock, path: path) { renewed = true }
-        } catch where renewed && error.code == .writeFailed {
+            return try await renew(name, seen: seen, minValid: minValid, force: force, renewer: renewer, clock: clock) { renewed = true }
+        } catch where renewed && [.writeFailed, .secretStoreUnavailable, .secretStoreLocked].contains(error.code) {
             throw Self.renewalNotSaved(error, name: name, rotates: seen.jwt == nil)
         }
     }
 
     /// The renewal under the lock; `onRenewed` runs once the server has issued new tokens.
     private func renew(_ name: String, seen: StoredProfile, minValid: Duration, force: Bool, renewer: any ProfileRenewer,
-                       clock: @escaping @Sendable () -> Date, path: String,
-                       onRenewed: () -> Void) async throws(PDSAuthError) -> StoredProfile {
-        try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
-            guard var profile = try file.profile(name, path: path) else { throw Self.noProfile(name, store: store) }
+                       clock: @escaping @Sendable () -> Date, onRenewed: () -> Void) async throws(PDSAuthError) -> StoredProfile {
+        let store = self.store
+        return try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
+            guard var profile = try store.profile(name, in: &file) else { throw Self.noProfile(name, store: store) }
             let renewedMeanwhile = profile.obtainedAt != seen.obtainedAt || profile.accessToken != seen.accessToken
             if force ? renewedMeanwhile : isFresh(profile, minValid: minValid) { return profile }
             let receivedAt = clock()

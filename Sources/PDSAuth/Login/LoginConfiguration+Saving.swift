@@ -11,7 +11,7 @@ extension LoginConfiguration {
         profile.user = StoredUser(response)
         if publicClient { profile.publicClient = true }
         profile.devServer = devServer
-        try await store.save(profile, as: profileName, makeCurrent: true)
+        profile.secretStore = try await store.save(profile, as: profileName, makeCurrent: true, secretStore: secretStore)
         return LoginResult(profileName: profileName, profile: profile, credentialsPath: store.filePath)
     }
 }

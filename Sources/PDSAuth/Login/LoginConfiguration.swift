@@ -14,6 +14,8 @@ public struct LoginConfiguration: Sendable {
     public var usePKCE: Bool
     public var profileName: String
     public var store: CredentialStore
+    /// Where the profile's secrets go (`--store`, `PDS_AUTH_STORE`, else where they are now).
+    public var secretStore: SecretStoreChoice
     public var transport: TransportOptions
     /// How long to wait for the browser before giving up.
     public var timeout: Duration
@@ -29,7 +31,7 @@ public struct LoginConfiguration: Sendable {
     public init(endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
                 redirects: [RedirectTarget], scope: String?, loginType: String?, usePKCE: Bool = true,
                 profileName: String, store: CredentialStore, transport: TransportOptions = TransportOptions(),
-                timeout: Duration = .seconds(600), rememberedCABundle: String? = nil) {
+                timeout: Duration = .seconds(600), rememberedCABundle: String? = nil, secretStore: SecretStoreChoice = .unspecified) {
         self.endpoints = endpoints
         self.domainID = domainID
         self.clientID = clientID
@@ -43,5 +45,6 @@ public struct LoginConfiguration: Sendable {
         self.transport = transport
         self.timeout = timeout
         self.rememberedCABundle = rememberedCABundle
+        self.secretStore = secretStore
     }
 }

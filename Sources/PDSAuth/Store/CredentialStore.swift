@@ -4,6 +4,8 @@ import Glibc
 /// The credentials file `credentials.json` (0600) in a 0700 directory. Readers need no
 /// lock because every write is an atomic rename; writers serialise on `credentials.lock`
 /// and re-read inside the lock, so concurrent processes never lose each other's profiles.
+/// Profiles that keep their secrets in the Secret Service have them in `secrets`, written
+/// under the same lock before the file (see `CredentialStore+Secrets.swift`).
 ///
 /// Reading is careful too: the file must be a regular file (not a symbolic link, FIFO or
 /// device) owned by this user; a file or directory open to others is narrowed (0600/0700)
@@ -16,10 +18,14 @@ public struct CredentialStore: Sendable {
     public var onWarning: @Sendable (String) -> Void
     /// What is done with a directory or file of ours that others can open.
     package var permissionRepair: PermissionRepair = .narrow
+    /// Where `secret-service` profiles' secrets are; touched only for such profiles.
+    public var secrets: any SecretBackend
 
-    public init(directory: String, lockTimeout: Duration = .seconds(30), onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(directory: String, lockTimeout: Duration = .seconds(30), secrets: any SecretBackend = SecretServiceBackend(),
+                onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
         self.directory = directory
         self.lockTimeout = lockTimeout
+        self.secrets = secrets
         self.onWarning = onWarning
     }
 
@@ -41,17 +47,30 @@ public struct CredentialStore: Sendable {
         return try CredentialsFile.decode(data, path: filePath)
     }
 
-    /// The usable profile `name`, nil when there is none, an error when it exists but
-    /// cannot be used.
+    /// The usable profile `name` with its secrets, nil when there is none, an error when it
+    /// exists but cannot be used (or its secrets cannot be read).
     public func profile(_ name: String) throws(PDSAuthError) -> StoredProfile? {
-        try load().profile(name, path: filePath)
+        var file = try load()
+        while true {
+            do throws(PDSAuthError) {
+                return try opened(name, in: file)
+            } catch {
+                // Read without the lock: a save may have pointed the file at a new item and
+                // deleted the one read here. Only an item missing from the current file counts.
+                guard error.code == .secretMissing else { throw error }
+                let now = try load()
+                guard let current = now.sealed[name]?.generation, current != file.sealed[name]?.generation else { throw error }
+                file = now
+            }
+        }
     }
 
     /// Runs `body` on the freshly read file under the exclusive lock and writes the result
     /// atomically if it changed. If `body` throws, nothing is written. Room for the new file
     /// is claimed before `body` runs (`AtomicFile.reserve`: the file's size and 64 KiB, more
     /// than any token response can add), so a full disk stops the work before it reaches a
-    /// server, not after the server has rotated a refresh token.
+    /// server, not after the server has rotated a refresh token. Inside `body`,
+    /// `profile(_:in:)` opens a profile with its secrets.
     public func update<T: Sendable>(_ body: (inout CredentialsFile) async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
         try ensureDirectory()
         let lock = try await FileLock.acquire(path: lockPath, timeout: lockTimeout)
@@ -65,7 +84,7 @@ public struct CredentialStore: Sendable {
                 reservation.discard()
                 throw error
             }
-            if file != original { try reservation.commit(file.encoded()) } else { reservation.discard() }
+            if file != original { try write(file, over: original, into: reservation) } else { reservation.discard() }
             lock.release()
             return result
         } catch {
@@ -78,12 +97,39 @@ public struct CredentialStore: Sendable {
     /// 16 KiB each, descriptive values of at most 1 KiB, with room to spare.
     static let growthAllowance = 64 << 10
 
+    /// Secrets first (new items for changed `secret-service` profiles), then the file (into
+    /// the room claimed for it), then the items no longer pointed at: see
+    /// `CredentialStore+Secrets.swift` for why this order.
+    private func write(_ file: CredentialsFile, over original: CredentialsFile, into reservation: AtomicFile.Reservation) throws(PDSAuthError) {
+        var file = file
+        let commit: SecretCommit
+        do { commit = try storeSecrets(of: &file, over: original) } catch {
+            reservation.discard()
+            throw error
+        }
+        do {
+            try reservation.commit(file.encoded())
+        } catch {
+            undo(commit)
+            throw error
+        }
+        finish(commit)
+    }
+
     /// Saves `profile` as `name`; with `makeCurrent`, it also becomes the current profile.
-    public func save(_ profile: StoredProfile, as name: String, makeCurrent: Bool = false) async throws(PDSAuthError) {
+    /// Its secrets go where `choice` says (see `SecretStoreChoice`; by default where the
+    /// profile's are now, else where `profile.secretStore` says); returns where they went.
+    @discardableResult
+    public func save(_ profile: StoredProfile, as name: String, makeCurrent: Bool = false,
+                     secretStore choice: SecretStoreChoice? = nil) async throws(PDSAuthError) -> SecretStoreKind {
         try await update { (file: inout CredentialsFile) throws(PDSAuthError) in
+            var profile = profile
+            if let choice { profile.secretStore = choice.resolve(remembered: file.secretStore(of: name)) }
             file.profiles[name] = profile
             file.unreadable[name] = nil
+            file.sealed[name] = nil
             if makeCurrent { file.current = name }
+            return profile.secretStore
         }
     }
 
@@ -95,12 +141,17 @@ public struct CredentialStore: Sendable {
 
 extension CredentialsFile {
     /// The usable profile `name`; nil when absent; an error naming the problem when the file
-    /// holds it but this version cannot use it.
+    /// holds it but this version cannot use it. A profile whose secrets are in the Secret
+    /// Service is not in the file alone: `CredentialStore.profile(_:)` opens it.
     public func profile(_ name: String, path: String) throws(PDSAuthError) -> StoredProfile? {
         if let problem = unreadable[name] {
             throw PDSAuthError(.profileUnusable, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" in the credentials file cannot be used: \(problem); the other profiles are not affected",
                                context: ["path": path])
         }
-        return profiles[name]
+        if let profile = profiles[name] { return profile }
+        guard sealed[name] == nil else {
+            throw PDSAuthError(.internal, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" keeps its secrets in secret-service: open it through CredentialStore")
+        }
+        return nil
     }
 }

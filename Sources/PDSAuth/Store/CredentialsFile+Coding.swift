@@ -24,10 +24,12 @@ extension CredentialsFile {
         for (name, entry) in top.profiles {
             file.rawProfiles[name] = entry.raw
             switch entry.profile {
-            case .success(let profile):
+            case .usable(let profile):
                 file.profiles[name] = profile
                 file.original[name] = profile
-            case .failure(let reason):
+            case .sealed(let sealed):
+                file.sealed[name] = sealed
+            case .unusable(let reason):
                 file.unreadable[name] = reason.text
             }
         }
@@ -55,16 +57,32 @@ extension CredentialsFile {
     /// One profile, both as raw JSON (to write back) and decoded (to use), from the same
     /// parse; a profile that does not decode keeps only its raw form and the reason.
     private struct ProfileEntry: Decodable {
+        enum Decoded {
+            case usable(StoredProfile)
+            /// Its secrets are in the Secret Service.
+            case sealed(SealedProfile)
+            case unusable(Reason)
+        }
+
         var raw: JSONValue
-        var profile: Result<StoredProfile, Reason>
+        var profile: Decoded
 
         init(from decoder: any Decoder) throws {
             raw = try JSONValue(from: decoder)
+            do throws(Reason) {
+                if let sealed = try SealedProfile.decode(raw) {
+                    profile = .sealed(sealed)
+                    return
+                }
+            } catch {
+                profile = .unusable(error)
+                return
+            }
             do {
                 let profile = try StoredProfile(from: decoder)
-                self.profile = profile.problem.map { .failure(Reason(text: $0)) } ?? .success(profile)
+                self.profile = profile.problem.map { .unusable(Reason(text: $0)) } ?? .usable(profile)
             } catch {
-                profile = .failure(Reason(text: CredentialsFile.reason(error)))
+                profile = .unusable(Reason(text: CredentialsFile.reason(error)))
             }
         }
     }
@@ -79,7 +97,7 @@ extension CredentialsFile {
     }
 
     /// Which member could not be read, without echoing its (possibly secret) value.
-    fileprivate static func reason(_ error: any Error) -> String {
+    static func reason(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "it cannot be decoded" }
         switch error {
         case .keyNotFound(let key, _): return "it has no \(key.stringValue)"
@@ -96,7 +114,7 @@ extension CredentialsFile {
         members["version"] = .integer(Int64(version))
         if let current { members["current"] = .string(current) }
         var entries: [String: JSONValue] = [:]
-        for name in unreadable.keys { entries[name] = rawProfiles[name] }
+        for name in Set(unreadable.keys).union(sealed.keys) { entries[name] = rawProfiles[name] }
         for (name, profile) in profiles { entries[name] = encoded(profile, name: name) }
         members["profiles"] = .object(entries)
         // Encoding plain Codable values with string keys cannot fail.
@@ -113,6 +131,10 @@ extension CredentialsFile {
         var members = (try! JSONDecoder().decode(JSONValue.self, from: Self.encoder().encode(profile))).members ?? [:]
         for (key, value) in rawProfiles[name]?.members ?? [:] where !StoredProfile.knownKeys.contains(key) {
             members[key] = value
+        }
+        // Kept in the Secret Service: the file holds which item, never the secrets.
+        if profile.secretStore == .secretService {
+            for key in StoredProfile.secretKeys { members[key] = nil }
         }
         return .object(members)
     }

@@ -36,6 +36,17 @@ public struct StoredProfile: Codable, Sendable, Equatable {
     /// For a profile made against the built-in dev server (`login --dev`): its state
     /// directory, so that when it does not answer pds-auth can say how to start it again.
     public var devServer: String?
+    /// Where the secrets (`clientSecret`, `accessToken`, `refreshToken`) are kept; the file
+    /// names the store only for profiles not in the file (an absent member means `file`).
+    public var secretStore: SecretStoreKind {
+        get { store ?? .file }
+        set { store = newValue == .file ? nil : newValue }
+    }
+    var store: SecretStoreKind?
+    /// For `secret-service` profiles: the profile's items (`profile-id`) and the one holding
+    /// its secrets now (`generation`); see `CredentialStore+Secrets.swift`.
+    var secretID: String?
+    var secretGeneration: String?
 
     public init(grant: Grant, endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
                 redirectURI: String?, scope: String?, caBundlePath: String?, accessToken: String, refreshToken: String?,
@@ -60,7 +71,10 @@ public struct StoredProfile: Codable, Sendable, Equatable {
     /// The names this version writes; any other member of a profile is kept as it is.
     static let knownKeys: Set<String> = ["grant", "endpoints", "domainID", "clientID", "clientSecret", "redirectURI", "scope",
                                          "caBundlePath", "accessToken", "refreshToken", "tokenType", "expiresAt", "obtainedAt",
-                                         "user", "jwt", "publicClient", "devServer"]
+                                         "user", "jwt", "publicClient", "devServer", "store", "secretID", "secretGeneration"]
+
+    /// The members that hold secrets: the file never has them for a `secret-service` profile.
+    static let secretKeys: Set<String> = ["clientSecret", "accessToken", "refreshToken"]
 
     /// Why this profile cannot be used as read from a file, or nil. A hand-edited or
     /// damaged profile is refused on its own; the other profiles stay usable.

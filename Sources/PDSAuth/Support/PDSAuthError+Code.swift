@@ -72,6 +72,17 @@ extension PDSAuthError {
             case writeFailed = "write_failed"
             case renewalNotSaved = "renewal_not_saved"
             case credentialsExposed = "credentials_exposed"
+            // Where secrets live (a profile's chosen store).
+            case secretStoreUnavailable = "secret_store_unavailable"
+            case secretStoreLocked = "secret_store_locked"
+            case secretMissing = "secret_missing"
+            // Moving a session between machines.
+            case sealedSessionInvalid = "sealed_session_invalid"
+            case sealedSessionExpired = "sealed_session_expired"
+            case importTimedOut = "import_timeout"
+            case sessionNotMovable = "session_not_movable"
+            case profileExists = "profile_exists"
+            case confirmationRequired = "confirmation_required"
             // PDS API calls.
             case apiUnauthorized = "api_unauthorized"
             case apiRejected = "api_rejected"
@@ -207,6 +218,29 @@ extension PDSAuthError {
         /// The credentials file or its directory is open to other users. Every command
         /// narrows it when it reads it; `doctor`, which changes nothing, reports it.
         public static let credentialsExposed = Self(.credentialsExposed)
+        /// The profile's secret store cannot be used: libsecret missing, no D-Bus session or
+        /// Secret Service, or the service refused. Nothing falls back to the file.
+        public static let secretStoreUnavailable = Self(.secretStoreUnavailable)
+        /// The keyring holding the profile's secrets is locked, and its own prompt did not
+        /// unlock it (none could be shown, or it was dismissed).
+        public static let secretStoreLocked = Self(.secretStoreLocked)
+        /// The Secret Service item holding a profile's secrets is gone.
+        public static let secretMissing = Self(.secretMissing)
+        /// A sealed session that cannot be opened here: for another recipient key, truncated,
+        /// altered, or not a sealed session at all. Nothing was saved.
+        public static let sealedSessionInvalid = Self(.sealedSessionInvalid)
+        /// A sealed session past its expiry (or claiming an impossible one). Nothing was saved.
+        public static let sealedSessionExpired = Self(.sealedSessionExpired)
+        /// `import` waited as long as it may for the sealed session.
+        public static let importTimedOut = Self(.importTimedOut)
+        /// A profile that cannot be moved as asked (a JWT profile, `--keep` with rotating
+        /// refresh tokens).
+        public static let sessionNotMovable = Self(.sessionNotMovable)
+        /// A profile of that name exists already and would be replaced.
+        public static let profileExists = Self(.profileExists)
+        /// Something that lowers protection (secrets into the file) was asked for without a
+        /// terminal to confirm it on, and without `--yes`.
+        public static let confirmationRequired = Self(.confirmationRequired)
         /// An API kept answering 401 after a fresh token: the session is not accepted.
         public static let apiUnauthorized = Self(.apiUnauthorized)
         /// An API refused the call (4xx other than 401): permissions, parameters, paths.

@@ -1,0 +1,77 @@
+import FoundationEssentials
+import Glibc
+import PDSAuth
+
+/// Where `import` waits for the sealed session: the first non-empty line on stdin, or in
+/// `--from FILE` once that file holds a whole line; at most `timeout`.
+enum SealedInput {
+    static func line(from path: String?, timeout: Duration, terminal: Terminal) async throws(PDSAuthError) -> String {
+        let wait = Task { () -> Result<String?, PDSAuthError> in
+            if let path {
+                do throws(PDSAuthError) { return .success(try await fromFile(path)) } catch { return .failure(error) }
+            }
+            return .success(await terminal.withLongLines { await fromStandardInput() })
+        }
+        let timedOut = LockedValue(false)
+        let deadline = Task {
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            timedOut.set(true)
+            wait.cancel()
+        }
+        let line = try await withTaskCancellationHandler { await wait.value } onCancel: { wait.cancel() }.get()
+        deadline.cancel()
+        guard let line else {
+            if Task.isCancelled { throw PDSAuthError(.cancelled, "Interrupted; nothing was saved") }
+            if timedOut.value { throw PDSAuthError(.importTimedOut, "No sealed session arrived within \(timeout.components.seconds) s; nothing was saved") }
+            throw PDSAuthError(.sealedSessionInvalid, "Standard input ended without a sealed session; nothing was saved")
+        }
+        return line
+    }
+
+    /// The first non-empty line on stdin; nil at end of input or when cancelled.
+    static func fromStandardInput() async -> String? {
+        for await line in InputLines.stream(descriptor: 0, maxLineLength: SealedSession.maxLength) where !line.trimmed().isEmpty {
+            return line
+        }
+        return nil
+    }
+
+    /// The first non-empty line of a regular file of this user's, once one ends with a newline
+    /// (the file may not exist yet, or still be being written); nil when cancelled. A file of
+    /// another user's (planted in a shared directory) is refused: it could hold their session.
+    static func fromFile(_ path: String) async throws(PDSAuthError) -> String? {
+        while !Task.isCancelled {
+            if let data = try readRegularFile(path), let newline = data.firstIndex(of: UInt8(ascii: "\n")) {
+                let lines = String(decoding: data[...newline], as: UTF8.self).split(separator: "\n")
+                if let line = lines.first(where: { !$0.trimmed().isEmpty }) { return String(line) }
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return nil
+    }
+
+    /// The bytes of a regular file (not a link, FIFO or device) of bounded size; nil while there
+    /// is none.
+    private static func readRegularFile(_ path: String) throws(PDSAuthError) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            if errno == ELOOP { throw refused("--from names a symbolic link", path) }
+            return nil
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= SealedSession.maxLength + 2 else {
+            throw refused("--from names something other than a regular file of at most 256 KiB", path)
+        }
+        guard info.st_uid == geteuid() else {
+            throw refused("--from names a file of another user's (uid \(info.st_uid))", path)
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        return count >= 0 ? Array(bytes.prefix(count)) : nil
+    }
+
+    private static func refused(_ what: String, _ path: String) -> PDSAuthError {
+        PDSAuthError(.sealedSessionInvalid, "\(what); nothing was saved", context: ["path": path])
+    }
+}
