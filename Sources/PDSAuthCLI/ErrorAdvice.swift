@@ -100,7 +100,8 @@ enum ErrorAdvice {
         switch error.code {
         case .portInUse, .listenFailed:
             if asker.has("--port") { return "Free the port, or pass another --port (0 picks a free one)." }
-            return "Free the port, or sign in with `pds-auth login --redirect-uri URI`; it must match a redirect URI registered on the app, port included."
+            let other = asker.has("--redirect-uri") ? "pass another --redirect-uri" : "sign in with `pds-auth login --redirect-uri URI`"
+            return "Free the port, or \(other); it must match a redirect URI registered on the app, port included."
         case .authorizationDenied: return "Run `\(again)` again and approve the request; if the provider names a setting, check the app in its console."
         case .redirectUnusable: return "Run `\(again)` again; if it repeats, the provider's redirect is broken."
         case .signInTimedOut: return "Run `\(again) --timeout SECONDS` to wait longer."

@@ -16,28 +16,36 @@ struct LoginWaiting {
 
     func run(_ signIn: BrowserSignIn) async throws(PDSAuthError) -> LoginResult {
         let display = WaitingDisplay(terminal: terminal, timeout: .seconds(timeout), paste: paste)
-        let ticker = LockedValue<Task<Void, Never>?>(nil)
-        let opened = LockedValue<RedirectFile?>(nil)
         let notes = RefusalNotes()
-        defer {
-            ticker.value?.cancel()
-            display.end()
-            opened.value?.remove()
+        defer { display.end() }
+        let pastes = paste ? InputLines.stream(onLine: { display.inputReceived() }) : nil
+        do {
+            return try await listen(signIn, display: display, notes: notes, pastes: pastes)
+        } catch let error as PDSAuthError {
+            throw error
+        } catch {
+            throw PDSAuthError(.internal, "The sign-in failed unexpectedly: \(error)")
         }
-        return try await signIn.run(pastes: paste ? Self.pasteLines(display) : nil) { event in
+    }
+
+    private func listen(_ signIn: BrowserSignIn, display: WaitingDisplay, notes: RefusalNotes,
+                        pastes: AsyncStream<String>?) async throws -> LoginResult {
+        try await signIn.withListener(pastes: pastes, onEvent: { event in
             switch event {
-            case .note(let text):
-                terminal.say(terminal.dim(text))
-            case let .listening(startURL, authorizeURL, redirectURI):
-                let served = (try? RedirectTarget(parsing: redirectURI)) ?? signIn.configuration.redirects[0]
-                opened.set(await self.announce(startURL: startURL, authorizeURL: authorizeURL, redirect: served))
-                display.begin()
-                ticker.set(Task { await display.run() })
             case let .refused(refusal, source):
                 if let text = notes.text(for: refusal, from: source) { display.note(terminal.red("✗ ") + text) }
             case .exchanging:
                 display.exchanging()
             }
+        }) { session in
+            for note in session.notes { terminal.say(terminal.dim(note)) }
+            let served = (try? RedirectTarget(parsing: session.redirectURI)) ?? signIn.configuration.redirects[0]
+            let opened = await announce(startURL: session.startURL, authorizeURL: session.authorizeURL, redirect: served)
+            defer { opened?.remove() }
+            display.begin()
+            // The live line ticks until the sign-in ends (leaving this scope cancels it).
+            async let _ = display.run()
+            return try await session.result
         }
     }
 
@@ -63,21 +71,6 @@ struct LoginWaiting {
             terminal.say("    \(ssh)")
         }
         return file
-    }
-
-    /// Lines typed at the prompt; each one marks the prompt as answered.
-    static func pasteLines(_ display: WaitingDisplay) -> AsyncStream<String> {
-        let source = InputLines.stream()
-        return AsyncStream { continuation in
-            let task = Task {
-                for await line in source {
-                    display.inputReceived()
-                    continuation.yield(line)
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
     }
 }
 

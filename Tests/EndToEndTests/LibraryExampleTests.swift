@@ -19,9 +19,9 @@ func accessToken(endpoint: String, domainID: String, clientID: String, directory
             endpoints: try ProviderEndpoints.resolve(endpoint: endpoint, domainID: domainID), domainID: domainID,
             clientID: clientID, clientSecret: nil, redirects: [try RedirectTarget(parsing: "http://127.0.0.1:0/callback")],
             scope: nil, loginType: "default", profileName: "app", store: store)
-        _ = try await BrowserSignIn(configuration: configuration).run { event in
-            // Open the page, but do not wait here for the sign-in: the flow goes on after this.
-            if case .listening(let startURL, _, _) = event { Task { await open(startURL) } }
+        _ = try await BrowserSignIn(configuration: configuration).withListener { session in
+            await open(session.startURL)  // the listener answers the browser meanwhile
+            return try await session.result
         }
     }
     return try await TokenProvider(store: store).validProfile("app", minValid: .seconds(300)).accessToken

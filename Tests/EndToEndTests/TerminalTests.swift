@@ -117,7 +117,8 @@ import Testing
         let store = CredentialStore(directory: home.path)
         try await store.save(remembered, as: "native")
         try await store.save(try StoredProfile.fixture(endpoint: "http://127.0.0.1:9", accessToken: "old-token"), as: "webserver")
-        let base = [CLIProcess.binary(), "login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c"]
+        let base = [CLIProcess.binary(), "login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c",
+                    "--redirect-uri", "http://127.0.0.1:0/callback"]
         let environment = ["PDS_AUTH_HOME": home.path, "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
         for (extra, prompted) in [(["--public-client", "--profile", "new"], false), (["--profile", "native"], false), (["--profile", "webserver"], true)] {
             try await Tmux.with(home) { tmux in

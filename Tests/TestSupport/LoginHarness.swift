@@ -19,17 +19,16 @@ public struct LoginHarness: Sendable {
     /// `pastes` stands for the lines a user types at the paste-back prompt.
     public func run(pastes: AsyncStream<String>? = nil,
                     _ browser: @escaping @Sendable (String) async throws -> Void) async throws -> Result<LoginResult, PDSAuthError> {
-        let (events, continuation) = AsyncStream.makeStream(of: String.self)
-        let flow = Task { () throws(PDSAuthError) -> LoginResult in
-            defer { continuation.finish() }
-            return try await BrowserSignIn(configuration: configuration).run(pastes: pastes, onEvent: { event in
-                if case let .listening(startURL, _, _) = event { continuation.yield(startURL) }
+        do {
+            return .success(try await BrowserSignIn(configuration: configuration).withListener(pastes: pastes) { session in
+                // The flow answers the browser in a task of its own meanwhile; a browser that
+                // fails ends the sign-in, and its error is the test's.
+                try await browser(session.startURL)
+                return try await session.result
             })
+        } catch let error as PDSAuthError {
+            return .failure(error)
         }
-        var startURL: String?
-        for await url in events { startURL = url; break }
-        if let startURL { try await browser(startURL) }
-        return await flow.result.mapError { ($0 as? PDSAuthError) ?? PDSAuthError(.internal, "\($0)") }
     }
 
     /// The query of the authorize link on the start page.

@@ -5,13 +5,6 @@ import FoundationEssentials
 /// The flow waits for each event's handler before it goes on: a handler must not wait for
 /// the sign-in itself (open a browser, do not wait for it to come back).
 public enum LoginEvent: Sendable {
-    /// Something the user should know about the listener (only 127.0.0.1 on a machine
-    /// without IPv6, say).
-    case note(String)
-    /// The listener is up: send the user to `startURL` (which carries this run's start-page
-    /// key and links to `authorizeURL`). `authorizeURL` is for a browser on another machine
-    /// (paste-back); `redirectURI` is the one the provider will send the browser to.
-    case listening(startURL: String, authorizeURL: URL, redirectURI: String)
     /// An answer was refused and the sign-in keeps waiting.
     case refused(LoginRefusal, from: LoginAnswer.Source)
     /// A code arrived and is being exchanged at the token endpoint.

@@ -45,19 +45,22 @@ public struct LoginFlow: Sendable {
     public func run(onEvent: @escaping @Sendable (LoginEvent) async -> Void = { _ in }) async throws(PDSAuthError) -> LoginResult {
         let answers = self.answers
         let timeout = configuration.timeout
-        let deadline = Task {
-            try await Task.sleep(for: timeout)
-            answers.post(.deadline)
-        }
-        await onEvent(.listening(startURL: startURL, authorizeURL: authorizeURL, redirectURI: redirect.uri))
-        var outcome: Result<LoginResult, PDSAuthError> = .failure(PDSAuthError(.cancelled, "Sign-in interrupted; nothing was saved"))
-        for await answer in answers.stream {
-            if let decided = await decide(answer, onEvent: onEvent) {
-                outcome = decided
-                break
+        let outcome = await withTaskGroup(of: Void.self) { group -> Result<LoginResult, PDSAuthError> in
+            // The deadline is one more answer; it ends with the wait.
+            group.addTask {
+                do { try await Task.sleep(for: timeout) } catch { return }
+                answers.post(.deadline)
             }
+            var outcome: Result<LoginResult, PDSAuthError> = .failure(PDSAuthError(.cancelled, "Sign-in interrupted; nothing was saved"))
+            for await answer in answers.stream {
+                if let decided = await decide(answer, onEvent: onEvent) {
+                    outcome = decided
+                    break
+                }
+            }
+            group.cancelAll()
+            return outcome
         }
-        deadline.cancel()
         await answers.close()
         return try outcome.get()
     }

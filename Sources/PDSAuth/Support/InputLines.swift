@@ -6,7 +6,10 @@ import PDSShared
 /// longer than `maxLineLength` bytes is cut there (the parser then refuses it), so memory
 /// stays bounded whatever is typed or piped in.
 public enum InputLines {
-    public static func stream(descriptor: Int32 = 0, maxLineLength: Int = 16 * 1024) -> AsyncStream<String> {
+    /// - Parameter onLine: runs as each line arrives, before it is handed on (a prompt that
+    ///   must know its line was submitted).
+    public static func stream(descriptor: Int32 = 0, maxLineLength: Int = 16 * 1024,
+                              onLine: @escaping @Sendable () -> Void = {}) -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self)
         let stopped = LockedValue(false)
         continuation.onTermination = { _ in stopped.set(true) }
@@ -22,7 +25,10 @@ public enum InputLines {
                 let count = read(descriptor, &buffer, buffer.count)
                 if count < 0 && errno == EINTR { continue }
                 guard count > 0 else { break }
-                for line in reader.feed(buffer[..<count]) { continuation.yield(line) }
+                for line in reader.feed(buffer[..<count]) {
+                    onLine()
+                    continuation.yield(line)
+                }
             }
             if let rest = reader.finish() { continuation.yield(rest) }
             continuation.finish()
