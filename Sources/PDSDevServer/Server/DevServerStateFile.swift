@@ -15,7 +15,7 @@ import Foundation
 /// against a later `pds-auth dev-server`, and a restarted server honours what it issued.
 ///
 /// One JSON file, `state.json`, 0600 in a 0700 directory, replaced atomically (temp file,
-/// fsync, rename) after every change. A `flock` on `state.lock` is held while the server
+/// rename) after every change. A `flock` on `state.lock` is held while the server
 /// runs: one server per directory, and `login --dev` can tell one is running (and where:
 /// `server.json`). These are development secrets, kept as carefully as real ones.
 final class DevServerStateFile: Sendable {
@@ -146,7 +146,9 @@ final class DevServerStateFile: Sendable {
         return Data(bytes)
     }
 
-    /// Temp file 0600 → fsync → rename, so a server killed mid-write leaves the old state.
+    /// Temp file 0600 → rename, so a server killed mid-write leaves the old state (or the new
+    /// one), never half of one. No fsync: a killed process loses nothing the kernel has, and a
+    /// development server need not outlive a power cut at the cost of a disk flush per token.
     private static func write(_ data: [UInt8], to path: String, directory: String) {
         let temp = path + ".tmp-" + SecureRandom.token(bytes: 6)
         let descriptor = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
@@ -161,9 +163,8 @@ final class DevServerStateFile: Sendable {
             }
             return true
         }
-        let synced = written && fsync(descriptor) == 0
         close(descriptor)
-        if synced, rename(temp, path) == 0 { return }
+        if written, rename(temp, path) == 0 { return }
         unlink(temp)
     }
 }
