@@ -122,16 +122,27 @@ struct DjangoOAuthToolkitTests {
     /// DOT's refusals reach the user as the documented exit codes, and change nothing.
     @Test func refusalsByDOTMapToTheDocumentedExitCodes() async throws {
         try await DjangoOAuthToolkit.withRunning { dot in
-            // An unknown scope: DOT redirects back with error=invalid_scope (exit 5).
+            // An unknown scope is refused before the browser opens: the preflight reads DOT's
+            // redirect with error=invalid_scope (a setting to fix, exit 3), and nothing is saved.
             let home = TemporaryDirectory()
-            let badScope = try await dot.signIn(dot.client(.public), home: home, extra: ["--scope", "no-such-scope"])
+            let preflight = try await CLIProcess.run(["login", "--no-browser", "--endpoint", dot.base, "--authorize-url", "/o/authorize/",
+                                                      "--token-url", "/o/token/", "--client-id", dot.client(.public).clientID,
+                                                      "--redirect-uri", "http://127.0.0.1:0/callback", "--profile", "dot", "--scope", "no-such-scope"],
+                                                     environment: ["PDS_AUTH_HOME": home.path])
+            #expect(preflight.status == 3 && preflight.stderr.contains("invalid_scope") && preflight.stderr.contains("the browser was not opened"),
+                    "\(preflight.status) \(preflight.stderr)")
+            #expect(!preflight.stderr.contains("to sign in"), "no start page offered: \(preflight.stderr)")
+            #expect(try CredentialStore(directory: home.path).profile("dot") == nil)
+
+            // Past the preflight, the same refusal on the redirect: error=invalid_scope (exit 5).
+            let badScope = try await dot.signIn(dot.client(.public), home: home, extra: ["--scope", "no-such-scope", "--no-preflight"])
             #expect(badScope.callback["error"] == "invalid_scope" && badScope.callback["state"] == badScope.authorize["state"], "\(badScope.callbackURL)")
             #expect(badScope.status == 5 && badScope.stderr.contains("invalid_scope"), "\(badScope.stderr)")
             #expect(try CredentialStore(directory: home.path).profile("dot") == nil)
 
             // DOT really requires PKCE (so the sign-ins above proved S256 right): without it,
             // error=invalid_request (exit 5), for a confidential client too.
-            let noPKCE = try await dot.signIn(dot.client(.confidential), home: home, extra: ["--no-pkce"])
+            let noPKCE = try await dot.signIn(dot.client(.confidential), home: home, extra: ["--no-pkce", "--no-preflight"])
             #expect(noPKCE.authorize["code_challenge"] == nil && noPKCE.callback["error"] == "invalid_request", "\(noPKCE.callbackURL)")
             #expect(noPKCE.status == 5 && noPKCE.stderr.contains("Code challenge required"), "\(noPKCE.stderr)")
 
