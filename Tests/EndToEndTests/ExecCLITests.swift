@@ -58,6 +58,14 @@ import Testing
         #expect(result.status == 2 && result.stderr.contains("Unknown option '--min-vlaid'"), "\(result.stderr)")
     }
 
+    /// `--help` and `-h` before the program ask for the command's help, as for every other
+    /// command, not "Unknown option" (whose own message says to run `pds-auth exec --help`).
+    @Test(arguments: ["--help", "-h"])
+    func helpBeforeTheProgramIsHelp(flag: String) async throws {
+        let result = try await CLIProcess.run(["exec", flag], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        #expect(result.status == 0 && result.stdout.contains("USAGE: pds-auth exec"), "\(result.status): \(result.stdout) \(result.stderr)")
+    }
+
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
     func signalsArePassedOnAndTheDirectoryRemoved(signal: Int32) async throws {
         try await DevSession.with { session in

@@ -5,6 +5,7 @@
 // PDS_TEST_KILL_AT=STEP:N picks the Nth occurrence of STEP (PDS_TEST_FAIL_AT=STEP:N instead
 // makes that call fail with EIO, for write-temp, fsync-temp and rename):
 //   write-temp     a write(2) to a credentials temp file: half the bytes are written, then death
+//   wrote-temp     a write(2) to a credentials temp file: all the bytes are written, then death
 //   fsync-temp     fsync(2) of a credentials temp file, before it runs (the data is written)
 //   rename         rename(2) onto credentials.json, before it runs
 //   fsync-dir      fsync(2) of the credentials directory, after the rename
@@ -21,12 +22,12 @@
 #include <unistd.h>
 
 static int matches_in(const char *variable, int *counts, const char *step) {
-    static const char *steps[] = {"write-temp", "fsync-temp", "rename", "fsync-dir", "connect"};
+    static const char *steps[] = {"write-temp", "wrote-temp", "fsync-temp", "rename", "fsync-dir", "connect"};
     const char *wanted = getenv(variable);
     if (!wanted) return 0;
     const char *colon = strchr(wanted, ':');
     if (!colon || strncmp(wanted, step, (size_t)(colon - wanted)) != 0 || strlen(step) != (size_t)(colon - wanted)) return 0;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 6; i++) {
         if (strcmp(steps[i], step) == 0) return __atomic_add_fetch(&counts[i], 1, __ATOMIC_SEQ_CST) == atoi(colon + 1);
     }
     return 0;
@@ -73,6 +74,10 @@ ssize_t write(int fd, const void *buffer, size_t count) {
     if (count > 1 && is_temp(fd) && fails("write-temp")) return -1;
     if (count > 1 && is_temp(fd) && matches("write-temp")) {
         real(fd, buffer, count / 2);
+        die();
+    }
+    if (count > 1 && is_temp(fd) && matches("wrote-temp")) {
+        real(fd, buffer, count);
         die();
     }
     return real(fd, buffer, count);
