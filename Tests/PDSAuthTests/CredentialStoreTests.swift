@@ -95,10 +95,10 @@ import Testing
     /// open to others that holds what is not pds-auth's is not narrowed — a `status` run as
     /// root did `chmod 700 /tmp`, locking every other user out and dropping the sticky bit.
     /// It is refused, its mode left as it was, nothing written in it.
-    @Test(arguments: [mode_t(0o1777), 0o755])
-    func aSharedDirectoryIsRefusedNotNarrowed(mode: mode_t) async throws {
+    @Test(arguments: [(mode_t(0o1777), true), (0o1777, false), (0o755, true)])
+    func aSharedDirectoryIsRefusedNotNarrowed(mode: mode_t, holdingAFile: Bool) async throws {
         let shared = TemporaryDirectory()
-        _ = FileManager.default.createFile(atPath: shared.file("someone-elses-file"), contents: Data("x".utf8))
+        if holdingAFile { _ = FileManager.default.createFile(atPath: shared.file("someone-elses-file"), contents: Data("x".utf8)) }
         chmod(shared.path, mode)
         let store = CredentialStore(directory: shared.path)
         #expect { try store.load() } throws: { ($0 as? PDSAuthError)?.code == .directoryUnusable }
