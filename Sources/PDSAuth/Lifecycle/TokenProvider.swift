@@ -36,7 +36,7 @@ public struct TokenProvider: Sendable {
     private func renew(_ name: String, seen: StoredProfile, minValid: Duration, force: Bool, renewer: any ProfileRenewer,
                        clock: @escaping @Sendable () -> Date, path: String,
                        onRenewed: () -> Void) async throws(PDSAuthError) -> StoredProfile {
-        try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
+        try await store.update(claimingRoom: true) { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
             guard var profile = try file.profile(name, path: path) else { throw Self.noProfile(name, store: store) }
             let renewedMeanwhile = profile.obtainedAt != seen.obtainedAt || profile.accessToken != seen.accessToken
             if force ? renewedMeanwhile : isFresh(profile, minValid: minValid) { return profile }

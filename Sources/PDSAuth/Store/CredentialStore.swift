@@ -37,24 +37,34 @@ public struct CredentialStore: Sendable {
     }
 
     /// Runs `body` on the freshly read file under the exclusive lock and writes the result
-    /// atomically if it changed. If `body` throws, nothing is written. Room for the new file
-    /// is claimed before `body` runs (`AtomicFile.reserve`: the file's size and 64 KiB, more
-    /// than any token response can add), so a full disk stops the work before it reaches a
-    /// server, not after the server has rotated a refresh token.
-    public func update<T: Sendable>(_ body: (inout CredentialsFile) async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
+    /// atomically if it changed. If `body` throws, nothing is written. With `claimingRoom`
+    /// (a refresh), room for the new file is claimed before `body` runs (`AtomicFile.reserve`:
+    /// the file's size and 64 KiB, more than any token response can add), so a full disk stops
+    /// the work before it reaches a server, not after the server has rotated a refresh token.
+    /// Other saves reach no server from inside the lock and claim nothing beyond what they
+    /// write: a nearly full disk still lets a profile be switched or removed.
+    public func update<T: Sendable>(claimingRoom: Bool = false,
+                                    _ body: (inout CredentialsFile) async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
         try ensureDirectory()
         let lock = try await FileLock.acquire(path: lockPath, timeout: lockTimeout)
         do throws(PDSAuthError) {
             recoverInterruptedSave()
             let original = try load()
-            let reservation = try AtomicFile.reserve(for: filePath, directory: directory, bytes: original.encoded().count + Self.growthAllowance)
+            let reservation = claimingRoom
+                ? try AtomicFile.reserve(for: filePath, directory: directory, bytes: original.encoded().count + Self.growthAllowance) : nil
             var file = original
             let result: T
             do throws(PDSAuthError) { result = try await body(&file) } catch {
-                reservation.discard()
+                reservation?.discard()
                 throw error
             }
-            if file != original { try reservation.commit(file.encoded()) } else { reservation.discard() }
+            if file == original {
+                reservation?.discard()
+            } else if let reservation {
+                try reservation.commit(file.encoded())
+            } else {
+                try AtomicFile.write(file.encoded(), to: filePath, directory: directory)
+            }
             lock.release()
             return result
         } catch {
