@@ -112,6 +112,41 @@ import Testing
         }
     }
 
+    /// The program moves the private directory away (anyone able to rename in the root
+    /// could): at exit pds-auth removes its token file through the directory's descriptor,
+    /// touches nothing at the old path, and says so.
+    @Test func aDirectoryMovedWhileTheProgramRunsIsReported() async throws {
+        try await DevSession.with { session in
+            let root = TemporaryDirectory()
+            var environment = session.environment
+            environment["TMPDIR"] = root.path
+            let script = #"d=$(dirname "$PDS_ACCESS_TOKEN_FILE"); mv "$d" "$d.moved"; echo "$d""#
+            let result = try await CLIProcess.run(["exec", "--", "/bin/sh", "-c", script], environment: environment)
+            #expect(result.status == 0 && result.stderr.contains("was moved or replaced while the program ran"), "\(result.stderr)")
+            let moved = result.stdout.trimmingCharacters(in: .newlines) + ".moved"
+            #expect(try FileManager.default.contentsOfDirectory(atPath: moved).isEmpty, "its token file was removed all the same")
+        }
+    }
+
+    /// The directory swapped for a symbolic link between `mkdirat` and its opening, as
+    /// another user who could rename in the root would do it (the root checks keep such
+    /// users out; the shim plays one): the link is not followed, so the directory it points
+    /// to is neither narrowed nor written to nor emptied, and exec stops (exit 11).
+    @Test func aDirectorySwappedAsItIsMadeIsNotFollowed() async throws {
+        try await DevSession.with { session in
+            let root = TemporaryDirectory()
+            let victim = TemporaryDirectory()
+            for name in ["precious-1", "precious-2"] { _ = FileManager.default.createFile(atPath: victim.file(name), contents: Data("keep".utf8)) }
+            chmod(victim.path, 0o755)
+            let environment = session.environment.merging(["TMPDIR": root.path, "LD_PRELOAD": try await KillShim.library(),
+                                                           "PDS_TEST_SWAP_DIR": victim.path]) { _, new in new }
+            let result = try await CLIProcess.run(["exec", "--", "/bin/sh", "-c", #"echo "$PDS_ACCESS_TOKEN_FILE""#], environment: environment)
+            #expect(result.status == 11 && result.stdout.isEmpty, "\(result.status): \(result.stdout) \(result.stderr)")
+            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: victim.path)) == ["precious-1", "precious-2"])
+            #expect(fileMode(victim.path) == 0o755)
+        }
+    }
+
     /// SIGKILL leaves the private directory (nothing can run after it); the next `exec`
     /// removes it once it is a minute old and its lock is free.
     @Test func aDirectoryLeftByAKilledExecIsRemovedByTheNextRun() async throws {

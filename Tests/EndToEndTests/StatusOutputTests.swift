@@ -83,6 +83,16 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: store.filePath)) == before)
     }
 
+    /// The same for a relative `HOME` when `PDS_AUTH_HOME` is not set (a relative
+    /// `XDG_CONFIG_HOME` is ignored, as the XDG spec says, and `HOME` decides).
+    @Test func aRelativeHOMEIsRefused() async throws {
+        for environment in [["HOME": "relative-home"], ["HOME": "relative-home", "XDG_CONFIG_HOME": "relative-config"]] {
+            let result = try await CLIProcess.run(["status"], environment: environment)
+            #expect(result.status == 3 && result.stderr.contains("HOME must be an absolute path"), "\(environment): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "/relative-home"))
+    }
+
     /// A relative `PDS_AUTH_HOME` would make where credentials live depend on the directory
     /// a command runs in: refused (exit 3), and nothing is created anywhere.
     @Test(arguments: [["status"], ["token"], ["login", "--dev", "--no-browser", "--timeout", "1"]])

@@ -6,6 +6,34 @@ import Testing
 /// `Pagination.collect` against a list server that never ends, in process, with small
 /// limits so that a bound that does not hold shows in seconds.
 @Suite struct PaginationBoundsTests {
+    /// A client with a profile `p` on `server`, and a list request.
+    static func client(for server: TestServer) async throws -> (APIClient, APIRequest, TemporaryDirectory) {
+        let home = TemporaryDirectory()
+        let store = CredentialStore(directory: home.path)
+        try await store.save(try StoredProfile.fixture(endpoint: server.baseURL, accessToken: "a"), as: "p")
+        return (APIClient(provider: TokenProvider(store: store)), try APIRequest(path: "/v2/file/list", body: Array("{}".utf8)), home)
+    }
+
+    /// Small pages, a new marker each time: the page cap alone stops the list, after exactly
+    /// `maxPages` requests.
+    @Test func theListEndsAtThePageCap() async throws {
+        let pages = LockedValue(0)
+        try await TestServer.run({ _ in
+            let n = pages.update { count -> Int in
+                count += 1
+                return count
+            }
+            return TestServer.json(.ok, #"{"items":[\#(n)],"next_marker":"m\#(n)"}"#)
+        }) { server in
+            let (client, request, home) = try await Self.client(for: server)
+            defer { _ = home }
+            await #expect { _ = try await Pagination.collect(client, request, profile: "p", limits: .init(maxPages: 5)) } throws: {
+                ($0 as? PDSAuthError)?.message.contains("within 5 pages") == true
+            }
+            #expect(pages.value == 5)
+        }
+    }
+
     /// Pages of `0,0,0,…`: each item is one byte of JSON but is kept as an array of its own
     /// (tens of bytes), so a budget on the JSON text alone let a server make pds-auth hold
     /// some 60 times the budget (measured: 1 GB of memory for 16 MiB of counted items, 12 GB
@@ -23,11 +51,8 @@ import Testing
             }
             return TestServer.json(.ok, #"{"items":[\#(items)],"next_marker":"m\#(n)"}"#)
         }) { server in
-            let home = TemporaryDirectory()
-            let store = CredentialStore(directory: home.path)
-            try await store.save(try StoredProfile.fixture(endpoint: server.baseURL, accessToken: "a"), as: "p")
-            let client = APIClient(provider: TokenProvider(store: store))
-            let request = try APIRequest(path: "/v2/file/list", body: Array("{}".utf8))
+            let (client, request, home) = try await Self.client(for: server)
+            defer { _ = home }
             await #expect { _ = try await Pagination.collect(client, request, profile: "p", limits: .init(maxItemBytes: 1 << 20)) } throws: {
                 ($0 as? PDSAuthError)?.code == .invalidResponse
             }

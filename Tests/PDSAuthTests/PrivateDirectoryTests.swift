@@ -160,6 +160,23 @@ import Testing
         #expect(Self.names(victim.path) == ["precious-1", "precious-2"], "a link with our name is not followed")
     }
 
+    /// Only names made exactly as pds-auth makes them are swept: 16 characters of its
+    /// alphabet (a–z, 2–7) after `pds-auth-exec-` or `pds-auth-login-`.
+    @Test func directoriesNamedAlmostAsOursAreLeftAlone() throws {
+        let root = TemporaryDirectory()
+        let names: Set = ["pds-auth-exec-abcdefghijklmno", "pds-auth-exec-abcdefghijklmnopq", "pds-auth-exec-ABCDEFGHIJKLMNOP",
+                          "pds-auth-exec-abcdefghijklmno1", "pds-auth-login-abcdefghijklmno-", "pds-auth-exec-"]
+        for name in names {
+            mkdir(root.file(name), 0o700)
+            _ = FileManager.default.createFile(atPath: root.file(name) + "/kept", contents: Data("x".utf8))
+            var times = [timespec(tv_sec: time(nil) - 120, tv_nsec: 0), timespec(tv_sec: time(nil) - 120, tv_nsec: 0)]
+            utimensat(AT_FDCWD, root.file(name), &times, 0)
+        }
+        _ = try PrivateDirectory(purpose: "exec", roots: try Self.choice(root))
+        #expect(Self.names(root.path).isSuperset(of: names), "left: \(Self.names(root.path))")
+        #expect(names.allSatisfy { Self.names(root.file($0)) == ["kept"] })
+    }
+
     @Test(.enabled(if: getuid() == 0, "needs root to give a directory to another user"))
     func anotherUsersAbandonedDirectoryIsLeftAlone() throws {
         let root = TemporaryDirectory()

@@ -10,6 +10,10 @@
 //   rename         rename(2) onto credentials.json, before it runs
 //   fsync-dir      fsync(2) of the credentials directory, after the rename
 //   connect        connect(2) of an IP socket, before it runs (nothing has been sent)
+//
+// PDS_TEST_SWAP_DIR=DIR plays another user who can rename entries in the temporary root:
+// a directory made with mkdirat(2) whose name starts with "pds-auth-" is renamed aside
+// (NAME.moved) and a symbolic link to DIR put in its place, before mkdirat returns.
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -107,4 +111,18 @@ int connect(int fd, const struct sockaddr *address, socklen_t length) {
     if (!real) real = dlsym(RTLD_NEXT, "connect");
     if ((address->sa_family == AF_INET || address->sa_family == AF_INET6) && matches("connect")) die();
     return real(fd, address, length);
+}
+
+int mkdirat(int directory, const char *path, mode_t mode) {
+    static int (*real)(int, const char *, mode_t);
+    if (!real) real = dlsym(RTLD_NEXT, "mkdirat");
+    int result = real(directory, path, mode);
+    const char *target = getenv("PDS_TEST_SWAP_DIR");
+    if (result == 0 && target && strncmp(path, "pds-auth-", 9) == 0) {
+        char moved[4200];
+        snprintf(moved, sizeof moved, "%s.moved", path);
+        renameat(directory, path, directory, moved);
+        symlinkat(target, directory, path);
+    }
+    return result;
 }
