@@ -147,6 +147,27 @@ import Testing
         }
     }
 
+    /// An abandoned directory replaced by another directory of ours between the sweep's look
+    /// at it and its opening (the shim renames it aside and moves another in, right after the
+    /// sweep's fstatat): the sweep sees it is no longer the directory it judged and leaves it.
+    @Test func aDirectoryReplacedDuringTheSweepIsNotEmptied() async throws {
+        try await DevSession.with { session in
+            let root = TemporaryDirectory()
+            let name = "pds-auth-exec-ffffffffffffffff"
+            mkdir(root.file(name), 0o700)
+            var times = [timespec(tv_sec: time(nil) - 120, tv_nsec: 0), timespec(tv_sec: time(nil) - 120, tv_nsec: 0)]
+            utimensat(AT_FDCWD, root.file(name), &times, 0)
+            let other = root.file("someone-elses")
+            mkdir(other, 0o700)
+            for file in ["precious-1", "precious-2"] { _ = FileManager.default.createFile(atPath: other + "/" + file, contents: Data("keep".utf8)) }
+            let environment = session.environment.merging(["TMPDIR": root.path, "LD_PRELOAD": try await KillShim.library(),
+                                                           "PDS_TEST_SWAP_STAT": "\(name):\(other)"]) { _, new in new }
+            let result = try await CLIProcess.run(["exec", "--", "true"], environment: environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: root.file(name))) == ["precious-1", "precious-2"])
+        }
+    }
+
     /// SIGKILL leaves the private directory (nothing can run after it); the next `exec`
     /// removes it once it is a minute old and its lock is free.
     @Test func aDirectoryLeftByAKilledExecIsRemovedByTheNextRun() async throws {

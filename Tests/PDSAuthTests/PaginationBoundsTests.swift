@@ -14,8 +14,9 @@ import Testing
         return (APIClient(provider: TokenProvider(store: store)), try APIRequest(path: "/v2/file/list", body: Array("{}".utf8)), home)
     }
 
-    /// Small pages, a new marker each time: the page cap alone stops the list, after exactly
-    /// `maxPages` requests.
+    /// Small pages, a new marker each time for 50 pages: the page cap (5) alone stops the
+    /// list, after exactly 5 requests. (The list ends at 50 so that, without the cap, the
+    /// test fails instead of running on.)
     @Test func theListEndsAtThePageCap() async throws {
         let pages = LockedValue(0)
         try await TestServer.run({ _ in
@@ -23,7 +24,7 @@ import Testing
                 count += 1
                 return count
             }
-            return TestServer.json(.ok, #"{"items":[\#(n)],"next_marker":"m\#(n)"}"#)
+            return TestServer.json(.ok, #"{"items":[\#(n)],"next_marker":"\#(n < 50 ? "m\(n)" : "")"}"#)
         }) { server in
             let (client, request, home) = try await Self.client(for: server)
             defer { _ = home }

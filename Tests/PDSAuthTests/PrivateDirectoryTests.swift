@@ -177,6 +177,19 @@ import Testing
         #expect(names.allSatisfy { Self.names(root.file($0)) == ["kept"] })
     }
 
+    /// A symbolic link named as ours and as old as an abandoned directory (its own times set,
+    /// not its target's) is not followed: what it points to keeps its files.
+    @Test func anOldLinkNamedAsOursIsNotFollowed() throws {
+        let root = TemporaryDirectory()
+        let victim = try Self.makeVictim()
+        let link = root.file("pds-auth-exec-eeeeeeeeeeeeeeee")
+        #expect(symlink(victim.path, link) == 0)
+        var times = [timespec(tv_sec: time(nil) - 120, tv_nsec: 0), timespec(tv_sec: time(nil) - 120, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, link, &times, AT_SYMLINK_NOFOLLOW) == 0)
+        _ = try PrivateDirectory(purpose: "exec", roots: try Self.choice(root))
+        #expect(Self.names(victim.path) == ["precious-1", "precious-2"])
+    }
+
     @Test(.enabled(if: getuid() == 0, "needs root to give a directory to another user"))
     func anotherUsersAbandonedDirectoryIsLeftAlone() throws {
         let root = TemporaryDirectory()

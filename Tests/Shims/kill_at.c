@@ -14,9 +14,13 @@
 // PDS_TEST_SWAP_DIR=DIR plays another user who can rename entries in the temporary root:
 // a directory made with mkdirat(2) whose name starts with "pds-auth-" is renamed aside
 // (NAME.moved) and a symbolic link to DIR put in its place, before mkdirat returns.
+// PDS_TEST_SWAP_STAT=NAME:DIR: the first fstatat(2) of NAME is answered, then NAME is renamed
+// aside (NAME.moved) and DIR moved into its place (a directory replaced between a look and
+// an open).
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,5 +128,33 @@ int mkdirat(int directory, const char *path, mode_t mode) {
         renameat(directory, path, directory, moved);
         symlinkat(target, directory, path);
     }
+    return result;
+}
+
+static void swap_after_stat(int directory, const char *path) {
+    static int done;
+    const char *wanted = getenv("PDS_TEST_SWAP_STAT");
+    const char *colon = wanted ? strchr(wanted, ':') : NULL;
+    if (!colon || done || strlen(path) != (size_t)(colon - wanted) || strncmp(path, wanted, (size_t)(colon - wanted)) != 0) return;
+    done = 1;
+    char moved[4200];
+    snprintf(moved, sizeof moved, "%s.moved", path);
+    renameat(directory, path, directory, moved);
+    renameat(AT_FDCWD, colon + 1, directory, path);
+}
+
+int fstatat(int directory, const char *path, struct stat *info, int flags) {
+    static int (*real)(int, const char *, struct stat *, int);
+    if (!real) real = dlsym(RTLD_NEXT, "fstatat");
+    int result = real(directory, path, info, flags);
+    swap_after_stat(directory, path);
+    return result;
+}
+
+int fstatat64(int directory, const char *path, struct stat64 *info, int flags) {
+    static int (*real)(int, const char *, struct stat64 *, int);
+    if (!real) real = dlsym(RTLD_NEXT, "fstatat64");
+    int result = real(directory, path, info, flags);
+    swap_after_stat(directory, path);
     return result;
 }
