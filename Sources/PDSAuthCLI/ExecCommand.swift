@@ -36,6 +36,9 @@ struct ExecCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard TokenCommand.minValidRange.contains(minValid) else { throw ValidationError("--min-valid must be 0–86400 seconds") }
+        // The capture also takes `--help` and `-h`, which ask for this command's help here
+        // as they do for every other command.
+        if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
         if argv.isEmpty { throw ValidationError("Name the program to run: pds-auth exec -- PROGRAM [ARGUMENTS…]") }
         // Everything from the first word argument-parser does not know is captured for the
         // program; before `--`, a word that looks like an option is a mistyped one

@@ -119,6 +119,28 @@ import Testing
         }
     }
 
+    /// `status --verify` checks every profile with one client. The one renewal is per
+    /// profile: when the server refuses the saved tokens of two profiles, each is renewed
+    /// once and works; before, the second was reported "refused even with a fresh token"
+    /// (exit 7) without ever being renewed.
+    @Test func eachProfileVerifiedGetsItsOwnRenewal() async throws {
+        let seen = Seen()
+        try await TestServer.run({ request in
+            if request.uri.path == "/v2/oauth/token" { return Self.tokenAnswer(seen) }
+            seen.record(request.uri.path)
+            // The tokens saved at first are refused; renewed ones work.
+            if request.headers[.authorization] == "Bearer access-0" { return Self.refused }
+            return TestServer.json(.ok, #"{"user_id":"u","domain_id":"d","role":"user","default_drive_id":"1"}"#)
+        }) { server in
+            let home = try await Self.home(for: server)
+            let second = try StoredProfile.fixture(endpoint: server.baseURL, domainID: nil, accessToken: "access-0", refreshToken: "refresh-q")
+            try await CredentialStore(directory: home.path).save(second, as: "q")
+            let result = try await CLIProcess.run(["status", "--verify"], environment: ["PDS_AUTH_HOME": home.path])
+            #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+            #expect(seen.refreshes.value == 2, "one renewal for each profile, \(seen.refreshes.value) made")
+        }
+    }
+
     /// The token goes only to the profile's host, whatever the path looks like: every trick
     /// is either refused before sending (exit 2) or sent to the profile's own server; a
     /// second server, the one each trick names, receives nothing.

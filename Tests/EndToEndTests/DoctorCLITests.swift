@@ -144,7 +144,7 @@ import Testing
         let busy = try await DoctorRun.run(["--redirect-uri", "http://127.0.0.1:\(held.port)/callback"], ["PDS_AUTH_HOME": home.path])
         #expect(busy.status == 4, "\(busy.output)")
         #expect(busy.stdout.contains("✗ redirect port: Cannot listen on 127.0.0.1:\(held.port): another program holds it"), "\(busy.stdout)")
-        #expect(busy.stdout.contains("what to do: Free the port, or sign in with `pds-auth login --redirect-uri URI`"), "\(busy.stdout)")
+        #expect(busy.stdout.contains("what to do: Free the port, or pass another --redirect-uri; it must match a redirect URI registered on the app"), "\(busy.stdout)")
 
         let silent = try #require(CannedHTTPServer { _ in nil })
         defer { silent.stop() }

@@ -58,6 +58,14 @@ import Testing
         #expect(result.status == 2 && result.stderr.contains("Unknown option '--min-vlaid'"), "\(result.stderr)")
     }
 
+    /// `--help` and `-h` before the program ask for the command's help, as for every other
+    /// command, not "Unknown option" (whose own message says to run `pds-auth exec --help`).
+    @Test(arguments: ["--help", "-h"])
+    func helpBeforeTheProgramIsHelp(flag: String) async throws {
+        let result = try await CLIProcess.run(["exec", flag], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        #expect(result.status == 0 && result.stdout.contains("USAGE: pds-auth exec"), "\(result.status): \(result.stdout) \(result.stderr)")
+    }
+
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP])
     func signalsArePassedOnAndTheDirectoryRemoved(signal: Int32) async throws {
         try await DevSession.with { session in
@@ -101,6 +109,62 @@ import Testing
             #expect(result.stdout.hasPrefix("/tmp/pds-auth-exec-"), "\(result.stdout)")
             #expect(Set(try FileManager.default.contentsOfDirectory(atPath: victim.path)) == ["precious-1", "precious-2"])
             #expect(try FileManager.default.contentsOfDirectory(atPath: theirs.path).isEmpty, "nothing was made in their directory")
+        }
+    }
+
+    /// The program moves the private directory away (anyone able to rename in the root
+    /// could): at exit pds-auth removes its token file through the directory's descriptor,
+    /// touches nothing at the old path, and says so.
+    @Test func aDirectoryMovedWhileTheProgramRunsIsReported() async throws {
+        try await DevSession.with { session in
+            let root = TemporaryDirectory()
+            var environment = session.environment
+            environment["TMPDIR"] = root.path
+            let script = #"d=$(dirname "$PDS_ACCESS_TOKEN_FILE"); mv "$d" "$d.moved"; echo "$d""#
+            let result = try await CLIProcess.run(["exec", "--", "/bin/sh", "-c", script], environment: environment)
+            #expect(result.status == 0 && result.stderr.contains("was moved or replaced while the program ran"), "\(result.stderr)")
+            let moved = result.stdout.trimmingCharacters(in: .newlines) + ".moved"
+            #expect(try FileManager.default.contentsOfDirectory(atPath: moved).isEmpty, "its token file was removed all the same")
+        }
+    }
+
+    /// The directory swapped for a symbolic link between `mkdirat` and its opening, as
+    /// another user who could rename in the root would do it (the root checks keep such
+    /// users out; the shim plays one): the link is not followed, so the directory it points
+    /// to is neither narrowed nor written to nor emptied, and exec stops (exit 11).
+    @Test func aDirectorySwappedAsItIsMadeIsNotFollowed() async throws {
+        try await DevSession.with { session in
+            let root = TemporaryDirectory()
+            let victim = TemporaryDirectory()
+            for name in ["precious-1", "precious-2"] { _ = FileManager.default.createFile(atPath: victim.file(name), contents: Data("keep".utf8)) }
+            chmod(victim.path, 0o755)
+            let environment = session.environment.merging(["TMPDIR": root.path, "LD_PRELOAD": try await KillShim.library(),
+                                                           "PDS_TEST_SWAP_DIR": victim.path]) { _, new in new }
+            let result = try await CLIProcess.run(["exec", "--", "/bin/sh", "-c", #"echo "$PDS_ACCESS_TOKEN_FILE""#], environment: environment)
+            #expect(result.status == 11 && result.stdout.isEmpty, "\(result.status): \(result.stdout) \(result.stderr)")
+            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: victim.path)) == ["precious-1", "precious-2"])
+            #expect(fileMode(victim.path) == 0o755)
+        }
+    }
+
+    /// An abandoned directory replaced by another directory of ours between the sweep's look
+    /// at it and its opening (the shim renames it aside and moves another in, right after the
+    /// sweep's fstatat): the sweep sees it is no longer the directory it judged and leaves it.
+    @Test func aDirectoryReplacedDuringTheSweepIsNotEmptied() async throws {
+        try await DevSession.with { session in
+            let root = TemporaryDirectory()
+            let name = "pds-auth-exec-ffffffffffffffff"
+            mkdir(root.file(name), 0o700)
+            var times = [timespec(tv_sec: time(nil) - 120, tv_nsec: 0), timespec(tv_sec: time(nil) - 120, tv_nsec: 0)]
+            utimensat(AT_FDCWD, root.file(name), &times, 0)
+            let other = root.file("someone-elses")
+            mkdir(other, 0o700)
+            for file in ["precious-1", "precious-2"] { _ = FileManager.default.createFile(atPath: other + "/" + file, contents: Data("keep".utf8)) }
+            let environment = session.environment.merging(["TMPDIR": root.path, "LD_PRELOAD": try await KillShim.library(),
+                                                           "PDS_TEST_SWAP_STAT": "\(name):\(other)"]) { _, new in new }
+            let result = try await CLIProcess.run(["exec", "--", "true"], environment: environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: root.file(name))) == ["precious-1", "precious-2"])
         }
     }
 

@@ -34,6 +34,37 @@ import Testing
         close(descriptor)
     }
 
+    /// Gives back `bytes` of the space `fill` took.
+    static func free(_ bytes: Int, in directory: String) {
+        var info = stat()
+        stat(directory + "/filler", &info)
+        truncate(directory + "/filler", info.st_size - off_t(bytes))
+    }
+
+    /// Saves that reach no server have nothing to protect by claiming room first: with
+    /// 32 KiB free (less than a refresh claims: the file's size and 64 KiB), `switch` and
+    /// `logout` still work, as they did before room was claimed for every save (they failed
+    /// with "not enough free space", a no-op `switch` too).
+    @Test(.enabled(if: getuid() == 0, "needs root to mount a small filesystem"))
+    func aNearlyFullDiskStillLetsProfilesBeSwitchedAndRemoved() async throws {
+        try await DevSession.with { session in
+            try await Self.withSmallDisk { disk in
+                let home = disk + "/home"
+                mkdir(home, 0o700)
+                try FileManager.default.copyItem(atPath: session.store.filePath, toPath: home + "/credentials.json")
+                let store = CredentialStore(directory: home)
+                try await store.save(try #require(try store.profile("default")), as: "second")
+                Self.fill(disk)
+                Self.free(32 << 10, in: disk)
+                for command in [["switch", "second"], ["switch", "second"], ["logout", "--profile", "default"]] {
+                    let result = try await CLIProcess.run(command, environment: ["PDS_AUTH_HOME": home])
+                    #expect(result.status == 0, "\(command): \(result.stderr)")
+                }
+                #expect(Set(try store.load().profiles.keys) == ["second"])
+            }
+        }
+    }
+
     @Test(.enabled(if: getuid() == 0, "needs root to mount a small filesystem"))
     func aFullDiskStopsARefreshBeforeItReachesTheServer() async throws {
         try await DevSession.with { session in

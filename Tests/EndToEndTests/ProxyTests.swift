@@ -60,6 +60,23 @@ import Testing
         }
     }
 
+    /// libcurl goes where pds-auth decided (and `--verbose` said), never by its own reading
+    /// of `no_proxy`: for `pds.example.test.` (a trailing dot) and `no_proxy=.example.test`,
+    /// curl's rules (which ignore the dot) say direct while pds-auth's say proxy, and the
+    /// request must reach the proxy. (If both rules come to agree on this host, this test
+    /// needs another host where they differ.)
+    @Test func curlFollowsTheProxyPDSAuthChoseNotItsOwnNoProxy() async throws {
+        try await Self.withProxy { proxy, seen in
+            let home = TemporaryDirectory()
+            let profile = try StoredProfile.fixture(endpoint: "https://pds.example.test.", domainID: nil, accessToken: "a-valid-token", refreshToken: nil)
+            try await CredentialStore(directory: home.path).save(profile, as: "p")
+            let environment = ["PDS_AUTH_HOME": home.path, "https_proxy": proxy, "no_proxy": ".example.test"]
+            let result = try await CLIProcess.run(["api", "/v2/user/get", "--verbose"], environment: environment)
+            #expect(result.stderr.contains("via proxy"), "\(result.stderr)")
+            #expect(seen.value == ["CONNECT pds.example.test.:443"], "what --verbose said is what happened: \(seen.value)")
+        }
+    }
+
     /// Plain http is refused for any host but loopback, also when the URL comes from a
     /// credentials file edited by hand (exit 3, nothing sent, the file untouched).
     @Test func aHandEditedPlainHTTPEndpointIsRefused() async throws {

@@ -25,6 +25,8 @@ import Testing
         case connect
         /// The server has rotated; the new tokens are half-way into the temp file.
         case writeTemp = "write-temp"
+        /// The new tokens are all in the temp file, not yet synced: the next run adopts it.
+        case wroteTemp = "wrote-temp"
         case fsyncTemp = "fsync-temp", rename
         case fsyncDirectory = "fsync-dir"
         var testDescription: String { rawValue }

@@ -50,6 +50,49 @@ import Testing
         #expect(shown.contains("big: 123456789012345678901234"), "\(shown)")
     }
 
+    /// A token server decides what a JWT's claims hold. Claims nested deep enough that the
+    /// JSON written back passes the encoder's nesting limit crashed `status --json` with a
+    /// Swift fatal error (SIGILL), on a terminal and in a pipe alike; 505 levels passed.
+    @Test(arguments: [505, 509, 511])
+    func deeplyNestedClaimsNeverCrashStatus(depth: Int) async throws {
+        let home = TemporaryDirectory()
+        let claims = #"{"sub":"u","deep":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        let token = "e30." + Base64URL.encode(Array(claims.utf8)) + ".c2ln"
+        let profile = try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: token, refreshToken: nil)
+        try await CredentialStore(directory: home.path).save(profile, as: "p")
+        for arguments in [["status", "--json"], ["status"]] {
+            let result = try await CLIProcess.run(arguments, environment: ["PDS_AUTH_HOME": home.path])
+            #expect(result.status == 0 && !result.stderr.contains("Fatal error"), "\(arguments), depth \(depth): \(result.status) \(result.stderr.prefix(300))")
+        }
+    }
+
+    /// A hand-edited (or corrupted) file with a member nested 511 levels deep decoded, but
+    /// could not be written back: every save (`switch`, `refresh`, `logout`) died of a Swift
+    /// fatal error. It is refused as unreadable instead, and left as it is.
+    @Test func aDeeplyNestedMemberIsRefusedNotACrash() async throws {
+        let home = TemporaryDirectory()
+        let store = CredentialStore(directory: home.path)
+        try await store.save(try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: "a", refreshToken: nil), as: "p")
+        var text = try String(contentsOfFile: store.filePath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        text.removeLast()
+        text += #","deep":"# + String(repeating: "[", count: 511) + String(repeating: "]", count: 511) + "}\n"
+        try text.write(toFile: store.filePath, atomically: false, encoding: .utf8)
+        let before = try Data(contentsOf: URL(fileURLWithPath: store.filePath))
+        let result = try await CLIProcess.run(["switch", "p"], environment: ["PDS_AUTH_HOME": home.path])
+        #expect(result.status == 11 && !result.stderr.contains("Fatal error"), "\(result.status) \(result.stderr.prefix(300))")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store.filePath)) == before)
+    }
+
+    /// The same for a relative `HOME` when `PDS_AUTH_HOME` is not set (a relative
+    /// `XDG_CONFIG_HOME` is ignored, as the XDG spec says, and `HOME` decides).
+    @Test func aRelativeHOMEIsRefused() async throws {
+        for environment in [["HOME": "relative-home"], ["HOME": "relative-home", "XDG_CONFIG_HOME": "relative-config"]] {
+            let result = try await CLIProcess.run(["status"], environment: environment)
+            #expect(result.status == 3 && result.stderr.contains("HOME must be an absolute path"), "\(environment): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "/relative-home"))
+    }
+
     /// A relative `PDS_AUTH_HOME` would make where credentials live depend on the directory
     /// a command runs in: refused (exit 3), and nothing is created anywhere.
     @Test(arguments: [["status"], ["token"], ["login", "--dev", "--no-browser", "--timeout", "1"]])

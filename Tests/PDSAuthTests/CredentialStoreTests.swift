@@ -91,6 +91,24 @@ import Testing
         #expect(warnings.value.count == 2, "warned once: nothing left to narrow")
     }
 
+    /// `PDS_AUTH_HOME=/tmp` (or `/`, a home, any shared directory) by mistake: a directory
+    /// open to others that holds what is not pds-auth's is not narrowed — a `status` run as
+    /// root did `chmod 700 /tmp`, locking every other user out and dropping the sticky bit.
+    /// It is refused, its mode left as it was, nothing written in it.
+    @Test(arguments: [(mode_t(0o1777), true), (0o1777, false), (0o755, true)])
+    func aSharedDirectoryIsRefusedNotNarrowed(mode: mode_t, holdingAFile: Bool) async throws {
+        let shared = TemporaryDirectory()
+        if holdingAFile { _ = FileManager.default.createFile(atPath: shared.file("someone-elses-file"), contents: Data("x".utf8)) }
+        chmod(shared.path, mode)
+        let store = CredentialStore(directory: shared.path)
+        #expect { try store.load() } throws: { ($0 as? PDSAuthError)?.code == .directoryUnusable }
+        await #expect { try await store.save(try Self.profile("a"), as: "p") } throws: { ($0 as? PDSAuthError)?.code == .directoryUnusable }
+        var info = stat()
+        stat(shared.path, &info)
+        #expect(info.st_mode & 0o7777 == mode, "mode left alone: \(String(info.st_mode & 0o7777, radix: 8))")
+        #expect(!FileManager.default.fileExists(atPath: store.filePath))
+    }
+
     @Test func aSymlinkOrFIFOIsRefusedAndLeftAlone() async throws {
         let temp = TemporaryDirectory()
         let store = CredentialStore(directory: temp.file("d"))

@@ -100,6 +100,36 @@ import Testing
         #expect(Self.names(directory.path) == ["file"])
     }
 
+    /// The program `exec` runs may make directories of its own in there (a copy of the token
+    /// in `sub/`, say): they go with the directory, through descriptors, never following a
+    /// link; before, the directory and the copy stayed forever (the sweep could not remove
+    /// them either) while `remove()` said `.removed`.
+    @Test func directoriesTheProgramMadeInsideAreRemovedToo() throws {
+        let root = TemporaryDirectory()
+        let victim = try Self.makeVictim()
+        func fill(_ path: String) {
+            mkdir(path + "/sub", 0o700)
+            mkdir(path + "/sub/deeper", 0o755)
+            _ = FileManager.default.createFile(atPath: path + "/sub/deeper/copy", contents: Data("secret".utf8))
+            symlink(victim.path, path + "/sub/link")
+        }
+        let directory = try PrivateDirectory(purpose: "exec", roots: try Self.choice(root))
+        try directory.write(Array("secret\n".utf8), to: "access-token")
+        fill(directory.path)
+        #expect(directory.remove() == .removed)
+        #expect(Self.names(root.path).isEmpty, "left: \(Self.names(root.path))")
+        // The same for one a killed pds-auth left behind.
+        let stale = root.file("pds-auth-exec-abcdefghijklmnop")
+        mkdir(stale, 0o700)
+        fill(stale)
+        var times = [timespec(tv_sec: time(nil) - 120, tv_nsec: 0), timespec(tv_sec: time(nil) - 120, tv_nsec: 0)]
+        utimensat(AT_FDCWD, stale, &times, 0)
+        let next = try PrivateDirectory(purpose: "exec", roots: try Self.choice(root))
+        #expect(!FileManager.default.fileExists(atPath: stale), "swept with what was inside")
+        next.remove()
+        #expect(Self.names(victim.path) == ["precious-1", "precious-2"], "a link inside is removed, not followed")
+    }
+
     /// Left by a pds-auth killed with SIGKILL: named as ours, owned by us, old, lock free.
     @Test func abandonedDirectoriesAreSweptAndNothingElse() throws {
         let root = TemporaryDirectory()
@@ -128,6 +158,36 @@ import Testing
                                      (foreignName as NSString).lastPathComponent, "pds-auth-exec-dddddddddddddddd"]))
         #expect(Self.names(young) == ["access-token"] && Self.names(locked) == ["access-token"])
         #expect(Self.names(victim.path) == ["precious-1", "precious-2"], "a link with our name is not followed")
+    }
+
+    /// Only names made exactly as pds-auth makes them are swept: 16 characters of its
+    /// alphabet (a–z, 2–7) after `pds-auth-exec-` or `pds-auth-login-`.
+    @Test func directoriesNamedAlmostAsOursAreLeftAlone() throws {
+        let root = TemporaryDirectory()
+        let names: Set = ["pds-auth-exec-abcdefghijklmno", "pds-auth-exec-abcdefghijklmnopq", "pds-auth-exec-ABCDEFGHIJKLMNOP",
+                          "pds-auth-exec-abcdefghijklmno1", "pds-auth-login-abcdefghijklmno-", "pds-auth-exec-"]
+        for name in names {
+            mkdir(root.file(name), 0o700)
+            _ = FileManager.default.createFile(atPath: root.file(name) + "/kept", contents: Data("x".utf8))
+            var times = [timespec(tv_sec: time(nil) - 120, tv_nsec: 0), timespec(tv_sec: time(nil) - 120, tv_nsec: 0)]
+            utimensat(AT_FDCWD, root.file(name), &times, 0)
+        }
+        _ = try PrivateDirectory(purpose: "exec", roots: try Self.choice(root))
+        #expect(Self.names(root.path).isSuperset(of: names), "left: \(Self.names(root.path))")
+        #expect(names.allSatisfy { Self.names(root.file($0)) == ["kept"] })
+    }
+
+    /// A symbolic link named as ours and as old as an abandoned directory (its own times set,
+    /// not its target's) is not followed: what it points to keeps its files.
+    @Test func anOldLinkNamedAsOursIsNotFollowed() throws {
+        let root = TemporaryDirectory()
+        let victim = try Self.makeVictim()
+        let link = root.file("pds-auth-exec-eeeeeeeeeeeeeeee")
+        #expect(symlink(victim.path, link) == 0)
+        var times = [timespec(tv_sec: time(nil) - 120, tv_nsec: 0), timespec(tv_sec: time(nil) - 120, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, link, &times, AT_SYMLINK_NOFOLLOW) == 0)
+        _ = try PrivateDirectory(purpose: "exec", roots: try Self.choice(root))
+        #expect(Self.names(victim.path) == ["precious-1", "precious-2"])
     }
 
     @Test(.enabled(if: getuid() == 0, "needs root to give a directory to another user"))

@@ -15,6 +15,16 @@ import Testing
         }
     }
 
+    /// Plain http to another host is refused before any transfer (`CurlClient.checkScheme`);
+    /// ProxyChoice never offers it a proxy either, so the secrets it would carry cannot reach
+    /// one even if that refusal were lost.
+    @Test func plainHTTPToAnotherHostIsNeverProxied() {
+        let all = ["https_proxy": "http://p:1", "all_proxy": "http://p:1", "ALL_PROXY": "http://p:1", "http_proxy": "http://p:1"]
+        for url in ["http://192.0.2.1/x", "http://pds.example/x", "HTTP://PDS.EXAMPLE/x"] {
+            #expect(Self.choose(url, all) == ProxyChoice(proxy: nil, reason: "plain http: never through a proxy"), "\(url)")
+        }
+    }
+
     @Test func httpsTakesTheVariablesInCurlsOrder() {
         #expect(Self.choose("https://a.example", ["https_proxy": "http://one:1", "HTTPS_PROXY": "http://two:2"]) == ProxyChoice(proxy: "http://one:1", reason: "https_proxy"))
         #expect(Self.choose("https://a.example", ["HTTPS_PROXY": "http://two:2", "all_proxy": "http://three:3"]).reason == "HTTPS_PROXY")

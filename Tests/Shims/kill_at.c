@@ -5,6 +5,7 @@
 // PDS_TEST_KILL_AT=STEP:N picks the Nth occurrence of STEP (PDS_TEST_FAIL_AT=STEP:N instead
 // makes that call fail with EIO, for write-temp, fsync-temp and rename):
 //   write-temp     a write(2) to a credentials temp file: half the bytes are written, then death
+//   wrote-temp     a write(2) to a credentials temp file: all the bytes are written, then death
 //   fsync-temp     fsync(2) of a credentials temp file, before it runs (the data is written)
 //   rename         rename(2) onto credentials.json, before it runs
 //   fsync-dir      fsync(2) of the credentials directory, after the rename
@@ -14,9 +15,17 @@
 //   clear-before   libsecret's secret_password_clearv_sync, before it runs
 // The libsecret steps wrap the functions pds-auth's loader gets from dlsym (libsecret is
 // opened with RTLD_LOCAL, so interposing the functions themselves would not reach it).
+//
+// PDS_TEST_SWAP_DIR=DIR plays another user who can rename entries in the temporary root:
+// a directory made with mkdirat(2) whose name starts with "pds-auth-" is renamed aside
+// (NAME.moved) and a symbolic link to DIR put in its place, before mkdirat returns.
+// PDS_TEST_SWAP_STAT=NAME:DIR: the first fstatat(2) of NAME is answered, then NAME is renamed
+// aside (NAME.moved) and DIR moved into its place (a directory replaced between a look and
+// an open).
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,12 +35,12 @@
 #include <unistd.h>
 
 static int matches_in(const char *variable, int *counts, const char *step) {
-    static const char *steps[] = {"write-temp", "fsync-temp", "rename", "fsync-dir", "connect", "store-before", "store-after", "clear-before"};
+    static const char *steps[] = {"write-temp", "wrote-temp", "fsync-temp", "rename", "fsync-dir", "connect", "store-before", "store-after", "clear-before"};
     const char *wanted = getenv(variable);
     if (!wanted) return 0;
     const char *colon = strchr(wanted, ':');
     if (!colon || strncmp(wanted, step, (size_t)(colon - wanted)) != 0 || strlen(step) != (size_t)(colon - wanted)) return 0;
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 9; i++) {
         if (strcmp(steps[i], step) == 0) return __atomic_add_fetch(&counts[i], 1, __ATOMIC_SEQ_CST) == atoi(colon + 1);
     }
     return 0;
@@ -78,6 +87,10 @@ ssize_t write(int fd, const void *buffer, size_t count) {
     if (count > 1 && is_temp(fd) && fails("write-temp")) return -1;
     if (count > 1 && is_temp(fd) && matches("write-temp")) {
         real(fd, buffer, count / 2);
+        die();
+    }
+    if (count > 1 && is_temp(fd) && matches("wrote-temp")) {
+        real(fd, buffer, count);
         die();
     }
     return real(fd, buffer, count);
@@ -141,4 +154,46 @@ void *dlsym(void *handle, const char *symbol) {
         return (void *)clearv;
     }
     return found;
+}
+
+int mkdirat(int directory, const char *path, mode_t mode) {
+    static int (*real)(int, const char *, mode_t);
+    if (!real) real = dlsym(RTLD_NEXT, "mkdirat");
+    int result = real(directory, path, mode);
+    const char *target = getenv("PDS_TEST_SWAP_DIR");
+    if (result == 0 && target && strncmp(path, "pds-auth-", 9) == 0) {
+        char moved[4200];
+        snprintf(moved, sizeof moved, "%s.moved", path);
+        renameat(directory, path, directory, moved);
+        symlinkat(target, directory, path);
+    }
+    return result;
+}
+
+static void swap_after_stat(int directory, const char *path) {
+    static int done;
+    const char *wanted = getenv("PDS_TEST_SWAP_STAT");
+    const char *colon = wanted ? strchr(wanted, ':') : NULL;
+    if (!colon || done || strlen(path) != (size_t)(colon - wanted) || strncmp(path, wanted, (size_t)(colon - wanted)) != 0) return;
+    done = 1;
+    char moved[4200];
+    snprintf(moved, sizeof moved, "%s.moved", path);
+    renameat(directory, path, directory, moved);
+    renameat(AT_FDCWD, colon + 1, directory, path);
+}
+
+int fstatat(int directory, const char *path, struct stat *info, int flags) {
+    static int (*real)(int, const char *, struct stat *, int);
+    if (!real) real = dlsym(RTLD_NEXT, "fstatat");
+    int result = real(directory, path, info, flags);
+    swap_after_stat(directory, path);
+    return result;
+}
+
+int fstatat64(int directory, const char *path, struct stat64 *info, int flags) {
+    static int (*real)(int, const char *, struct stat64 *, int);
+    if (!real) real = dlsym(RTLD_NEXT, "fstatat64");
+    int result = real(directory, path, info, flags);
+    swap_after_stat(directory, path);
+    return result;
 }

@@ -30,6 +30,11 @@ public final class CLIProcess: @unchecked Sendable {
         return productsDirectory.appendingPathComponent(name).path
     }
 
+    /// The binary's `TMPDIR` unless a test names another: `exec` and `login` make their
+    /// private directories there and sweep abandoned ones, so a broken sweep (or a mutant of
+    /// it) can reach only this run's directory, never what other programs keep in /tmp.
+    public static let temporaryRoot = TemporaryDirectory()
+
     /// `PDS_AUTH_INSTALLED`: the prefix `make install` wrote into, when the run is testing it.
     public static var installedPrefix: String? {
         ProcessInfo.processInfo.environment["PDS_AUTH_INSTALLED"].flatMap { $0.isEmpty ? nil : $0 }
@@ -44,8 +49,9 @@ public final class CLIProcess: @unchecked Sendable {
         // on how they were started.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["--default-signal"] + ignoring.map { "--ignore-signal=\($0)" } + ["--", executable] + arguments
-        // A minimal environment: PATH for xdg-open lookups, and what the test passes.
-        process.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"].merging(environment) { _, new in new }
+        // A minimal environment: PATH for xdg-open lookups, a TMPDIR of this run's own, and
+        // what the test passes.
+        process.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TMPDIR": Self.temporaryRoot.path].merging(environment) { _, new in new }
         // Run from a directory with nothing in it: the binary must find its pages (embedded
         // from Public/) wherever it is started.
         process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())

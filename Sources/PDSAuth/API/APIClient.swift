@@ -4,15 +4,16 @@ import FoundationEssentials
 /// the `TokenProvider` (refreshed under the lock when it nears expiry, like `pds-auth token`);
 /// when the API answers 401 with an invalid- or expired-token code (`AccessTokenInvalid`,
 /// `TokenExpired`, as the official SDKs match them), the token is renewed once and the call
-/// sent once more, never more: one renewal for the client's whole life (one command, all
-/// the pages of `--paginate` included), so a server that refuses every fresh token cannot
-/// drive a refresh per request. Answers of any status are returned; only transport failures
+/// sent once more, never more: one renewal per profile for the client's whole life (one
+/// command, all the pages of `--paginate` included), so a server that refuses every fresh
+/// token cannot drive a refresh per request, while each profile `status --verify` checks
+/// still gets its own. Answers of any status are returned; only transport failures
 /// and a renewal that fails throw.
 public struct APIClient: Sendable {
     public var provider: TokenProvider
     public var transport: TransportOptions
-    /// Whether the one renewal has been used; shared by copies of this client.
-    let renewed = LockedValue(false)
+    /// The profiles whose one renewal has been used; shared by copies of this client.
+    let renewed = LockedValue<Set<String>>([])
 
     /// Largest API answer read by default: list pages are small, but files can be listed
     /// with large limits.
@@ -38,7 +39,7 @@ public struct APIClient: Sendable {
         let first = try await send(request, with: profile)
         guard first.status == 401 else { return first }
         let named = try await authorizationServers(named: first, request: request, profile: profile)
-        guard Self.isTokenRefusal(first), takeRenewal() else { return first }
+        guard Self.isTokenRefusal(first), takeRenewal(for: name) else { return first }
         let renewed = try await provider.validProfile(name, minValid: minValid, force: true)
         let second = try await send(request, with: renewed)
         if second.status == 401, let named {
@@ -49,12 +50,9 @@ public struct APIClient: Sendable {
         return second
     }
 
-    /// True the first time only.
-    func takeRenewal() -> Bool {
-        renewed.update { used in
-            defer { used = true }
-            return !used
-        }
+    /// True the first time for each profile only.
+    func takeRenewal(for name: String) -> Bool {
+        renewed.update { used in used.insert(name).inserted }
     }
 
     /// For a generic provider's 401 pointing at RFC 9728 metadata: the authorization servers

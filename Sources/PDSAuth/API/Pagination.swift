@@ -9,12 +9,18 @@ public enum Pagination {
     public struct Limits: Sendable {
         /// Pages followed at most: 10,000 pages of 100 hold a million entries.
         public var maxPages = 10_000
-        /// The items collected, in bytes of JSON, at most (256 MiB).
+        /// The items collected at most (256 MiB): their JSON text plus ``itemCost`` for each,
+        /// what keeping one costs beyond its text, so pages of tiny items (`0,0,0,…`) are
+        /// bounded in memory as much as pages of big ones.
         public var maxItemBytes = 256 << 20
         /// A `next_marker` longer than this is no marker (PDS markers are short tokens).
         public var maxMarkerBytes = 8 << 10
 
         public static let standard = Limits()
+
+        /// Bytes counted for each item on top of its text: an item is kept as an array of its
+        /// own (a heap object of at least 32 bytes, and 8 in the list that holds it).
+        public static let itemCost = 64
 
         public init(maxPages: Int = 10_000, maxItemBytes: Int = 256 << 20, maxMarkerBytes: Int = 8 << 10) {
             self.maxPages = maxPages
@@ -47,7 +53,7 @@ public enum Pagination {
             guard (200..<300).contains(response.status) else { throw APIClient.error(for: response, request: current) }
             guard let page = try page(Array(response.body), first: pages.isEmpty, limits: limits) else { return .notAList(response) }
             pages.append(HTTPClientResponse(status: response.status, headerLines: response.headerLines, body: .init()))
-            itemBytes += page.items.reduce(0) { $0 + $1.count }
+            itemBytes += page.items.reduce(0) { $0 + $1.count + Limits.itemCost }
             guard itemBytes <= limits.maxItemBytes else {
                 throw PDSAuthError(.invalidResponse, "The list's items exceed \(limits.maxItemBytes >> 20) MiB after \(pages.count) pages; nothing was printed")
             }

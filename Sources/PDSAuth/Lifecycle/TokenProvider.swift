@@ -35,7 +35,7 @@ public struct TokenProvider: Sendable {
     private func renew(_ name: String, seen: StoredProfile, minValid: Duration, force: Bool, renewer: any ProfileRenewer,
                        clock: @escaping @Sendable () -> Date, onRenewed: () -> Void) async throws(PDSAuthError) -> StoredProfile {
         let store = self.store
-        return try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
+        return try await store.update(claimingRoom: true) { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
             guard var profile = try store.profile(name, in: &file) else { throw Self.noProfile(name, store: store) }
             let renewedMeanwhile = profile.obtainedAt != seen.obtainedAt || profile.accessToken != seen.accessToken
             if force ? renewedMeanwhile : isFresh(profile, minValid: minValid) { return profile }

@@ -66,14 +66,16 @@ public enum AtomicFile {
             self.directory = directory
         }
 
-        /// Writes `data` into the reserved file (from its start; then truncated to its size),
-        /// fsyncs it and renames it over the target: the same steps, in the same order, as
-        /// `AtomicFile.write`, so a kill at any of them leaves what that does.
+        /// Cuts the reserved file to the size of `data` (the room up to it stays claimed),
+        /// writes `data` into it, fsyncs it and renames it over the target: once the write is
+        /// done the temp file is whole, as with `AtomicFile.write`, so a kill at any step
+        /// leaves what that does. (Cut after the write, a kill in between left the new tokens
+        /// followed by the reservation's zeros, which no later run could adopt.)
         public func commit(_ data: Data) throws(PDSAuthError) {
             let descriptor = take()
             guard descriptor >= 0 else { throw PDSAuthError(.internal, "A reservation was used twice") }
-            var ok = lseek(descriptor, 0, SEEK_SET) == 0 && data.withUnsafeBytes { writeAll(descriptor, $0) }
-            ok = ok && ftruncate(descriptor, off_t(data.count)) == 0 && fsync(descriptor) == 0
+            var ok = ftruncate(descriptor, off_t(data.count)) == 0 && lseek(descriptor, 0, SEEK_SET) == 0
+            ok = ok && data.withUnsafeBytes { writeAll(descriptor, $0) } && fsync(descriptor) == 0
             ok = close(descriptor) == 0 && ok
             guard ok, rename(temp, path) == 0 else {
                 let error = failure("write the credentials file", path: path)

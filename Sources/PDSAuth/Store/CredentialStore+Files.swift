@@ -13,12 +13,28 @@ extension CredentialStore {
             throw PDSAuthError(.directoryUnusable, "The credentials path is not a directory", context: ["path": directory])
         }
         if info.st_uid == geteuid() {
-            if info.st_mode & 0o077 != 0 { try narrow(directory, to: 0o700, from: info.st_mode) }
+            if info.st_mode & 0o077 != 0 {
+                // Narrowing a shared directory (`PDS_AUTH_HOME=/tmp`, `/`, a home) would lock
+                // its other users out: only one that is not sticky (sticky means shared) and
+                // holds nothing but ours is narrowed.
+                guard info.st_mode & S_ISVTX == 0, holdsOnlyOurFiles() else {
+                    throw PDSAuthError(.directoryUnusable, "The credentials directory is open to other users (mode \(String(info.st_mode & 0o7777, radix: 8))) and is shared (sticky, or holding files that are not pds-auth's); pds-auth will not change its permissions",
+                                       context: ["path": directory])
+                }
+                try narrow(directory, to: 0o700, from: info.st_mode)
+            }
         } else if info.st_mode & 0o022 != 0 {
             throw PDSAuthError(.directoryUnusable, "The credentials directory belongs to another user and others can write to it",
                                context: ["path": directory])
         }
         return true
+    }
+
+    /// Whether the directory holds only the credentials file, its lock and temp files.
+    private func holdsOnlyOurFiles() -> Bool {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return false }
+        let temporary = AtomicFile.temporaryPrefix(for: filePath)
+        return names.allSatisfy { ["credentials.json", "credentials.lock"].contains($0) || $0.hasPrefix(temporary) }
     }
 
     private func narrow(_ path: String, to mode: mode_t, from old: mode_t) throws(PDSAuthError) {

@@ -66,25 +66,28 @@ public struct CredentialStore: Sendable {
     }
 
     /// Runs `body` on the freshly read file under the exclusive lock and writes the result
-    /// atomically if it changed. If `body` throws, nothing is written. Room for the new file
-    /// is claimed before `body` runs (`AtomicFile.reserve`: the file's size and 64 KiB, more
-    /// than any token response can add), so a full disk stops the work before it reaches a
-    /// server, not after the server has rotated a refresh token. Inside `body`,
-    /// `profile(_:in:)` opens a profile with its secrets.
-    public func update<T: Sendable>(_ body: (inout CredentialsFile) async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
+    /// atomically if it changed. If `body` throws, nothing is written. With `claimingRoom`
+    /// (a refresh), room for the new file is claimed before `body` runs (`AtomicFile.reserve`:
+    /// the file's size and 64 KiB, more than any token response can add), so a full disk stops
+    /// the work before it reaches a server, not after the server has rotated a refresh token.
+    /// Other saves reach no server from inside the lock and claim nothing beyond what they
+    /// write: a nearly full disk still lets a profile be switched or removed.
+    public func update<T: Sendable>(claimingRoom: Bool = false,
+                                    _ body: (inout CredentialsFile) async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
         try ensureDirectory()
         let lock = try await FileLock.acquire(path: lockPath, timeout: lockTimeout)
         do throws(PDSAuthError) {
             recoverInterruptedSave()
             let original = try load()
-            let reservation = try AtomicFile.reserve(for: filePath, directory: directory, bytes: original.encoded().count + Self.growthAllowance)
+            let reservation = claimingRoom
+                ? try AtomicFile.reserve(for: filePath, directory: directory, bytes: original.encoded().count + Self.growthAllowance) : nil
             var file = original
             let result: T
             do throws(PDSAuthError) { result = try await body(&file) } catch {
-                reservation.discard()
+                reservation?.discard()
                 throw error
             }
-            if file != original { try write(file, over: original, into: reservation) } else { reservation.discard() }
+            if file != original { try write(file, over: original, into: reservation) } else { reservation?.discard() }
             lock.release()
             return result
         } catch {
@@ -98,17 +101,21 @@ public struct CredentialStore: Sendable {
     static let growthAllowance = 64 << 10
 
     /// Secrets first (new items for changed `secret-service` profiles), then the file (into
-    /// the room claimed for it), then the items no longer pointed at: see
-    /// `CredentialStore+Secrets.swift` for why this order.
-    private func write(_ file: CredentialsFile, over original: CredentialsFile, into reservation: AtomicFile.Reservation) throws(PDSAuthError) {
+    /// the room claimed for it, or atomically where none was claimed), then the items no
+    /// longer pointed at: see `CredentialStore+Secrets.swift` for why this order.
+    private func write(_ file: CredentialsFile, over original: CredentialsFile, into reservation: AtomicFile.Reservation?) throws(PDSAuthError) {
         var file = file
         let commit: SecretCommit
         do { commit = try storeSecrets(of: &file, over: original) } catch {
-            reservation.discard()
+            reservation?.discard()
             throw error
         }
         do {
-            try reservation.commit(file.encoded())
+            if let reservation {
+                try reservation.commit(file.encoded())
+            } else {
+                try AtomicFile.write(file.encoded(), to: filePath, directory: directory)
+            }
         } catch {
             undo(commit)
             throw error

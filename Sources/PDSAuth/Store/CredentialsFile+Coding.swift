@@ -11,6 +11,13 @@ extension CredentialsFile {
             throw PDSAuthError(.credentialsCorrupt, "The credentials file is not a JSON object pds-auth can read; it will not be overwritten",
                                context: ["path": path])
         }
+        // Nothing pds-auth writes nests more than a few levels; a file nested past what
+        // JSONEncoder writes back would make every save fail, so it is not read.
+        let nesting = max(top.members.values.lazy.map(\.depth).max() ?? 0, 1 + (top.profiles.values.lazy.map(\.raw.depth).max() ?? 0))
+        guard nesting < JSONValue.maxDepth else {
+            throw PDSAuthError(.credentialsCorrupt, "The credentials file nests values more than \(JSONValue.maxDepth) levels deep, which pds-auth never writes; it will not be overwritten",
+                               context: ["path": path])
+        }
         var members = top.members
         guard case .integer(let version)? = members.removeValue(forKey: "version"), version >= 1 else {
             throw PDSAuthError(.credentialsCorrupt, "The credentials file has no valid format version; it will not be overwritten", context: ["path": path])

@@ -46,4 +46,18 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
     public var members: [String: JSONValue]? {
         if case .object(let members) = self { members } else { nil }
     }
+
+    /// How many levels the value nests (a scalar is 1).
+    public var depth: Int {
+        switch self {
+        case .object(let members): 1 + (members.values.lazy.map(\.depth).max() ?? 0)
+        case .array(let elements): 1 + (elements.lazy.map(\.depth).max() ?? 0)
+        default: 1
+        }
+    }
+
+    /// Deepest nesting accepted from a file or a token: far more than anything pds-auth or
+    /// PDS writes, and far below `JSONEncoder`'s limit (512 levels, a little under what
+    /// `JSONDecoder` reads), so whatever was read can always be written back or shown.
+    public static let maxDepth = 64
 }

@@ -101,10 +101,22 @@ public final class PrivateDirectory: Sendable {
         return .removed
     }
 
-    /// Unlinks every entry of the directory open as `descriptor` (none of ours is a directory).
-    static func removeContents(of descriptor: Int32) {
-        for entry in entries(of: descriptor) { unlinkat(descriptor, entry, 0) }
+    /// Unlinks every entry of the directory open as `descriptor`. None of ours is a directory,
+    /// but the program `exec` runs may make some (a copy of the token in `sub/`): they go too,
+    /// with what they hold, each opened without following a link, at most `maxNesting` deep.
+    static func removeContents(of descriptor: Int32, depth: Int = 0) {
+        for entry in entries(of: descriptor) where unlinkat(descriptor, entry, 0) != 0 {
+            guard errno == EISDIR, depth < maxNesting else { continue }
+            let inner = openat(descriptor, entry, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard inner >= 0 else { continue }
+            removeContents(of: inner, depth: depth + 1)
+            close(inner)
+            unlinkat(descriptor, entry, AT_REMOVEDIR)
+        }
     }
+
+    /// How deep `removeContents` goes into directories made inside.
+    static let maxNesting = 16
 
     /// The names in the directory open as `descriptor`, without `.` and `..`.
     static func entries(of descriptor: Int32) -> [String] {
