@@ -8,7 +8,7 @@ import Testing
 /// where no fuzzing toolchain runs. The seeds include overlong and control-character inputs
 /// on purpose: without them these checks could not fail.
 @Suite struct FuzzRegressionTests {
-    static let targets = ["CallbackQuery", "TokenResponse", "CredentialsFile", "PastedAnswer"]
+    static let targets = ["CallbackQuery", "TokenResponse", "CredentialsFile", "PastedAnswer", "JSONText"]
 
     /// `<repo>/Fuzz`, found from this file (`<repo>/Tests/PDSAuthTests/…`).
     static let fuzzDirectory = URL(fileURLWithPath: #filePath)
@@ -118,6 +118,22 @@ import Testing
             #expect(error.context["HTTP"] == String(response.status), "\(name): status missing from the context")
         }
         #expect(decoded > 0, "no seed is a successful token response")
+    }
+
+    /// The JSONText inputs that are not JSON (by RFC 8259 and `JSONText.maxDepth`); every
+    /// other one is. A new input that JSONText refuses needs its name here.
+    static let jsonTextRefuses: Set<String> = [
+        "bad-hex-escapes", "bom", "control-in-string", "empty", "invalid-utf8", "literals-bad", "nested-513",
+        "numbers-bad", "repeated-key-later-value", "trailing-commas", "utf16-le", "hex-escape-with-sign",
+    ]
+
+    @Test func jsonTextRelaysTheSameValue() {
+        for (name, data) in Self.inputs("JSONText") {
+            let text = JSONText(Array(data))
+            let refused = Self.jsonTextRefuses.contains(String(name.split(separator: "/").last ?? ""))
+            #expect((text == nil) == refused, "\(name): \(text == nil ? "refused" : "accepted")")
+            if let text { JSONTextChecks.expectRelayed(text, name) }
+        }
     }
 
     static func profile(_ token: TokenResponse, receivedAt: Date) -> StoredProfile {

@@ -1,8 +1,10 @@
 /// JSON as text, for relaying what a server sent without changing it: validation,
 /// re-indentation and access to top-level members, all on the bytes themselves. Member
 /// order and number spellings are kept exactly (decoding into Swift values would reorder
-/// objects and round 64-bit integers through `Double`). RFC 8259 grammar; nesting is
-/// bounded so hostile input cannot exhaust the stack.
+/// objects and round 64-bit integers through `Double`). RFC 8259 grammar in UTF-8 (§8.1),
+/// lone surrogate escapes relayed as written (§8.2); nesting is bounded so hostile input
+/// cannot exhaust the stack, and so is what re-indenting adds. Where JSONText and
+/// `JSONDecoder` may differ is listed in Fuzz/JSONTextFuzzer.swift (`requireDecoderAgrees`).
 public struct JSONText: Sendable {
     public let bytes: [UInt8]
     /// The value's range in `bytes`, and for a top-level object its members' ranges.
@@ -10,6 +12,12 @@ public struct JSONText: Sendable {
     let members: [(key: String, value: Range<Int>)]
 
     public static let maxDepth = 512
+
+    /// Indenting can multiply a document's size: each level of a deep nest adds a line indented
+    /// one step further (512 levels in 1 KiB become 256 KiB). Re-indented text is at most this
+    /// many times the original plus `growthAllowance` bytes; past that it is written compact.
+    static let maxGrowth = 8
+    static let growthAllowance = 64 << 10
 
     /// Nil unless `bytes` is exactly one JSON value (surrounding white space allowed).
     public init?(_ bytes: some Collection<UInt8>) {
@@ -31,14 +39,16 @@ public struct JSONText: Sendable {
     /// The value as compact text: insignificant white space removed, nothing else changed.
     public var compact: String { JSONWriter(bytes, indent: nil).write(root) }
 
-    /// The value indented by two spaces, one member or element per line.
-    public var pretty: String { JSONWriter(bytes, indent: "  ").write(root) }
+    /// The value indented by two spaces, one member or element per line; `compact` when that
+    /// would be more than `maxGrowth` times the original (a hostile nest).
+    public var pretty: String { JSONWriter(bytes, indent: 2).write(root) }
 
     /// `pretty`, with every character inside strings that a terminal could act on (C1
-    /// controls, DEL, bidi and other format characters) written as a `\uXXXX` escape: the
-    /// same JSON value, safe to show.
+    /// controls, DEL, bidi and other format characters, line and paragraph separators;
+    /// C0 controls cannot occur unescaped) written as a `\uXXXX` escape: the same JSON
+    /// value, safe to show.
     public var prettyForTerminal: String {
-        var writer = JSONWriter(bytes, indent: "  ")
+        var writer = JSONWriter(bytes, indent: 2)
         writer.escapesUnshowable = true
         return writer.write(root)
     }
@@ -147,27 +157,30 @@ struct JSONScanner {
         }
     }
 
-    /// A string; returns its decoded text (escapes resolved) or nil when malformed.
+    /// A string; returns its decoded text (escapes resolved) or nil when malformed. The text
+    /// is gathered as UTF-8 bytes and checked once at the end (an escape adds whole
+    /// characters, so it cannot mend ill-formed bytes around it): appending to a
+    /// `String.UnicodeScalarView` instead made a long string with escapes take quadratic time.
     mutating func string() -> String? {
         guard consume(UInt8(ascii: "\"")) else { return nil }
-        var scalars = String.UnicodeScalarView()
-        var raw: [UInt8] = []
+        var text: [UInt8] = []
+        var run = index
         while let byte = peek {
-            index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: raw, as: UTF8.self) else { return nil }
-                scalars.append(contentsOf: text.unicodeScalars)
-                return String(scalars)
+                text += bytes[run..<index]
+                index += 1
+                return String(validating: text, as: UTF8.self)
             case UInt8(ascii: "\\"):
-                guard let text = String(validating: raw, as: UTF8.self), let escaped = escape() else { return nil }
-                scalars.append(contentsOf: text.unicodeScalars)
-                scalars.append(escaped)
-                raw.removeAll()
+                text += bytes[run..<index]
+                index += 1
+                guard let escaped = escape() else { return nil }
+                UTF8.encode(escaped) { text.append($0) }
+                run = index
             case 0..<0x20:
                 return nil
             default:
-                raw.append(byte)
+                index += 1
             }
         }
         return nil
@@ -184,19 +197,38 @@ struct JSONScanner {
         case UInt8(ascii: "r"): return "\r"
         case UInt8(ascii: "t"): return "\t"
         case UInt8(ascii: "u"):
-            guard let high = hex4() else { return nil }
-            if (0xD800..<0xDC00).contains(high) {
-                guard consume(UInt8(ascii: "\\")), consume(UInt8(ascii: "u")), let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
-                return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
-            }
-            // A lone low surrogate is no character; JSON lets it through, text cannot hold it.
-            return Unicode.Scalar(high) ?? "\u{FFFD}"
+            guard let unit = hex4() else { return nil }
+            return surrogatePair(after: unit) ?? Unicode.Scalar(unit) ?? "\u{FFFD}"
         default: return nil
         }
     }
 
+    /// The character a high surrogate `\uXXXX` and the low one escaped after it stand for,
+    /// consuming the second; nil (nothing consumed) when `high` is not half of such a pair.
+    /// A lone surrogate is valid JSON text (RFC 8259 §7, §8.2) and is relayed as written;
+    /// decoded (a member's key, a marker) it reads as U+FFFD, since text cannot hold it.
+    mutating func surrogatePair(after high: UInt32) -> Unicode.Scalar? {
+        let start = index
+        guard (0xD800..<0xDC00).contains(high), consume(UInt8(ascii: "\\")), consume(UInt8(ascii: "u")),
+              let low = hex4(), (0xDC00..<0xE000).contains(low) else {
+            index = start
+            return nil
+        }
+        return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    }
+
+    /// Exactly four hex digits (RFC 8259 §7): no sign, no fewer.
     mutating func hex4() -> UInt32? {
-        guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else { return nil }
+        guard index + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for byte in bytes[index..<index + 4] {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = value << 4 | UInt32(byte - UInt8(ascii: "A") + 10)
+            default: return nil
+            }
+        }
         index += 4
         return value
     }
@@ -231,37 +263,50 @@ struct JSONScanner {
 /// byte for byte.
 struct JSONWriter {
     let bytes: [UInt8]
-    let indent: String?
+    /// Spaces per level, or nil for compact text.
+    var indent: Int?
     var escapesUnshowable = false
     private var output: [UInt8] = []
 
-    init(_ bytes: [UInt8], indent: String?) {
+    init(_ bytes: [UInt8], indent: Int?) {
         self.bytes = bytes
         self.indent = indent
     }
 
+    /// The value in `range`, indented if asked and the indented text stays within
+    /// `JSONText.maxGrowth` (a hostile nest would otherwise turn 32 MiB into gigabytes),
+    /// compact otherwise.
     func write(_ range: Range<Int>) -> String {
         var writer = self
         writer.output.reserveCapacity(range.count)
         var index = range.lowerBound
-        writer.emit(&index, end: range.upperBound)
+        let limit = indent == nil ? Int.max : JSONText.maxGrowth * range.count + JSONText.growthAllowance
+        guard writer.emit(&index, end: range.upperBound, limit: limit) else {
+            var compact = self
+            compact.indent = nil
+            return compact.write(range)
+        }
         return String(decoding: writer.output, as: UTF8.self)
     }
 
-    private mutating func emit(_ index: inout Int, end: Int) {
+    /// False as soon as the output exceeds `limit` bytes.
+    private mutating func emit(_ index: inout Int, end: Int, limit: Int) -> Bool {
         var level = 0
         var inString = false
         var emptyContainer = false
         while index < end {
+            guard output.count <= limit else { return false }
             let byte = bytes[index]
             index += 1
             if inString {
-                if escapesUnshowable, byte >= 0x7F, let scalar = scalar(at: index - 1), !Redaction.isShowable(scalar.value) {
-                    for unit in String(scalar.value).utf16 {
-                        let hex = String(unit, radix: 16)
-                        output += Array(("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                if escapesUnshowable, byte >= 0x7F {
+                    let (scalar, length) = scalar(at: index - 1)
+                    if Redaction.isShowable(scalar) {
+                        output += bytes[index - 1..<index - 1 + length]
+                    } else {
+                        appendEscape(scalar)
                     }
-                    index += scalar.length - 1
+                    index += length - 1
                     continue
                 }
                 output.append(byte)
@@ -299,16 +344,28 @@ struct JSONWriter {
                 output.append(byte)
             }
         }
+        return output.count <= limit
     }
 
-    /// The UTF-8 scalar starting at `offset` and its length in bytes (the input is valid UTF-8:
-    /// the scanner checked it).
-    private func scalar(at offset: Int) -> (value: Unicode.Scalar, length: Int)? {
+    /// `\uXXXX` (lower-case hex), twice for a scalar beyond the BMP (a surrogate pair).
+    private mutating func appendEscape(_ scalar: Unicode.Scalar) {
+        UTF16.encode(scalar) { unit in
+            output += [UInt8(ascii: "\\"), UInt8(ascii: "u")]
+            for shift in stride(from: 12, through: 0, by: -4) { output.append(Self.hexDigits[Int(unit >> UInt16(shift)) & 0xF]) }
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// The UTF-8 scalar starting at `offset` and its length in bytes. Only read inside strings,
+    /// whose bytes the scanner checked are well-formed UTF-8: `offset` starts a scalar and the
+    /// scalar is whole.
+    private func scalar(at offset: Int) -> (Unicode.Scalar, length: Int) {
         let lead = bytes[offset]
         let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
-        guard offset + length <= bytes.count, let text = String(validating: bytes[offset..<offset + length], as: UTF8.self),
-              let scalar = text.unicodeScalars.first else { return nil }
-        return (scalar, length)
+        var value = UInt32(length == 1 ? lead : lead & (0x7F >> length))
+        for next in bytes[offset + 1..<offset + length] { value = value << 6 | UInt32(next & 0x3F) }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
     }
 
     private func nextSignificant(_ from: Int) -> UInt8? {
@@ -320,6 +377,6 @@ struct JSONWriter {
     private mutating func newline(_ level: Int) {
         guard let indent else { return }
         output.append(0x0A)
-        for _ in 0..<level { output.append(contentsOf: indent.utf8) }
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: level * indent))
     }
 }
