@@ -59,7 +59,10 @@ public final class ListenerServer: Sendable {
             },
             eventLoopGroupProvider: .shared(eventLoopGroup),
             logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        // Named: otherwise the group names the service by interpolating it, which reflects over
+        // the whole application (about a tenth of `login`'s start-up) to make a Swift dump.
+        let service = ServiceGroupConfiguration.ServiceConfiguration(service: app, serviceName: "pds-auth listener")
+        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             defer { boundContinuation.finish() }
             try await group.run()
