@@ -4,26 +4,35 @@ TEST_PACKAGES := $(BUILD_PACKAGES) chromium chromium-driver tmux openssl iproute
 # scripts/bench: a venv for the Python yardsticks (google-auth from PyPI), readelf, and a C
 # compiler with a static libc for its small launcher (scripts/bench-spawn.c).
 BENCH_PACKAGES := $(BUILD_PACKAGES) python3-venv binutils gcc libc6-dev
+# scripts/startup-order: the bench's (it uses its dev server and browser) and callgrind.
+ORDER_PACKAGES := $(BENCH_PACKAGES) valgrind
 
 PREFIX ?= /usr/local
 DESTDIR ?=
 # Where `make test` installs the release binary to run the end-to-end tests against it.
 TEST_PREFIX := $(CURDIR)/.build-install
 
-# The shipped binary: the Swift runtime and Foundation linked in (--static-swift-stdlib), so
-# it runs on Debian without Swift and without a run path into a toolchain; linked by lld
+# The shipped binary: the Swift runtime and FoundationEssentials linked in
+# (--static-swift-stdlib; nothing imports full Foundation, so neither it nor ICU is), so it
+# runs on Debian without Swift and without a run path into a toolchain; linked by lld
 # with packed relative relocations, no exported symbols and no symbol table, which make it
 # smaller and quicker to load. libcurl is not among its needs: it is opened on first use.
 # libstdc++ and the unwinder are linked in too (the GCC Runtime Library Exception allows
 # it): STATIC_CXX holds libstdc++.a and, under libgcc_s's name, libgcc_eh.a, and is searched
 # first. The binary then needs only libc and libm, and `token` starts about 15% sooner.
+# Optimised for size (-Osize: 2 MB less code to map, no slower at start-up, where its time
+# goes), with the code the measured commands run laid out together (STARTUP_ORDER, written
+# by `make startup-order`): fewer pages of code become resident, a third less peak memory.
 STATIC_CXX := $(CURDIR)/.build-static-cxx
-RELEASE_FLAGS := -c release --product pds-auth --static-swift-stdlib --disable-local-rpath \
-	-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
-	-Xlinker --no-export-dynamic -Xlinker -s -Xlinker -L$(STATIC_CXX)
+STARTUP_ORDER := scripts/startup-order.txt
+LINK_FLAGS := -c release --product pds-auth --static-swift-stdlib --disable-local-rpath \
+	-Xswiftc -Osize -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
+	-Xlinker --no-export-dynamic -Xlinker -L$(STATIC_CXX) \
+	-Xlinker --symbol-ordering-file=$(CURDIR)/$(STARTUP_ORDER) -Xlinker --no-warn-symbol-ordering
+RELEASE_FLAGS := $(LINK_FLAGS) -Xlinker -s
 RELEASE_BINARY := .build/release/pds-auth
 
-.PHONY: dev test release install uninstall manpage bench fuzz
+.PHONY: dev test release install uninstall manpage bench fuzz startup-order
 
 # Build what it runs, then sign in against the built-in PDS-compatible dev server.
 dev:
@@ -49,9 +58,11 @@ test:
 	PDS_AUTH_INSTALLED=$(TEST_PREFIX) swift test --skip-build --filter DjangoOAuthToolkitTests
 	PDS_AUTH_INSTALLED=$(TEST_PREFIX) swift test --skip-build --skip HostileLoadTests --skip DjangoOAuthToolkitTests
 
+# SwiftPM does not know that the link reads STARTUP_ORDER: a newer order means a new link.
 release:
 	@scripts/ensure-packages $(BUILD_PACKAGES)
 	scripts/static-cxx $(STATIC_CXX)
+	@if [ $(STARTUP_ORDER) -nt $(RELEASE_BINARY) ]; then rm -f $(RELEASE_BINARY); fi
 	swift build $(RELEASE_FLAGS)
 
 # The binary, completions for bash, zsh and fish (written by the binary itself, from
@@ -59,7 +70,7 @@ release:
 # release binary only when it is missing or older than a source, so `make release && sudo
 # make install` works where root's PATH has no Swift (and leaves no root-owned .build/).
 install:
-	@if [ ! -x $(RELEASE_BINARY) ] || [ -n "$$(find Sources Public Package.swift Makefile -newer $(RELEASE_BINARY) -print -quit)" ]; then \
+	@if [ ! -x $(RELEASE_BINARY) ] || [ -n "$$(find Sources Public Package.swift Makefile $(STARTUP_ORDER) -newer $(RELEASE_BINARY) -print -quit)" ]; then \
 		$(MAKE) release; fi
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
@@ -92,6 +103,16 @@ bench:
 	@scripts/ensure-packages $(BENCH_PACKAGES)
 	$(MAKE) release
 	scripts/bench --binary .build/release/pds-auth $(BENCH_ARGS)
+
+# Rewrites STARTUP_ORDER from the code as it is now (scripts/startup-order says how), then
+# links the release binary with it. The profile needs the symbol table, so the same build
+# is first linked without stripping it (only the link runs again, both times).
+startup-order:
+	@scripts/ensure-packages $(ORDER_PACKAGES)
+	scripts/static-cxx $(STATIC_CXX)
+	swift build $(LINK_FLAGS) -Xlinker --strip-debug
+	scripts/startup-order $(RELEASE_BINARY)
+	$(MAKE) release
 
 # The documented longer fuzzing run: ten minutes per target.
 fuzz:
