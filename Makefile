@@ -22,10 +22,9 @@ TEST_PREFIX := $(CURDIR)/.build-install
 # first. The binary then needs only libc and libm, and `token` starts about 15% sooner.
 # Optimised for size (-Osize), every function in a section of its own (so the linker drops
 # unused ones one by one, and can place each), and the code the measured commands run laid
-# out together (STARTUP_ORDER, written by `make startup-order`): 3.5 MB less code, and a
-# third of the code pages resident at start-up (README, "Performance"). The Swift driver does
-# not rebuild objects for a changed -Xfrontend flag: after changing these, remove
-# .build/x86_64-unknown-linux-gnu/release.
+# out together (STARTUP_ORDER, written by `make startup-order`): 3.4 MB smaller, and a
+# sixth to a third less memory (README, "Performance"). The Swift driver does not rebuild objects
+# for a changed -Xfrontend flag: after changing these, remove .build/x86_64-unknown-linux-gnu/release.
 STATIC_CXX := $(CURDIR)/.build-static-cxx
 STARTUP_ORDER := scripts/startup-order.txt
 BUILD_FLAGS := -c release --product pds-auth --static-swift-stdlib --disable-local-rpath \
@@ -111,18 +110,13 @@ bench:
 
 # Rewrites STARTUP_ORDER from the code as it is now (scripts/startup-order says how), then
 # links the release binary with it. The profile needs the symbol table, so the same build
-# is linked without stripping it (a few seconds: the links run again, and the one module the
-# build plugin writes into, since its tool is linked with the same flags). Two passes:
-# callgrind lists functions much in the order the profiled binary holds them, and a list
-# taken from a binary laid out by an older list was about 1 MiB of peak RSS worse than one
-# taken again from a binary laid out by it (the `rm` forces the link SwiftPM would skip).
+# is first linked without stripping it (a few seconds: the links run again, and the one
+# module the build plugin writes into, since its tool is linked with the same flags).
 startup-order:
 	@scripts/ensure-packages $(ORDER_PACKAGES)
 	scripts/static-cxx $(STATIC_CXX)
-	for pass in 1 2; do \
-		rm -f $(RELEASE_BINARY) && swift build $(BUILD_FLAGS) -Xlinker --strip-debug && \
-		scripts/startup-order $(RELEASE_BINARY) || exit 1; \
-	done
+	swift build $(BUILD_FLAGS) -Xlinker --strip-debug
+	scripts/startup-order $(RELEASE_BINARY)
 	$(MAKE) release
 
 # The documented longer fuzzing run: ten minutes per target.
