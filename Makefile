@@ -13,26 +13,39 @@ TEST_PACKAGES := $(BUILD_PACKAGES) $(SECRET_SERVICE_PACKAGES) chromium chromium-
 # scripts/bench: a venv for the Python yardsticks (google-auth from PyPI), readelf, and a C
 # compiler with a static libc for its small launcher (scripts/bench-spawn.c).
 BENCH_PACKAGES := $(BUILD_PACKAGES) $(SECRET_SERVICE_PACKAGES) python3-venv binutils gcc libc6-dev
+# scripts/startup-order: the bench's (it uses its dev server and browser) and callgrind.
+ORDER_PACKAGES := $(BENCH_PACKAGES) valgrind
 
 PREFIX ?= /usr/local
 DESTDIR ?=
 # Where `make test` installs the release binary to run the end-to-end tests against it.
 TEST_PREFIX := $(CURDIR)/.build-install
 
-# The shipped binary: the Swift runtime and Foundation linked in (--static-swift-stdlib), so
-# it runs on Debian without Swift and without a run path into a toolchain; linked by lld
+# The shipped binary: the Swift runtime and FoundationEssentials linked in
+# (--static-swift-stdlib; nothing imports full Foundation, so neither it nor ICU is), so it
+# runs on Debian without Swift and without a run path into a toolchain; linked by lld
 # with packed relative relocations, no exported symbols and no symbol table, which make it
 # smaller and quicker to load. libcurl is not among its needs: it is opened on first use.
 # libstdc++ and the unwinder are linked in too (the GCC Runtime Library Exception allows
 # it): STATIC_CXX holds libstdc++.a and, under libgcc_s's name, libgcc_eh.a, and is searched
 # first. The binary then needs only libc and libm, and `token` starts about 15% sooner.
+# Optimised for size (-Osize), every function in a section of its own (so the linker drops
+# unused ones one by one, and can place each), and the code the measured commands run laid
+# out together (STARTUP_ORDER, written by `make startup-order`): 3.4 MB smaller, and a
+# sixth to a third less memory (README, "Performance"). The Swift driver does not rebuild objects
+# for a changed -Xfrontend flag: after changing these, remove .build/x86_64-unknown-linux-gnu/release.
 STATIC_CXX := $(CURDIR)/.build-static-cxx
-RELEASE_FLAGS := -c release --product pds-auth --static-swift-stdlib --disable-local-rpath \
+STARTUP_ORDER := scripts/startup-order.txt
+BUILD_FLAGS := -c release --product pds-auth --static-swift-stdlib --disable-local-rpath \
+	-Xswiftc -Osize -Xswiftc -Xfrontend -Xswiftc -function-sections \
+	-Xcc -ffunction-sections -Xcc -fdata-sections \
 	-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
-	-Xlinker --no-export-dynamic -Xlinker -s -Xlinker -L$(STATIC_CXX)
+	-Xlinker --no-export-dynamic -Xlinker -L$(STATIC_CXX) \
+	-Xlinker --symbol-ordering-file=$(CURDIR)/$(STARTUP_ORDER) -Xlinker --no-warn-symbol-ordering
+RELEASE_FLAGS := $(BUILD_FLAGS) -Xlinker -s
 RELEASE_BINARY := .build/release/pds-auth
 
-.PHONY: dev test release install uninstall manpage bench fuzz
+.PHONY: dev test release install uninstall manpage bench fuzz startup-order
 
 # Build what it runs, then sign in against the built-in PDS-compatible dev server.
 dev:
@@ -58,9 +71,11 @@ test:
 	PDS_AUTH_INSTALLED=$(TEST_PREFIX) swift test --skip-build --filter DjangoOAuthToolkitTests
 	PDS_AUTH_INSTALLED=$(TEST_PREFIX) swift test --skip-build --skip HostileLoadTests --skip DjangoOAuthToolkitTests
 
+# SwiftPM does not know that the link reads STARTUP_ORDER: a newer order means a new link.
 release:
 	@scripts/ensure-packages $(BUILD_PACKAGES)
 	scripts/static-cxx $(STATIC_CXX)
+	@if [ $(STARTUP_ORDER) -nt $(RELEASE_BINARY) ]; then rm -f $(RELEASE_BINARY); fi
 	swift build $(RELEASE_FLAGS)
 
 # The binary, completions for bash, zsh and fish (written by the binary itself, from
@@ -73,7 +88,7 @@ release:
 INSTALL_DIRS := bin share/man/man1 share/bash-completion/completions share/zsh/site-functions \
 	share/fish/vendor_completions.d share/pds-auth
 install:
-	@if [ ! -x $(RELEASE_BINARY) ] || [ -n "$$(find Sources Public Package.swift Makefile -newer $(RELEASE_BINARY) -print -quit)" ]; then \
+	@if [ ! -x $(RELEASE_BINARY) ] || [ -n "$$(find Sources Public Package.swift Makefile $(STARTUP_ORDER) -newer $(RELEASE_BINARY) -print -quit)" ]; then \
 		$(MAKE) release; fi
 	@root="$(DESTDIR)$(PREFIX)"; manifest="$$root/share/pds-auth/created-directories"; created=""; \
 	for d in $(INSTALL_DIRS); do p="$$d"; while [ "$$p" != "." ] && [ ! -d "$$root/$$p" ]; do created="$$created $$p"; p=$$(dirname "$$p"); done; done; \
@@ -113,6 +128,17 @@ bench:
 	@scripts/ensure-packages $(BENCH_PACKAGES)
 	$(MAKE) release
 	scripts/bench --binary .build/release/pds-auth $(BENCH_ARGS)
+
+# Rewrites STARTUP_ORDER from the code as it is now (scripts/startup-order says how), then
+# links the release binary with it. The profile needs the symbol table, so the same build
+# is first linked without stripping it (a few seconds: the links run again, and the one
+# module the build plugin writes into, since its tool is linked with the same flags).
+startup-order:
+	@scripts/ensure-packages $(ORDER_PACKAGES)
+	scripts/static-cxx $(STATIC_CXX)
+	swift build $(BUILD_FLAGS) -Xlinker --strip-debug
+	scripts/startup-order $(RELEASE_BINARY)
+	$(MAKE) release
 
 # The documented longer fuzzing run: ten minutes per target.
 fuzz:

@@ -7,8 +7,9 @@
 // Built by scripts/bench with `swiftc -O -static-stdlib`.
 //
 // Built a second time with -DFULL_FOUNDATION: the same program with full Foundation (and so
-// ICU) linked in, as pds-auth has it because swift-mustache imports Foundation. The two
-// floors' difference is what full Foundation costs a program that does not use it.
+// ICU) linked in, as pds-auth had it while swift-mustache (which imports Foundation) rendered
+// its pages at run time. The two floors' difference is what full Foundation costs a program
+// that does not use it, which is what any import of Foundation would bring back.
 #if FULL_FOUNDATION
 import Foundation
 #else

@@ -1,22 +1,24 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds every file under the package's top-level `Public/` folder into the target as
-/// `PublicAssets`, so an installed `pds-auth` serves its pages from any working
-/// directory without shipping a resource folder beside the binary.
+/// Compiles the Mustache templates under the package's top-level `Public/` folder into the
+/// target as `CompiledTemplates` and embeds its other files as `PublicAssets`, so an
+/// installed `pds-auth` serves its pages from any working directory without a resource
+/// folder beside the binary, and without a template engine (or Foundation) inside it.
 @main
 struct EmbedPublic: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         let publicDir = context.package.directoryURL.appending(path: "Public")
-        let output = context.pluginWorkDirectoryURL.appending(path: "PublicAssets.swift")
+        let assets = context.pluginWorkDirectoryURL.appending(path: "PublicAssets.swift")
+        let templates = context.pluginWorkDirectoryURL.appending(path: "CompiledTemplates.swift")
         let inputs = try files(under: publicDir)
         return [
             .buildCommand(
-                displayName: "Embedding Public/ into \(target.name)",
+                displayName: "Compiling Public/ into \(target.name)",
                 executable: try context.tool(named: "EmbedPublicTool").url,
-                arguments: [publicDir.path(), output.path()],
+                arguments: [publicDir.path(), assets.path(), templates.path()],
                 inputFiles: inputs,
-                outputFiles: [output]
+                outputFiles: [assets, templates]
             )
         ]
     }

@@ -156,7 +156,9 @@ struct ProfileStatus: Encodable {
     func text(detailed: Bool) -> String {
         var lines = ["\(Redaction.terminalSafe(name, limit: 64))\(current ? "  (current)" : "")"]
         func add(_ label: String, _ value: String?) {
-            if let value { lines.append("  \(label.padding(toLength: 12, withPad: " ", startingAt: 0)) \(Redaction.terminalSafe(value))") }
+            // Labels are short ASCII constants: padded to a 12-column field.
+            let field = label + String(repeating: " ", count: max(0, 12 - label.count))
+            if let value { lines.append("  \(field) \(Redaction.terminalSafe(value))") }
         }
         if let problem {
             add("store", store)

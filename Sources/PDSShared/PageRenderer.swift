@@ -1,18 +1,18 @@
 import Crypto
 import FoundationEssentials
 import Hummingbird
-import Mustache
 
-/// Renders HTML pages from the Mustache templates embedded from `Public/`. Every dynamic
-/// value goes through `{{…}}`, which HTML-escapes it (quotes included, so attribute values
-/// are safe too); only the folder's static stylesheet and optional script are inlined raw,
-/// and ``contentSecurityPolicy(formAction:)`` admits exactly those two by SHA-256 hash, so
-/// no other script or style can run and nothing loads from elsewhere.
+/// Renders HTML pages from the Mustache templates in `Public/`, which the EmbedPublic build
+/// plugin compiles into Swift (`CompiledTemplates`), so no template engine runs here. Every
+/// dynamic value goes through `{{…}}`, which HTML-escapes it (quotes included, so attribute
+/// values are safe too); only the folder's static stylesheet and optional script are inlined
+/// raw, and ``contentSecurityPolicy(formAction:)`` admits exactly those two by SHA-256 hash,
+/// so no other script or style can run and nothing loads from elsewhere.
 public struct PageRenderer: Sendable {
-    private let library: MustacheLibrary
+    private let folder: String
     private let style: String
     private let script: String?
-    private let constants: [String: String]
+    private let constants: [String: PageValue]
 
     /// - Parameters:
     ///   - folder: the folder under `Public/` (`""` for the listener's pages, `"dev-server/"`).
@@ -21,34 +21,33 @@ public struct PageRenderer: Sendable {
     ///   - constants: values every page may use (the version, say).
     public init(folder: String, templates: [String], script: String? = nil,
                 constants: [String: String] = [:]) throws(PageRendererError) {
-        var library = MustacheLibrary()
-        for name in templates {
-            do {
-                try library.register(try Self.asset(folder + name + ".mustache"), named: name)
-            } catch let error as PageRendererError {
-                throw error
-            } catch {
-                throw .templateDoesNotParse(folder + name)
-            }
+        for name in templates where !CompiledTemplates.names.contains(folder + name) {
+            throw .missingAsset(folder + name + ".mustache")
         }
-        self.library = library
+        self.folder = folder
         self.style = try Self.asset(folder + "style.css")
         self.script = try script.map { name throws(PageRendererError) in try Self.asset(folder + name) }
-        self.constants = constants
+        self.constants = constants.mapValues(PageValue.text)
     }
 
     static func asset(_ path: String) throws(PageRendererError) -> String {
-        guard let data = PublicAssets.files[path] else { throw .missingAsset(path) }
-        return String(decoding: data, as: UTF8.self)
+        guard let text = PublicAssets.files[path] else { throw .missingAsset(path) }
+        return text
     }
 
     /// Renders `template` with `values` plus the stylesheet, the script and the constants.
-    public func render(_ template: String, _ values: [String: Any]) -> String {
-        var context: [String: Any] = constants
+    public func render(_ template: String, _ values: [String: PageValue]) -> String {
+        var page = PageWriter(context(values))
+        return CompiledTemplates.render(folder + template, into: &page) ? page.html : ""
+    }
+
+    /// Everything `template` sees: the constants, then `values`, then the stylesheet and script.
+    package func context(_ values: [String: PageValue]) -> [String: PageValue] {
+        var context = constants
         context.merge(values) { _, new in new }
-        context["style"] = style
-        if let script { context["script"] = script }
-        return library.render(context, withTemplate: template) ?? ""
+        context["style"] = .text(style)
+        if let script { context["script"] = .text(script) }
+        return context
     }
 
     /// `default-src 'none'` blocks everything not listed: no other script or style, no
@@ -68,14 +67,16 @@ public struct PageRenderer: Sendable {
         Data(SHA256.hash(data: Array(text.utf8))).base64EncodedString()
     }
 
+    /// The templates compiled into this build, by path under `Public/` without `.mustache`.
+    package static var compiledTemplates: Set<String> { CompiledTemplates.names }
+
     /// The text of a file under `Public/`, for tests that compare what is inlined.
     public static func publicFile(_ path: String) -> String? {
         try? asset(path)
     }
 }
 
-/// A page template or asset that this build lacks or cannot parse: a packaging bug.
+/// A page template or asset that this build lacks: a packaging bug.
 public enum PageRendererError: Error, Sendable, Equatable {
     case missingAsset(String)
-    case templateDoesNotParse(String)
 }

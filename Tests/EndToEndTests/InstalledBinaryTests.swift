@@ -25,6 +25,16 @@ struct InstalledBinaryTests {
         #expect(!dynamic.output.contains("RPATH") && !dynamic.output.contains("RUNPATH"), "\(dynamic.output)")
     }
 
+    /// README ("Performance"): the binary links FoundationEssentials only, not full Foundation
+    /// (CoreFoundation's run loop is its mark) nor ICU (its data package's name); together
+    /// they were two thirds of the binary.
+    @Test func linksNeitherFullFoundationNorICU() throws {
+        let content = try Data(contentsOf: URL(fileURLWithPath: binary))
+        for marker in ["CFRunLoop", "icudt"] {
+            #expect(content.range(of: Data(marker.utf8)) == nil, "\(marker) found in \(binary)")
+        }
+    }
+
     @Test func printsItsVersion() async throws {
         let result = try await CLIProcess.run(["--version"], environment: [:])
         #expect(result.status == 0 && result.stdout == PDSAuthVersion.current + "\n", "\(result.stderr)")

@@ -30,6 +30,25 @@ import Testing
         #expect(token.status == 0 && token.stdout == saved.accessToken + "\n", "\(token.stderr)")
     }
 
+    /// The listener serves one browser on one event-loop thread, for one address or for
+    /// both of localhost's; SwiftNIO's shared group would start one thread per core.
+    @Test(arguments: ["http://127.0.0.1:0/callback", "http://localhost:0/callback"])
+    func theListenerRunsOnOneEventLoopThread(_ redirectURI: String) async throws {
+        let home = TemporaryDirectory()
+        let login = CLIProcess(["login", "--no-browser", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c",
+                                "--no-preflight", "--redirect-uri", redirectURI], environment: ["PDS_AUTH_HOME": home.path])
+        try login.start()
+        _ = try await login.waitForStderr(#"Open (http://[^ ]+) to sign in"#)
+        let tasks = "/proc/\(login.process.processIdentifier)/task"
+        let names = try FileManager.default.contentsOfDirectory(atPath: tasks).map {
+            (try? String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8)) ?? ""
+        }
+        login.signal(SIGINT)
+        _ = try await login.wait()
+        // SwiftNIO names its event-loop threads NIO-ELT-… (a group of its own) or NIO-SGLTN-… (the shared one).
+        #expect(names.filter { $0.hasPrefix("NIO-") }.count == 1, "\(names)")
+    }
+
     @Test func switchChangesTheCurrentProfile() async throws {
         let home = TemporaryDirectory()
         let store = CredentialStore(directory: home.path)

@@ -9,6 +9,21 @@ import Testing
         return [.authorization: "Basic " + Data(credentials.utf8).base64EncodedString()]
     }
 
+    /// Header values (the Basic credentials, the media type) are trimmed exactly as
+    /// Foundation's `trimmingCharacters(in: .whitespaces)` did before the dev server gave up
+    /// full Foundation: every scalar of that set, at either end, and nothing else.
+    @Test func headerValuesAreTrimmedAsFoundationTrimsWhitespaces() {
+        let members = (0...0x10FFFF).compactMap(Unicode.Scalar.init).filter(CharacterSet.whitespaces.contains)
+        #expect(members.count > 10)
+        let others: [Unicode.Scalar] = ["\n", "\r", "\u{B}", "\u{C}", "\u{85}", "\u{2028}", "\u{180E}", "\u{200C}", "\u{FEFF}", "x"]
+        for edge in members + others {
+            for text in [String(edge), "\(edge)dXNlcjpwYXNz\(edge)", "\(edge) \(edge)a b\(edge)\u{301}", " \u{301}\(edge)c "] {
+                #expect(String(text.trimmingWhitespaces()) == text.trimmingCharacters(in: .whitespaces),
+                        "U+\(String(edge.value, radix: 16))")
+            }
+        }
+    }
+
     @Test func wrongOrMissingSecretIsRefused() async throws {
         try await Fixture().test { client in
             let wrong = try await client.exchange(try await client.code(), secret: "wrong")

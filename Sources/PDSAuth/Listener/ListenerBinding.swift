@@ -1,5 +1,6 @@
 import HummingbirdCore
 import Logging
+import NIOPosix
 
 /// The loopback listener of one sign-in, on the first redirect URI whose port is free (apps
 /// may register several, as `--redirect-uri` may be repeated), and on every loopback
@@ -14,40 +15,48 @@ public struct ListenerBinding: Sendable {
     /// Things the user should know about how the listener is bound.
     public let notes: [String]
     let servers: [ListenerServer]
+    /// One event-loop thread serves every address: the listener serves one browser, and
+    /// each further thread costs start-up time and memory (SwiftNIO's shared group would
+    /// start one per core). Shut down by ``stop()``.
+    let eventLoops: MultiThreadedEventLoopGroup
 
     public static func bind(_ candidates: [RedirectTarget], answers: LoginAnswers, pages: LoginPages, logger: Logger,
                             limits: ListenerLimits = .standard) async throws(PDSAuthError) -> ListenerBinding {
         let registry = ConnectionRegistry(capacity: limits.maxConnections)
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var failures: [PDSAuthError] = []
         for candidate in candidates {
             let responder = ListenerResponder(target: candidate, answers: answers, pages: pages)
             do throws(PDSAuthError) {
-                return try await bindOne(candidate, responder: responder, logger: logger, configuration: limits.http1(registry: registry))
+                return try await bindOne(candidate, responder: responder, logger: logger, configuration: limits.http1(registry: registry),
+                                         eventLoops: eventLoops)
             } catch {
                 failures.append(error)
             }
         }
+        try? await eventLoops.shutdownGracefully()
         throw failures.count == 1 ? failures[0] : noneFree(candidates, failures)
     }
 
     static func bindOne(_ candidate: RedirectTarget, responder: ListenerResponder, logger: Logger,
-                     configuration: HTTP1Channel.Configuration) async throws(PDSAuthError) -> ListenerBinding {
+                        configuration: HTTP1Channel.Configuration, eventLoops: MultiThreadedEventLoopGroup) async throws(PDSAuthError) -> ListenerBinding {
         guard candidate.host.lowercased() == "localhost" else {
             let server = try await ListenerServer.start(host: candidate.host, port: candidate.port, responder: responder,
-                                                        logger: logger, configuration: configuration)
-            return ListenerBinding(target: candidate.bound(to: server.port), notes: [], servers: [server])
+                                                        logger: logger, configuration: configuration, eventLoopGroup: eventLoops)
+            return ListenerBinding(target: candidate.bound(to: server.port), notes: [], servers: [server], eventLoops: eventLoops)
         }
         // An ephemeral port free on 127.0.0.1 may be taken on ::1: try a few.
         for _ in 0..<(candidate.port == 0 ? 5 : 1) {
             let first = try await ListenerServer.start(host: "127.0.0.1", port: candidate.port, responder: responder,
-                                                       logger: logger, configuration: configuration)
-            switch await ListenerServer.bind(host: "::1", port: first.port, responder: responder, logger: logger, configuration: configuration) {
+                                                       logger: logger, configuration: configuration, eventLoopGroup: eventLoops)
+            switch await ListenerServer.bind(host: "::1", port: first.port, responder: responder, logger: logger, configuration: configuration,
+                                             eventLoopGroup: eventLoops) {
             case .success(let second):
-                return ListenerBinding(target: candidate.bound(to: first.port), notes: [], servers: [first, second])
+                return ListenerBinding(target: candidate.bound(to: first.port), notes: [], servers: [first, second], eventLoops: eventLoops)
             case .failure(.unavailable):
                 return ListenerBinding(target: candidate.bound(to: first.port),
                                        notes: ["This machine has no IPv6 loopback address, so localhost is served on 127.0.0.1 only."],
-                                       servers: [first])
+                                       servers: [first], eventLoops: eventLoops)
             case .failure(let failure):
                 await first.stop()
                 if candidate.port == 0, failure == .inUse { continue }
@@ -61,6 +70,7 @@ public struct ListenerBinding: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for server in servers { group.addTask { await server.stop() } }
         }
+        try? await eventLoops.shutdownGracefully()
     }
 
     /// The addresses served, for tests and messages.

@@ -3,6 +3,7 @@ import HummingbirdCore
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// Runs a Hummingbird server on one loopback address until `stop()`, which shuts it down
@@ -30,18 +31,22 @@ public final class ListenerServer: Sendable {
     }
 
     /// Binds `host:port` (0 = any free port) and returns once the socket listens, or throws
-    /// an error naming the address.
+    /// an error naming the address. The server's connections run on `eventLoopGroup`.
     public static func start<Responder: HTTPResponder>(host: String, port: Int, responder: Responder, logger: Logger,
-                                                       configuration: HTTP1Channel.Configuration = .init()) async throws(PDSAuthError) -> ListenerServer
+                                                       configuration: HTTP1Channel.Configuration = .init(),
+                                                       eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
+    async throws(PDSAuthError) -> ListenerServer
     where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
-        switch await bind(host: host, port: port, responder: responder, logger: logger, configuration: configuration) {
+        switch await bind(host: host, port: port, responder: responder, logger: logger, configuration: configuration,
+                          eventLoopGroup: eventLoopGroup) {
         case .success(let server): return server
         case .failure(let failure): throw failure.error(host: host, port: port)
         }
     }
 
     static func bind<Responder: HTTPResponder>(host: String, port: Int, responder: Responder, logger: Logger,
-                                               configuration: HTTP1Channel.Configuration) async -> Result<ListenerServer, BindFailure>
+                                               configuration: HTTP1Channel.Configuration,
+                                               eventLoopGroup: any EventLoopGroup) async -> Result<ListenerServer, BindFailure>
     where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
@@ -52,8 +57,12 @@ public final class ListenerServer: Sendable {
                 boundContinuation.yield(channel.localAddress?.port ?? port)
                 boundContinuation.finish()
             },
+            eventLoopGroupProvider: .shared(eventLoopGroup),
             logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        // Named: otherwise the group names the service by interpolating it, which reflects over
+        // the whole application (about a tenth of `login`'s start-up) to make a Swift dump.
+        let service = ServiceGroupConfiguration.ServiceConfiguration(service: app, serviceName: "pds-auth listener")
+        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             defer { boundContinuation.finish() }
             try await group.run()

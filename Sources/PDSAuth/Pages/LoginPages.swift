@@ -20,25 +20,30 @@ public struct LoginPages: Sendable {
     }
 
     public func response(_ reply: LoginReply, head: Bool) -> Response {
+        response(Self.page(for: reply), head: head)
+    }
+
+    /// The page `reply` gets, before rendering.
+    static func page(for reply: LoginReply) -> Page {
         switch reply {
         case .start(let content):
-            return page(.ok, renderer.render("start", Self.values(content)), head)
+            return Page(status: .ok, template: "start", values: values(content))
         case .startLocked:
-            return problem(.forbidden, title: "Use the link printed in your terminal", head: head,
+            return problem(.forbidden, title: "Use the link printed in your terminal",
                            message: "This page opens only with the link pds-auth printed (or opened) for this sign-in.",
                            hint: "Copy the address from the terminal where pds-auth login is running.")
         case .signedIn(let result):
-            return page(.ok, renderer.render("success", Self.values(result)), head)
+            return Page(status: .ok, template: "success", values: values(result))
         case .failed(let error):
             let denied = error.code == .authorizationDenied && error.context["provider error"] == "access_denied"
             let title = denied ? "Sign-in denied" : error.code == .authorizationDenied ? "Sign-in refused" : "Sign-in failed"
-            return problem(.ok, title: title, head: head, message: error.message,
+            return problem(.ok, title: title, message: error.message,
                            hint: "The terminal says what to do next.", code: error.code.description, details: error.context)
         case .refused(let refusal):
-            return problem(.badRequest, title: "Not this sign-in", head: head, message: Self.explanation(refusal),
+            return problem(.badRequest, title: "Not this sign-in", message: explanation(refusal),
                            hint: "If you started a sign-in, open the link printed in your terminal. pds-auth is still waiting.")
         case .ended:
-            return problem(.gone, title: "This sign-in has ended", head: head, message: "pds-auth is no longer waiting for this sign-in.",
+            return problem(.gone, title: "This sign-in has ended", message: "pds-auth is no longer waiting for this sign-in.",
                            hint: "Check the terminal for the result, or start again.")
         }
     }
@@ -54,57 +59,70 @@ public struct LoginPages: Sendable {
         }
     }
 
-    func notFound(head: Bool) -> Response {
-        problem(.notFound, title: "Not found", head: head, message: "pds-auth serves only its sign-in page here.",
-                hint: "Return to the sign-in page or the terminal.")
-    }
+    // The listener's own refusals, before any sign-in logic sees the request.
+    static let notFound = problem(.notFound, title: "Not found", message: "pds-auth serves only its sign-in page here.",
+                                  hint: "Return to the sign-in page or the terminal.")
+    static let misdirected = problem(.misdirectedRequest, title: "Wrong host",
+                                     message: "This server answers only requests addressed to this computer's loopback address.")
+    static let methodNotAllowed = problem(.methodNotAllowed, title: "Method not allowed",
+                                          message: "pds-auth's sign-in listener answers only GET and HEAD.")
+    static let tooLong = problem(.badRequest, title: "Request too long", message: "This request is longer than any genuine redirect.")
 
-    func misdirected(head: Bool) -> Response {
-        problem(.misdirectedRequest, title: "Wrong host", head: head, message: "This server answers only requests addressed to this computer's loopback address.")
-    }
+    func notFound(head: Bool) -> Response { response(Self.notFound, head: head) }
+    func misdirected(head: Bool) -> Response { response(Self.misdirected, head: head) }
+    func tooLong(head: Bool) -> Response { response(Self.tooLong, head: head) }
 
     func methodNotAllowed() -> Response {
-        var response = problem(.methodNotAllowed, title: "Method not allowed", head: false, message: "pds-auth's sign-in listener answers only GET and HEAD.")
+        var response = response(Self.methodNotAllowed, head: false)
         response.headers[.allow] = "GET, HEAD"
         return response
     }
 
-    func tooLong(head: Bool) -> Response {
-        problem(.badRequest, title: "Request too long", head: head, message: "This request is longer than any genuine redirect.")
+    /// One page before rendering: its status, its template under `Public/` and the values.
+    struct Page: Sendable {
+        var status: HTTPResponse.Status
+        var template: String
+        var values: [String: PageValue]
     }
 
-    private func problem(_ status: HTTPResponse.Status, title: String, head: Bool, message: String, hint: String? = nil,
-                         code: String? = nil, details: [String: String] = [:]) -> Response {
-        let rows = details.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] }
-        var values: [String: Any] = ["title": title, "message": message, "details": rows, "hasDetails": !rows.isEmpty]
-        if let hint { values["hint"] = hint }
-        if let code { values["code"] = code }
-        return page(status, renderer.render("problem", values), head)
+    private static func problem(_ status: HTTPResponse.Status, title: String, message: String, hint: String? = nil,
+                                code: String? = nil, details: [String: String] = [:]) -> Page {
+        let rows = details.sorted { $0.key < $1.key }.map { PageValue.object(["name": .text($0.key), "value": .text($0.value)]) }
+        var values: [String: PageValue] = ["title": .text(title), "message": .text(message), "details": .list(rows),
+                                           "hasDetails": .flag(!rows.isEmpty)]
+        if let hint { values["hint"] = .text(hint) }
+        if let code { values["code"] = .text(code) }
+        return Page(status: status, template: "problem", values: values)
     }
 
-    private func page(_ status: HTTPResponse.Status, _ html: String, _ head: Bool) -> Response {
-        HTMLPage.response(status, html, includeBody: !head)
+    func render(_ page: Page) -> String {
+        renderer.render(page.template, page.values)
     }
 
-    static func values(_ content: StartPageContent) -> [String: Any] {
-        ["providerName": content.providerName, "clientID": content.clientID, "domain": content.domain,
-         "scope": content.scope ?? "the app's default", "provider": content.provider, "redirectURI": content.redirectURI,
-         "authorizeURL": content.authorizeURL.absoluteString, "profile": content.profileName]
+    private func response(_ page: Page, head: Bool) -> Response {
+        HTMLPage.response(page.status, render(page), includeBody: !head)
     }
 
-    static func values(_ login: LoginResult) -> [String: Any] {
+    static func values(_ content: StartPageContent) -> [String: PageValue] {
+        ["providerName": .text(content.providerName), "clientID": .text(content.clientID), "domain": .text(content.domain),
+         "scope": .text(content.scope ?? "the app's default"), "provider": .text(content.provider),
+         "redirectURI": .text(content.redirectURI), "authorizeURL": .text(content.authorizeURL.absoluteString),
+         "profile": .text(content.profileName)]
+    }
+
+    static func values(_ login: LoginResult) -> [String: PageValue] {
         let profile = login.profile
-        var values: [String: Any] = [
-            "expiry": profile.expiresAt.map(ExpiryText.absolute) ?? "unknown",
-            "accessToken": profile.accessToken,
-            "maskedToken": Redaction.mask(profile.accessToken),
-            "profile": login.profileName,
+        var values: [String: PageValue] = [
+            "expiry": .text(profile.expiresAt.map(ExpiryText.absolute) ?? "unknown"),
+            "accessToken": .text(profile.accessToken),
+            "maskedToken": .text(Redaction.mask(profile.accessToken)),
+            "profile": .text(login.profileName),
         ]
         // Absent for a generic provider, which says nothing about the user (the page then omits "as …").
-        if let user = profile.user?.userName ?? profile.user?.nickName ?? profile.user?.userID { values["user"] = user }
-        if let id = profile.user?.userID { values["userID"] = id }
-        if let domain = profile.user?.domainID ?? profile.domainID { values["domain"] = domain }
-        if let drive = profile.user?.defaultDriveID, !drive.isEmpty { values["drive"] = drive }
+        if let user = profile.user?.userName ?? profile.user?.nickName ?? profile.user?.userID { values["user"] = .text(user) }
+        if let id = profile.user?.userID { values["userID"] = .text(id) }
+        if let domain = profile.user?.domainID ?? profile.domainID { values["domain"] = .text(domain) }
+        if let drive = profile.user?.defaultDriveID, !drive.isEmpty { values["drive"] = .text(drive) }
         return values
     }
 }

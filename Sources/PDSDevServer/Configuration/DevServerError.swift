@@ -34,7 +34,7 @@ public enum DevServerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalidRedirectURI(let id, let uri): "App \(id): \(uri) is not an absolute http(s) URI without a fragment"
         case .invalidJWTPublicKey(let id, let reason): "App \(id): the JWT public key is unusable: \(reason)"
         case .nonPositiveLifetime(let name): "\(name) must be a positive number of seconds"
-        case .missingPageTemplate(let name): "The page template \(name) is missing from this build or does not parse"
+        case .missingPageTemplate(let name): "The page template \(name) is missing from this build"
         case .keyGenerationFailed(let reason): "Could not generate an RSA key: \(reason)"
         case .stoppedBeforeListening: "The dev server stopped before it was listening"
         case .stateDirectoryUnusable(let directory, let reason): "The state directory \(directory) cannot be used: \(reason)"

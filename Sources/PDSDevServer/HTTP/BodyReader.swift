@@ -42,7 +42,7 @@ enum BodyReader {
     /// The media type without parameters, lower-cased (RFC 9110 §8.3.1: case-insensitive).
     static func mediaType(_ request: Request) -> String? {
         request.headers[.contentType].map {
-            $0.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces).lowercased()
+            $0.split(separator: ";", maxSplits: 1)[0].trimmingWhitespaces().lowercased()
         }
     }
 }

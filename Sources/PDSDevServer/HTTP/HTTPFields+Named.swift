@@ -17,3 +17,18 @@ extension HTTPFields {
         FieldName(name).flatMap { self[$0] }
     }
 }
+
+extension StringProtocol {
+    /// Without leading and trailing tabs and Unicode space separators (Zs) or U+200B: what
+    /// Foundation's `trimmingCharacters(in: .whitespaces)` removes, which FoundationEssentials
+    /// lacks. For header values (optional white space, RFC 9110 §5.6.3, and a little more).
+    func trimmingWhitespaces() -> Substring {
+        let scalars = Substring(self).unicodeScalars
+        let isWhitespace = { (scalar: Unicode.Scalar) in
+            scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
+        }
+        guard let first = scalars.firstIndex(where: { !isWhitespace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isWhitespace($0) })!
+        return Substring(scalars[first...last])
+    }
+}

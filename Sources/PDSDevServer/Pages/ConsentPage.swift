@@ -13,19 +13,23 @@ struct ConsentPage: Sendable {
     var expiresIn: Int
 
     func response(renderer: PageRenderer) -> Response {
-        let users: [[String: Any]] = users.enumerated().map { index, user in
-            ["userID": user.userID, "userName": user.userName, "nickName": user.nickName,
-             "role": user.role, "selected": index == 0]
-        }
-        let values: [String: Any] = [
-            "appName": pending.app.name, "clientID": pending.app.clientID, "domainID": domainID,
-            "scopes": pending.scopes, "redirectURI": pending.redirectURI, "pkce": pending.codeChallenge != nil,
-            "requestID": pendingID, "users": users, "expiresIn": expiresIn,
-        ]
         // The form posts here; browsers apply `form-action` to the redirect that answers it too.
         let formAction: ContentSecurityPolicy.Directive = Self.origin(of: pending.redirectURI)
             .map { .formAction(.self, .uri($0)) } ?? .formAction(.self)
         return renderer.page(.ok, "consent", values, formAction: formAction)
+    }
+
+    var values: [String: PageValue] {
+        let users: [PageValue] = users.enumerated().map { index, user in
+            .object(["userID": .text(user.userID), "userName": .text(user.userName), "nickName": .text(user.nickName),
+                     "role": .text(user.role), "selected": .flag(index == 0)])
+        }
+        return [
+            "appName": .text(pending.app.name), "clientID": .text(pending.app.clientID), "domainID": .text(domainID),
+            "scopes": .list(pending.scopes.map(PageValue.text)), "redirectURI": .text(pending.redirectURI),
+            "pkce": .flag(pending.codeChallenge != nil), "requestID": .text(pendingID), "users": .list(users),
+            "expiresIn": .text(String(expiresIn)),
+        ]
     }
 
     /// `scheme://host[:port]` of a registered redirect URI, for `form-action`; nil when it

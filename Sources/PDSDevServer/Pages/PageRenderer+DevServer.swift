@@ -13,14 +13,14 @@ extension PageRenderer {
             return try PageRenderer(folder: "dev-server/", templates: ["consent", "problem"])
         } catch {
             switch error {
-            case .missingAsset(let path), .templateDoesNotParse(let path): throw .missingPageTemplate(path)
+            case .missingAsset(let path): throw .missingPageTemplate(path)
             }
         }
     }
 
     /// `template` rendered with `values`, under a policy whose `formAction` lists where the
     /// page's form may go.
-    func page(_ status: HTTPResponse.Status, _ template: String, _ values: [String: Any],
+    func page(_ status: HTTPResponse.Status, _ template: String, _ values: [String: PageValue],
               formAction: ContentSecurityPolicy.Directive = .formAction(.none)) -> Response {
         let policy = contentSecurityPolicy(formAction: formAction)
         var response = HTMLPage.response(status, render(template, values), policy: policy)

@@ -13,8 +13,12 @@ struct ProblemPage: Error, Sendable {
     var hint: String?
 
     func response(renderer: PageRenderer) -> Response {
-        var values: [String: Any] = ["title": title, "message": message, "code": code]
-        if let hint { values["hint"] = hint }
-        return renderer.page(status, "problem", values)
+        renderer.page(status, "problem", values)
+    }
+
+    var values: [String: PageValue] {
+        var values: [String: PageValue] = ["title": .text(title), "message": .text(message), "code": .text(code)]
+        if let hint { values["hint"] = .text(hint) }
+        return values
     }
 }

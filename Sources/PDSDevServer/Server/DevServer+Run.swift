@@ -7,7 +7,10 @@ extension DevServer {
     /// lets requests in flight finish, and returns. Calls `onListening` once with the base
     /// URL (e.g. `http://127.0.0.1:54321`) after the socket is bound, so port 0 works.
     public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
-        let group = ServiceGroup(configuration: .init(services: [makeApplication(onListening: onListening)], logger: logger))
+        // Named, not described by interpolation (a reflection over the whole application).
+        let service = ServiceGroupConfiguration.ServiceConfiguration(service: makeApplication(onListening: onListening),
+                                                                     serviceName: "PDS dev server")
+        let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
         // The group runs in its own task so that cancelling ours becomes a graceful shutdown
         // instead of an immediate cancellation of every connection.
         let running = Task { try await group.run() }

@@ -17,7 +17,7 @@ struct BasicCredentials: Sendable, Equatable {
         let parts = header.split(separator: " ", maxSplits: 1)
         // RFC 7617 §2: the scheme name is case-insensitive.
         guard parts.count == 2, parts[0].lowercased() == "basic" else { return nil }
-        guard let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+        guard let data = Data(base64Encoded: String(parts[1].trimmingWhitespaces())),
               let decoded = String(data: data, encoding: .utf8),
               let colon = decoded.firstIndex(of: ":"),
               let id = PercentDecoding.decode(decoded[..<colon]),
