@@ -2,8 +2,8 @@ import FoundationEssentials
 
 /// Unpadded base64url (RFC 4648 §5), the encoding of PKCE challenges (RFC 7636 §4.2), JWT
 /// parts (RFC 7515 §2) and JWK members (RFC 7518 §6.3.1).
-public enum Base64URL {
-    public static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+package enum Base64URL {
+    package static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         Data(bytes).base64EncodedString()
             .replacing("+", with: "-")
             .replacing("/", with: "_")
@@ -12,7 +12,7 @@ public enum Base64URL {
 
     /// Nil for anything that is not unpadded base64url: padding and the `+`/`/` alphabet are
     /// refused, so one JWT has exactly one spelling.
-    public static func decode(_ text: some StringProtocol) -> Data? {
+    package static func decode(_ text: some StringProtocol) -> Data? {
         guard text.utf8.allSatisfy(isAlphabet) else { return nil }
         var base64 = String(text).replacing("-", with: "+").replacing("_", with: "/")
         let remainder = base64.utf8.count % 4

@@ -5,15 +5,15 @@ import Glibc
 /// global executor runs on the same libdispatch pool, so parking blocking calls there
 /// starves every async task until the pool notices and grows (about a second per extra
 /// thread).
-public enum BlockingThread {
-    public static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+package enum BlockingThread {
+    package static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             start { continuation.resume(returning: work()) }
         }
     }
 
     /// Starts a detached thread running `body`.
-    public static func start(_ body: @escaping @Sendable () -> Void) {
+    package static func start(_ body: @escaping @Sendable () -> Void) {
         let context = Unmanaged.passRetained(Box(body)).toOpaque()
         var thread = pthread_t()
         let result = pthread_create(&thread, nil, { raw in

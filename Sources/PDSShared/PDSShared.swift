@@ -8,4 +8,4 @@
 /// client's reading of an RFC cannot be hidden by the same bug on the server side. Where the
 /// two must agree, they are held together by shared test vectors (`Tests/Vectors/`), not by
 /// shared code.
-public enum PDSShared {}
+package enum PDSShared {}

@@ -8,7 +8,7 @@ import Hummingbird
 /// values are safe too); only the folder's static stylesheet and optional script are inlined
 /// raw, and ``contentSecurityPolicy(formAction:)`` admits exactly those two by SHA-256 hash,
 /// so no other script or style can run and nothing loads from elsewhere.
-public struct PageRenderer: Sendable {
+package struct PageRenderer: Sendable {
     private let folder: String
     private let style: String
     private let script: String?
@@ -19,7 +19,7 @@ public struct PageRenderer: Sendable {
     ///   - templates: template names in that folder, without `.mustache`.
     ///   - script: a script file in that folder to inline on pages that ask for `{{{script}}}`.
     ///   - constants: values every page may use (the version, say).
-    public init(folder: String, templates: [String], script: String? = nil,
+    package init(folder: String, templates: [String], script: String? = nil,
                 constants: [String: String] = [:]) throws(PageRendererError) {
         for name in templates where !CompiledTemplates.names.contains(folder + name) {
             throw .missingAsset(folder + name + ".mustache")
@@ -36,7 +36,7 @@ public struct PageRenderer: Sendable {
     }
 
     /// Renders `template` with `values` plus the stylesheet, the script and the constants.
-    public func render(_ template: String, _ values: [String: PageValue]) -> String {
+    package func render(_ template: String, _ values: [String: PageValue]) -> String {
         var page = PageWriter(context(values))
         return CompiledTemplates.render(folder + template, into: &page) ? page.html : ""
     }
@@ -53,7 +53,7 @@ public struct PageRenderer: Sendable {
     /// `default-src 'none'` blocks everything not listed: no other script or style, no
     /// images, no connections, no frames. `formAction` lists where a form may go; browsers
     /// apply it to the redirect that answers the form too.
-    public func contentSecurityPolicy(formAction: ContentSecurityPolicy.Directive = .formAction(.none)) -> ContentSecurityPolicy {
+    package func contentSecurityPolicy(formAction: ContentSecurityPolicy.Directive = .formAction(.none)) -> ContentSecurityPolicy {
         let styles = ContentSecurityPolicy.Directive.styleSrc(.hash(.sha256, base64: Self.digest(style)))
         guard let script else {
             return [.defaultSrc(.none), styles, .baseURI(.none), formAction, .frameAncestors(.none)]
@@ -63,7 +63,7 @@ public struct PageRenderer: Sendable {
     }
 
     /// The base64 SHA-256 of `text`, as CSP hash sources name inline content (CSP3 §2.3.1).
-    public static func digest(_ text: String) -> String {
+    package static func digest(_ text: String) -> String {
         Data(SHA256.hash(data: Array(text.utf8))).base64EncodedString()
     }
 
@@ -71,12 +71,12 @@ public struct PageRenderer: Sendable {
     package static var compiledTemplates: Set<String> { CompiledTemplates.names }
 
     /// The text of a file under `Public/`, for tests that compare what is inlined.
-    public static func publicFile(_ path: String) -> String? {
+    package static func publicFile(_ path: String) -> String? {
         try? asset(path)
     }
 }
 
 /// A page template or asset that this build lacks: a packaging bug.
-public enum PageRendererError: Error, Sendable, Equatable {
+package enum PageRendererError: Error, Sendable, Equatable {
     case missingAsset(String)
 }

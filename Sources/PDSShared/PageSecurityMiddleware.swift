@@ -8,14 +8,14 @@ import Hummingbird
 /// - `Cache-Control: no-store`: pages hold single-use values and tokens (RFC 6749 §5.1);
 /// - `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY` (clickjacking, RFC 6749
 ///   §10.13) and `Cross-Origin-Resource-Policy: same-origin`.
-public struct PageSecurityMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct PageSecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     let defaultPolicy: String
 
-    public init(defaultPolicy: ContentSecurityPolicy) {
+    package init(defaultPolicy: ContentSecurityPolicy) {
         self.defaultPolicy = defaultPolicy.description
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         SecurityHeaders.apply(to: &response.headers, defaultPolicy: defaultPolicy)
         return response
@@ -24,12 +24,12 @@ public struct PageSecurityMiddleware<Context: RequestContext>: RouterMiddleware 
 }
 
 /// The headers themselves, for responses built outside a middleware chain.
-public enum SecurityHeaders {
+package enum SecurityHeaders {
     // Not among HTTPTypes' predefined names; both are valid tokens (RFC 9110 §5.1).
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
 
-    public static func apply(to headers: inout HTTPFields, defaultPolicy: String) {
+    package static func apply(to headers: inout HTTPFields, defaultPolicy: String) {
         if headers[.contentSecurityPolicy] == nil { headers[.contentSecurityPolicy] = defaultPolicy }
         headers[.cacheControl] = "no-store"
         headers[referrerPolicy] = "no-referrer"
@@ -40,8 +40,8 @@ public enum SecurityHeaders {
 }
 
 /// An HTML page as a response; the security headers are added by ``PageSecurityMiddleware``.
-public enum HTMLPage {
-    public static func response(_ status: HTTPResponse.Status, _ html: String, includeBody: Bool = true,
+package enum HTMLPage {
+    package static func response(_ status: HTTPResponse.Status, _ html: String, includeBody: Bool = true,
                                 policy: ContentSecurityPolicy? = nil) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"

@@ -5,10 +5,10 @@ import Glibc
 
 /// Runs the built `pds-auth` binary (or another product) as a child process, with an
 /// explicit environment so tests never touch the user's real credentials.
-public final class CLIProcess: @unchecked Sendable {
+package final class CLIProcess: @unchecked Sendable {
     // @unchecked: `process` and the pipes are configured before `run()` and afterwards only
     // read through Foundation's thread-safe APIs; `stderrText` is guarded by `lock`.
-    public let process = Process()
+    package let process = Process()
     private let stdoutPipe = Pipe()
     private let stderrPipe = Pipe()
     private let stdinPipe = Pipe()
@@ -17,7 +17,7 @@ public final class CLIProcess: @unchecked Sendable {
     private var stdoutData = Data()
 
     /// The directory holding the package's built products (next to the test bundle).
-    public static var productsDirectory: URL {
+    package static var productsDirectory: URL {
         URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
             .deletingLastPathComponent()
     }
@@ -25,7 +25,7 @@ public final class CLIProcess: @unchecked Sendable {
     /// The program the end-to-end tests run. `make test` installs the release binary into a
     /// temporary prefix and names it in `PDS_AUTH_INSTALLED`, so these tests exercise what
     /// `make install` ships; without it they run the debug build next to the test bundle.
-    public static func binary(_ name: String = "pds-auth") -> String {
+    package static func binary(_ name: String = "pds-auth") -> String {
         if name == "pds-auth", let prefix = installedPrefix { return prefix + "/bin/pds-auth" }
         return productsDirectory.appendingPathComponent(name).path
     }
@@ -33,15 +33,15 @@ public final class CLIProcess: @unchecked Sendable {
     /// The binary's `TMPDIR` unless a test names another: `exec` and `login` make their
     /// private directories there and sweep abandoned ones, so a broken sweep (or a mutant of
     /// it) can reach only this run's directory, never what other programs keep in /tmp.
-    public static let temporaryRoot = TemporaryDirectory()
+    package static let temporaryRoot = TemporaryDirectory()
 
     /// `PDS_AUTH_INSTALLED`: the prefix `make install` wrote into, when the run is testing it.
-    public static var installedPrefix: String? {
+    package static var installedPrefix: String? {
         ProcessInfo.processInfo.environment["PDS_AUTH_INSTALLED"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// - Parameter ignoring: signals (`"HUP"`) the program starts with ignored, as under `nohup`.
-    public init(_ arguments: [String], environment: [String: String], executable: String = CLIProcess.binary(), ignoring: [String] = []) {
+    package init(_ arguments: [String], environment: [String: String], executable: String = CLIProcess.binary(), ignoring: [String] = []) {
         // Through env(1), which resets every signal to its default before it execs the program
         // (keeping the pid): Foundation's Process passes on the dispositions this test runner
         // was given, and a runner started in the background by a script has SIGINT and
@@ -68,10 +68,10 @@ public final class CLIProcess: @unchecked Sendable {
         }
     }
 
-    public func start() throws { try process.run() }
+    package func start() throws { try process.run() }
 
     /// Writes to the child's stdin, as a user typing (or a script piping) would.
-    public func type(_ text: String) throws {
+    package func type(_ text: String) throws {
         // A child that already exited must fail this write (EPIPE), not kill the test runner.
         // Only when SIGPIPE is at its default: a test that set a handler of its own
         // (ProcessStateTests) keeps it.
@@ -83,21 +83,21 @@ public final class CLIProcess: @unchecked Sendable {
     }
 
     /// Sends a signal (SIGINT for Ctrl-C, SIGTERM).
-    public func signal(_ number: Int32) { Glibc.kill(process.processIdentifier, number) }
+    package func signal(_ number: Int32) { Glibc.kill(process.processIdentifier, number) }
 
     /// SIGKILL: a child that outlives its test (a failed expectation, a thrown error) must
     /// not linger; unlike SIGTERM this cannot be ignored, blocked or inherited as ignored.
-    public func kill() {
+    package func kill() {
         if process.isRunning { signal(SIGKILL) }
     }
 
     deinit { kill() }
 
-    public var stderr: String { lock.withLock { String(decoding: stderrData, as: UTF8.self) } }
-    public var stdout: String { lock.withLock { String(decoding: stdoutData, as: UTF8.self) } }
+    package var stderr: String { lock.withLock { String(decoding: stderrData, as: UTF8.self) } }
+    package var stdout: String { lock.withLock { String(decoding: stdoutData, as: UTF8.self) } }
 
     /// Waits until stderr contains a match for `pattern` and returns the first capture group.
-    public func waitForStderr(_ pattern: String, timeout: Duration = .seconds(60)) async throws -> String {
+    package func waitForStderr(_ pattern: String, timeout: Duration = .seconds(60)) async throws -> String {
         let regex = try NSRegularExpression(pattern: pattern)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -113,7 +113,7 @@ public final class CLIProcess: @unchecked Sendable {
     }
 
     /// Waits until stdout contains `text`.
-    public func waitForStdout(_ text: String, timeout: Duration = .seconds(30)) async throws -> String {
+    package func waitForStdout(_ text: String, timeout: Duration = .seconds(30)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if stdout.contains(text) { return stdout }
@@ -124,11 +124,11 @@ public final class CLIProcess: @unchecked Sendable {
     }
 
     /// The signal the program died of, if it did (rather than exiting).
-    public var diedOf: Int32? { process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil }
+    package var diedOf: Int32? { process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil }
 
     /// Waits for exit (bounded) and returns the status as a shell reports it: the exit code,
     /// or 128 + N for a death by signal N (`diedOf` tells the two apart).
-    public func wait(timeout: Duration = .seconds(120)) async throws -> Int32 {
+    package func wait(timeout: Duration = .seconds(120)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else {
@@ -149,7 +149,7 @@ public final class CLIProcess: @unchecked Sendable {
     }
 
     /// Runs to completion.
-    public static func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    package static func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
         let child = CLIProcess(arguments, environment: environment)
         try child.start()
         try child.stdinPipe.fileHandleForWriting.close()
@@ -158,8 +158,8 @@ public final class CLIProcess: @unchecked Sendable {
     }
 }
 
-public struct CLIProcessError: Error, CustomStringConvertible {
-    public init(message: String) { self.message = message }
-    public var message: String
-    public var description: String { message }
+package struct CLIProcessError: Error, CustomStringConvertible {
+    package init(message: String) { self.message = message }
+    package var message: String
+    package var description: String { message }
 }

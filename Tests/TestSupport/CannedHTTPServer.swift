@@ -9,15 +9,15 @@ import PDSShared
 /// always writes the true one), hostile header lines, or no answer at all. Each connection's
 /// request head is read (at most 64 KiB) and recorded; `answer` returns the reply, or nil to
 /// keep the connection open and silent until `stop()`.
-public final class CannedHTTPServer: Sendable {
-    public let port: Int
+package final class CannedHTTPServer: Sendable {
+    package let port: Int
     private let descriptor: Int32
     /// The request heads received, in order.
-    public let requests = LockedValue<[String]>([])
+    package let requests = LockedValue<[String]>([])
     private let held = LockedValue<[Int32]>([])
     private let stopped = LockedValue(false)
 
-    public init?(answer: @escaping @Sendable (_ head: String) -> [UInt8]?) {
+    package init?(answer: @escaping @Sendable (_ head: String) -> [UInt8]?) {
         guard let listener = HeldPort(host: "127.0.0.1") else { return nil }
         // The held port's socket is handed over to this server: duplicate it, the HeldPort closes its own.
         descriptor = dup(listener.descriptor)
@@ -43,7 +43,7 @@ public final class CannedHTTPServer: Sendable {
     }
 
     /// Closes the listener (which ends the accepting thread) and every silent connection.
-    public func stop() {
+    package func stop() {
         guard !stopped.update({ stopped in defer { stopped = true }; return stopped }) else { return }
         shutdown(descriptor, Int32(SHUT_RDWR))
         close(descriptor)
@@ -65,12 +65,12 @@ public final class CannedHTTPServer: Sendable {
     }
 
     /// An HTTP/1.1 answer with `headers` (each a whole line, sent as given) and no body.
-    public static func reply(status: String = "200 OK", headers: [String]) -> [UInt8] {
+    package static func reply(status: String = "200 OK", headers: [String]) -> [UInt8] {
         Array((["HTTP/1.1 \(status)"] + headers + ["Content-Length: 0", "Connection: close", "", ""]).joined(separator: "\r\n").utf8)
     }
 
     /// `Date` as RFC 9110 §5.6.7 writes it (IMF-fixdate), `offset` seconds from now.
-    public static func httpDate(offset: Int) -> String {
+    package static func httpDate(offset: Int) -> String {
         var time = time_t(Int(Glibc.time(nil)) + offset)
         var parts = tm()
         gmtime_r(&time, &parts)

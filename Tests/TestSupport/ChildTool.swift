@@ -12,9 +12,9 @@ import Glibc
 /// (/dev/null) and stdout/stderr (a file) — every other descriptor is closed, so a daemon
 /// holds none of the test runner's pipes — and is reaped with `waitpid` on a thread of its
 /// own, never blocking the cooperative pool. Signals start unblocked and at their defaults.
-public enum ChildTool {
+package enum ChildTool {
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
+    package static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
                            environment: [String: String]? = nil) async throws -> (status: Int32, output: String) {
         let scratch = TemporaryDirectory()
         let outputPath = scratch.file("output")

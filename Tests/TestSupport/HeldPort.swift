@@ -2,11 +2,11 @@ import Glibc
 
 /// A listening socket on a loopback address, held by the test to play "another program
 /// owns this port". Port 0 picks a free one; `port` tells which. Closed on deinit.
-public final class HeldPort: Sendable {
-    public let descriptor: Int32
-    public let port: Int
+package final class HeldPort: Sendable {
+    package let descriptor: Int32
+    package let port: Int
 
-    public init?(host: String, port: Int = 0) {
+    package init?(host: String, port: Int = 0) {
         let v6 = host.contains(":")
         let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
@@ -54,9 +54,9 @@ public final class HeldPort: Sendable {
 /// Port 0 would hand out an ephemeral port, and the kernel may give that same port to
 /// another test binding port 0 the moment it is released; ports below the ephemeral range
 /// (32768–60999 on Linux) are never handed out that way.
-public enum TestPorts {
+package enum TestPorts {
     /// A port in 20000–29999 that was free a moment ago (held and released here).
-    public static func belowEphemeralRange() -> Int {
+    package static func belowEphemeralRange() -> Int {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<100 {
             let port = Int.random(in: 20000..<30000, using: &generator)

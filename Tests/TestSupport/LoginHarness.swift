@@ -3,10 +3,10 @@ import PDSAuth
 
 /// Runs a real `BrowserSignIn` (listener on 127.0.0.1, an ephemeral port) and hands the test
 /// the start page URL, so the test can play the browser.
-public struct LoginHarness: Sendable {
-    public var configuration: LoginConfiguration
+package struct LoginHarness: Sendable {
+    package var configuration: LoginConfiguration
 
-    public init(endpoint: String, store: CredentialStore, clientID: String = "test-client", clientSecret: String? = "s3cr+t&=",
+    package init(endpoint: String, store: CredentialStore, clientID: String = "test-client", clientSecret: String? = "s3cr+t&=",
          usePKCE: Bool = true, totalTimeout: Duration = .seconds(5), waitTimeout: Duration = .seconds(30)) throws {
         configuration = LoginConfiguration(
             endpoints: try ProviderEndpoints.resolve(endpoint: endpoint, domainID: nil), domainID: "dev", clientID: clientID,
@@ -17,7 +17,7 @@ public struct LoginHarness: Sendable {
 
     /// Starts the flow, runs `browser` with the start page URL, returns the flow's result.
     /// `pastes` stands for the lines a user types at the paste-back prompt.
-    public func run(pastes: AsyncStream<String>? = nil,
+    package func run(pastes: AsyncStream<String>? = nil,
                     _ browser: @escaping @Sendable (String) async throws -> Void) async throws -> Result<LoginResult, PDSAuthError> {
         do {
             return .success(try await BrowserSignIn(configuration: configuration).withListener(pastes: pastes) { session in
@@ -32,7 +32,7 @@ public struct LoginHarness: Sendable {
     }
 
     /// The query of the authorize link on the start page.
-    public static func authorizeQuery(startPage: String) -> [String: String] {
+    package static func authorizeQuery(startPage: String) -> [String: String] {
         let link = ScriptedBrowser.link(id: "login", in: startPage) ?? ""
         let query = link.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         return Dictionary(FormEncoding.decode(query), uniquingKeysWith: { first, _ in first })

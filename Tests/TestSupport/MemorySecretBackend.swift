@@ -4,51 +4,51 @@ import PDSAuth
 /// A `SecretBackend` in memory, for tests of what `CredentialStore` writes in which order:
 /// `onStore`/`onLookup`/`onDelete` run before each operation (to look at the file at that
 /// moment, or to fail it), and `items` is what is stored.
-public final class MemorySecretBackend: SecretBackend, @unchecked Sendable {
+package final class MemorySecretBackend: SecretBackend, @unchecked Sendable {
     // @unchecked: every member is read and written under `lock`.
     private let lock = NSLock()
     private var stored: [(key: SecretItemKey, payload: String)] = []
     private var hooks = Hooks()
 
-    public struct Hooks {
-        public var onStore: (SecretItemKey) throws(PDSAuthError) -> Void = { _ throws(PDSAuthError) in }
-        public var onLookup: (SecretQuery) throws(PDSAuthError) -> Void = { _ throws(PDSAuthError) in }
-        public var onDelete: (SecretQuery) throws(PDSAuthError) -> Void = { _ throws(PDSAuthError) in }
+    package struct Hooks {
+        package var onStore: (SecretItemKey) throws(PDSAuthError) -> Void = { _ throws(PDSAuthError) in }
+        package var onLookup: (SecretQuery) throws(PDSAuthError) -> Void = { _ throws(PDSAuthError) in }
+        package var onDelete: (SecretQuery) throws(PDSAuthError) -> Void = { _ throws(PDSAuthError) in }
         /// A service that answers "stored" and keeps something else.
-        public var keepsGarbage = false
+        package var keepsGarbage = false
     }
 
-    public init() {}
+    package init() {}
 
-    public var kind: SecretStoreKind { .secretService }
+    package var kind: SecretStoreKind { .secretService }
 
-    public var items: [(key: SecretItemKey, payload: String)] { lock.withLock { stored } }
+    package var items: [(key: SecretItemKey, payload: String)] { lock.withLock { stored } }
 
-    public func setHooks(_ change: (inout Hooks) -> Void) { lock.withLock { change(&hooks) } }
+    package func setHooks(_ change: (inout Hooks) -> Void) { lock.withLock { change(&hooks) } }
 
     /// Stores an item directly, as another process (or one killed later) would have.
-    public func put(_ payload: String, as key: SecretItemKey) {
+    package func put(_ payload: String, as key: SecretItemKey) {
         lock.withLock {
             stored.removeAll { $0.key.profileID == key.profileID && $0.key.generation == key.generation && $0.key.basis == key.basis }
             stored.append((key, payload))
         }
     }
 
-    public func store(_ payload: String, as key: SecretItemKey) throws(PDSAuthError) {
+    package func store(_ payload: String, as key: SecretItemKey) throws(PDSAuthError) {
         try lock.withLock { hooks.onStore }(key)
         put(lock.withLock { hooks.keepsGarbage } ? "garbage" : payload, as: key)
     }
 
-    public func lookup(_ query: SecretQuery) throws(PDSAuthError) -> String? {
+    package func lookup(_ query: SecretQuery) throws(PDSAuthError) -> String? {
         try lock.withLock { hooks.onLookup }(query)
         return lock.withLock { stored.last { query.matches($0.key) }?.payload }
     }
 
-    public func generations(_ query: SecretQuery) throws(PDSAuthError) -> [String] {
+    package func generations(_ query: SecretQuery) throws(PDSAuthError) -> [String] {
         lock.withLock { stored.filter { query.matches($0.key) }.map(\.key.generation) }
     }
 
-    public func delete(_ query: SecretQuery) throws(PDSAuthError) {
+    package func delete(_ query: SecretQuery) throws(PDSAuthError) {
         try lock.withLock { hooks.onDelete }(query)
         lock.withLock { stored.removeAll { query.matches($0.key) } }
     }

@@ -8,10 +8,10 @@ import PDSShared
 /// junk, silence. Sendable: its only state is the descriptor, and socket calls are
 /// thread-safe. Waits run on a thread of their own (`BlockingThread`), never on the
 /// cooperative pool, which the listener under test needs.
-public final class RawConnection: Sendable {
-    public let descriptor: Int32
+package final class RawConnection: Sendable {
+    package let descriptor: Int32
 
-    public init?(port: Int) {
+    package init?(port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         var address = sockaddr_in()
@@ -31,13 +31,13 @@ public final class RawConnection: Sendable {
     deinit { close(descriptor) }
 
     @discardableResult
-    public func send(_ bytes: [UInt8]) -> Bool {
+    package func send(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
     }
 
     /// The first bytes the server sends within `milliseconds` ("" when it just closed; nil
     /// when it stayed silent and open).
-    public func firstReply(within milliseconds: Int32) async -> String? {
+    package func firstReply(within milliseconds: Int32) async -> String? {
         await BlockingThread.run { self.blockingFirstReply(within: milliseconds) }
     }
 
@@ -50,7 +50,7 @@ public final class RawConnection: Sendable {
     }
 
     /// True when the server has closed the connection (EOF or reset) within `milliseconds`.
-    public func closedByPeer(within milliseconds: Int32) async -> Bool {
+    package func closedByPeer(within milliseconds: Int32) async -> Bool {
         await BlockingThread.run { self.blockingClosedByPeer(within: milliseconds) }
     }
 
@@ -69,7 +69,7 @@ public final class RawConnection: Sendable {
 }
 
 /// Resident set size of this process in KiB, from /proc/self/status.
-public func residentKiB() -> Int {
+package func residentKiB() -> Int {
     guard let file = fopen("/proc/self/status", "r") else { return 0 }
     defer { fclose(file) }
     var line = [CChar](repeating: 0, count: 256)

@@ -4,36 +4,36 @@ import PDSAuth
 /// Plays the user's browser over plain HTTP (through libcurl): opens the local start page,
 /// follows the `login` link to the provider, submits its consent form, and follows the
 /// redirect back to the listener. Every step returns what a real browser would show.
-public struct ScriptedBrowser: Sendable {
-    public struct Page: Sendable {
-        public var status: Int
-        public var html: String
-        public var location: String?
+package struct ScriptedBrowser: Sendable {
+    package struct Page: Sendable {
+        package var status: Int
+        package var html: String
+        package var location: String?
     }
 
-    public var client = CurlClient()
+    package var client = CurlClient()
 
-    public init(client: CurlClient = CurlClient()) { self.client = client }
+    package init(client: CurlClient = CurlClient()) { self.client = client }
 
-    public func get(_ url: String) async throws -> Page {
+    package func get(_ url: String) async throws -> Page {
         let response = try await client.send(HTTPClientRequest(method: "GET", url: URL(string: url)!))
         return Page(status: response.status, html: String(decoding: response.body, as: UTF8.self), location: response[header: "location"])
     }
 
-    public func post(_ url: String, form: [(String, String)]) async throws -> Page {
+    package func post(_ url: String, form: [(String, String)]) async throws -> Page {
         let response = try await client.send(HTTPClientRequest(method: "POST", url: URL(string: url)!,
             headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(FormEncoding.encode(form).utf8)))
         return Page(status: response.status, html: String(decoding: response.body, as: UTF8.self), location: response[header: "location"])
     }
 
     /// The `href` of the element with `id`.
-    public static func link(id: String, in html: String) -> String? {
+    package static func link(id: String, in html: String) -> String? {
         guard let tag = element(id: id, in: html) else { return nil }
         return attribute("href", in: tag)
     }
 
     /// Submits the form that contains the button `buttonID` (hidden fields + that button).
-    public func submit(button buttonID: String, on page: Page, base: String) async throws -> Page {
+    package func submit(button buttonID: String, on page: Page, base: String) async throws -> Page {
         guard let formStart = page.html.range(of: "<form"), let button = Self.element(id: buttonID, in: page.html) else {
             throw PDSAuthError(.internal, "no form with button \(buttonID) in page: \(page.html.prefix(300))")
         }
@@ -54,11 +54,11 @@ public struct ScriptedBrowser: Sendable {
         return try await post(url, form: fields)
     }
 
-    public static func element(id: String, in html: String) -> String? {
+    package static func element(id: String, in html: String) -> String? {
         tags(nil, in: html).first { attribute("id", in: $0) == id }
     }
 
-    public static func tags(_ name: String?, in html: String) -> [String] {
+    package static func tags(_ name: String?, in html: String) -> [String] {
         var result: [String] = []
         var rest = html[...]
         while let open = rest.firstIndex(of: "<") {
@@ -71,7 +71,7 @@ public struct ScriptedBrowser: Sendable {
         return result
     }
 
-    public static func attribute(_ name: String, in tag: String) -> String? {
+    package static func attribute(_ name: String, in tag: String) -> String? {
         for quote in ["\"", "'"] {
             if let start = tag.range(of: " \(name)=\(quote)") {
                 let value = tag[start.upperBound...].prefix { String($0) != quote }
@@ -81,7 +81,7 @@ public struct ScriptedBrowser: Sendable {
         return nil
     }
 
-    public static func decodeEntities(_ text: String) -> String {
+    package static func decodeEntities(_ text: String) -> String {
         var output = ""
         var rest = text[...]
         while let amp = rest.firstIndex(of: "&") {

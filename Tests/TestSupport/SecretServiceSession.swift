@@ -8,22 +8,22 @@ import Glibc
 /// `gnome-keyring`), the keyring's files in a temp HOME — never the user's. pds-auth
 /// processes get `environment` to talk to it; `secretTool` (Debian's `libsecret-tools`)
 /// checks its items independently of pds-auth. Stopping the bus ends the keyring daemon too.
-public final class SecretServiceSession: Sendable {
-    public static let password = "keyring-password-for-tests"
-    public let directory = TemporaryDirectory()
+package final class SecretServiceSession: Sendable {
+    package static let password = "keyring-password-for-tests"
+    package let directory = TemporaryDirectory()
     private let bus: CLIProcess
 
-    public var socket: String { directory.path + "/run/bus" }
-    public var address: String { "unix:path=" + socket }
+    package var socket: String { directory.path + "/run/bus" }
+    package var address: String { "unix:path=" + socket }
 
     /// What a process needs to reach this bus and keyring (and nothing of the user's).
-    public var environment: [String: String] {
+    package var environment: [String: String] {
         let home = directory.path + "/home"
         return ["DBUS_SESSION_BUS_ADDRESS": address, "HOME": home, "XDG_DATA_HOME": home + "/.local/share",
                 "XDG_CONFIG_HOME": home + "/.config", "XDG_CACHE_HOME": home + "/.cache", "XDG_RUNTIME_DIR": directory.path + "/run"]
     }
 
-    public static var available: Bool {
+    package static var available: Bool {
         ["/usr/bin/dbus-daemon", "/usr/bin/gnome-keyring-daemon", "/usr/bin/secret-tool", "/usr/bin/dbus-send", "/usr/bin/python3"]
             .allSatisfy(FileManager.default.isExecutableFile(atPath:))
             && FileManager.default.fileExists(atPath: "/usr/lib/python3/dist-packages/gi")
@@ -50,7 +50,7 @@ public final class SecretServiceSession: Sendable {
 
     /// Starts the bus and, with `keyring`, unlocks (creating it the first time) the login
     /// keyring with `password`: the default collection then holds what is stored.
-    public static func start(keyring: Bool = true) async throws -> SecretServiceSession {
+    package static func start(keyring: Bool = true) async throws -> SecretServiceSession {
         let session = try SecretServiceSession(configuration: nil)
         try await session.launch()
         if keyring { try await session.startKeyring() }
@@ -58,7 +58,7 @@ public final class SecretServiceSession: Sendable {
     }
 
     /// A bus on which nobody provides the Secret Service or can start one: no service files.
-    public static func startWithoutServices() async throws -> SecretServiceSession {
+    package static func startWithoutServices() async throws -> SecretServiceSession {
         let scratch = TemporaryDirectory()
         let configuration = scratch.file("bus.conf")
         try """
@@ -85,18 +85,18 @@ public final class SecretServiceSession: Sendable {
 
     /// `Tests/Shims/secret_service_peer.py`: unlocks a running keyring, or plays a hostile or
     /// silent Secret Service.
-    public static let peerScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    package static let peerScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Shims/secret_service_peer.py").path
 
     /// Unlocks the login keyring of the running daemon (locked by `lock()`), as logging in
     /// again would: no prompt is involved.
-    public func unlock() async throws {
+    package func unlock() async throws {
         let result = try await ChildTool.run("/usr/bin/python3", [Self.peerScript, "unlock", Self.password], environment: environment)
         guard result.status == 0 else { throw CLIProcessError(message: "unlocking the keyring: \(result.output)") }
     }
 
     /// Starts a peer (`hostile` or `silent`) that holds org.freedesktop.secrets on this bus.
-    public func peer(_ mode: String) async throws -> CLIProcess {
+    package func peer(_ mode: String) async throws -> CLIProcess {
         let peer = CLIProcess([Self.peerScript, mode], environment: environment, executable: "/usr/bin/python3")
         try peer.start()
         _ = try await peer.waitForStdout("ready")
@@ -115,7 +115,7 @@ public final class SecretServiceSession: Sendable {
     }
 
     /// Locks the default collection, as a screen lock or "Lock keyring" would.
-    public func lock() async throws {
+    package func lock() async throws {
         let result = try await ChildTool.run("/usr/bin/dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets",
                                                                     "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock",
                                                                     "array:objpath:/org/freedesktop/secrets/aliases/default"],
@@ -124,13 +124,13 @@ public final class SecretServiceSession: Sendable {
     }
 
     /// `secret-tool ARGS` against this keyring: status and output (stdout and stderr).
-    public func secretTool(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    package func secretTool(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         try await ChildTool.run("/usr/bin/secret-tool", arguments, environment: environment)
     }
 
     /// Every item of pds-auth's schema, as `secret-tool search --all` prints them: one
     /// dictionary of attributes (and `secret`) per item.
-    public func items() async throws -> [[String: String]] {
+    package func items() async throws -> [[String: String]] {
         let result = try await secretTool(["search", "--all", "--unlock", "xdg:schema", "pds-auth.Profile"])
         var items: [[String: String]] = []
         for line in result.output.split(separator: "\n") {
@@ -143,13 +143,13 @@ public final class SecretServiceSession: Sendable {
     }
 
     /// Ends the bus; the keyring daemon, which lives on it, exits with it.
-    public func stop() async {
+    package func stop() async {
         bus.kill()
         _ = try? await bus.wait(timeout: .seconds(10))
     }
 
     /// Runs `body` with a started session, stopped afterwards.
-    public static func with<T: Sendable>(keyring: Bool = true, _ body: (SecretServiceSession) async throws -> T) async throws -> T {
+    package static func with<T: Sendable>(keyring: Bool = true, _ body: (SecretServiceSession) async throws -> T) async throws -> T {
         let session = try await start(keyring: keyring)
         do {
             let result = try await body(session)

@@ -2,10 +2,10 @@ import Foundation
 
 /// Reads QR codes back with zbar (`zbarimg`, Debian's zbar-tools), a decoder that shares no
 /// code with pds-auth's encoder: modules are drawn into a greyscale image and decoded.
-public enum ZbarDecoder {
+package enum ZbarDecoder {
     /// What zbar reads from `modules` (true = dark), each module `scale` pixels, inside a
     /// light quiet zone of four modules; nil when it reads nothing.
-    public static func decode(_ modules: [[Bool]], scale: Int = 4) async throws -> String? {
+    package static func decode(_ modules: [[Bool]], scale: Int = 4) async throws -> String? {
         let quiet = 4
         let side = (modules.count + 2 * quiet) * scale
         var pixels = [UInt8](repeating: 255, count: side * side)
@@ -29,7 +29,7 @@ public enum ZbarDecoder {
 
     /// Modules from half-block text as pds-auth draws it (light modules drawn, dark blank):
     /// each line is two module rows.
-    public static func modules(fromHalfBlocks lines: [String]) -> [[Bool]] {
+    package static func modules(fromHalfBlocks lines: [String]) -> [[Bool]] {
         var rows: [[Bool]] = []
         for line in lines {
             var top: [Bool] = [], bottom: [Bool] = []

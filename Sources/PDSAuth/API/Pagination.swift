@@ -5,24 +5,24 @@
 /// pages, ``Limits/maxItemBytes`` of items in all, markers of at most
 /// ``Limits/maxMarkerBytes``, and never the same marker twice. Past any of them the whole
 /// command fails (`invalidResponse`) and nothing has been printed.
-public enum Pagination {
-    public struct Limits: Sendable {
+package enum Pagination {
+    package struct Limits: Sendable {
         /// Pages followed at most: 10,000 pages of 100 hold a million entries.
-        public var maxPages = 10_000
+        package var maxPages = 10_000
         /// The items collected at most (256 MiB): their JSON text plus ``itemCost`` for each,
         /// what keeping one costs beyond its text, so pages of tiny items (`0,0,0,…`) are
         /// bounded in memory as much as pages of big ones.
-        public var maxItemBytes = 256 << 20
+        package var maxItemBytes = 256 << 20
         /// A `next_marker` longer than this is no marker (PDS markers are short tokens).
-        public var maxMarkerBytes = 8 << 10
+        package var maxMarkerBytes = 8 << 10
 
-        public static let standard = Limits()
+        package static let standard = Limits()
 
         /// Bytes counted for each item on top of its text: an item is kept as an array of its
         /// own (a heap object of at least 32 bytes, and 8 in the list that holds it).
-        public static let itemCost = 64
+        package static let itemCost = 64
 
-        public init(maxPages: Int = 10_000, maxItemBytes: Int = 256 << 20, maxMarkerBytes: Int = 8 << 10) {
+        package init(maxPages: Int = 10_000, maxItemBytes: Int = 256 << 20, maxMarkerBytes: Int = 8 << 10) {
             self.maxPages = maxPages
             self.maxItemBytes = maxItemBytes
             self.maxMarkerBytes = maxMarkerBytes
@@ -30,7 +30,7 @@ public enum Pagination {
     }
 
     /// What following the list produced.
-    public enum Outcome: Sendable {
+    package enum Outcome: Sendable {
         /// Every page's items in order, and each page's response without its body (for
         /// `--include`).
         case items([[UInt8]], pages: [HTTPClientResponse])
@@ -41,7 +41,7 @@ public enum Pagination {
 
     /// Sends `request`, then one request per `next_marker`, and collects the items. A non-2xx
     /// answer on any page throws that page's error.
-    public static func collect(_ client: APIClient, _ request: APIRequest, profile name: String,
+    package static func collect(_ client: APIClient, _ request: APIRequest, profile name: String,
                                limits: Limits = .standard) async throws(PDSAuthError) -> Outcome {
         var items: [[UInt8]] = []
         var itemBytes = 0
@@ -68,7 +68,7 @@ public enum Pagination {
     }
 
     /// The request body with `marker` set to `marker` (added, or replacing one given).
-    public static func body(_ body: [UInt8]?, marker: String) throws(PDSAuthError) -> [UInt8] {
+    package static func body(_ body: [UInt8]?, marker: String) throws(PDSAuthError) -> [UInt8] {
         let json = JSONText(body ?? Array("{}".utf8))
         guard let json, json.isObject else {
             throw PDSAuthError(.invalidRequest, "--paginate needs a JSON object body (the list API's parameters)")

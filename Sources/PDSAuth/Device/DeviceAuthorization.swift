@@ -4,26 +4,26 @@ import FoundationEssentials
 /// terminal or the poll loop: the user code is short printable ASCII (no escape sequences,
 /// no line breaks), the verification URIs are `https` (plain `http` only on loopback), the
 /// lifetime and interval are sane numbers. Anything else is an invalid response (exit 10).
-public struct DeviceAuthorization: Sendable, Equatable {
-    public var deviceCode: String
-    public var userCode: String
-    public var verificationURI: URL
+package struct DeviceAuthorization: Sendable, Equatable {
+    package var deviceCode: String
+    package var userCode: String
+    package var verificationURI: URL
     /// The URI with the user code in it, for a QR code (RFC 8628 §3.3.1).
-    public var verificationURIComplete: URL?
+    package var verificationURIComplete: URL?
     /// How long the codes live.
-    public var expiresIn: Duration
+    package var expiresIn: Duration
     /// The wait between polls (RFC 8628 §3.2: 5 s when the server names none).
-    public var interval: Duration
+    package var interval: Duration
 
-    public static let defaultInterval = Duration.seconds(5)
+    package static let defaultInterval = Duration.seconds(5)
     /// Bounds on what a server may ask: codes live at most a day, polls come at least every
     /// ten minutes and at most once a second.
-    public static let lifetimeRange = 1...86400
-    public static let intervalRange = 1...600
-    public static let maxUserCodeLength = 64
-    public static let maxDocumentSize = 64 << 10
+    package static let lifetimeRange = 1...86400
+    package static let intervalRange = 1...600
+    package static let maxUserCodeLength = 64
+    package static let maxDocumentSize = 64 << 10
 
-    public init(deviceCode: String, userCode: String, verificationURI: URL, verificationURIComplete: URL?, expiresIn: Duration, interval: Duration) {
+    package init(deviceCode: String, userCode: String, verificationURI: URL, verificationURIComplete: URL?, expiresIn: Duration, interval: Duration) {
         self.deviceCode = deviceCode
         self.userCode = userCode
         self.verificationURI = verificationURI
@@ -32,7 +32,7 @@ public struct DeviceAuthorization: Sendable, Equatable {
         self.interval = interval
     }
 
-    public static func decode(_ body: Data, from host: String) throws(PDSAuthError) -> DeviceAuthorization {
+    package static func decode(_ body: Data, from host: String) throws(PDSAuthError) -> DeviceAuthorization {
         func invalid(_ problem: String) -> PDSAuthError {
             PDSAuthError(.invalidResponse, "The device authorization response from \(host) \(problem)")
         }

@@ -1,7 +1,7 @@
 import FoundationEssentials
 
 /// What one poll of the token endpoint with a device code said (RFC 8628 §3.5).
-public enum DevicePollAnswer: Sendable, Equatable {
+package enum DevicePollAnswer: Sendable, Equatable {
     case token(TokenResponse)
     /// `authorization_pending`: the user has not decided yet.
     case pending
@@ -16,7 +16,7 @@ public enum DevicePollAnswer: Sendable, Equatable {
 extension TokenClient {
     /// Polls the token endpoint once with `deviceCode` (RFC 8628 §3.4). The four answers of
     /// §3.5 are returned as such; any other refusal is the error it would be for another grant.
-    public func poll(deviceCode: String) async throws(PDSAuthError) -> DevicePollAnswer {
+    package func poll(deviceCode: String) async throws(PDSAuthError) -> DevicePollAnswer {
         let sentAt = Date()
         let response = try await sendWithRetries(formRequest(.deviceCode(deviceCode)))
         let host = tokenURL.host ?? "the token endpoint"
@@ -37,7 +37,7 @@ extension TokenClient {
 
     /// Asks the device authorization endpoint for a device code and a user code (RFC 8628
     /// §3.1): the client authenticated as at the token endpoint, and the scope if one is given.
-    public func deviceAuthorization(at url: URL, scope: String?) async throws(PDSAuthError) -> DeviceAuthorization {
+    package func deviceAuthorization(at url: URL, scope: String?) async throws(PDSAuthError) -> DeviceAuthorization {
         var fields = [("client_id", clientID)]
         if let clientSecret, !clientSecret.isEmpty { fields.append(("client_secret", clientSecret)) }
         if let scope, !scope.isEmpty { fields.append(("scope", scope)) }

@@ -3,43 +3,43 @@
 /// (`expired_token`, or its `expires_in` runs out here first), or the wait the user allowed
 /// (`--timeout`) is over. `slow_down` adds 5 s to the interval for every later poll (§3.5).
 /// The clock and the sleep are injected, so the state machine is tested without waiting.
-public struct DevicePoller: Sendable {
+package struct DevicePoller: Sendable {
     /// Time since polling began, and a way to wait.
-    public struct Clock: Sendable {
-        public var elapsed: @Sendable () -> Duration
-        public var sleep: @Sendable (Duration) async throws -> Void
+    package struct Clock: Sendable {
+        package var elapsed: @Sendable () -> Duration
+        package var sleep: @Sendable (Duration) async throws -> Void
 
-        public init(elapsed: @escaping @Sendable () -> Duration, sleep: @escaping @Sendable (Duration) async throws -> Void) {
+        package init(elapsed: @escaping @Sendable () -> Duration, sleep: @escaping @Sendable (Duration) async throws -> Void) {
             self.elapsed = elapsed
             self.sleep = sleep
         }
 
         /// The real one: a monotonic clock and `Task.sleep` (cancelled by Ctrl-C).
-        public static func continuous() -> Clock {
+        package static func continuous() -> Clock {
             let start = ContinuousClock.now
             return Clock(elapsed: { .now - start }, sleep: { try await Task.sleep(for: $0) })
         }
     }
 
-    public var authorization: DeviceAuthorization
+    package var authorization: DeviceAuthorization
     /// How long the user is willing to wait (`--timeout`).
-    public var timeout: Duration
-    public var clock: Clock
+    package var timeout: Duration
+    package var clock: Clock
 
     /// RFC 8628 §3.5: "the interval MUST be increased by 5 seconds for this and all
     /// subsequent requests".
-    public static let slowDownStep = Duration.seconds(5)
+    package static let slowDownStep = Duration.seconds(5)
     /// However often a server says `slow_down`, polls come at least this often.
-    public static let maxInterval = Duration.seconds(600)
+    package static let maxInterval = Duration.seconds(600)
 
-    public init(authorization: DeviceAuthorization, timeout: Duration, clock: Clock = .continuous()) {
+    package init(authorization: DeviceAuthorization, timeout: Duration, clock: Clock = .continuous()) {
         self.authorization = authorization
         self.timeout = timeout
         self.clock = clock
     }
 
     /// Polls with `poll` until an answer ends it; `onSlowDown` hears each new interval.
-    public func run(onSlowDown: @Sendable (Duration) async -> Void = { _ in },
+    package func run(onSlowDown: @Sendable (Duration) async -> Void = { _ in },
                     poll: @Sendable () async throws(PDSAuthError) -> DevicePollAnswer) async throws(PDSAuthError) -> TokenResponse {
         var interval = authorization.interval
         while true {

@@ -5,8 +5,8 @@ import FoundationEssentials
 /// `DevicePoller` does, and saves the profile like a browser sign-in. No listener, no
 /// browser on this machine: the user approves on any device. Nothing is written unless a
 /// token arrived.
-public struct DeviceSignIn: Sendable {
-    public enum Event: Sendable {
+package struct DeviceSignIn: Sendable {
+    package enum Event: Sendable {
         /// Show the user where to go and what to enter.
         case code(DeviceAuthorization)
         /// The server said `slow_down`: polls now come this far apart.
@@ -15,15 +15,15 @@ public struct DeviceSignIn: Sendable {
         case approved
     }
 
-    public var configuration: LoginConfiguration
-    public var clock: DevicePoller.Clock
+    package var configuration: LoginConfiguration
+    package var clock: DevicePoller.Clock
 
-    public init(configuration: LoginConfiguration, clock: DevicePoller.Clock = .continuous()) {
+    package init(configuration: LoginConfiguration, clock: DevicePoller.Clock = .continuous()) {
         self.configuration = configuration
         self.clock = clock
     }
 
-    public func run(onEvent: @escaping @Sendable (Event) async -> Void = { _ in }) async throws(PDSAuthError) -> LoginResult {
+    package func run(onEvent: @escaping @Sendable (Event) async -> Void = { _ in }) async throws(PDSAuthError) -> LoginResult {
         let config = configuration
         // A file this version cannot use would only fail after the user approved: check first.
         _ = try config.store.load()

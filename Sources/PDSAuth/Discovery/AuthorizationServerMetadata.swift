@@ -6,23 +6,23 @@ import FoundationEssentials
 /// on loopback, and only when the issuer itself is on loopback) without credentials, and
 /// nothing else in the document is ever fetched or followed (`jwks_uri`, `registration_endpoint`
 /// and the rest are ignored).
-public struct AuthorizationServerMetadata: Sendable, Equatable {
-    public var issuer: IssuerIdentifier
-    public var authorizationEndpoint: URL?
-    public var tokenEndpoint: URL?
-    public var revocationEndpoint: URL?
+package struct AuthorizationServerMetadata: Sendable, Equatable {
+    package var issuer: IssuerIdentifier
+    package var authorizationEndpoint: URL?
+    package var tokenEndpoint: URL?
+    package var revocationEndpoint: URL?
     /// RFC 8628 §4 `device_authorization_endpoint`.
-    public var deviceAuthorizationEndpoint: URL?
+    package var deviceAuthorizationEndpoint: URL?
     /// RFC 8414 `code_challenge_methods_supported`; empty when the server does not say.
-    public var codeChallengeMethods: [String]
+    package var codeChallengeMethods: [String]
     /// RFC 9207 §3 `authorization_response_iss_parameter_supported`.
-    public var issParameterSupported: Bool
+    package var issParameterSupported: Bool
 
     /// Largest metadata document read; real ones are a few KiB.
-    public static let maxDocumentSize = 64 << 10
+    package static let maxDocumentSize = 64 << 10
 
     /// Validates `data`, fetched from one of `issuer.metadataURLs`.
-    public static func decode(_ data: Data, issuer: IssuerIdentifier, from url: URL) throws(PDSAuthError) -> AuthorizationServerMetadata {
+    package static func decode(_ data: Data, issuer: IssuerIdentifier, from url: URL) throws(PDSAuthError) -> AuthorizationServerMetadata {
         let source = Redaction.url(url)
         guard data.count <= maxDocumentSize, let members = (try? JSONDecoder().decode(JSONValue.self, from: data))?.members else {
             throw PDSAuthError(.invalidMetadata, "The metadata at \(source) is not a JSON object", context: ["url": source])
@@ -74,5 +74,5 @@ public struct AuthorizationServerMetadata: Sendable, Equatable {
     }
 
     /// Whether PKCE with S256 is offered (RFC 7636 §4.2; RFC 9700 §2.1.1).
-    public var supportsS256: Bool { codeChallengeMethods.contains("S256") }
+    package var supportsS256: Bool { codeChallengeMethods.contains("S256") }
 }

@@ -5,15 +5,15 @@ import FoundationEssentials
 /// a string, exactly, wherever it is checked (RFC 8414 §3.3, RFC 9207 §2.4): no case folding,
 /// no trailing-slash or default-port normalisation, because an attacker's issuer may differ
 /// from the real one by exactly such a detail.
-public struct IssuerIdentifier: Sendable, Equatable, CustomStringConvertible {
+package struct IssuerIdentifier: Sendable, Equatable, CustomStringConvertible {
     /// The identifier as given, byte for byte.
-    public let text: String
-    public let url: URL
+    package let text: String
+    package let url: URL
 
     /// Longest identifier accepted; real ones are a few dozen bytes.
-    public static let maxLength = 1024
+    package static let maxLength = 1024
 
-    public init(_ text: String) throws(PDSAuthError) {
+    package init(_ text: String) throws(PDSAuthError) {
         let shown = Redaction.terminalSafe(text, limit: 200)
         // Compared byte for byte and shown in `status`: only the characters a URL is written with.
         guard Self.isURLText(text) else {
@@ -27,7 +27,7 @@ public struct IssuerIdentifier: Sendable, Equatable, CustomStringConvertible {
         self.url = url
     }
 
-    public var description: String { text }
+    package var description: String { text }
 
     /// Printable ASCII without spaces (RFC 3986 §2: URLs are written with nothing else).
     static func isURLText(_ text: String) -> Bool {
@@ -35,7 +35,7 @@ public struct IssuerIdentifier: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// RFC 8414 §3.3 and RFC 9207 §2.4: identical strings, nothing else.
-    public func matches(_ other: String?) -> Bool {
+    package func matches(_ other: String?) -> Bool {
         other == text
     }
 
@@ -43,10 +43,10 @@ public struct IssuerIdentifier: Sendable, Equatable, CustomStringConvertible {
     /// inserted between host and path: `https://h/t` → `https://h/.well-known/oauth-authorization-server/t`),
     /// then OpenID Connect Discovery 1.0 §4 (appended: `https://h/t/.well-known/openid-configuration`),
     /// the form RFC 8414 §5 keeps for compatibility.
-    public var metadataURLs: [URL] {
+    package var metadataURLs: [URL] {
         var origin = text
         var path = ""
-        if let schemeEnd = text.range(of: "://"), let slash = text[schemeEnd.upperBound...].firstIndex(of: "/") {
+        if let schemeEnd = text.firstRange(of: "://"), let slash = text[schemeEnd.upperBound...].firstIndex(of: "/") {
             origin = String(text[..<slash])
             path = String(text[slash...])
         }
@@ -59,7 +59,7 @@ public struct IssuerIdentifier: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// True when the issuer's host is this machine's loopback interface.
-    public var isLoopback: Bool {
+    package var isLoopback: Bool {
         url.host.map { LoopbackHost.isLoopback($0) } ?? false
     }
 }

@@ -6,10 +6,10 @@ import FoundationEssentials
 /// follows no redirect (a 3xx is "no document here", whatever host it names), and the first
 /// document found decides: one naming another issuer is refused, never passed over for the
 /// next URL.
-public struct MetadataDiscovery: Sendable {
-    public var http: CurlClient
+package struct MetadataDiscovery: Sendable {
+    package var http: CurlClient
 
-    public init(transport: TransportOptions) {
+    package init(transport: TransportOptions) {
         var options = transport
         options.maxBodyBytes = AuthorizationServerMetadata.maxDocumentSize
         options.totalTimeout = min(options.totalTimeout, .seconds(10))
@@ -17,7 +17,7 @@ public struct MetadataDiscovery: Sendable {
         http = CurlClient(options: options)
     }
 
-    public func metadata(for issuer: IssuerIdentifier) async throws(PDSAuthError) -> AuthorizationServerMetadata {
+    package func metadata(for issuer: IssuerIdentifier) async throws(PDSAuthError) -> AuthorizationServerMetadata {
         var tried: [String] = []
         for url in issuer.metadataURLs {
             let response = try await http.send(HTTPClientRequest(method: "GET", url: url, headers: [("Accept", "application/json")]))

@@ -5,14 +5,14 @@ import FoundationEssentials
 /// parameter of the `WWW-Authenticate` challenge on a 401 (RFC 9728 §5.1), fetched under the
 /// same bounds as authorization server metadata, and used only if its `resource` is the
 /// resource that was called (same origin, and the called path under its path; RFC 9728 §3.3).
-public struct ProtectedResourceMetadata: Sendable, Equatable {
-    public var resource: String
+package struct ProtectedResourceMetadata: Sendable, Equatable {
+    package var resource: String
     /// Issuer identifiers, as the document lists them (at most 32 are read).
-    public var authorizationServers: [String]
+    package var authorizationServers: [String]
 
     /// The `resource_metadata` URL in a `WWW-Authenticate` header, if any: a quoted string
     /// (backslash escapes undone) or a token, from a header of at most 8 KiB.
-    public static func metadataURL(fromChallenge header: String?) -> String? {
+    package static func metadataURL(fromChallenge header: String?) -> String? {
         guard let header, header.utf8.count <= 8192 else { return nil }
         let bytes = Array(header.utf8)
         let name = Array("resource_metadata=".utf8)
@@ -45,7 +45,7 @@ public struct ProtectedResourceMetadata: Sendable, Equatable {
     }
 
     /// Validates a document fetched from `url` for a call to `requestURL`.
-    public static func decode(_ data: Data, for requestURL: URL, from url: URL) throws(PDSAuthError) -> ProtectedResourceMetadata {
+    package static func decode(_ data: Data, for requestURL: URL, from url: URL) throws(PDSAuthError) -> ProtectedResourceMetadata {
         let source = Redaction.url(url)
         guard data.count <= AuthorizationServerMetadata.maxDocumentSize,
               let members = (try? JSONDecoder().decode(JSONValue.self, from: data))?.members,
@@ -76,7 +76,7 @@ public struct ProtectedResourceMetadata: Sendable, Equatable {
 
     /// The metadata a 401 points at, or nil when it points nowhere. The URL must be https
     /// (plain http only when the resource itself is on loopback).
-    public static func fetch(for response: HTTPClientResponse, requestURL: URL,
+    package static func fetch(for response: HTTPClientResponse, requestURL: URL,
                              transport: TransportOptions) async throws(PDSAuthError) -> ProtectedResourceMetadata? {
         guard let text = metadataURL(fromChallenge: response[header: "www-authenticate"]) else { return nil }
         let url = try ProviderEndpoints.checked(text, what: "resource metadata URL")

@@ -6,7 +6,7 @@ extension ProviderEndpoints {
     /// `endpoint`, else under the issuer). The result remembers the issuer, so the profile
     /// is pinned to it: refreshes, revocation and device polls go only to these endpoints,
     /// and a redirect's `iss` must name it (RFC 9207).
-    public static func discovered(_ metadata: AuthorizationServerMetadata, endpoint: String? = nil, authorize: String? = nil,
+    package static func discovered(_ metadata: AuthorizationServerMetadata, endpoint: String? = nil, authorize: String? = nil,
                                   token: String? = nil, revoke: String? = nil, device: String? = nil) throws(PDSAuthError) -> ProviderEndpoints {
         let base = try checked(endpoint.flatMap { $0.isEmpty ? nil : $0 } ?? metadata.issuer.text, what: "endpoint")
         func pick(_ typed: String?, _ found: URL?, what: String) throws(PDSAuthError) -> URL? {

@@ -6,16 +6,16 @@ import PDSShared
 /// (`BlockingThread`), never a thread of Swift's cooperative pool; Task cancellation aborts
 /// it through libcurl's progress callback. Proxies are chosen by `ProxyChoice` (loopback and
 /// plain http never go through one).
-public struct CurlClient: Sendable {
-    public var options: TransportOptions
+package struct CurlClient: Sendable {
+    package var options: TransportOptions
 
-    public init(options: TransportOptions = TransportOptions()) {
+    package init(options: TransportOptions = TransportOptions()) {
         self.options = options
     }
 
     /// Sends `request` and returns whatever the server answered, any status. Throws only
     /// when no complete answer arrived (network, TLS, timeout, size, cancellation).
-    public func send(_ request: HTTPClientRequest) async throws(PDSAuthError) -> HTTPClientResponse {
+    package func send(_ request: HTTPClientRequest) async throws(PDSAuthError) -> HTTPClientResponse {
         switch await perform(request) {
         case .success(let response): return response
         case .failure(let failure): throw Self.error(for: failure, url: request.url)

@@ -6,12 +6,12 @@
 /// Decoding is lenient and total, because its input is untrusted and only ever compared or
 /// bounded afterwards: `+` is a space, `%XX` a byte, a `%` not followed by two hex digits
 /// stays as it is, and bytes that are not UTF-8 become U+FFFD.
-public enum FormEncoding {
-    public static func encode(_ fields: [(String, String)]) -> String {
+package enum FormEncoding {
+    package static func encode(_ fields: [(String, String)]) -> String {
         fields.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
     }
 
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)
         let hex = Array("0123456789ABCDEF".utf8)
@@ -31,7 +31,7 @@ public enum FormEncoding {
     /// compare grapheme clusters, and `&` followed by a combining mark (U+0335) is one
     /// cluster that is not `&`: the same query would then mean one thing here and another
     /// to the provider (found by the PastedAnswer fuzzer).
-    public static func decode(_ text: some StringProtocol) -> [(String, String)] {
+    package static func decode(_ text: some StringProtocol) -> [(String, String)] {
         Substring(text).utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { pair in
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             return (unescape(Substring(parts[0])), parts.count > 1 ? unescape(Substring(parts[1])) : "")
@@ -60,7 +60,7 @@ public enum FormEncoding {
     }
 
     /// RFC 3986 §2.3: `ALPHA / DIGIT / "-" / "." / "_" / "~"`, also the PKCE alphabet.
-    public static func isUnreserved(_ byte: UInt8) -> Bool {
+    package static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
              UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):

@@ -11,16 +11,16 @@ import FoundationEssentials
 /// - unless `no_proxy` (or `NO_PROXY`) names the host: `*`, a host name or domain (with or
 ///   without a leading dot, matching the name and every name below it), an IP address, or
 ///   an IPv4 block in CIDR form (`10.0.0.0/8`).
-public struct ProxyChoice: Sendable, Equatable {
+package struct ProxyChoice: Sendable, Equatable {
     /// The proxy URL, or nil for a direct connection.
-    public var proxy: String?
+    package var proxy: String?
     /// Why: the variable the proxy came from, or why there is none.
-    public var reason: String
+    package var reason: String
 
     /// The variables that decide; `TransportOptions` keeps only these from the environment.
-    public static let variables = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
+    package static let variables = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"]
 
-    public static func choose(for url: URL, environment: [String: String]) -> ProxyChoice {
+    package static func choose(for url: URL, environment: [String: String]) -> ProxyChoice {
         let host = LoopbackHost.unbracketed(url.host ?? "").lowercased()
         if LoopbackHost.isLoopback(host) { return ProxyChoice(proxy: nil, reason: "loopback: never through a proxy") }
         guard url.scheme?.lowercased() == "https" else { return ProxyChoice(proxy: nil, reason: "plain http: never through a proxy") }
@@ -67,7 +67,7 @@ public struct ProxyChoice: Sendable, Equatable {
     }
 
     /// How a trace line shows the proxy: scheme, host and port, never its user or password.
-    public var shown: String {
+    package var shown: String {
         guard let proxy else { return "direct (\(reason))" }
         return "via proxy \(Self.displayed(proxy)) (from \(reason))"
     }

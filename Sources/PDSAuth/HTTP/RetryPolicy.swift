@@ -9,22 +9,22 @@
 ///   asks for longer (or is an HTTP-date, which would need our clock to agree with theirs).
 /// Never retried: timeouts and broken connections (the server may have acted), other 5xx,
 /// any 4xx.
-public struct RetryPolicy: Sendable, Equatable {
-    public var maxRetries: Int
-    public var maxRetryAfter: Duration
-    public var connectBackoff: Duration
+package struct RetryPolicy: Sendable, Equatable {
+    package var maxRetries: Int
+    package var maxRetryAfter: Duration
+    package var connectBackoff: Duration
 
-    public static let standard = RetryPolicy(maxRetries: 2, maxRetryAfter: .seconds(10), connectBackoff: .milliseconds(500))
-    public static let none = RetryPolicy(maxRetries: 0, maxRetryAfter: .zero, connectBackoff: .zero)
+    package static let standard = RetryPolicy(maxRetries: 2, maxRetryAfter: .seconds(10), connectBackoff: .milliseconds(500))
+    package static let none = RetryPolicy(maxRetries: 0, maxRetryAfter: .zero, connectBackoff: .zero)
 
-    public init(maxRetries: Int, maxRetryAfter: Duration, connectBackoff: Duration) {
+    package init(maxRetries: Int, maxRetryAfter: Duration, connectBackoff: Duration) {
         self.maxRetries = maxRetries
         self.maxRetryAfter = maxRetryAfter
         self.connectBackoff = connectBackoff
     }
 
     /// The wait before retry number `attempt` (1-based) after an answer, or nil to give up.
-    public func delay(afterStatus status: Int, retryAfter: String?, attempt: Int) -> Duration? {
+    package func delay(afterStatus status: Int, retryAfter: String?, attempt: Int) -> Duration? {
         guard attempt <= maxRetries, status == 429 || status == 503 else { return nil }
         guard let retryAfter else { return .seconds(1) }
         let text = retryAfter.trimmed()
@@ -34,7 +34,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The wait before retry number `attempt` after a transfer that produced no answer.
-    public func delay(afterTransferFailureBeforeSending: Bool, attempt: Int) -> Duration? {
+    package func delay(afterTransferFailureBeforeSending: Bool, attempt: Int) -> Duration? {
         guard attempt <= maxRetries, afterTransferFailureBeforeSending, attempt < 31 else { return nil }
         return connectBackoff * (1 << (attempt - 1))
     }

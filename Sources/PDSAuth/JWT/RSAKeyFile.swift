@@ -8,17 +8,17 @@ import FoundationEssentials
 /// The app's RSA private key for JWT-bearer assertions, read from a PEM file (PKCS#1
 /// `RSA PRIVATE KEY` or PKCS#8 `PRIVATE KEY`). Every way the file can be wrong gets its own
 /// message; the key itself never appears in one.
-public struct RSAKeyFile: Sendable {
-    public let path: String
-    public let key: JWTKit.Insecure.RSA.PrivateKey
+package struct RSAKeyFile: Sendable {
+    package let path: String
+    package let key: JWTKit.Insecure.RSA.PrivateKey
     /// Problems worth a warning but not a refusal (a key readable by others).
-    public let warnings: [String]
+    package let warnings: [String]
 
     /// PDS, like jwt-kit, accepts RS256 keys of at least 2048 bits (NIST SP 800-131A).
-    public static let minimumBits = 2048
+    package static let minimumBits = 2048
     static let maxFileSize = 64 * 1024
 
-    public init(path: String) throws(PDSAuthError) {
+    package init(path: String) throws(PDSAuthError) {
         self.path = path
         var info = stat()
         guard stat(path, &info) == 0 else {

@@ -5,13 +5,13 @@ import PDSShared
 /// verified (pds-auth does not hold the provider's keys and does not need to): nothing here
 /// is trusted for a security decision except our own expiry bookkeeping fallback. Claims
 /// nested deeper than `JSONValue.maxDepth` are no preview (nil): they could not be shown.
-public struct JWTPreview: Sendable {
+package struct JWTPreview: Sendable {
     /// Each claim as JSON (numbers stay numbers, nothing truncated).
-    public var claims: [String: JSONValue]
+    package var claims: [String: JSONValue]
     /// `exp`, when it is a time in the range a token lifetime can have.
-    public var expiry: Date?
+    package var expiry: Date?
 
-    public init?(_ token: String) {
+    package init?(_ token: String) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].utf8.count < 64 * 1024, let payload = Base64URL.decode(parts[1]),
               let value = try? JSONDecoder().decode(JSONValue.self, from: payload), value.depth <= JSONValue.maxDepth,

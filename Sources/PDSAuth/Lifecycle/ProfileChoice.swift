@@ -1,8 +1,8 @@
 /// Which profile a command works on when the user did not say (the order `gh auth`
 /// users know): the name given (`--profile`, else `PDS_AUTH_PROFILE`), else the file's
 /// current profile, else the only profile when there is exactly one.
-public enum ProfileChoice {
-    public static func resolve(_ named: String?, in file: CredentialsFile, store: CredentialStore) throws(PDSAuthError) -> String {
+package enum ProfileChoice {
+    package static func resolve(_ named: String?, in file: CredentialsFile, store: CredentialStore) throws(PDSAuthError) -> String {
         if let named { return named }
         if let current = file.current, file.names.contains(current) { return current }
         let names = file.names
@@ -14,7 +14,7 @@ public enum ProfileChoice {
 
     /// Profile names are chosen by the user and shown everywhere: 1–64 letters, digits,
     /// `-`, `_`, `.` or `@`.
-    public static func isValidName(_ name: String) -> Bool {
+    package static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { FormEncoding.isUnreserved($0) && $0 != UInt8(ascii: "~") || $0 == UInt8(ascii: "@") }
     }
 }

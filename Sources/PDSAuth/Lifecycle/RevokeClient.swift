@@ -4,14 +4,14 @@ import FoundationEssentials
 /// with JSON `{"app_id", "refresh_token"}` (204 on success, as the PDS SDKs' sign-out), or
 /// for a generic provider RFC 7009 §2.1: a form with `token` and
 /// `token_type_hint=refresh_token`, the client authenticated as at its token endpoint.
-public struct RevokeClient: Sendable {
-    public var http: CurlClient
+package struct RevokeClient: Sendable {
+    package var http: CurlClient
 
-    public init(http: CurlClient) { self.http = http }
+    package init(http: CurlClient) { self.http = http }
 
     /// Nothing to do without a refresh token; an error when the provider has no
     /// revocation endpoint or refuses.
-    public func revoke(_ profile: StoredProfile) async throws(PDSAuthError) {
+    package func revoke(_ profile: StoredProfile) async throws(PDSAuthError) {
         guard let refreshToken = profile.refreshToken else { return }
         guard let url = profile.endpoints.revokeURL else {
             throw PDSAuthError(.noRevocationEndpoint, "\(profile.endpoints.providerName) has no revocation endpoint on record for this profile")

@@ -6,9 +6,9 @@ import PDSShared
 /// (`pds-auth exec`): the file (0600, in a `PrivateDirectory`) is rewritten
 /// atomically with a renewed token before the current one has less than `minValid` left,
 /// renewing through the same `TokenProvider` (and so the same lock) as `pds-auth token`.
-public final class TokenFileKeeper: Sendable {
-    public var directory: String { privateDirectory.path }
-    public var path: String { privateDirectory.path + "/" + Self.fileName }
+package final class TokenFileKeeper: Sendable {
+    package var directory: String { privateDirectory.path }
+    package var path: String { privateDirectory.path + "/" + Self.fileName }
     let privateDirectory: PrivateDirectory
     let provider: TokenProvider
     let profileName: String
@@ -18,7 +18,7 @@ public final class TokenFileKeeper: Sendable {
 
     /// Creates the directory (in the first safe temporary root, see `TemporaryRoot`) and
     /// writes the first token (which must already be valid).
-    public init(provider: TokenProvider, profile name: String, minValid: Duration, first: StoredProfile,
+    package init(provider: TokenProvider, profile name: String, minValid: Duration, first: StoredProfile,
                 roots: TemporaryRoot.Choice) throws(PDSAuthError) {
         privateDirectory = try PrivateDirectory(purpose: "exec", roots: roots)
         self.provider = provider
@@ -29,7 +29,7 @@ public final class TokenFileKeeper: Sendable {
 
     /// Renews and rewrites until cancelled. A failed renewal is reported through `onFailure`
     /// and retried (every 30 s) while the current token is still valid.
-    public func keepFresh(onFailure: @Sendable (PDSAuthError) -> Void = { _ in }) async {
+    package func keepFresh(onFailure: @Sendable (PDSAuthError) -> Void = { _ in }) async {
         var current = (try? provider.store.profile(profileName)) ?? nil
         while !Task.isCancelled {
             let wait = current.map(delay(for:)) ?? .seconds(30)
@@ -60,7 +60,7 @@ public final class TokenFileKeeper: Sendable {
     /// progress finishes first; none starts afterwards. `.moved` when the directory was
     /// moved or replaced meanwhile (its files are removed all the same; nothing else is).
     @discardableResult
-    public func remove() -> PrivateDirectory.Removal {
+    package func remove() -> PrivateDirectory.Removal {
         privateDirectory.remove()
     }
 }

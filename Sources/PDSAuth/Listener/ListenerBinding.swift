@@ -9,18 +9,18 @@ import NIOPosix
 /// whoever holds the other family can never receive the code. Only a machine without IPv6
 /// at all is served on 127.0.0.1 alone, and `notes` says so. An IP literal is served only on
 /// itself; hosts are checked to be loopback when the redirect URI is parsed.
-public struct ListenerBinding: Sendable {
+package struct ListenerBinding: Sendable {
     /// The redirect target actually served, its port resolved when the URI said 0.
-    public let target: RedirectTarget
+    package let target: RedirectTarget
     /// Things the user should know about how the listener is bound.
-    public let notes: [String]
+    package let notes: [String]
     let servers: [ListenerServer]
     /// One event-loop thread serves every address: the listener serves one browser, and
     /// each further thread costs start-up time and memory (SwiftNIO's shared group would
     /// start one per core). Shut down by ``stop()``.
     let eventLoops: MultiThreadedEventLoopGroup
 
-    public static func bind(_ candidates: [RedirectTarget], answers: LoginAnswers, pages: LoginPages, logger: Logger,
+    package static func bind(_ candidates: [RedirectTarget], answers: LoginAnswers, pages: LoginPages, logger: Logger,
                             limits: ListenerLimits = .standard) async throws(PDSAuthError) -> ListenerBinding {
         let registry = ConnectionRegistry(capacity: limits.maxConnections)
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -66,7 +66,7 @@ public struct ListenerBinding: Sendable {
         throw PDSAuthError(.portInUse, "No port was free on both 127.0.0.1 and ::1 for localhost")
     }
 
-    public func stop() async {
+    package func stop() async {
         await withTaskGroup(of: Void.self) { group in
             for server in servers { group.addTask { await server.stop() } }
         }
@@ -74,7 +74,7 @@ public struct ListenerBinding: Sendable {
     }
 
     /// The addresses served, for tests and messages.
-    public var addressCount: Int { servers.count }
+    package var addressCount: Int { servers.count }
 
     static func noneFree(_ candidates: [RedirectTarget], _ failures: [PDSAuthError]) -> PDSAuthError {
         let ports = candidates.map { String($0.port) }.joined(separator: ", ")

@@ -6,20 +6,20 @@ import PDSShared
 /// preconnects, probes). Only GET and HEAD, and only requests addressed to our own loopback
 /// host and port (a DNS-rebinding page cannot talk to us under another name). What a
 /// request *means* is decided by `LoginFlow`, through `LoginAnswers`.
-public struct ListenerResponder: HTTPResponder {
-    public typealias Context = ListenerRequestContext
+package struct ListenerResponder: HTTPResponder {
+    package typealias Context = ListenerRequestContext
 
     let target: RedirectTarget
     let answers: LoginAnswers
     let pages: LoginPages
 
-    public init(target: RedirectTarget, answers: LoginAnswers, pages: LoginPages) {
+    package init(target: RedirectTarget, answers: LoginAnswers, pages: LoginPages) {
         self.target = target
         self.answers = answers
         self.pages = pages
     }
 
-    public func respond(to request: Request, context: Context) async throws -> Response {
+    package func respond(to request: Request, context: Context) async throws -> Response {
         try await PageSecurityMiddleware<Context>(defaultPolicy: pages.policy).handle(request, context: context) { request, context in
             await route(request, localPort: context.localPort ?? 80)
         }

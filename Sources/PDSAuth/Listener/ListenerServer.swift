@@ -8,8 +8,8 @@ import ServiceLifecycle
 
 /// Runs a Hummingbird server on one loopback address until `stop()`, which shuts it down
 /// gracefully: responses already being written (the result page) are completed first.
-public final class ListenerServer: Sendable {
-    public let port: Int
+package final class ListenerServer: Sendable {
+    package let port: Int
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
@@ -32,7 +32,7 @@ public final class ListenerServer: Sendable {
 
     /// Binds `host:port` (0 = any free port) and returns once the socket listens, or throws
     /// an error naming the address. The server's connections run on `eventLoopGroup`.
-    public static func start<Responder: HTTPResponder>(host: String, port: Int, responder: Responder, logger: Logger,
+    package static func start<Responder: HTTPResponder>(host: String, port: Int, responder: Responder, logger: Logger,
                                                        configuration: HTTP1Channel.Configuration = .init(),
                                                        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
     async throws(PDSAuthError) -> ListenerServer
@@ -88,7 +88,7 @@ public final class ListenerServer: Sendable {
     /// Graceful shutdown, so the result page being written is delivered; after `grace`,
     /// connections still open (a client that never finishes its request) are cut, so
     /// stopping cannot hang. Returns when the server has stopped.
-    public func stop(grace: Duration = .seconds(2)) async {
+    package func stop(grace: Duration = .seconds(2)) async {
         await group.triggerGracefulShutdown()
         let task = self.task
         let watchdog = Task {

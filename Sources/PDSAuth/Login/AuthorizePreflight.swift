@@ -15,11 +15,11 @@ import FoundationEssentials
 /// - another 4xx: the provider refuses the client or the redirect URI;
 /// - 5xx: the provider is failing;
 /// - anything else (a sign-in page, a redirect to it): the browser may go ahead.
-public enum AuthorizePreflight {
+package enum AuthorizePreflight {
     /// Longest the check may take: it must not hold the sign-in up.
-    public static let timeout: Duration = .seconds(10)
+    package static let timeout: Duration = .seconds(10)
 
-    public static func check(_ configuration: LoginConfiguration) async throws(PDSAuthError) {
+    package static func check(_ configuration: LoginConfiguration) async throws(PDSAuthError) {
         guard let redirect = configuration.redirects.first else { return }
         let request = AuthorizationRequest(clientID: configuration.clientID, redirectURI: redirect.uri, scope: configuration.scope,
                                            domainID: configuration.domainID, loginType: configuration.loginType,

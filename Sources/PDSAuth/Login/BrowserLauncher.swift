@@ -7,14 +7,14 @@ import PDSShared
 /// WSL (where xdg-open usually has no Windows browser to hand the URL to), then `xdg-open`.
 /// A failure is never an error: the caller prints the URL anyway. Only the local start
 /// page URL is ever passed, so no secret appears in the child's arguments.
-public struct BrowserLauncher: Sendable {
-    public var environment: [String: String]
+package struct BrowserLauncher: Sendable {
+    package var environment: [String: String]
     /// Running under Windows Subsystem for Linux.
-    public var isWSL: Bool
+    package var isWSL: Bool
 
     /// - Parameter kernelVersion: `/proc/version`'s text (read when nil); WSL kernels name
     ///   Microsoft there, and `WSL_DISTRO_NAME` is set in WSL shells.
-    public init(environment: [String: String], kernelVersion: String? = nil) {
+    package init(environment: [String: String], kernelVersion: String? = nil) {
         self.environment = environment
         let kernel = kernelVersion ?? Self.readKernelVersion()
         isWSL = environment["WSL_DISTRO_NAME"] != nil || kernel.lowercased().contains("microsoft")
@@ -29,7 +29,7 @@ public struct BrowserLauncher: Sendable {
     }
 
     /// The commands that would be tried, in order.
-    public func candidates(for url: String) -> [[String]] {
+    package func candidates(for url: String) -> [[String]] {
         var commands: [[String]] = []
         if let browser = environment["BROWSER"], !browser.isEmpty {
             for entry in browser.split(separator: ":") where !entry.isEmpty {
@@ -43,7 +43,7 @@ public struct BrowserLauncher: Sendable {
     }
 
     /// Tries each candidate until one starts and does not fail within a moment.
-    public func open(_ url: String) async -> Bool {
+    package func open(_ url: String) async -> Bool {
         for command in candidates(for: url) {
             if await Self.launch(command) { return true }
         }

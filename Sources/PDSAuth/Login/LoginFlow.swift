@@ -11,20 +11,20 @@ import PDSShared
 /// too. Anything else (a wrong, stale or missing `state`, a bare `error`, a start-page
 /// request without this run's key) is refused and the wait goes on, so another local user
 /// or a web page can neither end nor hijack it.
-public struct LoginFlow: Sendable {
-    public let configuration: LoginConfiguration
+package struct LoginFlow: Sendable {
+    package let configuration: LoginConfiguration
     /// The redirect target as bound, its port resolved.
-    public let redirect: RedirectTarget
+    package let redirect: RedirectTarget
     let answers: LoginAnswers
     let state: String
     let startKey: String
     let pkce: PKCE?
-    public let authorizeURL: URL
+    package let authorizeURL: URL
 
     /// The query parameter of the start page's URL that carries this run's key.
-    public static let startKeyParameter = "key"
+    package static let startKeyParameter = "key"
 
-    public init(configuration: LoginConfiguration, redirect: RedirectTarget, answers: LoginAnswers) {
+    package init(configuration: LoginConfiguration, redirect: RedirectTarget, answers: LoginAnswers) {
         self.configuration = configuration
         self.redirect = redirect
         self.answers = answers
@@ -37,12 +37,12 @@ public struct LoginFlow: Sendable {
     }
 
     /// The start page with this run's key: the only URL that reveals the authorize link.
-    public var startURL: String {
+    package var startURL: String {
         "\(redirect.origin)/?\(Self.startKeyParameter)=\(startKey)"
     }
 
     /// Waits for answers until one ends the sign-in, or the timeout, or cancellation.
-    public func run(onEvent: @escaping @Sendable (LoginEvent) async -> Void = { _ in }) async throws(PDSAuthError) -> LoginResult {
+    package func run(onEvent: @escaping @Sendable (LoginEvent) async -> Void = { _ in }) async throws(PDSAuthError) -> LoginResult {
         let answers = self.answers
         let timeout = configuration.timeout
         let outcome = await withTaskGroup(of: Void.self) { group -> Result<LoginResult, PDSAuthError> in

@@ -1,7 +1,7 @@
 /// What a user pasted into the terminal when their browser could not reach this machine's
 /// loopback listener (SSH sessions, containers): the full URL the browser ended on, just its
 /// query, or only the authorization code. The text is untrusted and bounded like a redirect.
-public enum PastedAnswer: Sendable, Equatable {
+package enum PastedAnswer: Sendable, Equatable {
     /// A URL or query carrying the redirect's parameters; its `state` is checked as usual.
     case redirect(CallbackParameters)
     /// A bare code. It carries no `state`, but it was typed into this process's own
@@ -10,7 +10,7 @@ public enum PastedAnswer: Sendable, Equatable {
     case code(String)
 
     /// Nil when the text is empty, too long, or neither a redirect nor a plausible code.
-    public static func parse(_ text: some StringProtocol) -> PastedAnswer? {
+    package static func parse(_ text: some StringProtocol) -> PastedAnswer? {
         let trimmed = Substring(text.trimmed())
         guard !trimmed.isEmpty, trimmed.utf8.count <= CallbackParameters.maxQueryLength else { return nil }
         if let query = query(of: trimmed) {

@@ -7,15 +7,15 @@ import Glibc
 /// with in its own. The browser is given this file's `file://` URL instead; the file is
 /// 0600 in a `PrivateDirectory` and is removed when the sign-in ends. (Jupyter opens
 /// its token-bearing URL the same way, for the same reason.)
-public final class RedirectFile: Sendable {
+package final class RedirectFile: Sendable {
     let privateDirectory: PrivateDirectory
-    public var directory: String { privateDirectory.path }
-    public var path: String { privateDirectory.path + "/" + Self.fileName }
+    package var directory: String { privateDirectory.path }
+    package var path: String { privateDirectory.path + "/" + Self.fileName }
 
     static let fileName = "sign-in.html"
 
     /// Nil when no private directory can be made (the caller prints the URL instead).
-    public init?(target url: String, roots: TemporaryRoot.Choice) {
+    package init?(target url: String, roots: TemporaryRoot.Choice) {
         guard let made = try? PrivateDirectory(purpose: "login", roots: roots) else { return nil }
         privateDirectory = made
         let escaped = url.replacing("&", with: "&amp;").replacing("\"", with: "&quot;").replacing("<", with: "&lt;").replacing(">", with: "&gt;")
@@ -34,10 +34,10 @@ public final class RedirectFile: Sendable {
     }
 
     /// The `file://` URL to hand to a browser.
-    public var fileURL: String { "file://" + path }
+    package var fileURL: String { "file://" + path }
 
     @discardableResult
-    public func remove() -> PrivateDirectory.Removal { privateDirectory.remove() }
+    package func remove() -> PrivateDirectory.Removal { privateDirectory.remove() }
 
     deinit { remove() }
 }

@@ -1,10 +1,10 @@
 /// Over SSH the browser runs on the user's own machine and cannot reach this machine's
 /// loopback listener. Forwarding the redirect port with `ssh -L` makes the normal flow work
 /// unchanged (paste-back is the other way).
-public enum SSHTunnelHint {
+package enum SSHTunnelHint {
     /// The command to run on the user's machine, or nil when not in an SSH session.
     /// `SSH_CONNECTION` is "client-address client-port server-address server-port" (ssh(1)).
-    public static func command(environment: [String: String], redirect: RedirectTarget) -> String? {
+    package static func command(environment: [String: String], redirect: RedirectTarget) -> String? {
         guard let connection = environment["SSH_CONNECTION"] else { return nil }
         let fields = connection.split(separator: " ")
         guard fields.count == 4, let sshPort = Int(fields[3]) else { return nil }

@@ -4,18 +4,18 @@ import PDSShared
 /// The browser leg of the authorization-code grant: `GET /v2/oauth/authorize` with the
 /// parameters of RFC 6749 §4.1.1, PKCE (RFC 7636 §4.3), and for PDS its `domain_id` (2026
 /// Authorize reference, listed first and required) and `login_type` (2022-03-01 reference).
-public struct AuthorizationRequest: Sendable {
-    public var clientID: String
-    public var redirectURI: String
-    public var scope: String?
+package struct AuthorizationRequest: Sendable {
+    package var clientID: String
+    package var redirectURI: String
+    package var scope: String?
     /// Sent when known; a generic provider gets it only when the user named a domain.
-    public var domainID: String?
+    package var domainID: String?
     /// PDS's sign-in method; nil for generic providers unless the user asked for one.
-    public var loginType: String?
-    public var state: String
-    public var pkce: PKCE?
+    package var loginType: String?
+    package var state: String
+    package var pkce: PKCE?
 
-    public init(clientID: String, redirectURI: String, scope: String?, domainID: String?, loginType: String?,
+    package init(clientID: String, redirectURI: String, scope: String?, domainID: String?, loginType: String?,
                 state: String = SecureRandom.token(bytes: 32), pkce: PKCE? = PKCE()) {
         self.clientID = clientID
         self.redirectURI = redirectURI
@@ -26,7 +26,7 @@ public struct AuthorizationRequest: Sendable {
         self.pkce = pkce
     }
 
-    public var queryFields: [(String, String)] {
+    package var queryFields: [(String, String)] {
         var fields: [(String, String)] = []
         if let domainID, !domainID.isEmpty { fields.append(("domain_id", domainID)) }
         fields += [("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI)]
@@ -41,7 +41,7 @@ public struct AuthorizationRequest: Sendable {
     }
 
     /// The authorize URL, keeping any query the endpoint URL already has.
-    public func url(endpoint: URL) -> URL {
+    package func url(endpoint: URL) -> URL {
         let separator = endpoint.query == nil ? "?" : "&"
         // Every field is percent-encoded to unreserved characters: the result always parses.
         return URL(string: endpoint.absoluteString + separator + FormEncoding.encode(queryFields))!

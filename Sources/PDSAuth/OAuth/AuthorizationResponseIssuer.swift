@@ -3,7 +3,7 @@
 /// compares the two, exactly (RFC 9207 §2.4), before it uses the code or the error. Without
 /// this, a code from one server could be sent to another server's token endpoint (or a
 /// forged error believed) when the user was sent to a server that is not the one expected.
-public enum AuthorizationResponseIssuer: Sendable, Equatable {
+package enum AuthorizationResponseIssuer: Sendable, Equatable {
     /// Nothing to object to.
     case accepted
     /// The issuer says its redirects carry `iss`, and this one does not.
@@ -20,7 +20,7 @@ public enum AuthorizationResponseIssuer: Sendable, Equatable {
     /// with, and `iss` is not looked at. With one, an `iss` that is present must equal it
     /// whether or not the metadata advertised it; an absent one is refused only when it
     /// was advertised (RFC 9207 §2.4).
-    public static func check(_ received: String?, against endpoints: ProviderEndpoints) -> AuthorizationResponseIssuer {
+    package static func check(_ received: String?, against endpoints: ProviderEndpoints) -> AuthorizationResponseIssuer {
         guard let issuer = endpoints.issuer else { return .accepted }
         guard let received else { return endpoints.issParameterSupported ? .missing : .accepted }
         return received == issuer ? .accepted : .mismatch

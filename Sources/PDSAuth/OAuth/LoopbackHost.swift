@@ -3,8 +3,8 @@
 /// (a leading zero means octal to some parsers, so `127.010.0.1` is refused rather than
 /// guessed at), and `::1` in any spelling, with or without brackets. The dev server applies
 /// the same rules in its own code; `Tests/Vectors/loopback-hosts.json` holds both to them.
-public enum LoopbackHost {
-    public static func isLoopback(_ host: String) -> Bool {
+package enum LoopbackHost {
+    package static func isLoopback(_ host: String) -> Bool {
         let bare = unbracketed(host)
         if bare.lowercased() == "localhost" { return true }
         if let octets = ipv4(bare) { return octets[0] == 127 }
@@ -12,7 +12,7 @@ public enum LoopbackHost {
         return false
     }
 
-    public static func unbracketed(_ host: String) -> String {
+    package static func unbracketed(_ host: String) -> String {
         host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
     }
 

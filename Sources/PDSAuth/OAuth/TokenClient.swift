@@ -2,16 +2,16 @@ import FoundationEssentials
 
 /// `POST /v2/oauth/token` through libcurl: form body, JSON answer (PDS Token API; RFC 6749
 /// §4.1.3, §6; RFC 7523 §2.1).
-public struct TokenClient: Sendable {
-    public var http: CurlClient
-    public var tokenURL: URL
-    public var clientID: String
-    public var clientSecret: String?
+package struct TokenClient: Sendable {
+    package var http: CurlClient
+    package var tokenURL: URL
+    package var clientID: String
+    package var clientSecret: String?
     /// Sent as `domain_id` when known (PDS Token API, 2026 revision).
-    public var domainID: String?
-    public var retry: RetryPolicy
+    package var domainID: String?
+    package var retry: RetryPolicy
 
-    public init(http: CurlClient, tokenURL: URL, clientID: String, clientSecret: String?, domainID: String? = nil,
+    package init(http: CurlClient, tokenURL: URL, clientID: String, clientSecret: String?, domainID: String? = nil,
                 retry: RetryPolicy = .standard) {
         self.http = http
         self.tokenURL = tokenURL
@@ -23,7 +23,7 @@ public struct TokenClient: Sendable {
 
     /// Sends `grant` and returns the validated answer; its expiry is counted from the moment
     /// the request was sent (a conservative reading of `expires_in`).
-    public func request(_ grant: TokenGrant) async throws(PDSAuthError) -> TokenResponse {
+    package func request(_ grant: TokenGrant) async throws(PDSAuthError) -> TokenResponse {
         let sentAt = Date()
         let response = try await sendWithRetries(formRequest(grant))
         guard (200..<300).contains(response.status) else {

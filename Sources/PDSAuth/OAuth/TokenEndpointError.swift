@@ -12,8 +12,8 @@ import FoundationEssentials
 /// - 401, or an error naming the client: the client id or secret (`clientRejected`).
 /// - other 4xx: the grant was refused: a dead refresh token means the session is over
 ///   (`sessionExpired`); a code or assertion, that this sign-in failed (`grantRejected`).
-public enum TokenEndpointError {
-    public static func from(_ response: HTTPClientResponse, url: URL, grant: TokenGrant?) -> PDSAuthError {
+package enum TokenEndpointError {
+    package static func from(_ response: HTTPClientResponse, url: URL, grant: TokenGrant?) -> PDSAuthError {
         let reported = ServerError(response)
         var context = reported.context
         context["url"] = Redaction.url(url)

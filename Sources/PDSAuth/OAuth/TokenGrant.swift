@@ -1,12 +1,12 @@
 /// The token requests pds-auth makes (RFC 6749 §4.1.3, §6; RFC 7523 §2.1; RFC 8628 §3.4; PDS Token API).
-public enum TokenGrant: Sendable {
+package enum TokenGrant: Sendable {
     case authorizationCode(code: String, redirectURI: String, codeVerifier: String?)
     case refreshToken(String)
     case jwtBearer(assertion: String)
     /// A device-code poll (RFC 8628 §3.4).
     case deviceCode(String)
 
-    public var grantType: String {
+    package var grantType: String {
         switch self {
         case .authorizationCode: "authorization_code"
         case .refreshToken: "refresh_token"
@@ -18,7 +18,7 @@ public enum TokenGrant: Sendable {
     /// The form fields. `domain_id` first when known (PDS Token API, 2026 revision). The
     /// client secret goes in the body, as PDS expects (RFC 6749 §2.3.1 allows it); Native
     /// apps have none and send only `client_id`.
-    public func formFields(clientID: String, clientSecret: String?, domainID: String?) -> [(String, String)] {
+    package func formFields(clientID: String, clientSecret: String?, domainID: String?) -> [(String, String)] {
         var fields: [(String, String)] = []
         if let domainID, !domainID.isEmpty { fields.append(("domain_id", domainID)) }
         fields.append(("grant_type", grantType))

@@ -2,19 +2,19 @@ import FoundationEssentials
 
 extension TokenResponse {
     /// Longest access or refresh token accepted (PDS access tokens are about 1.5 KB).
-    public static let maxTokenLength = 16 * 1024
+    package static let maxTokenLength = 16 * 1024
     /// Longest descriptive value accepted (user name, role, ids).
-    public static let maxValueLength = 1024
+    package static let maxValueLength = 1024
     /// Longest lifetime accepted: ten years. Anything longer (or negative, or zero) is not a
     /// token lifetime but a broken or hostile server.
-    public static let maxLifetime: TimeInterval = 10 * 365 * 86400
+    package static let maxLifetime: TimeInterval = 10 * 365 * 86400
 
     /// Decodes a 2xx token-endpoint body, or explains why it is not a valid token response.
     /// Lenient about what is missing and about unknown fields; strict about what is there:
     /// tokens must be RFC 6749 Appendix A VSCHAR text (no control characters, so nothing
     /// printed later can break a header line or a terminal), lifetimes must be sane, and
     /// descriptive values bounded.
-    public static func decode(_ body: Data, from host: String, receivedAt: Date) throws(PDSAuthError) -> TokenResponse {
+    package static func decode(_ body: Data, from host: String, receivedAt: Date) throws(PDSAuthError) -> TokenResponse {
         guard let object = try? JSONDecoder().decode(JSONScalarObject.self, from: body) else {
             throw invalid(host, "is not a JSON object")
         }
@@ -35,7 +35,7 @@ extension TokenResponse {
     }
 
     /// RFC 6749 Appendix A.12/A.17: `1*VSCHAR`, VSCHAR = %x20-7E.
-    public static func isTokenText(_ text: String) -> Bool {
+    package static func isTokenText(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= maxTokenLength && text.utf8.allSatisfy { (0x20...0x7E).contains($0) }
     }
 

@@ -5,11 +5,11 @@ import PDSShared
 /// The listener's pages, rendered from `Public/`'s templates: what `LoginFlow` decided
 /// (`LoginReply`), and the listener's own refusals. Every value shown is escaped by the
 /// templates; the browser-facing advice never names command-line flags.
-public struct LoginPages: Sendable {
+package struct LoginPages: Sendable {
     let renderer: PageRenderer
-    public let policy: ContentSecurityPolicy
+    package let policy: ContentSecurityPolicy
 
-    public init() throws(PDSAuthError) {
+    package init() throws(PDSAuthError) {
         do {
             renderer = try PageRenderer(folder: "", templates: ["start", "success", "problem"], script: "token.js",
                                         constants: ["version": PDSAuthVersion.current])
@@ -19,7 +19,7 @@ public struct LoginPages: Sendable {
         policy = renderer.contentSecurityPolicy()
     }
 
-    public func response(_ reply: LoginReply, head: Bool) -> Response {
+    package func response(_ reply: LoginReply, head: Bool) -> Response {
         response(Self.page(for: reply), head: head)
     }
 

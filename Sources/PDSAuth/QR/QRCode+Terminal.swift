@@ -4,7 +4,7 @@ extension QRCode {
     /// ones left blank, so the code reads right as the terminal's light text on its dark
     /// background; with `colour`, each line sets white on black itself, so it reads right on
     /// a light theme too.
-    public func terminalLines(quietZone: Int = 2, colour: Bool) -> [String] {
+    package func terminalLines(quietZone: Int = 2, colour: Bool) -> [String] {
         let extent = size + 2 * quietZone
         func light(_ x: Int, _ y: Int) -> Bool {
             let (column, row) = (x - quietZone, y - quietZone)

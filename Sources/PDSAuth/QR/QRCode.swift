@@ -5,8 +5,8 @@
 /// (§7.8.3). The layout follows the standard's function patterns, codeword placement and
 /// Reed–Solomon blocks (`QRCode+Layout.swift`, `ReedSolomon.swift`); every test decodes what
 /// is drawn with an independent decoder (zbar).
-public struct QRCode: Sendable, Equatable {
-    public enum Level: Sendable, Equatable {
+package struct QRCode: Sendable, Equatable {
+    package enum Level: Sendable, Equatable {
         case low, medium
 
         /// The two format bits (§7.9.1 Table 12): L = 01, M = 00.
@@ -14,16 +14,16 @@ public struct QRCode: Sendable, Equatable {
         var index: Int { self == .low ? 0 : 1 }
     }
 
-    public let version: Int
-    public let level: Level
-    public let mask: Int
+    package let version: Int
+    package let level: Level
+    package let mask: Int
     /// `modules[y][x]`, true for dark; `size` × `size`.
-    public let modules: [[Bool]]
+    package let modules: [[Bool]]
 
-    public var size: Int { modules.count }
+    package var size: Int { modules.count }
 
     /// Nil when the data does not fit even version 40 (2,953 bytes at level L).
-    public init?(bytes: [UInt8]) {
+    package init?(bytes: [UInt8]) {
         guard let (version, level) = Self.smallestFit(count: bytes.count) else { return nil }
         let codewords = Self.codewords(bytes, version: version, level: level)
         var layout = QRLayout(version: version)
@@ -43,7 +43,7 @@ public struct QRCode: Sendable, Equatable {
         self.modules = best!.modules
     }
 
-    public init?(text: String) { self.init(bytes: Array(text.utf8)) }
+    package init?(text: String) { self.init(bytes: Array(text.utf8)) }
 
     /// M when it fits the smallest version L needs, else L (§7.5.1: more correction for free).
     static func smallestFit(count: Int) -> (Int, Level)? {

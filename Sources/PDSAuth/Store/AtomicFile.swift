@@ -8,13 +8,13 @@ import PDSShared
 /// over the target, fsync the directory so the rename itself survives power loss. A writer
 /// killed between the temp file's fsync and the rename leaves a complete temp file, which
 /// the next writer adopts (see `CredentialStore.recoverInterruptedSave`).
-public enum AtomicFile {
+package enum AtomicFile {
     /// Temp files are named `.<file>.tmp-<random>` beside the target.
-    public static func temporaryPrefix(for path: String) -> String {
+    package static func temporaryPrefix(for path: String) -> String {
         ".\(lastComponent(path)).tmp-"
     }
 
-    public static func write(_ data: Data, to path: String, directory: String) throws(PDSAuthError) {
+    package static func write(_ data: Data, to path: String, directory: String) throws(PDSAuthError) {
         let temp = "\(directory)/\(temporaryPrefix(for: path))\(SecureRandom.token(bytes: 9))"
         let descriptor = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw failure("create a temporary file", path: temp) }
@@ -32,7 +32,7 @@ public enum AtomicFile {
     /// lost: a refresh retires the old refresh token the moment the server answers, so
     /// finding out only then that the disk is full loses the session. The temp file is made
     /// now with `bytes` allocated (`posix_fallocate`); `Reservation.commit` writes into it.
-    public static func reserve(for path: String, directory: String, bytes: Int) throws(PDSAuthError) -> Reservation {
+    package static func reserve(for path: String, directory: String, bytes: Int) throws(PDSAuthError) -> Reservation {
         let temp = "\(directory)/\(temporaryPrefix(for: path))\(SecureRandom.token(bytes: 9))"
         let descriptor = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw reservationFailure(errno, directory: directory) }
@@ -53,7 +53,7 @@ public enum AtomicFile {
 
     /// A temp file with room for a replacement (see `reserve`). Used by one task; either
     /// `commit` or `discard` ends it (`deinit` discards).
-    public final class Reservation {
+    package final class Reservation {
         private var descriptor: Int32
         let temp: String
         let path: String
@@ -71,7 +71,7 @@ public enum AtomicFile {
         /// done the temp file is whole, as with `AtomicFile.write`, so a kill at any step
         /// leaves what that does. (Cut after the write, a kill in between left the new tokens
         /// followed by the reservation's zeros, which no later run could adopt.)
-        public func commit(_ data: Data) throws(PDSAuthError) {
+        package func commit(_ data: Data) throws(PDSAuthError) {
             let descriptor = take()
             guard descriptor >= 0 else { throw PDSAuthError(.internal, "A reservation was used twice") }
             var ok = ftruncate(descriptor, off_t(data.count)) == 0 && lseek(descriptor, 0, SEEK_SET) == 0
@@ -86,7 +86,7 @@ public enum AtomicFile {
         }
 
         /// Gives the room back: nothing is written.
-        public func discard() {
+        package func discard() {
             let descriptor = take()
             guard descriptor >= 0 else { return }
             close(descriptor)

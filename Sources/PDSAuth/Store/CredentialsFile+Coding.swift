@@ -2,11 +2,11 @@ import FoundationEssentials
 
 extension CredentialsFile {
     /// Largest file read: thousands of profiles fit; anything bigger is not ours.
-    public static let maxFileSize = 4 << 20
+    package static let maxFileSize = 4 << 20
 
     /// Parses file contents. A file this version cannot read as a whole is an error, never
     /// "empty", so a save can never silently drop what it did not understand.
-    public static func decode(_ data: Data, path: String) throws(PDSAuthError) -> CredentialsFile {
+    package static func decode(_ data: Data, path: String) throws(PDSAuthError) -> CredentialsFile {
         guard data.count <= maxFileSize, let top = try? decoder().decode(TopLevel.self, from: data) else {
             throw PDSAuthError(.credentialsCorrupt, "The credentials file is not a JSON object pds-auth can read; it will not be overwritten",
                                context: ["path": path])
@@ -116,7 +116,7 @@ extension CredentialsFile {
     }
 
     /// The file's bytes: pretty-printed JSON with sorted keys and a final newline.
-    public func encoded() -> Data {
+    package func encoded() -> Data {
         var members = rawExtras
         members["version"] = .integer(Int64(version))
         if let current { members["current"] = .string(current) }

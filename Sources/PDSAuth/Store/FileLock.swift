@@ -3,13 +3,13 @@ import Glibc
 /// An exclusive `flock(2)` on a lock file beside the credentials. The kernel releases it
 /// when the holder exits or is killed, so a crashed process never leaves it stuck. Waits
 /// are bounded: we poll with LOCK_NB so the wait can time out and be cancelled.
-public struct FileLock: ~Copyable {
+package struct FileLock: ~Copyable {
     private let descriptor: Int32
 
     /// Releases the lock now (closing the descriptor drops the flock).
-    public consuming func release() {}
+    package consuming func release() {}
 
-    public static func acquire(path: String, timeout: Duration) async throws(PDSAuthError) -> FileLock {
+    package static func acquire(path: String, timeout: Duration) async throws(PDSAuthError) -> FileLock {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
             throw PDSAuthError(.lockUnavailable, "Cannot open the credentials lock file: \(String(cString: strerror(errno)))",

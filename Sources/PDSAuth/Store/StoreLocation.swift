@@ -1,11 +1,11 @@
 /// Where credentials live: `$PDS_AUTH_HOME`, else `$XDG_CONFIG_HOME/pds-auth` (XDG Base
 /// Directory spec), else `~/.config/pds-auth`.
-public enum StoreLocation {
+package enum StoreLocation {
     /// - Throws: `invalidSetting` for a relative `PDS_AUTH_HOME`: where credentials live must
     ///   not depend on the directory a command happens to run in (a script run from another
     ///   directory would sign in afresh, or find another user's file). A relative
     ///   `XDG_CONFIG_HOME` is ignored, as the XDG spec says; a relative `HOME` is refused.
-    public static func directory(environment: [String: String]) throws(PDSAuthError) -> String {
+    package static func directory(environment: [String: String]) throws(PDSAuthError) -> String {
         if let home = environment["PDS_AUTH_HOME"], !home.isEmpty {
             guard home.hasPrefix("/") else {
                 throw PDSAuthError(.invalidSetting, "PDS_AUTH_HOME must be an absolute path, not \"\(Redaction.terminalSafe(home, limit: 200))\": where credentials live must not depend on the current directory")

@@ -3,7 +3,7 @@ import FoundationEssentials
 extension StoredProfile {
     /// Applies a refresh or re-assertion: new tokens replace old ones; a refresh token the
     /// server did not rotate is kept (RFC 6749 §6 lets it omit one).
-    public mutating func apply(_ response: TokenResponse, receivedAt: Date) {
+    package mutating func apply(_ response: TokenResponse, receivedAt: Date) {
         accessToken = response.accessToken
         if let refreshed = response.refreshToken { refreshToken = refreshed }
         tokenType = response.tokenType ?? tokenType
@@ -14,7 +14,7 @@ extension StoredProfile {
 }
 
 extension StoredUser {
-    public init(_ response: TokenResponse) {
+    package init(_ response: TokenResponse) {
         self.init(userID: response.userID, userName: response.userName, nickName: response.nickName,
                   domainID: response.domainID, defaultDriveID: response.defaultDriveID, role: response.role)
     }

@@ -7,13 +7,13 @@ import Glibc
 /// daemon) such a signal stays ignored: pds-auth neither traps it (`SignalRouter`) nor
 /// resets it for the programs it starts (`ProcessSpawner`), so `nohup pds-auth exec -- job`
 /// survives the terminal closing, as the job would on its own.
-public enum InheritedSignals {
+package enum InheritedSignals {
     /// The signal numbers, read once on first use: when `SignalRouter.block()` runs in
     /// `main`, before any other thread exists and before pds-auth changes any of these, so
     /// they are what the parent gave us. An array, not a `Set`: a `Set<Int32>` is a generic type
     /// used nowhere else, which the runtime first looks up by scanning the binary's protocol
     /// conformances (perf showed that scan here, in `login`'s start).
-    public static let ignored: [Int32] = {
+    package static let ignored: [Int32] = {
         // Only these: an ignored SIGPIPE, say, is no convention, and programs started with it
         // ignored misbehave, so children get SIGPIPE's default whatever we were given.
         [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2].filter { number in

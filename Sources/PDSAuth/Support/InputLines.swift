@@ -5,10 +5,10 @@ import PDSShared
 /// a thread of its own so a blocked read never holds a task. The input is untrusted: a line
 /// longer than `maxLineLength` bytes is cut there (the parser then refuses it), so memory
 /// stays bounded whatever is typed or piped in.
-public enum InputLines {
+package enum InputLines {
     /// - Parameter onLine: runs as each line arrives, before it is handed on (a prompt that
     ///   must know its line was submitted).
-    public static func stream(descriptor: Int32 = 0, maxLineLength: Int = 16 * 1024,
+    package static func stream(descriptor: Int32 = 0, maxLineLength: Int = 16 * 1024,
                               onLine: @escaping @Sendable () -> Void = {}) -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self)
         let stopped = LockedValue(false)

@@ -5,13 +5,13 @@
 /// lone surrogate escapes relayed as written (§8.2); nesting is bounded so hostile input
 /// cannot exhaust the stack, and so is what re-indenting adds. Where JSONText and
 /// `JSONDecoder` may differ is listed in Fuzz/JSONTextFuzzer.swift (`requireDecoderAgrees`).
-public struct JSONText: Sendable {
-    public let bytes: [UInt8]
+package struct JSONText: Sendable {
+    package let bytes: [UInt8]
     /// The value's range in `bytes`, and for a top-level object its members' ranges.
     let root: Range<Int>
     let members: [(key: String, value: Range<Int>)]
 
-    public static let maxDepth = 512
+    package static let maxDepth = 512
 
     /// Indenting can multiply a document's size: each level of a deep nest adds a line indented
     /// one step further (512 levels in 1 KiB become 256 KiB). Re-indented text is at most this
@@ -20,7 +20,7 @@ public struct JSONText: Sendable {
     static let growthAllowance = 64 << 10
 
     /// Nil unless `bytes` is exactly one JSON value (surrounding white space allowed).
-    public init?(_ bytes: some Collection<UInt8>) {
+    package init?(_ bytes: some Collection<UInt8>) {
         var scanner = JSONScanner(Array(bytes))
         guard let root = scanner.document() else { return nil }
         self.bytes = scanner.bytes
@@ -28,33 +28,33 @@ public struct JSONText: Sendable {
         self.members = scanner.topMembers
     }
 
-    public var isObject: Bool { bytes[root.lowerBound] == UInt8(ascii: "{") }
-    public var isArray: Bool { bytes[root.lowerBound] == UInt8(ascii: "[") }
+    package var isObject: Bool { bytes[root.lowerBound] == UInt8(ascii: "{") }
+    package var isArray: Bool { bytes[root.lowerBound] == UInt8(ascii: "[") }
 
     /// The raw text of the top-level member `key` (the first, if repeated).
-    public func member(_ key: String) -> [UInt8]? {
+    package func member(_ key: String) -> [UInt8]? {
         members.first { $0.key == key }.map { Array(bytes[$0.value]) }
     }
 
     /// The value as compact text: insignificant white space removed, nothing else changed.
-    public var compact: String { JSONWriter(bytes, indent: nil).write(root) }
+    package var compact: String { JSONWriter(bytes, indent: nil).write(root) }
 
     /// The value indented by two spaces, one member or element per line; `compact` when that
     /// would be more than `maxGrowth` times the original (a hostile nest).
-    public var pretty: String { JSONWriter(bytes, indent: 2).write(root) }
+    package var pretty: String { JSONWriter(bytes, indent: 2).write(root) }
 
     /// `pretty`, with every character inside strings that a terminal could act on (C1
     /// controls, DEL, bidi and other format characters, line and paragraph separators;
     /// C0 controls cannot occur unescaped) written as a `\uXXXX` escape: the same JSON
     /// value, safe to show.
-    public var prettyForTerminal: String {
+    package var prettyForTerminal: String {
         var writer = JSONWriter(bytes, indent: 2)
         writer.escapesUnshowable = true
         return writer.write(root)
     }
 
     /// The raw texts of an array's elements; nil when the value is not an array.
-    public var elements: [[UInt8]]? {
+    package var elements: [[UInt8]]? {
         guard isArray else { return nil }
         var scanner = JSONScanner(bytes)
         return scanner.elements(of: root)?.map { Array(bytes[$0]) }

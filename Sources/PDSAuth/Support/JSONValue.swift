@@ -5,7 +5,7 @@ import FoundationEssentials
 /// they are integers — beyond 64 bits too (a JWT claim of 2^70 is shown as written, not as
 /// `1.1805916207174113e+21`), up to the 38 digits `Decimal` holds. Used to keep fields this version does not know when it rewrites a
 /// file another version (or the user) wrote.
-public indirect enum JSONValue: Codable, Sendable, Equatable {
+package indirect enum JSONValue: Codable, Sendable, Equatable {
     case object([String: JSONValue])
     case array([JSONValue])
     case string(String)
@@ -16,7 +16,7 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
     case bool(Bool)
     case null
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let flag = try? container.decode(Bool.self) { self = .bool(flag) }
@@ -28,7 +28,7 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
         else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .object(let members): try container.encode(members)
@@ -43,12 +43,12 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
     }
 
     /// The members of an object, or nil.
-    public var members: [String: JSONValue]? {
+    package var members: [String: JSONValue]? {
         if case .object(let members) = self { members } else { nil }
     }
 
     /// How many levels the value nests (a scalar is 1).
-    public var depth: Int {
+    package var depth: Int {
         switch self {
         case .object(let members): 1 + (members.values.lazy.map(\.depth).max() ?? 0)
         case .array(let elements): 1 + (elements.lazy.map(\.depth).max() ?? 0)
@@ -59,5 +59,5 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
     /// Deepest nesting accepted from a file or a token: far more than anything pds-auth or
     /// PDS writes, and far below `JSONEncoder`'s limit (512 levels, a little under what
     /// `JSONDecoder` reads), so whatever was read can always be written back or shown.
-    public static let maxDepth = 64
+    package static let maxDepth = 64
 }

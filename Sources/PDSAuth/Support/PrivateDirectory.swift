@@ -13,9 +13,9 @@ import PDSShared
 /// its own files are still removed, and `remove()` says so. While the process lives it holds
 /// a `flock` on the directory; a later run removes directories whose lock is free (their
 /// process is gone, killed with SIGKILL) — see `sweepAbandoned`.
-public final class PrivateDirectory: Sendable {
+package final class PrivateDirectory: Sendable {
     /// The directory's absolute path, symbolic links resolved, as handed to other programs.
-    public let path: String
+    package let path: String
     private let name: String
     private let root: Int32
     private let descriptor: Int32
@@ -33,7 +33,7 @@ public final class PrivateDirectory: Sendable {
 
     /// Makes `<root>/pds-auth-<purpose>-XXXXXXXXXXXXXXXX` in the first safe temporary root,
     /// after removing abandoned directories there.
-    public init(purpose: String, roots: TemporaryRoot.Choice) throws(PDSAuthError) {
+    package init(purpose: String, roots: TemporaryRoot.Choice) throws(PDSAuthError) {
         let root = roots.descriptor
         Self.sweepAbandoned(in: root)
         var made: (name: String, descriptor: Int32, identity: FileIdentity)?
@@ -67,7 +67,7 @@ public final class PrivateDirectory: Sendable {
 
     /// Replaces `file` inside the directory atomically (temp file 0600 → fsync → rename),
     /// relative to the directory's descriptor. Does nothing once `remove()` has begun.
-    public func write(_ bytes: [UInt8], to file: String) throws(PDSAuthError) {
+    package func write(_ bytes: [UInt8], to file: String) throws(PDSAuthError) {
         let result = removed.update { removed -> Result<Void, PDSAuthError> in
             guard !removed else { return .success(()) }
             return Result { () throws(PDSAuthError) in try AtomicFile.write(bytes, to: file, in: descriptor, shownAs: path + "/" + file) }
@@ -76,7 +76,7 @@ public final class PrivateDirectory: Sendable {
     }
 
     /// What `remove()` found.
-    public enum Removal: Sendable, Equatable {
+    package enum Removal: Sendable, Equatable {
         /// The directory and everything in it are gone.
         case removed
         /// The directory was no longer where it was made (moved, or replaced by something
@@ -89,7 +89,7 @@ public final class PrivateDirectory: Sendable {
     /// itself if it is still the one at its path. A write in progress finishes first; none
     /// starts afterwards.
     @discardableResult
-    public func remove() -> Removal {
+    package func remove() -> Removal {
         let first = removed.update { removed -> Bool in
             defer { removed = true }
             return !removed

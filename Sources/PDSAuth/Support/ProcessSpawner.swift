@@ -10,12 +10,12 @@ import PDSShared
 /// itself started with ignored (`InheritedSignals`: `nohup` reaches the program too), and
 /// with no descriptor of ours beyond 0–2, so it can never hold a socket or a credentials
 /// file open.
-public enum ProcessSpawner {
+package enum ProcessSpawner {
     /// - Parameters:
     ///   - environment: the child's environment (and the PATH searched); nil inherits ours.
     ///   - silent: stdin, stdout and stderr on /dev/null instead of ours.
     /// - Returns: the child's pid, or the errno of the failure (ENOENT: not found).
-    public static func spawn(_ argv: [String], environment: [String: String]? = nil, silent: Bool = false) -> Result<pid_t, SpawnError> {
+    package static func spawn(_ argv: [String], environment: [String: String]? = nil, silent: Bool = false) -> Result<pid_t, SpawnError> {
         guard !argv.isEmpty else { return .failure(SpawnError(number: EINVAL)) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -78,14 +78,14 @@ public enum ProcessSpawner {
         getenv("PATH").map { ["PATH": String(cString: $0)] } ?? [:]
     }
 
-    public struct SpawnError: Error, Sendable {
-        public var number: Int32
-        public var description: String { String(cString: strerror(number)) }
+    package struct SpawnError: Error, Sendable {
+        package var number: Int32
+        package var description: String { String(cString: strerror(number)) }
     }
 
     /// Waits for `pid` on a thread of its own and returns its status as a shell reports it:
     /// the exit code, or 128 + N when it died of signal N.
-    public static func wait(_ pid: pid_t) async -> Int32 {
+    package static func wait(_ pid: pid_t) async -> Int32 {
         await BlockingThread.run { () -> Int32 in
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -95,7 +95,7 @@ public enum ProcessSpawner {
 
     /// Returns once `pid` has ended, without reaping it: until `wait(_:)` reaps it, its pid
     /// cannot be given to another process, so a signal sent to it meanwhile cannot go astray.
-    public static func waitUntilEnded(_ pid: pid_t) async {
+    package static func waitUntilEnded(_ pid: pid_t) async {
         await BlockingThread.run {
             var info = siginfo_t()
             while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}

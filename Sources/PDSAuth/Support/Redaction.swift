@@ -1,9 +1,9 @@
 import FoundationEssentials
 
 /// How secrets and untrusted text appear anywhere but where the user asked for them.
-public enum Redaction {
+package enum Redaction {
     /// Scheme, host, port and path only: queries may carry codes or tokens.
-    public static func url(_ url: URL) -> String {
+    package static func url(_ url: URL) -> String {
         var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
         components?.query = nil
         components?.fragment = nil
@@ -13,7 +13,7 @@ public enum Redaction {
     }
 
     /// Enough of the start and end to tell two tokens apart, never enough to use one.
-    public static func mask(_ secret: String) -> String {
+    package static func mask(_ secret: String) -> String {
         guard secret.count > 16 else { return String(repeating: "•", count: 8) }
         return "\(secret.prefix(6))…\(secret.suffix(4))"
     }
@@ -22,7 +22,7 @@ public enum Redaction {
     /// control characters (and so the introducers of ANSI/OSC escape sequences), DEL, and
     /// Unicode format and separator characters (bidi overrides such as U+202E, zero-width
     /// characters, U+2028/U+2029) are removed, and the length is bounded.
-    public static func terminalSafe(_ text: some StringProtocol, limit: Int = 300) -> String {
+    package static func terminalSafe(_ text: some StringProtocol, limit: Int = 300) -> String {
         var kept = String.UnicodeScalarView()
         var count = 0
         for scalar in text.unicodeScalars where isShowable(scalar) {
@@ -38,7 +38,7 @@ public enum Redaction {
 
     /// Multi-line text (an error page, a non-JSON answer) for a terminal: as `terminalSafe`,
     /// but line breaks and tabs are kept, and there is no length bound.
-    public static func terminalSafeText(_ text: some StringProtocol) -> String {
+    package static func terminalSafeText(_ text: some StringProtocol) -> String {
         String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 == "\n" || $0 == "\t" || isShowable($0) }))
     }
 

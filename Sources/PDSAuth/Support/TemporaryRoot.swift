@@ -9,10 +9,10 @@ import Glibc
 /// directory above it must be owned by this user or by root, and writable by no one else
 /// unless its sticky bit is set (as `/tmp`'s is: then others cannot rename what is ours).
 /// A root that fails is skipped with a warning saying why; the next candidate is tried.
-public enum TemporaryRoot {
+package enum TemporaryRoot {
     /// A safe root, resolved and open.
-    public final class Choice: Sendable {
-        public let path: String
+    package final class Choice: Sendable {
+        package let path: String
         let descriptor: Int32
 
         init(path: String, descriptor: Int32) {
@@ -35,7 +35,7 @@ public enum TemporaryRoot {
 
     /// The first safe candidate; `onWarning` hears about each one refused for safety (not
     /// about one that simply does not exist).
-    public static func choose(environment: [String: String] = ProcessInfo.processInfo.environment,
+    package static func choose(environment: [String: String] = ProcessInfo.processInfo.environment,
                               onWarning: (String) -> Void = { _ in }) throws(PDSAuthError) -> Choice {
         for (path, source) in candidates(environment) {
             switch open(path) {

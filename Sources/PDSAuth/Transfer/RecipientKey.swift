@@ -8,14 +8,14 @@ import PDSShared
 /// SHA-256(prefix ‖ key). The check makes a mistyped or truncated key an error at `export`,
 /// before anything is sealed to a key nobody holds and the session removed. Its private half
 /// lives only in the memory of the import process that made it.
-public struct RecipientKey: Sendable, Equatable {
-    public static let prefix = "pds-auth-recipient-1:"
-    public let publicKey: Curve25519.KeyAgreement.PublicKey
+package struct RecipientKey: Sendable, Equatable {
+    package static let prefix = "pds-auth-recipient-1:"
+    package let publicKey: Curve25519.KeyAgreement.PublicKey
 
-    public init(_ publicKey: Curve25519.KeyAgreement.PublicKey) { self.publicKey = publicKey }
+    package init(_ publicKey: Curve25519.KeyAgreement.PublicKey) { self.publicKey = publicKey }
 
     /// Parses what `text` says; every mistake is the same `invalidRequest` naming the key.
-    public init(parsing text: String) throws(PDSAuthError) {
+    package init(parsing text: String) throws(PDSAuthError) {
         let trimmed = text.trimmed()
         guard trimmed.hasPrefix(Self.prefix), trimmed.utf8.count < 200,
               let bytes = Base64URL.decode(trimmed.dropFirst(Self.prefix.count)), bytes.count == 36,
@@ -26,9 +26,9 @@ public struct RecipientKey: Sendable, Equatable {
         publicKey = key
     }
 
-    public static func == (lhs: RecipientKey, rhs: RecipientKey) -> Bool { lhs.publicKey.rawRepresentation == rhs.publicKey.rawRepresentation }
+    package static func == (lhs: RecipientKey, rhs: RecipientKey) -> Bool { lhs.publicKey.rawRepresentation == rhs.publicKey.rawRepresentation }
 
-    public var text: String {
+    package var text: String {
         let key = Array(publicKey.rawRepresentation)
         return Self.prefix + Base64URL.encode(key + Self.check(key[...]))
     }

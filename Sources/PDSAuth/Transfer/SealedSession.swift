@@ -15,14 +15,14 @@ import PDSShared
 /// Base mode authenticates no sender: whoever knows a recipient key can seal something to it.
 /// The receiving process trusts what arrives because it arrives on its own stdin (or file),
 /// which the user controls, within the one-time key's life; it then shows what it imported.
-public enum SealedSession {
-    public static let prefix = "pds-auth-session-1:"
+package enum SealedSession {
+    package static let prefix = "pds-auth-session-1:"
     /// How long a sealed session can be opened after it was made.
-    public static let lifetime: TimeInterval = 600
+    package static let lifetime: TimeInterval = 600
     /// Clock difference between the two machines tolerated on the seal's times.
-    public static let clockSkew: TimeInterval = 120
+    package static let clockSkew: TimeInterval = 120
     /// A line longer than this is not one `export` printed (profiles are bounded well below).
-    public static let maxLength = 256 * 1024
+    package static let maxLength = 256 * 1024
     static let info = Data("pds-auth sealed session v1".utf8)
     static let ciphersuite = HPKE.Ciphersuite.Curve25519_SHA256_ChachaPoly
 
@@ -37,7 +37,7 @@ public enum SealedSession {
 
     /// Seals `profile` (named `name`) for `recipient`. The store-specific bookkeeping (which
     /// Secret Service item) stays behind: the receiver decides where the secrets go.
-    public static func seal(_ profile: StoredProfile, name: String, to recipient: RecipientKey, now: Date = Date()) throws(PDSAuthError) -> String {
+    package static func seal(_ profile: StoredProfile, name: String, to recipient: RecipientKey, now: Date = Date()) throws(PDSAuthError) -> String {
         // Whole seconds, as the times are written: the lifetime then reads back exactly.
         let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         var portable = profile
@@ -58,7 +58,7 @@ public enum SealedSession {
 
     /// Opens a sealed line with the import's private key; the profile and the name it had.
     /// Everything that is not a seal made for this key within its lifetime is refused.
-    public static func open(_ line: String, with privateKey: Curve25519.KeyAgreement.PrivateKey, now: Date = Date()) throws(PDSAuthError) -> (profile: StoredProfile, sourceName: String) {
+    package static func open(_ line: String, with privateKey: Curve25519.KeyAgreement.PrivateKey, now: Date = Date()) throws(PDSAuthError) -> (profile: StoredProfile, sourceName: String) {
         let text = line.trimmed()
         guard text.utf8.count <= maxLength, text.hasPrefix(prefix), let bytes = Base64URL.decode(text.dropFirst(prefix.count)) else {
             throw invalid("It is not a sealed session printed by `pds-auth export` (expected \(prefix)…, one whole line)")

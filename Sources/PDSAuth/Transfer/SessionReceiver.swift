@@ -5,15 +5,15 @@ import FoundationEssentials
 /// is the one-time `recipient` key to print, and whose private half never leaves this value
 /// (it is not written anywhere), so a session sealed to it opens here, in this process, and
 /// nowhere else.
-public struct SessionReceiver: Sendable {
+package struct SessionReceiver: Sendable {
     private let privateKey = Curve25519.KeyAgreement.PrivateKey()
 
-    public init() {}
+    package init() {}
 
-    public var recipient: RecipientKey { RecipientKey(privateKey.publicKey) }
+    package var recipient: RecipientKey { RecipientKey(privateKey.publicKey) }
 
     /// The session a sealed line holds, and the name it had (see `SealedSession.open`).
-    public func open(_ line: String, now: Date = Date()) throws(PDSAuthError) -> (profile: StoredProfile, sourceName: String) {
+    package func open(_ line: String, now: Date = Date()) throws(PDSAuthError) -> (profile: StoredProfile, sourceName: String) {
         try SealedSession.open(line, with: privateKey, now: now)
     }
 }
