@@ -50,7 +50,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let (opened, sourceName) = try receiver.open(line)
             let saved = try await Self.save(opened, as: name, choice: choice, in: store)
-            let who = (saved.user?.userName ?? saved.user?.userID).map { " as \(Redaction.terminalSafe($0, limit: 80))" } ?? ""
+            let who = saved.user?.displayName.map { " as \(Redaction.terminalSafe($0, limit: 80))" } ?? ""
             terminal.say("\(terminal.green("✓")) Imported profile \"\(name)\" (\"\(Redaction.terminalSafe(sourceName, limit: 64))\" there): signed in\(who) at \(Redaction.terminalSafe(saved.endpoints.base.absoluteString, limit: 200)); now the current profile\(saved.secretStore == .secretService ? ", its secrets in the Secret Service" : "").")
         }
     }

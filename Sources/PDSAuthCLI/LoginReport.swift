@@ -17,7 +17,7 @@ struct LoginReport {
         // A generic provider says nothing about the user: then no "as …" rather than a placeholder;
         // and a value the server sent empty (a service account's drive) is left out, not shown as "drive )".
         func shown(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : Redaction.terminalSafe($0, limit: 80) } }
-        let who = (shown(user?.userName) ?? shown(user?.nickName) ?? shown(user?.userID)).map { " as \($0)" } ?? ""
+        let who = shown(user?.displayName).map { " as \($0)" } ?? ""
         var facts: [String] = []
         if let id = shown(user?.userID) { facts.append("user_id \(id)") }
         if let domain = shown(user?.domainID) ?? shown(profile.domainID) { facts.append("domain \(domain)") }

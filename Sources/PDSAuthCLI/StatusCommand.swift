@@ -135,7 +135,7 @@ struct ProfileStatus: Encodable {
             problem = file.unreadable[name] ?? "unknown"
             return
         }
-        user = profile.user?.userName ?? profile.user?.nickName
+        user = profile.user?.name
         user_id = profile.user?.userID
         domain_id = profile.user?.domainID ?? profile.domainID
         provider = profile.endpoints.flavor.rawValue

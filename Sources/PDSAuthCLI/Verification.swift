@@ -36,7 +36,7 @@ struct Verification: Encodable {
             return failed(PDSAuthError(.apiRejected, "Profile \"\(name)\" is for a generic OAuth provider; --verify asks PDS's /v2/user/get"))
         }
         do throws(PDSAuthError) {
-            let user = try await PDSUser.fetch(client, profile: name)
+            let user = try await StoredUser.fetch(client, profile: name)
             return Verification(ok: true, user: User(user_id: user.userID, user_name: user.userName, nick_name: user.nickName, role: user.role,
                                                      domain_id: user.domainID, default_drive_id: user.defaultDriveID, status: user.status))
         } catch {

@@ -129,3 +129,27 @@ import Testing
         #expect(Redaction.terminalSafe(String(repeating: "x", count: 10), limit: 4) == "xxxx…")
     }
 }
+
+/// The one user model: every place that names the user in one line (the success line and
+/// page, `import`, `doctor`) calls them the same, and empty values (a service account's) are
+/// none.
+@Suite struct StoredUserTests {
+    @Test func displayNameIsTheUserNameThenTheNicknameThenTheID() {
+        func user(_ name: String?, _ nick: String?, _ id: String?) -> StoredUser {
+            StoredUser(userID: id, userName: name, nickName: nick, domainID: nil, defaultDriveID: nil, role: nil)
+        }
+        #expect(user("alice", "Al", "u1").displayName == "alice")
+        #expect(user(nil, "Al", "u1").displayName == "Al" && user("", "Al", "u1").displayName == "Al")
+        #expect(user("", "", "u1").displayName == "u1" && user("", "", "u1").name == nil)
+        #expect(user(nil, nil, "").displayName == nil && user(nil, nil, nil).displayName == nil)
+    }
+
+    @Test func userGetAnswersAreReadLeniently() throws {
+        let body = Data(#"{"user_id": 42, "user_name": "alice", "status": "enabled", "default_drive_id": "", "extra": [1]}"#.utf8)
+        let user = try #require(StoredUser(userGetAnswer: body))
+        #expect(user.userID == "42" && user.displayName == "alice" && user.status == "enabled" && user.defaultDriveID == "")
+        #expect(StoredUser(userGetAnswer: Data("[1]".utf8)) == nil)
+        let long = try #require(StoredUser(userGetAnswer: Data(("{\"user_name\": \"" + String(repeating: "a", count: 5000) + "\"}").utf8)))
+        #expect(long.userName?.utf8.count == 1024, "each value cut at 1 KiB")
+    }
+}

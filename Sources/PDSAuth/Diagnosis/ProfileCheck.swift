@@ -38,7 +38,7 @@ package enum ProfileCheck {
         check.fact("endpoint", Redaction.url(profile.endpoints.base))
         check.fact("domain_id", profile.user?.domainID ?? profile.domainID, limit: 64)
         check.fact("client_id", profile.clientID, limit: 256)
-        check.fact("user", profile.user?.userName ?? profile.user?.nickName ?? profile.user?.userID, limit: 100)
+        check.fact("user", profile.user?.displayName, limit: 100)
         check.fact("has_client_secret", profile.clientSecret != nil)
         check.fact("has_refresh_token", profile.refreshToken != nil)
         check.fact("ca_bundle", profile.caBundlePath, limit: 1000)

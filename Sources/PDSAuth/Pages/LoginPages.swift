@@ -119,7 +119,7 @@ package struct LoginPages: Sendable {
             "profile": .text(login.profileName),
         ]
         // Absent for a generic provider, which says nothing about the user (the page then omits "as …").
-        if let user = profile.user?.userName ?? profile.user?.nickName ?? profile.user?.userID { values["user"] = .text(user) }
+        if let user = profile.user?.displayName { values["user"] = .text(user) }
         if let id = profile.user?.userID { values["userID"] = .text(id) }
         if let domain = profile.user?.domainID ?? profile.domainID { values["domain"] = .text(domain) }
         if let drive = profile.user?.defaultDriveID, !drive.isEmpty { values["drive"] = .text(drive) }

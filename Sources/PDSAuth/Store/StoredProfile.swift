@@ -86,7 +86,9 @@ public struct StoredProfile: Codable, Sendable, Equatable {
     }
 }
 
-/// Who the token belongs to, as the PDS token response names them.
+/// Who the token belongs to, as PDS names them: in the token response (saved with the
+/// profile) and in `POST /v2/user/get` (`status --verify`, which adds `status`). The one
+/// user model of the library; a generic provider says nothing about the user (no value).
 public struct StoredUser: Codable, Sendable, Equatable {
     public var userID: String?
     public var userName: String?
@@ -94,13 +96,24 @@ public struct StoredUser: Codable, Sendable, Equatable {
     public var domainID: String?
     public var defaultDriveID: String?
     public var role: String?
+    /// The account's state (`enabled`, `disabled`), from `/v2/user/get` only; never saved.
+    public var status: String?
 
-    public init(userID: String?, userName: String?, nickName: String?, domainID: String?, defaultDriveID: String?, role: String?) {
+    public init(userID: String?, userName: String?, nickName: String?, domainID: String?, defaultDriveID: String?, role: String?,
+                status: String? = nil) {
         self.userID = userID
         self.userName = userName
         self.nickName = nickName
         self.domainID = domainID
         self.defaultDriveID = defaultDriveID
         self.role = role
+        self.status = status
     }
+
+    /// The user's name for people: the user name, else the nickname; empty values (a
+    /// service account's) count as none.
+    public var name: String? { [userName, nickName].lazy.compactMap { $0 }.first { !$0.isEmpty } }
+
+    /// What to call the user wherever one line names them: `name`, else the user id.
+    public var displayName: String? { name ?? userID.flatMap { $0.isEmpty ? nil : $0 } }
 }
