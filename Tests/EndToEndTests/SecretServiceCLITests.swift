@@ -30,6 +30,23 @@ struct SecretServiceCLITests {
         }
     }
 
+    /// `doctor` opens a `secret-service` profile as a command would: its secrets are read
+    /// from the keyring (so it is usable and can renew), the store is named, none is shown.
+    @Test func doctorOpensTheProfileThroughTheKeyring() async throws {
+        try await KeyringSession.with { session in
+            let item = try #require(try await session.pointedItem())
+            let doctor = try await session.run(["doctor", "--json"] + DoctorRun.anyPort)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(doctor.stdout.utf8)) as? [String: Any], "\(doctor.stdout)\(doctor.stderr)")
+            let profile = try #require((json["checks"] as? [[String: Any]])?.first { $0["check"] as? String == "profile" }, "\(doctor.stdout)")
+            let facts = try #require(profile["facts"] as? [String: Any], "\(profile)")
+            #expect(profile["status"] as? String == "ok", "\(profile)")
+            #expect(facts["store"] as? String == "secret-service" && facts["has_refresh_token"] as? Bool == true, "\(facts)")
+            for secret in [item["refreshToken"], item["accessToken"], item["clientSecret"]].compactMap({ $0 as? String }) {
+                #expect(!doctor.stdout.contains(secret) && !doctor.stderr.contains(secret), "a secret in doctor's output")
+            }
+        }
+    }
+
     /// A refresh stores a new generation, points the file at it, and deletes the old one.
     @Test func refreshRotatesInTheKeyring() async throws {
         try await KeyringSession.with { session in

@@ -7,8 +7,9 @@ import Glibc
 /// followed, no FIFO waited on, only a regular file of this user), except that a directory
 /// or file open to others is reported instead of narrowed — `doctor` changes nothing.
 enum CredentialsCheck {
-    /// The check, and the file (with its path) when it could be read.
-    static func run(environment: [String: String]) -> (DiagnosisCheck, (file: CredentialsFile, path: String)?) {
+    /// The check, and the file (with its path, and the store that opens its profiles) when
+    /// it could be read.
+    static func run(environment: [String: String]) -> (DiagnosisCheck, (file: CredentialsFile, path: String, store: CredentialStore)?) {
         var check = DiagnosisCheck("credentials", summary: "")
         let directory: String
         do throws(PDSAuthError) { directory = try StoreLocation.directory(environment: environment) } catch {
@@ -35,7 +36,7 @@ enum CredentialsCheck {
                 check.fact("open_to_others", JSONValue.array(exposed.value.map { .string(Redaction.terminalSafe($0, limit: 1200)) }))
                 check.fail(PDSAuthError(.credentialsExposed, exposed.value.joined(separator: "; ")))
             }
-            return (check, (file, store.filePath))
+            return (check, (file, store.filePath, store))
         } catch {
             check.fact("accepted", false)
             check.fail(error)

@@ -31,7 +31,7 @@ extension Diagnosis {
         var checks = [PlatformCheck.platform(), curl, PlatformCheck.environment(environment)]
         let (credentials, read) = CredentialsCheck.run(environment: environment)
         checks.append(credentials)
-        if let read { checks += read.file.names.map { ProfileCheck.check($0, in: read.file, path: read.path, now: now) } }
+        if let read { checks += read.file.names.map { ProfileCheck.check($0, in: read.file, store: read.store, now: now) } }
         checks.append(TrustCheck.run(environment: environment, caBundleFlag: settings.caBundle))
         checks += await endpoints(settings, file: read?.file, libcurlLoaded: curl.status == .ok)
         checks.append(BrowserCheck.opener(environment: environment))

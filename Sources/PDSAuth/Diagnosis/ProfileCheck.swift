@@ -12,12 +12,15 @@ package enum ProfileCheck {
 
     package static let rules: [Rule] = [expiredWithNothingToRenewIt, jwtKeyUnusable]
 
-    package static func check(_ name: String, in file: CredentialsFile, path: String, now: Date) -> DiagnosisCheck {
+    /// Opens the profile as a command would: a `secret-service` profile's secrets are read
+    /// from the Secret Service (a locked keyring or a missing item is this check's problem).
+    package static func check(_ name: String, in file: CredentialsFile, store: CredentialStore, now: Date) -> DiagnosisCheck {
         var check = DiagnosisCheck("profile", subject: Redaction.terminalSafe(name, limit: 64), summary: "usable")
         check.fact("current", file.current == name)
+        check.fact("store", (file.secretStore(of: name) ?? .file).rawValue)
         let profile: StoredProfile
         do throws(PDSAuthError) {
-            guard let found = try file.profile(name, path: path) else { return check }
+            guard let found = try store.opened(name, in: file) else { return check }
             profile = found
         } catch {
             check.fail(error)
@@ -43,6 +46,8 @@ package enum ProfileCheck {
         check.fact("has_refresh_token", profile.refreshToken != nil)
         check.fact("ca_bundle", profile.caBundlePath, limit: 1000)
         check.fact("private_key", profile.jwt?.privateKeyPath, limit: 1000)
+        if profile.publicClient == true { check.fact("public_client", true) }
+        check.fact("dev_server", profile.devServer, limit: 1000)
         if let expiry = profile.effectiveExpiry {
             check.fact("expires_at", "\(ExpiryText.absolute(expiry)) (\(ExpiryText.relative(expiry, now: now)))")
         } else {
