@@ -83,6 +83,8 @@ func requireAccessors(_ text: JSONText, _ tree: JSONTree) {
         guard let raws = text.elements else { fatalError("fuzz invariant violated: an array has no elements") }
         require(raws.count == elements.count, "\(raws.count) elements instead of \(elements.count)")
         for (raw, element) in zip(raws, elements) { requireSameValue(raw, element, "an element") }
+        var streamed: [[UInt8]] = []
+        require(text.forEachElement { streamed.append(Array($0)); return true } && streamed == raws, "forEachElement differs from elements")
     default:
         require(!text.isArray && !text.isObject && text.elements == nil, "a scalar is seen as a container")
     }

@@ -29,7 +29,7 @@ struct APIOutput {
         }
     }
 
-    private func printArray(_ items: [[UInt8]]) {
+    private func printArray(_ items: Pagination.Items) {
         var output = ChunkedOutput(terminal: terminal)
         guard terminal.stdoutIsTTY else {
             output.append(UInt8(ascii: "["))
@@ -96,7 +96,7 @@ struct ChunkedOutput {
         if buffer.count >= Self.chunk { flush() }
     }
 
-    mutating func append(contentsOf bytes: [UInt8]) {
+    mutating func append(contentsOf bytes: some Collection<UInt8>) {
         buffer += bytes
         if buffer.count >= Self.chunk { flush() }
     }

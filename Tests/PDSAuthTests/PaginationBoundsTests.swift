@@ -60,4 +60,33 @@ import Testing
             #expect(pages.value <= 2, "\(pages.value) pages of \(perPage) items were kept under a 1 MiB budget")
         }
     }
+
+    /// A single page of many tiny items is counted item by item as it is read: it stops at
+    /// the budget within that page, without holding the whole page's items first, and the
+    /// items kept are exactly the ones before it.
+    @Test func onePageOfTinyItemsStopsAtTheBudgetWithinThePage() throws {
+        let body = Array(("{\"items\":[" + Array(repeating: "0", count: 100_000).joined(separator: ",") + "],\"next_marker\":\"\"}").utf8)
+        var items = Pagination.Items()
+        #expect(throws: PDSAuthError.self) { _ = try Pagination.page(body, number: 1, into: &items, limits: .init(maxItemBytes: 1 << 20)) }
+        #expect(items.count == (1 << 20) / (1 + Pagination.Limits.itemCost), "kept \(items.count) items")
+        #expect(items.allSatisfy { $0.elementsEqual([UInt8(ascii: "0")]) })
+
+        var visited = 0
+        let stopped = try #require(JSONText(Array("[1,[2],{\"a\":3},4]".utf8))).forEachElement { _ in
+            visited += 1
+            return visited < 2
+        }
+        #expect(!stopped && visited == 2, "forEachElement stops when told")
+    }
+
+    /// Items are kept one after another in one buffer and read back as sent.
+    @Test func itemsAreKeptCompactlyAndReadBackAsSent() throws {
+        let body = Array(#"{"items":[{"a": 1},"x",[ ],12345678901234567890],"next_marker":"m2"}"#.utf8)
+        var items = Pagination.Items()
+        #expect(try Pagination.page(body, number: 1, into: &items, limits: .standard) == .next("m2"))
+        #expect(items.map { String(decoding: $0, as: UTF8.self) } == [#"{"a": 1}"#, #""x""#, "[ ]", "12345678901234567890"])
+        #expect(try Pagination.page(Array(#"{"items":[]}"#.utf8), number: 2, into: &items, limits: .standard) == .last)
+        #expect(try Pagination.page(Array(#"{"id":1}"#.utf8), number: 1, into: &items, limits: .standard) == .notAList)
+    }
+
 }

@@ -18,8 +18,10 @@ package enum Pagination {
 
         package static let standard = Limits()
 
-        /// Bytes counted for each item on top of its text: an item is kept as an array of its
-        /// own (a heap object of at least 32 bytes, and 8 in the list that holds it).
+        /// Bytes counted for each item on top of its text. Items are kept compactly (their
+        /// texts in one buffer, 8 bytes for where each ends: ``Items``), so this overstates
+        /// what one costs; it keeps the budget a bound on the item count too (4M at most),
+        /// which bounds the work of printing them.
         package static let itemCost = 64
 
         package init(maxPages: Int = 10_000, maxItemBytes: Int = 256 << 20, maxMarkerBytes: Int = 8 << 10) {
@@ -33,7 +35,7 @@ package enum Pagination {
     package enum Outcome: Sendable {
         /// Every page's items in order, and each page's response without its body (for
         /// `--include`).
-        case items([[UInt8]], pages: [HTTPClientResponse])
+        case items(Items, pages: [HTTPClientResponse])
         /// The first answer was not a list page (no `items` array): it is passed through
         /// unchanged, as `gh api --paginate` does for answers it cannot page through.
         case notAList(HTTPClientResponse)
@@ -43,22 +45,20 @@ package enum Pagination {
     /// answer on any page throws that page's error.
     package static func collect(_ client: APIClient, _ request: APIRequest, profile name: String,
                                limits: Limits = .standard) async throws(PDSAuthError) -> Outcome {
-        var items: [[UInt8]] = []
-        var itemBytes = 0
+        var items = Items()
         var pages: [HTTPClientResponse] = []
         var current = request
         var seen: Set<String> = []
         while pages.count < limits.maxPages {
             let response = try await client.send(current, profile: name)
             guard (200..<300).contains(response.status) else { throw APIClient.error(for: response, request: current) }
-            guard let page = try page(Array(response.body), first: pages.isEmpty, limits: limits) else { return .notAList(response) }
             pages.append(HTTPClientResponse(status: response.status, headerLines: response.headerLines, body: .init()))
-            itemBytes += page.items.reduce(0) { $0 + $1.count + Limits.itemCost }
-            guard itemBytes <= limits.maxItemBytes else {
-                throw PDSAuthError(.invalidResponse, "The list's items exceed \(limits.maxItemBytes >> 20) MiB after \(pages.count) pages; nothing was printed")
+            let next: String
+            switch try page(Array(response.body), number: pages.count, into: &items, limits: limits) {
+            case .notAList: return .notAList(response)
+            case .last: return .items(items, pages: pages)
+            case .next(let marker): next = marker
             }
-            items += page.items
-            guard let next = page.next else { return .items(items, pages: pages) }
             guard seen.insert(next).inserted else {
                 throw PDSAuthError(.invalidResponse, "The server sent the same next_marker twice; the list would never end")
             }
@@ -78,21 +78,60 @@ package enum Pagination {
         return Array(("{" + members.joined(separator: ",") + "}").utf8)
     }
 
-    /// One page's items (raw JSON values) and the marker of the next page, if any; nil when
-    /// the first answer is not a list page at all (no `items` member).
-    static func page(_ body: [UInt8], first: Bool, limits: Limits) throws(PDSAuthError) -> (items: [[UInt8]], next: String?)? {
+    /// Where a page leaves the list.
+    enum PageEnd: Equatable {
+        /// The first answer is not a list page at all (no `items` member).
+        case notAList
+        case last
+        case next(String)
+    }
+
+    /// Appends one page's items (raw JSON values) to `items`, counting each against the
+    /// budget as it goes, so a page of millions of tiny items stops at the budget instead of
+    /// being held whole first; returns the marker of the next page, if any.
+    static func page(_ body: [UInt8], number: Int, into items: inout Items, limits: Limits) throws(PDSAuthError) -> PageEnd {
         guard let json = JSONText(body), json.isObject, let raw = json.member("items") else {
-            if first { return nil }
+            if number == 1 { return .notAList }
             throw PDSAuthError(.invalidResponse, "A later page of the list has no items array; it cannot be followed")
         }
-        guard let items = JSONText(raw)?.elements else { throw PDSAuthError(.invalidResponse, "A page's items are not a JSON array") }
-        guard let marker = json.member("next_marker") else { return (items, nil) }
+        guard let list = JSONText(raw), list.isArray else { throw PDSAuthError(.invalidResponse, "A page's items are not a JSON array") }
+        let complete = list.forEachElement { item in
+            guard items.cost + item.count + Limits.itemCost <= limits.maxItemBytes else { return false }
+            items.append(item)
+            return true
+        }
+        guard complete else {
+            throw PDSAuthError(.invalidResponse, "The list's items exceed \(limits.maxItemBytes >> 20) MiB after \(number) pages; nothing was printed")
+        }
+        guard let marker = json.member("next_marker") else { return .last }
         guard marker.count <= limits.maxMarkerBytes else {
             throw PDSAuthError(.invalidResponse, "The server's next_marker is longer than \(limits.maxMarkerBytes) bytes; it cannot be followed")
         }
         var scanner = JSONScanner(marker)
-        guard let text = scanner.string() else { return (items, nil) }
-        return (items, text.isEmpty ? nil : text)
+        guard let text = scanner.string(), !text.isEmpty else { return .last }
+        return .next(text)
+    }
+
+    /// Every item collected, kept compactly: their texts one after another in one buffer, and
+    /// where each ends (an array per item would cost a heap object each, tens of bytes for an
+    /// item of one).
+    package struct Items: RandomAccessCollection, Sendable {
+        private(set) var bytes: [UInt8] = []
+        private(set) var ends: [Int] = []
+
+        /// What the items count against the budget: their text and ``Limits/itemCost`` each.
+        var cost: Int { bytes.count + ends.count * Limits.itemCost }
+
+        package var startIndex: Int { 0 }
+        package var endIndex: Int { ends.count }
+        package subscript(position: Int) -> ArraySlice<UInt8> {
+            bytes[(position == 0 ? 0 : ends[position - 1])..<ends[position]]
+        }
+
+        mutating func append(_ item: ArraySlice<UInt8>) {
+            bytes += item
+            ends.append(bytes.count)
+        }
     }
 
     /// A JSON string literal for `text`.

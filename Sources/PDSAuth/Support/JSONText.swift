@@ -59,6 +59,16 @@ package struct JSONText: Sendable {
         var scanner = JSONScanner(bytes)
         return scanner.elements(of: root)?.map { Array(bytes[$0]) }
     }
+
+    /// Hands each element's raw text of an array to `body`, in order, until `body` returns
+    /// false, without collecting them first (a page of millions of tiny elements would
+    /// otherwise cost far more than its text). False when the value is not an array or
+    /// `body` stopped.
+    package func forEachElement(_ body: (ArraySlice<UInt8>) -> Bool) -> Bool {
+        guard isArray else { return false }
+        var scanner = JSONScanner(bytes)
+        return scanner.elements(of: root) { body(bytes[$0]) } ?? false
+    }
 }
 
 /// A recursive-descent validator that records where values are.
@@ -78,17 +88,24 @@ struct JSONScanner {
     }
 
     mutating func elements(of range: Range<Int>) -> [Range<Int>]? {
-        index = range.lowerBound + 1
         var result: [Range<Int>] = []
+        return elements(of: range) { result.append($0); return true }.map { _ in result }
+    }
+
+    /// Scans the array at `range`, handing each element's range to `body` until it returns
+    /// false: true when every element was handed over, false when `body` stopped, nil when
+    /// the array is malformed.
+    mutating func elements(of range: Range<Int>, _ body: (Range<Int>) -> Bool) -> Bool? {
+        index = range.lowerBound + 1
         skipSpace()
-        if peek == UInt8(ascii: "]") { return [] }
+        if peek == UInt8(ascii: "]") { return true }
         while true {
             skipSpace()
             guard let element = value(top: false) else { return nil }
-            result.append(element)
+            guard body(element) else { return false }
             skipSpace()
             if consume(UInt8(ascii: ",")) { continue }
-            return consume(UInt8(ascii: "]")) ? result : nil
+            return consume(UInt8(ascii: "]")) ? true : nil
         }
     }
 
