@@ -34,6 +34,14 @@ import Testing
         #expect(DoctorOutput.details(PDSAuthError(.noHome, "x")) == nil)
     }
 
+    /// The advice signs in again under the profile the error names (its `profile`), not
+    /// under whatever profile is current.
+    @Test func theAdviceNamesTheProfileTheErrorConcerns() async throws {
+        let home = TemporaryDirectory()
+        let result = try await CLIProcess.run(["refresh", "--profile", "ghost"], environment: ["PDS_AUTH_HOME": home.path])
+        #expect(result.status == ExitStatus.notSignedIn.rawValue && result.stderr.contains("Sign in with `pds-auth login --profile ghost`"), "\(result.stderr)")
+    }
+
     /// Another `login --dev` holds the state directory (its lock), with no running dev
     /// server to sign in to: this one runs a server that keeps nothing rather than failing.
     @Test func aHeldStateDirectoryGivesADevServerThatKeepsNothing() async throws {
