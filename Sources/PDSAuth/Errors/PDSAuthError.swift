@@ -11,7 +11,9 @@ import Glibc
 /// What to *do* about an error depends on the front end (a command line names its flags, an
 /// app its settings), so advice lives there; see `pds-auth`'s `ErrorAdvice`.
 public struct PDSAuthError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What kind of failure, from the catalogue: what programs (and exit statuses) match on.
     public package(set) var code: Code
+    /// What happened, in one sentence for people.
     public package(set) var message: String
     /// The HTTP status of the answer the error is about.
     public package(set) var httpStatus: Int?
@@ -61,6 +63,8 @@ public struct PDSAuthError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// An error of kind `code`; give each fact that is known, and `details` for what is only
+    /// shown (`["path": path]`). No argument may hold a secret.
     public init(_ code: Code, _ message: String, httpStatus: Int? = nil, serverCode: String? = nil, providerError: String? = nil,
                 requestID: String? = nil, retryAfter: Duration? = nil, profile: String? = nil, signal: Int32? = nil,
                 underlying: Cause? = nil, details: KeyValuePairs<String, String> = [:]) {
