@@ -37,9 +37,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
     let error = TokenEndpointError.from(response, url: url, grant: .refreshToken("r"))
     requireClean(error)
-    require((error.context["server code"]?.count ?? 0) <= 81, "a server code of \(error.context["server code"]?.count ?? 0) characters")
-    require(error.context["HTTP"] == String(response.status), "the HTTP status is missing from the context")
-    if let requestID = error.context["request id"] { requireTerminalSafe(requestID, limit: 100, "request id") }
+    require((error.serverCode?.count ?? 0) <= 81, "a server code of \(error.serverCode?.count ?? 0) characters")
+    require(error.httpStatus == response.status, "the HTTP status is missing from the error")
+    if let requestID = error.requestID { requireTerminalSafe(requestID, limit: 100, "request id") }
     let status = response.status
     let misconfigured = (300..<400).contains(status) || [404, 405, 410, 415].contains(status)
     let transient = !misconfigured && (status == 429 || status == 408 || status >= 500)
@@ -68,7 +68,7 @@ func requireSavable(_ token: TokenResponse) {
 
 /// Every text a user will see in a terminal.
 func requireClean(_ error: PDSAuthError) {
-    for text in [error.code.description, error.message] + Array(error.context.keys) + Array(error.context.values) {
+    for text in [error.code.description, error.message] + error.shownDetails.flatMap { [$0.label, $0.value] } {
         require(isTerminalSafe(text), "error text with a control character: \(text.debugDescription)")
     }
 }

@@ -9,11 +9,11 @@ enum ClientSecretSource {
             // A secret is short; a device, FIFO or huge file is a mistake.
             guard let size = try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int, size <= 64 * 1024,
                   let data = FileManager.default.contents(atPath: file) else {
-                throw PDSAuthError(.secretFileUnreadable, "Cannot read the client secret file (a regular file of at most 64 KiB)", context: ["path": file])
+                throw PDSAuthError(.secretFileUnreadable, "Cannot read the client secret file (a regular file of at most 64 KiB)", details: ["path": file])
             }
             let secret = String(decoding: data, as: UTF8.self).trimmingTrailingNewlines()
             guard !secret.isEmpty else {
-                throw PDSAuthError(.secretFileEmpty, "The client secret file is empty", context: ["path": file])
+                throw PDSAuthError(.secretFileEmpty, "The client secret file is empty", details: ["path": file])
             }
             return secret
         }

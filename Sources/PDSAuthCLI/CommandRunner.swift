@@ -13,15 +13,15 @@ enum CommandRunner {
             try await body()
         } catch {
             terminal.report(error)
-            if error.code == .cancelled, let signal = error.context["signal"] {
-                SignalRouter.terminate(by: signal == "SIGTERM" ? SIGTERM : SIGINT)
+            if error.code == .cancelled, let signal = error.signal {
+                SignalRouter.terminate(by: signal == SIGTERM ? SIGTERM : SIGINT)
             }
             throw ExitCode(exitStatus(for: error).rawValue)
         }
     }
 
     static func exitStatus(for error: PDSAuthError) -> ExitStatus {
-        if error.code == .cancelled { return error.context["signal"] == "SIGTERM" ? .terminated : .interrupted }
+        if error.code == .cancelled { return error.signal == SIGTERM ? .terminated : .interrupted }
         return ExitStatus(error.code)
     }
 
@@ -32,12 +32,12 @@ enum CommandRunner {
     static func cancellable<T: Sendable>(unwindLimit: Duration = .seconds(5), unwound: String = "nothing was saved and the listener was closed",
                                          _ work: @escaping @Sendable () async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
         let task = Task { () throws(PDSAuthError) -> T in try await work() }
-        let received = LockedValue<String?>(nil)
+        let received = LockedValue<Int32?>(nil)
         let result = await SignalRouter.routing({ signal in
-            let name = signal == .sigterm ? "SIGTERM" : "SIGINT"
+            let number = signal == .sigterm ? SIGTERM : SIGINT
             let first = received.update { received -> Bool in
                 guard received == nil else { return false }
-                received = name
+                received = number
                 return true
             }
             guard first, signal == .sigint || signal == .sigterm else { SignalRouter.terminate(by: signal.rawValue) }
@@ -51,7 +51,7 @@ enum CommandRunner {
         // done: saying "nothing was saved" would be false.
         if case .success(let value) = result { return value }
         if let signal = received.value {
-            throw PDSAuthError(.cancelled, "Interrupted; \(unwound)", context: ["signal": signal])
+            throw PDSAuthError(.cancelled, "Interrupted; \(unwound)", signal: signal)
         }
         switch result {
         case .success(let value): return value

@@ -31,7 +31,7 @@ enum DevServerHome {
     /// The advice for a dev-server profile whose server does not answer, or nil when `error`
     /// is not that (no profile named, not made against the dev server, another failure).
     static func hint(for error: PDSAuthError, environment: [String: String]) -> String? {
-        guard error.code == .unreachable || error.code == .connectionLost, let name = error.context["profile"],
+        guard error.code == .unreachable || error.code == .connectionLost, let name = error.profile,
               let directory = try? StoreLocation.directory(environment: environment),
               let profile = (try? CredentialStore(directory: directory).profile(name)) ?? nil, let state = profile.devServer else { return nil }
         // The directory comes from the credentials file, which may have been edited by hand.

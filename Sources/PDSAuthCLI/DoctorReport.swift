@@ -16,7 +16,7 @@ struct DoctorReport {
             for fact in check.facts { lines.append("    \(fact.label): \(Redaction.terminalSafe(fact.shown, limit: 4000))") }
             if let problem = check.problem {
                 lines.append("    error: \(Redaction.terminalSafe(problem.description, limit: 1200))")
-                if let hint = ErrorAdvice.hint(for: problem, command: "doctor", profile: problem.context["profile"]) { lines.append("    what to do: \(hint)") }
+                if let hint = ErrorAdvice.hint(for: problem, command: "doctor", profile: problem.profile) { lines.append("    what to do: \(hint)") }
             }
         }
         lines.append("")
@@ -73,10 +73,16 @@ struct DoctorOutput: Encodable {
             Check(check: check.check, subject: check.subject, status: check.status, summary: check.summary,
                   facts: Dictionary(check.facts.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
                   problem: check.problem.map { error in
-                      Problem(code: error.code.description, message: error.message, details: error.context.isEmpty ? nil : error.context,
+                      Problem(code: error.code.description, message: error.message, details: Self.details(error),
                               exit_status: ExitStatus(error.code).rawValue,
-                              advice: ErrorAdvice.hint(for: error, command: "doctor", profile: error.context["profile"]))
+                              advice: ErrorAdvice.hint(for: error, command: "doctor", profile: error.profile))
                   })
         }
+    }
+
+    /// The error's shown details (typed facts and free-form lines) as one object.
+    static func details(_ error: PDSAuthError) -> [String: String]? {
+        let shown = error.shownDetails
+        return shown.isEmpty ? nil : Dictionary(shown.map { ($0.label, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 }

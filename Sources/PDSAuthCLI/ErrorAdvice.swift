@@ -133,7 +133,7 @@ enum ErrorAdvice {
         let unchanged = "Saved credentials were not changed."
         switch error.code {
         case .serverUnavailable:
-            let wait = error.context["retry after"].map { " It asked to wait \($0) s." } ?? ""
+            let wait = error.retryAfter.map { " It asked to wait \($0.components.seconds) s." } ?? ""
             return "The server is failing or throttling; retry later. \(unchanged)\(wait)"
         case .invalidResponse, .responseTooLarge:
             if asker.signsIn { return "Check that --endpoint / --token-url point at the provider. \(unchanged)" }

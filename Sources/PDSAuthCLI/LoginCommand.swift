@@ -208,18 +208,21 @@ struct LoginCommand: AsyncParsableCommand {
         var directory = stateDirectory
         while true {
             do {
-                return try await runInProcess(environment, terminal, redirects: redirects, stateDirectory: directory, port: port)
-            } catch where port == DevServerHome.standardPort && error.code == .portInUse {
-                port = 0
-            } catch where directory != nil && error.context["state"] == "in use" {
+                if let result = try await runInProcess(environment, terminal, redirects: redirects, stateDirectory: directory, port: port) {
+                    return result
+                }
                 terminal.say(terminal.dim("Another login --dev is using \(directory ?? ""); this dev server keeps nothing."))
                 directory = nil
+            } catch where port == DevServerHome.standardPort && error.code == .portInUse {
+                port = 0
             }
         }
     }
 
+    /// Signs in to a dev server of this process's own; nil when another dev server holds
+    /// `stateDirectory` (then nothing was started).
     private func runInProcess(_ environment: [String: String], _ terminal: Terminal, redirects: [String], stateDirectory: String?,
-                              port: Int) async throws(PDSAuthError) -> LoginResult {
+                              port: Int) async throws(PDSAuthError) -> LoginResult? {
         var configuration = DevServerConfiguration.demo(redirectURIs: redirects, port: port)
         // RFC 8252 §7.3: loopback redirects may use any port (needed with --redirect-uri …:0/…).
         configuration.allowsAnyLoopbackPort = true
@@ -245,8 +248,8 @@ struct LoginCommand: AsyncParsableCommand {
         } catch let error as PDSAuthError {
             throw error
         } catch let error as DevServerError where error != .stoppedBeforeListening {
-            let inUse = error == .stateDirectoryInUse(stateDirectory ?? "")
-            throw PDSAuthError(inUse ? .listenFailed : .invalidSetting, "The dev server could not start: \(error)", context: inUse ? ["state": "in use"] : [:])
+            if let stateDirectory, error == .stateDirectoryInUse(stateDirectory) { return nil }
+            throw PDSAuthError(.invalidSetting, "The dev server could not start: \(error)")
         } catch {
             // Before the server listened: its port (classified as the listener's are).
             if !started.value { throw ListenerServer.bindError(error, host: "127.0.0.1", port: port) }

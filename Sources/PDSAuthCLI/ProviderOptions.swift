@@ -57,7 +57,7 @@ struct ProviderOptions: ParsableArguments {
         let metadata = try await MetadataDiscovery(transport: transport).metadata(for: issuer)
         if requirePKCE, !metadata.supportsS256 {
             throw PDSAuthError(.pkceNotSupported, "The metadata of \(issuer.text) does not list S256 among its code_challenge_methods_supported",
-                               context: ["offered": metadata.codeChallengeMethods.map { Redaction.terminalSafe($0, limit: 20) }.joined(separator: " ")])
+                               details: ["offered": metadata.codeChallengeMethods.map { Redaction.terminalSafe($0, limit: 20) }.joined(separator: " ")])
         }
         return try ProviderEndpoints.discovered(metadata, endpoint: endpoint ?? environment["PDS_ENDPOINT"], authorize: authorizeURL,
                                                 token: tokenURL, revoke: revokeURL, device: device)

@@ -72,6 +72,6 @@ enum SealedInput {
     }
 
     private static func refused(_ what: String, _ path: String) -> PDSAuthError {
-        PDSAuthError(.sealedSessionInvalid, "\(what); nothing was saved", context: ["path": path])
+        PDSAuthError(.sealedSessionInvalid, "\(what); nothing was saved", details: ["path": path])
     }
 }

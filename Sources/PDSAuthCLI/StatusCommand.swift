@@ -51,7 +51,7 @@ struct StatusCommand: AsyncParsableCommand {
             failure = rows.lazy.compactMap { $0.verified?.failure }.first
             if verify, rows.isEmpty {
                 // `status --verify && …` must not go on with nobody signed in.
-                failure = PDSAuthError(.noProfile, "No profile to verify: sign in with `pds-auth login`", context: ["credentials": store.filePath])
+                failure = PDSAuthError(.noProfile, "No profile to verify: sign in with `pds-auth login`", details: ["credentials": store.filePath])
             }
             if json {
                 terminal.out(JSONOutput.text(StatusOutput(current: current, profiles: rows), pretty: terminal.stdoutIsTTY))

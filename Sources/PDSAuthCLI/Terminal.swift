@@ -68,7 +68,7 @@ struct Terminal: Sendable {
     /// Prints a failure the way every command does: what happened, then what to do.
     func report(_ error: PDSAuthError) {
         _ = FileDescriptorOutput.write("\(red("error:")) \(error.description)\n", to: 2)
-        if let hint = DevServerHome.hint(for: error, environment: environment) ?? ErrorAdvice.hint(for: error, command: command, profile: error.context["profile"]) {
+        if let hint = DevServerHome.hint(for: error, environment: environment) ?? ErrorAdvice.hint(for: error, command: command, profile: error.profile) {
             _ = FileDescriptorOutput.write("  \(hint)\n", to: 2)
         }
     }

@@ -45,8 +45,8 @@ struct Verification: Encodable {
     }
 
     static func failed(_ error: PDSAuthError) -> Verification {
-        Verification(ok: false, error: Report(code: error.code.description, message: error.message, server_code: error.context["server code"],
-                                              http_status: error.context["HTTP"].flatMap { Int($0) }, request_id: error.context["request id"]),
+        Verification(ok: false, error: Report(code: error.code.description, message: error.message, server_code: error.serverCode,
+                                              http_status: error.httpStatus, request_id: error.requestID),
                      failure: error)
     }
 

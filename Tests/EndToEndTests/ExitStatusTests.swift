@@ -1,3 +1,4 @@
+import Glibc
 import PDSAuth
 import Testing
 @testable import PDSAuthCLI
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func cancellationExitsAsTheSignalSays() {
-        #expect(CommandRunner.exitStatus(for: PDSAuthError(.cancelled, "x", context: ["signal": "SIGTERM"])) == .terminated)
+        #expect(CommandRunner.exitStatus(for: PDSAuthError(.cancelled, "x", signal: SIGTERM)) == .terminated)
         #expect(CommandRunner.exitStatus(for: PDSAuthError(.cancelled, "x")) == .interrupted)
     }
 

@@ -112,10 +112,10 @@ import Testing
                 #expect(reread.unreadable.isEmpty && reread.profiles["p"]?.accessToken == token.accessToken, "\(name): saved but unreadable")
             }
             let error = TokenEndpointError.from(response, url: url, grant: .refreshToken("r"))
-            let texts = [error.code.description, error.message] + Array(error.context.values)
+            let texts = [error.code.description, error.message] + error.shownDetails.map(\.value)
             #expect(texts.allSatisfy(Self.isTerminalSafe), "\(name): control character in \(error)")
-            #expect((error.context["server code"]?.count ?? 0) <= 81, "\(name): server code too long")
-            #expect(error.context["HTTP"] == String(response.status), "\(name): status missing from the context")
+            #expect((error.serverCode?.count ?? 0) <= 81, "\(name): server code too long")
+            #expect(error.httpStatus == response.status, "\(name): status missing from the error")
         }
         #expect(decoded > 0, "no seed is a successful token response")
     }

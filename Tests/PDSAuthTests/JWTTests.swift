@@ -158,7 +158,7 @@ import Testing
                 _ = try await Self.signIn(server, base: base, temp: temp, subject: "pdsuser-0001", type: "user", key: wrongKey)
                 Issue.record("a foreign signature must be rejected")
             } catch {
-                #expect(error.code == .grantRejected && error.context["server code"]?.hasPrefix("InvalidParameter") == true, "\(error)")
+                #expect(error.code == .grantRejected && error.serverCode?.hasPrefix("InvalidParameter") == true, "\(error)")
             }
             #expect(!FileManager.default.fileExists(atPath: temp.file("home/credentials.json")))
         }

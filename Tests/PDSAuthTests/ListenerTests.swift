@@ -129,7 +129,7 @@ import Testing
         }
         #expect(codes.isEmpty)
         guard case .failure(let error) = result else { Issue.record("expected the provider's refusal"); return }
-        #expect(error.code == .authorizationDenied && error.context["provider error"] == "access_denied")
+        #expect(error.code == .authorizationDenied && error.providerError == "access_denied")
         #expect(!error.description.contains("\u{1B}"), "no ANSI escapes reach the terminal")
     }
 

@@ -128,7 +128,7 @@ import Testing
         let known = LoginResult(profileName: text, profile: profile, credentialsPath: "/nowhere")
         let replies: [LoginReply] = [
             .start(start), .start(unscoped), .startLocked, .signedIn(known), .signedIn(anonymous),
-            .failed(PDSAuthError(.authorizationDenied, text, context: ["error": text, "b-" + text: text])),
+            .failed(PDSAuthError(.authorizationDenied, text, details: ["error": text, "b-" + text: text])),
             .failed(PDSAuthError(.invalidURL, text)),
             .refused(.stateMissing), .refused(.stateMismatch), .refused(.unparsable), .ended,
         ]

@@ -85,7 +85,7 @@ import Testing
             let result = try await LoginHarness(endpoint: base, store: store, clientID: app.clientID, clientSecret: app.clientSecret)
                 .run(Self.browse(decision: "deny", base: base, pages: pages))
             guard case .failure(let error) = result else { Issue.record("expected a refusal"); return }
-            #expect(error.code == .authorizationDenied && error.context["provider error"] == "access_denied")
+            #expect(error.code == .authorizationDenied && error.providerError == "access_denied")
             #expect(pages.value.first?.contains("Sign-in denied") == true && pages.value.first?.contains("denied at the consent page") == true)
             #expect(pages.value.first?.contains("provider refused") == false, "the user's own Deny does not blame the provider")
             #expect(pages.value.first?.lowercased().components(separatedBy: "nothing was saved").count == 2, "said once")
@@ -116,7 +116,7 @@ import Testing
                 _ = try await client.request(.authorizationCode(code: code, redirectURI: redirectURI, codeVerifier: nil))
                 Issue.record("a used code must be rejected")
             } catch {
-                #expect(error.code == .grantRejected && error.context["request id"] != nil)
+                #expect(error.code == .grantRejected && error.requestID != nil)
             }
         }
     }

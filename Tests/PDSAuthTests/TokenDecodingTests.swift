@@ -86,10 +86,10 @@ import Testing
 
     @Test func pdsErrorBodiesBothCasings() {
         let lower = Self.error(400, #"{"code":"InvalidParameter.Code","message":"code expired","requestId":"R1"}"#)
-        #expect(lower.code == .grantRejected && lower.context["server code"] == "InvalidParameter.Code")
-        #expect(lower.message.contains("code expired") && lower.context["request id"] == "R1" && lower.context["HTTP"] == "400")
+        #expect(lower.code == .grantRejected && lower.serverCode == "InvalidParameter.Code")
+        #expect(lower.message.contains("code expired") && lower.requestID == "R1" && lower.httpStatus == 400)
         let upper = Self.error(403, #"{"Code":"Forbidden","Message":"no","RequestId":"R2"}"#)
-        #expect(upper.context["server code"] == "Forbidden" && upper.context["request id"] == "R2")
+        #expect(upper.serverCode == "Forbidden" && upper.requestID == "R2")
     }
 
     @Test func whoIsRejectedDecidesTheCode() {
@@ -110,11 +110,11 @@ import Testing
 
     @Test func rfc6749AndGatewayErrors() {
         let rfc = Self.error(400, #"{"error":"invalid_grant","error_description":"bad code"}"#)
-        #expect(rfc.context["server code"] == "invalid_grant" && rfc.message.contains("bad code"))
+        #expect(rfc.serverCode == "invalid_grant" && rfc.message.contains("bad code"))
         let gateway = Self.error(503, headers: [("x-ca-error-code", "ServiceUnavailable"), ("x-ca-error-message", "busy"),
                                                 ("x-ca-request-id", "G1"), ("Retry-After", "7")])
-        #expect(gateway.code == .serverUnavailable && gateway.context["server code"] == "ServiceUnavailable")
-        #expect(gateway.context["request id"] == "G1" && gateway.context["retry after"] == "7")
+        #expect(gateway.code == .serverUnavailable && gateway.serverCode == "ServiceUnavailable")
+        #expect(gateway.requestID == "G1" && gateway.retryAfter == .seconds(7))
         #expect(Self.error(429, "<html>").code == .serverUnavailable)
     }
 

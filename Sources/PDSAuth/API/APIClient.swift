@@ -29,7 +29,7 @@ public struct APIClient: Sendable {
             return try await sendRenewingOnce(request, profile: name, minValid: minValid)
         } catch {
             var named = error
-            if named.context["profile"] == nil { named.context["profile"] = name }
+            if named.profile == nil { named.profile = name }
             throw named
         }
     }
@@ -44,7 +44,7 @@ public struct APIClient: Sendable {
         let second = try await send(request, with: renewed)
         if second.status == 401, let named {
             var error = Self.error(for: second, request: request)
-            error.context["authorization servers"] = named.map { Redaction.terminalSafe($0, limit: 200) }.joined(separator: " ")
+            error.detail("authorization servers", named.map { Redaction.terminalSafe($0, limit: 200) }.joined(separator: " "))
             throw error
         }
         return second
@@ -70,7 +70,7 @@ public struct APIClient: Sendable {
             let named = metadata.authorizationServers.map { Redaction.terminalSafe($0, limit: 200) }.joined(separator: ", ")
             throw PDSAuthError(.resourceIssuerMismatch,
                                "\(url.host ?? "The resource") takes tokens from \(named) (RFC 9728 metadata), not from this profile's issuer \(Redaction.terminalSafe(issuer, limit: 200)); the token was not sent to it again",
-                               context: ["authorization servers": named])
+                               details: ["authorization servers": named])
         }
         return metadata.authorizationServers
     }
@@ -102,11 +102,11 @@ public struct APIClient: Sendable {
         let what = "\(request.method) \(Redaction.terminalSafe(request.path.prefix { $0 != "?" }, limit: 100))"
         switch response.status {
         case 401:
-            return PDSAuthError(.apiUnauthorized, "\(what) was refused even with a fresh token: \(reported.summary)", context: reported.context)
+            return PDSAuthError(.apiUnauthorized, "\(what) was refused even with a fresh token: \(reported.summary)", reported: reported)
         case 408, 429, 500...599:
-            return PDSAuthError(.serverUnavailable, "\(what) failed: \(reported.summary)", context: reported.context)
+            return PDSAuthError(.serverUnavailable, "\(what) failed: \(reported.summary)", reported: reported)
         default:
-            return PDSAuthError(.apiRejected, "\(what) was refused: \(reported.summary)", context: reported.context)
+            return PDSAuthError(.apiRejected, "\(what) was refused: \(reported.summary)", reported: reported)
         }
     }
 }

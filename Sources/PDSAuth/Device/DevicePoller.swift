@@ -61,7 +61,7 @@ package struct DevicePoller: Sendable {
                 await onSlowDown(interval)
             case .denied(let description):
                 throw PDSAuthError(.authorizationDenied, "The sign-in was refused (access_denied\(description.map { ": " + $0 } ?? "")); nothing was saved",
-                                   context: ["provider error": "access_denied"])
+                                   providerError: "access_denied")
             case .expired: throw expired
             }
         }

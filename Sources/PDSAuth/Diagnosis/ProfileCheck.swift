@@ -72,7 +72,7 @@ package enum ProfileCheck {
     static let expiredWithNothingToRenewIt: Rule = { name, profile, now in
         guard let expiry = profile.effectiveExpiry, expiry <= now, profile.refreshToken == nil, profile.jwt == nil else { return nil }
         return PDSAuthError(.notRefreshable, "The access token of \"\(Redaction.terminalSafe(name, limit: 64))\" expired \(ExpiryText.relative(expiry, now: now).replacing("expired ", with: "")) and nothing can renew it without signing in",
-                            context: ["profile": name])
+                            profile: name)
     }
 
     /// A JWT profile whose key file the next renewal could not use: read and judged by
@@ -81,7 +81,7 @@ package enum ProfileCheck {
         guard let jwt = profile.jwt else { return nil }
         do throws(PDSAuthError) { _ = try RSAKeyFile(path: jwt.privateKeyPath) } catch {
             var error = error
-            error.context["profile"] = name
+            error.profile = name
             return error
         }
         return nil

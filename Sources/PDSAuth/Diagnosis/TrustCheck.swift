@@ -42,11 +42,11 @@ enum TrustCheck {
         let shown = Redaction.terminalSafe(path, limit: 300)
         switch BoundedFile.read(path, limit: 16 << 20) {
         case .failure(let error):
-            return .failure(PDSAuthError(.caBundleUnusable, "The CA bundle named by \(source) cannot be used: \(error.message)", context: ["path": shown]))
+            return .failure(PDSAuthError(.caBundleUnusable, "The CA bundle named by \(source) cannot be used: \(error.message)", details: ["path": shown]))
         case .success(let data):
             let count = String(decoding: data, as: UTF8.self).components(separatedBy: "-----BEGIN CERTIFICATE-----").count - 1
             guard count > 0 else {
-                return .failure(PDSAuthError(.caBundleUnusable, "The CA bundle named by \(source) holds no PEM certificate", context: ["path": shown]))
+                return .failure(PDSAuthError(.caBundleUnusable, "The CA bundle named by \(source) holds no PEM certificate", details: ["path": shown]))
             }
             return .success(count)
         }

@@ -25,19 +25,19 @@ package struct AuthorizationServerMetadata: Sendable, Equatable {
     package static func decode(_ data: Data, issuer: IssuerIdentifier, from url: URL) throws(PDSAuthError) -> AuthorizationServerMetadata {
         let source = Redaction.url(url)
         guard data.count <= maxDocumentSize, let members = (try? JSONDecoder().decode(JSONValue.self, from: data))?.members else {
-            throw PDSAuthError(.invalidMetadata, "The metadata at \(source) is not a JSON object", context: ["url": source])
+            throw PDSAuthError(.invalidMetadata, "The metadata at \(source) is not a JSON object", details: ["url": source])
         }
         guard case .string(let named)? = members["issuer"] else {
-            throw PDSAuthError(.invalidMetadata, "The metadata at \(source) names no issuer", context: ["url": source])
+            throw PDSAuthError(.invalidMetadata, "The metadata at \(source) names no issuer", details: ["url": source])
         }
         guard issuer.matches(named) else {
             throw PDSAuthError(.issuerMismatch, "The metadata at \(source) is for issuer \"\(Redaction.terminalSafe(named, limit: 200))\", not \"\(Redaction.terminalSafe(issuer.text, limit: 200))\"; nothing from it is used (RFC 8414 §3.3)",
-                               context: ["url": source])
+                               details: ["url": source])
         }
         func endpoint(_ key: String) throws(PDSAuthError) -> URL? {
             guard let value = members[key] else { return nil }
             guard case .string(let text) = value else {
-                throw PDSAuthError(.invalidMetadata, "The metadata's \(key) is not a URL", context: ["url": source])
+                throw PDSAuthError(.invalidMetadata, "The metadata's \(key) is not a URL", details: ["url": source])
             }
             return try checkedEndpoint(text, key: key, issuer: issuer, source: source)
         }
@@ -55,7 +55,7 @@ package struct AuthorizationServerMetadata: Sendable, Equatable {
     /// on loopback too (a remote issuer must not point pds-auth at a service on this machine).
     static func checkedEndpoint(_ text: String, key: String, issuer: IssuerIdentifier, source: String) throws(PDSAuthError) -> URL {
         guard IssuerIdentifier.isURLText(text) else {
-            throw PDSAuthError(.invalidMetadata, "The metadata's \(key) has characters no URL is written with", context: ["url": source])
+            throw PDSAuthError(.invalidMetadata, "The metadata's \(key) has characters no URL is written with", details: ["url": source])
         }
         let url: URL
         do {
@@ -63,12 +63,12 @@ package struct AuthorizationServerMetadata: Sendable, Equatable {
         } catch {
             var error = error
             error.code = error.code == .insecureURL ? .insecureURL : .invalidMetadata
-            error.context["url"] = source
+            error.detail("url", source)
             throw error
         }
         if url.scheme?.lowercased() != "https", !issuer.isLoopback {
             throw PDSAuthError(.insecureURL, "The metadata of \(issuer.text) names a plain-http \(key) (\(Redaction.url(url))); only a loopback issuer may",
-                               context: ["url": source])
+                               details: ["url": source])
         }
         return url
     }

@@ -28,6 +28,6 @@ package struct MetadataDiscovery: Sendable {
             return try AuthorizationServerMetadata.decode(response.body, issuer: issuer, from: url)
         }
         throw PDSAuthError(.discoveryFailed, "No authorization server metadata for \(Redaction.terminalSafe(issuer.text, limit: 200))",
-                           context: ["tried": tried.joined(separator: "; ")])
+                           details: ["tried": tried.joined(separator: "; ")])
     }
 }

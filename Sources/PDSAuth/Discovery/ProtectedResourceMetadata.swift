@@ -50,11 +50,11 @@ package struct ProtectedResourceMetadata: Sendable, Equatable {
         guard data.count <= AuthorizationServerMetadata.maxDocumentSize,
               let members = (try? JSONDecoder().decode(JSONValue.self, from: data))?.members,
               case .string(let resource)? = members["resource"] else {
-            throw PDSAuthError(.invalidMetadata, "The resource metadata at \(source) is not a JSON object naming its resource", context: ["url": source])
+            throw PDSAuthError(.invalidMetadata, "The resource metadata at \(source) is not a JSON object naming its resource", details: ["url": source])
         }
         guard covers(resource, requestURL) else {
             throw PDSAuthError(.invalidMetadata, "The resource metadata at \(source) is for \"\(Redaction.terminalSafe(resource, limit: 200))\", not for the resource called (RFC 9728 §3.3); it is not used",
-                               context: ["url": source])
+                               details: ["url": source])
         }
         var servers: [String] = []
         if case .array(let values)? = members["authorization_servers"] {

@@ -29,7 +29,7 @@ package struct CurlClient: Sendable {
         let scheme = url.scheme?.lowercased()
         guard scheme == "https" || (scheme == "http" && LoopbackHost.isLoopback(url.host ?? "")) else {
             throw PDSAuthError(.insecureURL, "Refusing to send a request to \(Redaction.url(url)): plain http is allowed only to loopback addresses",
-                               context: ["url": Redaction.url(url)])
+                               details: ["url": Redaction.url(url)])
         }
     }
 
@@ -50,26 +50,29 @@ package struct CurlClient: Sendable {
     static func error(for failure: TransferFailure, url: URL) -> PDSAuthError {
         if let unavailable = failure.unavailable { return unavailable }
         let host = url.host ?? "the server"
-        let context = ["url": Redaction.url(url), "libcurl": failure.libcurlMessage]
+        func error(_ code: PDSAuthError.Code, _ message: String) -> PDSAuthError {
+            PDSAuthError(code, message, underlying: PDSAuthError.Cause(source: "libcurl", description: failure.libcurlMessage),
+                         details: ["url": Redaction.url(url)])
+        }
         if failure.bodyTooLarge {
-            return PDSAuthError(.responseTooLarge, "\(host) sent an answer larger than pds-auth accepts", context: context)
+            return error(.responseTooLarge, "\(host) sent an answer larger than pds-auth accepts")
         }
         if failure.cancelled {
-            return PDSAuthError(.cancelled, "The request to \(host) was cancelled", context: context)
+            return error(.cancelled, "The request to \(host) was cancelled")
         }
         switch failure.code {
         case CURLE_OPERATION_TIMEDOUT:
-            return PDSAuthError(.httpTimeout, "\(host) did not answer in time", context: context)
+            return error(.httpTimeout, "\(host) did not answer in time")
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            return PDSAuthError(.unreachable, "Could not connect to \(host)", context: context)
+            return error(.unreachable, "Could not connect to \(host)")
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
-            return PDSAuthError(.tlsFailure, "The TLS connection to \(host) could not be verified", context: context)
+            return error(.tlsFailure, "The TLS connection to \(host) could not be verified")
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:
-            return PDSAuthError(.connectionLost, "The connection to \(host) broke before a complete answer", context: context)
+            return error(.connectionLost, "The connection to \(host) broke before a complete answer")
         case CURLE_FILESIZE_EXCEEDED:
-            return PDSAuthError(.responseTooLarge, "\(host) announced an answer larger than pds-auth accepts", context: context)
+            return error(.responseTooLarge, "\(host) announced an answer larger than pds-auth accepts")
         default:
-            return PDSAuthError(.transferFailed, "The request to \(host) failed", context: context)
+            return error(.transferFailed, "The request to \(host) failed")
         }
     }
 }

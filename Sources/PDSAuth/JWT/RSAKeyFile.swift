@@ -80,6 +80,6 @@ package struct RSAKeyFile: Sendable {
     }
 
     static func error(_ code: PDSAuthError.Code, _ message: String, path: String) -> PDSAuthError {
-        PDSAuthError(code, message, context: ["key": path])
+        PDSAuthError(code, message, details: ["key": path])
     }
 }

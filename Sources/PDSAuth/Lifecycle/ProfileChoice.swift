@@ -7,9 +7,9 @@ package enum ProfileChoice {
         if let current = file.current, file.names.contains(current) { return current }
         let names = file.names
         if names.count == 1 { return names[0] }
-        if names.isEmpty { throw PDSAuthError(.noProfile, "There are no saved profiles", context: ["credentials": store.filePath]) }
+        if names.isEmpty { throw PDSAuthError(.noProfile, "There are no saved profiles", details: ["credentials": store.filePath]) }
         throw PDSAuthError(.noProfileSelected, "There are \(names.count) profiles and none is current: \(names.map { Redaction.terminalSafe($0, limit: 64) }.joined(separator: ", "))",
-                           context: ["credentials": store.filePath])
+                           details: ["credentials": store.filePath])
     }
 
     /// Profile names are chosen by the user and shown everywhere: 1–64 letters, digits,

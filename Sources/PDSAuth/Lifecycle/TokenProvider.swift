@@ -45,7 +45,7 @@ public struct TokenProvider: Sendable {
                 response = try await renewer.renew(profile, name: name)
             } catch {
                 var error = error
-                error.context["profile"] = name
+                error.profile = name
                 throw error
             }
             onRenewed()
@@ -59,9 +59,11 @@ public struct TokenProvider: Sendable {
     /// the saved one is now likely dead, which "the credentials are unchanged" would hide.
     static func renewalNotSaved(_ error: PDSAuthError, name: String, rotates: Bool) -> PDSAuthError {
         let consequence = rotates ? "the server has likely retired the saved refresh token, so sign in again" : "the saved profile can still renew itself"
-        var failure = PDSAuthError(.renewalNotSaved, "The server issued new tokens for \"\(Redaction.terminalSafe(name, limit: 64))\", but they could not be saved (\(error.message)); \(consequence)",
-                                   context: error.context)
-        failure.context["profile"] = name
+        // The save's own facts (the path that failed) stay; the kind and the message are new.
+        var failure = error
+        failure.code = .renewalNotSaved
+        failure.message = "The server issued new tokens for \"\(Redaction.terminalSafe(name, limit: 64))\", but they could not be saved (\(error.message)); \(consequence)"
+        failure.profile = name
         return failure
     }
 
@@ -74,7 +76,7 @@ public struct TokenProvider: Sendable {
 
     public static func noProfile(_ name: String, store: CredentialStore) -> PDSAuthError {
         PDSAuthError(.noProfile, "There is no profile \"\(Redaction.terminalSafe(name, limit: 64))\"",
-                     context: ["credentials": store.filePath, "profile": name])
+                     profile: name, details: ["credentials": store.filePath])
     }
 }
 

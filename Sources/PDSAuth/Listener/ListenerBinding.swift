@@ -80,6 +80,6 @@ package struct ListenerBinding: Sendable {
         let ports = candidates.map { String($0.port) }.joined(separator: ", ")
         let reasons = failures.map(\.message).joined(separator: "; ")
         return PDSAuthError(.portInUse, "None of the \(candidates.count) redirect URIs could be served (ports \(ports)): \(reasons)",
-                            context: ["ports": ports])
+                            details: ["ports": ports])
     }
 }

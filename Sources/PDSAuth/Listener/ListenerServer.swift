@@ -134,13 +134,13 @@ extension ListenerServer.BindFailure {
         let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         switch self {
         case .inUse:
-            return PDSAuthError(.portInUse, "Cannot listen on \(address): another program holds it", context: ["address": address])
+            return PDSAuthError(.portInUse, "Cannot listen on \(address): another program holds it", details: ["address": address])
         case .unavailable:
-            return PDSAuthError(.listenFailed, "Cannot listen on \(address): this machine has no such address", context: ["address": address])
+            return PDSAuthError(.listenFailed, "Cannot listen on \(address): this machine has no such address", details: ["address": address])
         case .cancelled:
-            return PDSAuthError(.cancelled, "Interrupted while starting to listen on \(address)", context: ["address": address])
+            return PDSAuthError(.cancelled, "Interrupted while starting to listen on \(address)", details: ["address": address])
         case .other(let reason):
-            return PDSAuthError(.listenFailed, "Cannot listen on \(address): \(Redaction.terminalSafe(reason, limit: 200))", context: ["address": address])
+            return PDSAuthError(.listenFailed, "Cannot listen on \(address): \(Redaction.terminalSafe(reason, limit: 200))", details: ["address": address])
         }
     }
 }

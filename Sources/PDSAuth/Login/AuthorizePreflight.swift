@@ -43,7 +43,7 @@ package enum AuthorizePreflight {
                   let parameters = CallbackParameters(query: query), let error = parameters.error else { return nil }
             let detail = parameters.errorDescription.map { ": " + Redaction.terminalSafe($0, limit: 300) } ?? ""
             return PDSAuthError(.invalidSetting, "The provider refuses this sign-in request (\(Redaction.terminalSafe(error, limit: 80))\(detail)); the browser was not opened",
-                                context: ["provider error": Redaction.terminalSafe(error, limit: 80)])
+                                providerError: Redaction.terminalSafe(error, limit: 80))
         case 404, 405, 410:
             return PDSAuthError(.endpointMisconfigured, "\(shown) answered HTTP \(response.status): there is no authorize endpoint there; the browser was not opened")
         case 400...499:
@@ -51,10 +51,10 @@ package enum AuthorizePreflight {
             let redirectRefused = reason.lowercased().contains("redirect")
             return PDSAuthError(redirectRefused ? .invalidRedirectURI : .clientRejected,
                                 "The provider refuses this sign-in request: \(reason); the browser was not opened",
-                                context: ["HTTP": String(response.status), "redirect uri": redirectURI])
+                                httpStatus: response.status, details: ["redirect uri": redirectURI])
         case 500...599:
             return PDSAuthError(.serverUnavailable, "\(shown) answered HTTP \(response.status); the browser was not opened",
-                                context: ["HTTP": String(response.status)])
+                                httpStatus: response.status)
         default:
             return nil
         }

@@ -175,6 +175,6 @@ package struct LoginFlow: Sendable {
         let code = Redaction.terminalSafe(error, limit: 80)
         let detail = description.map { ": " + Redaction.terminalSafe($0, limit: 300) } ?? ""
         let what = error == "access_denied" ? "The authorization was denied at the consent page" : "The provider refused the authorization"
-        return PDSAuthError(.authorizationDenied, "\(what) (\(code)\(detail)); nothing was saved", context: ["provider error": code])
+        return PDSAuthError(.authorizationDenied, "\(what) (\(code)\(detail)); nothing was saved", providerError: code)
     }
 }

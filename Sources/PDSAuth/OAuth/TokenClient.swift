@@ -55,7 +55,7 @@ package struct TokenClient: Sendable {
             case .failure(let failure):
                 guard let delay = retry.delay(afterTransferFailureBeforeSending: failure.happenedBeforeRequestWasSent, attempt: attempt) else {
                     var error = CurlClient.error(for: failure, url: request.url)
-                    if attempt > 1 { error.context["attempts"] = String(attempt) }
+                    if attempt > 1 { error.detail("attempts", String(attempt)) }
                     throw error
                 }
                 wait = delay

@@ -15,29 +15,33 @@ import FoundationEssentials
 package enum TokenEndpointError {
     package static func from(_ response: HTTPClientResponse, url: URL, grant: TokenGrant?) -> PDSAuthError {
         let reported = ServerError(response)
-        var context = reported.context
-        context["url"] = Redaction.url(url)
         let host = url.host ?? "the server"
         let status = response.status
+        func error(_ code: PDSAuthError.Code, _ message: String) -> PDSAuthError {
+            var error = PDSAuthError(code, message, reported: reported)
+            error.detail("url", Redaction.url(url))
+            return error
+        }
         if (300..<400).contains(status) || [404, 405, 410, 415].contains(status) {
+            var misconfigured = error(.endpointMisconfigured, "\(host) answered HTTP \(status): \(Redaction.url(url)) is not a token endpoint")
             if let location = response[header: "location"], let target = URL(string: location)?.host {
-                context["redirects to"] = Redaction.terminalSafe(target, limit: 100)
+                misconfigured.detail("redirects to", Redaction.terminalSafe(target, limit: 100))
             }
-            return PDSAuthError(.endpointMisconfigured, "\(host) answered HTTP \(status): \(Redaction.url(url)) is not a token endpoint", context: context)
+            return misconfigured
         }
         if status == 408 || status == 429 || status >= 500 {
-            var error = PDSAuthError(.serverUnavailable, "\(host) failed or is throttling: \(reported.summary)", context: context)
-            if let wait = response[header: "retry-after"] { error.context["retry after"] = Redaction.terminalSafe(wait, limit: 40) }
-            return error
+            var unavailable = error(.serverUnavailable, "\(host) failed or is throttling: \(reported.summary)")
+            if let wait = response[header: "retry-after"] { unavailable.retryAfter(wait) }
+            return unavailable
         }
         let lowered = reported.code?.lowercased() ?? ""
         if status == 401 || lowered.contains("client") || lowered == "invalid_client" {
-            return PDSAuthError(.clientRejected, "\(host) does not accept the client: \(reported.summary)", context: context)
+            return error(.clientRejected, "\(host) does not accept the client: \(reported.summary)")
         }
         if case .refreshToken = grant {
-            return PDSAuthError(.sessionExpired, "\(host) refused the saved refresh token: \(reported.summary)", context: context)
+            return error(.sessionExpired, "\(host) refused the saved refresh token: \(reported.summary)")
         }
-        return PDSAuthError(.grantRejected, "\(host) refused the request: \(reported.summary)", context: context)
+        return error(.grantRejected, "\(host) refused the request: \(reported.summary)")
     }
 }
 
@@ -68,11 +72,23 @@ struct ServerError {
         let detail = [code, message].compactMap { $0 }.joined(separator: ": ")
         return detail.isEmpty ? "HTTP \(status) with no error details" : detail
     }
+}
 
-    var context: [String: String] {
-        var context = ["HTTP": String(status)]
-        if let code { context["server code"] = code }
-        if let requestID { context["request id"] = requestID }
-        return context
+extension PDSAuthError {
+    /// An error about a server's answer, carrying what the server said of it: its status,
+    /// error code and request id.
+    init(_ code: Code, _ message: String, reported: ServerError) {
+        self.init(code, message, httpStatus: reported.status, serverCode: reported.code, requestID: reported.requestID)
+    }
+
+    /// `Retry-After` (RFC 9110 §10.2.3): delay-seconds become ``retryAfter``; an HTTP-date
+    /// (or anything else) is only shown, as the server wrote it.
+    package mutating func retryAfter(_ header: String) {
+        if !header.isEmpty, header.utf8.count <= 9, header.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+           let seconds = Int(header) {
+            retryAfter = .seconds(seconds)
+        } else {
+            detail("retry after", Redaction.terminalSafe(header, limit: 40))
+        }
     }
 }

@@ -35,10 +35,10 @@ package struct LoginPages: Sendable {
         case .signedIn(let result):
             return Page(status: .ok, template: "success", values: values(result))
         case .failed(let error):
-            let denied = error.code == .authorizationDenied && error.context["provider error"] == "access_denied"
+            let denied = error.code == .authorizationDenied && error.providerError == "access_denied"
             let title = denied ? "Sign-in denied" : error.code == .authorizationDenied ? "Sign-in refused" : "Sign-in failed"
             return problem(.ok, title: title, message: error.message,
-                           hint: "The terminal says what to do next.", code: error.code.description, details: error.context)
+                           hint: "The terminal says what to do next.", code: error.code.description, details: error.shownDetails)
         case .refused(let refusal):
             return problem(.badRequest, title: "Not this sign-in", message: explanation(refusal),
                            hint: "If you started a sign-in, open the link printed in your terminal. pds-auth is still waiting.")
@@ -86,8 +86,8 @@ package struct LoginPages: Sendable {
     }
 
     private static func problem(_ status: HTTPResponse.Status, title: String, message: String, hint: String? = nil,
-                                code: String? = nil, details: [String: String] = [:]) -> Page {
-        let rows = details.sorted { $0.key < $1.key }.map { PageValue.object(["name": .text($0.key), "value": .text($0.value)]) }
+                                code: String? = nil, details: [PDSAuthError.Detail] = []) -> Page {
+        let rows = details.map { PageValue.object(["name": .text($0.label), "value": .text($0.value)]) }
         var values: [String: PageValue] = ["title": .text(title), "message": .text(message), "details": .list(rows),
                                            "hasDetails": .flag(!rows.isEmpty)]
         if let hint { values["hint"] = .text(hint) }

@@ -48,7 +48,7 @@ package enum AtomicFile {
     private static func reservationFailure(_ number: Int32, directory: String) -> PDSAuthError {
         let reason = number == ENOSPC || number == EDQUOT ? "there is not enough free space" : String(cString: strerror(number))
         return PDSAuthError(.writeFailed, "Cannot save in the credentials directory (\(reason)); nothing was sent and the credentials are unchanged",
-                            context: ["path": directory])
+                            details: ["path": directory])
     }
 
     /// A temp file with room for a replacement (see `reserve`). Used by one task; either
@@ -147,6 +147,6 @@ package enum AtomicFile {
 
     static func failure(_ action: String, path: String) -> PDSAuthError {
         PDSAuthError(.writeFailed, "Could not \(action): \(String(cString: strerror(errno)))",
-                     context: ["path": path])
+                     details: ["path": path])
     }
 }

@@ -7,10 +7,10 @@ extension CredentialStore {
         var info = stat()
         guard stat(directory, &info) == 0 else {
             if errno == ENOENT { return false }
-            throw PDSAuthError(.directoryUnusable, "Cannot use the credentials directory: \(String(cString: strerror(errno)))", context: ["path": directory])
+            throw PDSAuthError(.directoryUnusable, "Cannot use the credentials directory: \(String(cString: strerror(errno)))", details: ["path": directory])
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
-            throw PDSAuthError(.directoryUnusable, "The credentials path is not a directory", context: ["path": directory])
+            throw PDSAuthError(.directoryUnusable, "The credentials path is not a directory", details: ["path": directory])
         }
         if info.st_uid == geteuid() {
             if info.st_mode & 0o077 != 0 {
@@ -19,13 +19,13 @@ extension CredentialStore {
                 // holds nothing but ours is narrowed.
                 guard info.st_mode & S_ISVTX == 0, holdsOnlyOurFiles() else {
                     throw PDSAuthError(.directoryUnusable, "The credentials directory is open to other users (mode \(String(info.st_mode & 0o7777, radix: 8))) and is shared (sticky, or holding files that are not pds-auth's); pds-auth will not change its permissions",
-                                       context: ["path": directory])
+                                       details: ["path": directory])
                 }
                 try narrow(directory, to: 0o700, from: info.st_mode)
             }
         } else if info.st_mode & 0o022 != 0 {
             throw PDSAuthError(.directoryUnusable, "The credentials directory belongs to another user and others can write to it",
-                               context: ["path": directory])
+                               details: ["path": directory])
         }
         return true
     }
@@ -41,7 +41,7 @@ extension CredentialStore {
         if case .report(let found) = permissionRepair { return found(path, old & 0o777, mode) }
         guard chmod(path, mode) == 0 else {
             throw PDSAuthError(.directoryUnusable, "The credentials directory is open to others (mode \(String(old & 0o777, radix: 8))) and cannot be restricted",
-                               context: ["path": path])
+                               details: ["path": path])
         }
         onWarning("\(path) was open to other users (mode \(String(old & 0o777, radix: 8))); narrowed it to \(String(mode, radix: 8))")
     }
@@ -54,14 +54,14 @@ extension CredentialStore {
             switch errno {
             case ENOENT: return nil
             case ELOOP: throw notRegular("is a symbolic link")
-            default: throw PDSAuthError(.credentialsUnreadable, "The credentials file cannot be read: \(String(cString: strerror(errno)))", context: ["path": filePath])
+            default: throw PDSAuthError(.credentialsUnreadable, "The credentials file cannot be read: \(String(cString: strerror(errno)))", details: ["path": filePath])
             }
         }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw notRegular("is not a regular file") }
         guard info.st_uid == geteuid() else {
-            throw PDSAuthError(.credentialsNotOwned, "The credentials file belongs to another user (uid \(info.st_uid)); pds-auth will not use it", context: ["path": filePath])
+            throw PDSAuthError(.credentialsNotOwned, "The credentials file belongs to another user (uid \(info.st_uid)); pds-auth will not use it", details: ["path": filePath])
         }
         if info.st_mode & 0o077 != 0 {
             if case .report(let found) = permissionRepair {
@@ -75,7 +75,7 @@ extension CredentialStore {
 
     private func readAll(_ descriptor: Int32, size: Int) throws(PDSAuthError) -> Data {
         guard size <= CredentialsFile.maxFileSize else {
-            throw PDSAuthError(.credentialsCorrupt, "The credentials file is larger than any pds-auth writes; it will not be overwritten", context: ["path": filePath])
+            throw PDSAuthError(.credentialsCorrupt, "The credentials file is larger than any pds-auth writes; it will not be overwritten", details: ["path": filePath])
         }
         var bytes = [UInt8](repeating: 0, count: size + 1)
         var total = 0
@@ -83,7 +83,7 @@ extension CredentialStore {
             let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + total, $0.count - total) }
             if count < 0 && errno == EINTR { continue }
             guard count >= 0 else {
-                throw PDSAuthError(.credentialsUnreadable, "The credentials file cannot be read: \(String(cString: strerror(errno)))", context: ["path": filePath])
+                throw PDSAuthError(.credentialsUnreadable, "The credentials file cannot be read: \(String(cString: strerror(errno)))", details: ["path": filePath])
             }
             if count == 0 { break }
             total += count
@@ -92,7 +92,7 @@ extension CredentialStore {
     }
 
     private func notRegular(_ what: String) -> PDSAuthError {
-        PDSAuthError(.credentialsNotRegular, "The credentials file \(what); pds-auth reads and replaces only a regular file", context: ["path": filePath])
+        PDSAuthError(.credentialsNotRegular, "The credentials file \(what); pds-auth reads and replaces only a regular file", details: ["path": filePath])
     }
 
     /// Creates the directory 0700 (parents as needed) or checks and narrows an existing one.
@@ -102,7 +102,7 @@ extension CredentialStore {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
-            throw PDSAuthError(.directoryUnusable, "Cannot create the credentials directory", context: ["path": directory])
+            throw PDSAuthError(.directoryUnusable, "Cannot create the credentials directory", details: ["path": directory])
         }
         _ = try checkDirectory()
     }

@@ -34,11 +34,11 @@ extension CredentialStore {
         let query = SecretQuery(profileID: sealed.id, generation: sealed.generation)
         guard let text = try secrets.lookup(query) else {
             throw PDSAuthError(.secretMissing, "The Secret Service has no item with the secrets of profile \"\(Redaction.terminalSafe(name, limit: 64))\" (it was deleted, or the keyring was replaced)",
-                               context: ["store": "secret-service", "profile": name])
+                               profile: name, details: ["store": "secret-service"])
         }
         guard let payload = SecretPayload.decode(text, id: sealed.id, generation: sealed.generation) else {
             throw PDSAuthError(.credentialsCorrupt, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\": its Secret Service item holds something pds-auth did not write",
-                               context: ["store": "secret-service", "profile": name])
+                               profile: name, details: ["store": "secret-service"])
         }
         return sealed.opened(with: payload)
     }
@@ -102,7 +102,7 @@ extension CredentialStore {
         guard try secrets.lookup(query) == payload else {
             try? secrets.delete(query)
             throw PDSAuthError(.secretStoreUnavailable, "The Secret Service did not keep what was stored for profile \"\(Redaction.terminalSafe(name, limit: 64))\"; nothing was changed",
-                               context: ["store": "secret-service"])
+                               details: ["store": "secret-service"])
         }
         return stored
     }

@@ -153,7 +153,7 @@ extension CredentialsFile {
     public func profile(_ name: String, path: String) throws(PDSAuthError) -> StoredProfile? {
         if let problem = unreadable[name] {
             throw PDSAuthError(.profileUnusable, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" in the credentials file cannot be used: \(problem); the other profiles are not affected",
-                               context: ["path": path])
+                               details: ["path": path])
         }
         if let profile = profiles[name] { return profile }
         guard sealed[name] == nil else {

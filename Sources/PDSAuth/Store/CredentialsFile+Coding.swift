@@ -9,22 +9,22 @@ extension CredentialsFile {
     package static func decode(_ data: Data, path: String) throws(PDSAuthError) -> CredentialsFile {
         guard data.count <= maxFileSize, let top = try? decoder().decode(TopLevel.self, from: data) else {
             throw PDSAuthError(.credentialsCorrupt, "The credentials file is not a JSON object pds-auth can read; it will not be overwritten",
-                               context: ["path": path])
+                               details: ["path": path])
         }
         // Nothing pds-auth writes nests more than a few levels; a file nested past what
         // JSONEncoder writes back would make every save fail, so it is not read.
         let nesting = max(top.members.values.lazy.map(\.depth).max() ?? 0, 1 + (top.profiles.values.lazy.map(\.raw.depth).max() ?? 0))
         guard nesting < JSONValue.maxDepth else {
             throw PDSAuthError(.credentialsCorrupt, "The credentials file nests values more than \(JSONValue.maxDepth) levels deep, which pds-auth never writes; it will not be overwritten",
-                               context: ["path": path])
+                               details: ["path": path])
         }
         var members = top.members
         guard case .integer(let version)? = members.removeValue(forKey: "version"), version >= 1 else {
-            throw PDSAuthError(.credentialsCorrupt, "The credentials file has no valid format version; it will not be overwritten", context: ["path": path])
+            throw PDSAuthError(.credentialsCorrupt, "The credentials file has no valid format version; it will not be overwritten", details: ["path": path])
         }
         guard version <= currentVersion else {
             throw PDSAuthError(.credentialsNewer, "The credentials file was written by a newer pds-auth (format \(version)); this version will not overwrite it",
-                               context: ["path": path])
+                               details: ["path": path])
         }
         var file = CredentialsFile(version: Int(version))
         if case .string(let current)? = members.removeValue(forKey: "current") { file.current = current }

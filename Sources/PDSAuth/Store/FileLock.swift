@@ -13,7 +13,7 @@ package struct FileLock: ~Copyable {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
             throw PDSAuthError(.lockUnavailable, "Cannot open the credentials lock file: \(String(cString: strerror(errno)))",
-                               context: ["path": path])
+                               details: ["path": path])
         }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
@@ -22,7 +22,7 @@ package struct FileLock: ~Copyable {
                 close(descriptor)
                 if Task.isCancelled { throw PDSAuthError(.cancelled, "Cancelled while waiting for the credentials lock") }
                 throw PDSAuthError(.lockTimeout, "Waited \(timeout.components.seconds) s for another pds-auth process to finish with the credentials file",
-                                   context: ["lock": path])
+                                   details: ["lock": path])
             }
             try? await Task.sleep(for: .milliseconds(20))
         }

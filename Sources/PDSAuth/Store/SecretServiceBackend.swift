@@ -79,16 +79,16 @@ public struct SecretServiceBackend: SecretBackend {
         case PDS_SECRET_LOCKED:
             throw locked(action: action)
         case PDS_SECRET_NO_LIBRARY:
-            throw PDSAuthError(.secretStoreUnavailable, "Cannot \(action): libsecret cannot be used (\(words))", context: ["store": "secret-service"])
+            throw PDSAuthError(.secretStoreUnavailable, "Cannot \(action): libsecret cannot be used (\(words))", details: ["store": "secret-service"])
         case PDS_SECRET_NO_SERVICE:
             throw PDSAuthError(.secretStoreUnavailable, "Cannot \(action): no Secret Service answers on the D-Bus session bus (\(words))",
-                               context: ["store": "secret-service"])
+                               details: ["store": "secret-service"])
         default:
-            throw PDSAuthError(.secretStoreUnavailable, "Cannot \(action): the Secret Service refused (\(words))", context: ["store": "secret-service"])
+            throw PDSAuthError(.secretStoreUnavailable, "Cannot \(action): the Secret Service refused (\(words))", details: ["store": "secret-service"])
         }
     }
 
     private static func locked(action: String) -> PDSAuthError {
-        PDSAuthError(.secretStoreLocked, "Cannot \(action): the keyring is locked and was not unlocked", context: ["store": "secret-service"])
+        PDSAuthError(.secretStoreLocked, "Cannot \(action): the keyring is locked and was not unlocked", details: ["store": "secret-service"])
     }
 }

@@ -165,7 +165,7 @@ package final class PrivateDirectory: Sendable {
     }
 
     private static func failure(_ action: String, path: String) -> PDSAuthError {
-        PDSAuthError(.writeFailed, "Cannot \(action): \(String(cString: strerror(errno)))", context: ["path": path])
+        PDSAuthError(.writeFailed, "Cannot \(action): \(String(cString: strerror(errno)))", details: ["path": path])
     }
 }
 

@@ -170,7 +170,7 @@ extension PDSAuthError {
         public static let portInUse = Self(.portInUse)
         public static let listenFailed = Self(.listenFailed)
         /// The provider (or the user) refused, on a redirect carrying this sign-in's `state`
-        /// (RFC 6749 §4.1.2.1); the provider's error code is in the context.
+        /// (RFC 6749 §4.1.2.1); the provider's error code is its `providerError`.
         public static let authorizationDenied = Self(.authorizationDenied)
         /// A redirect carrying this sign-in's `state` but neither a code nor an error.
         public static let redirectUnusable = Self(.redirectUnusable)
