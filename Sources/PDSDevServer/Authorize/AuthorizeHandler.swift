@@ -12,19 +12,15 @@ import Foundation
 struct AuthorizeHandler: Sendable {
     let state: DevServerState
 
-    func respond(to request: Request) async -> Response {
+    /// A problem with the client or its redirect URI is thrown as a ``ProblemPage``: it may
+    /// not be sent to a redirect URI that cannot be trusted (RFC 6749 §4.1.2.1).
+    func respond(to request: Request) async throws(ProblemPage) -> Response {
         guard let fields = FormFields(encoded: request.uri.query ?? "") else {
-            return ProblemPage(status: .badRequest, title: "This sign-in request cannot be answered",
-                               message: "The query string is not valid percent-encoded UTF-8.", code: "invalid_request")
-                .response(renderer: state.pages)
+            throw ProblemPage(status: .badRequest, title: "This sign-in request cannot be answered",
+                              message: "The query string is not valid percent-encoded UTF-8.", code: "invalid_request")
         }
-        let app: DevApp, redirectURI: String
-        do {
-            (app, redirectURI) = try AuthorizeRequest.trustedTarget(fields, apps: state.apps,
-                                                                    anyLoopbackPort: state.configuration.allowsAnyLoopbackPort)
-        } catch {
-            return error.response(renderer: state.pages)
-        }
+        let (app, redirectURI) = try AuthorizeRequest.trustedTarget(fields, apps: state.apps,
+                                                                   anyLoopbackPort: state.configuration.allowsAnyLoopbackPort)
         let redirect = AuthorizeRedirect(redirectURI: redirectURI, state: fields.repeatedNames.contains("state") ? nil : fields["state"])
         do {
             let (scopes, challenge) = try AuthorizeRequest.validate(fields, app: app, configuration: state.configuration)

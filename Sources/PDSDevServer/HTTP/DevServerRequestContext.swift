@@ -8,7 +8,7 @@ struct DevServerRequestContext: RequestContext {
     /// would.
     let dropConnection: @Sendable () -> Void
     /// Sent as `x-ca-request-id` and as `requestId` in error bodies (PDS error reference);
-    /// set by ``DevServerResponder`` before dispatch.
+    /// set by ``RequestIDMiddleware`` before anything else.
     var requestID = ""
 
     init(source: ApplicationRequestContextSource) {

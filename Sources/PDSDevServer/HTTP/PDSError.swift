@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// A request this server refuses, rendered in the PDS style by ``JSONResponse/error(_:requestID:)``.
+/// A request this server refuses: handlers throw it, and ``ErrorMiddleware`` renders it in the
+/// PDS style (``JSONResponse/error(_:requestID:)``).
 /// `message` says precisely what was wrong: it is what a developer of `pds-auth` reads when
 /// a test fails. It never contains a secret, a code or a token value.
 struct PDSError: Error, Sendable, Equatable {
@@ -28,5 +29,12 @@ struct PDSError: Error, Sendable, Equatable {
 
     static func repeated(_ field: String) -> PDSError {
         PDSError(.invalid, "The parameter \(field) appears more than once (RFC 6749 §3.2)")
+    }
+}
+
+extension PDSError: HTTPResponseError {
+    /// The PDS error body, naming the request's id (``RequestIDMiddleware`` gives it one).
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.error(self, requestID: (context as? DevServerRequestContext)?.requestID ?? "")
     }
 }

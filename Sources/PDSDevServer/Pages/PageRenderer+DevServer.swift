@@ -4,9 +4,9 @@ import PDSShared
 /// The dev server's pages (`Public/dev-server/`, no script) and browser redirects, with the
 /// headers every page of pds-auth's servers carries (``SecurityHeaders``): no caching (the
 /// consent page holds a single-use id), no referrer (a redirect URL holds the code, RFC 6749
-/// §10.5), no framing (clickjacking of the approve button, RFC 6749 §10.13). The dev server
-/// answers through its own responder rather than a router, so they are added here instead
-/// of by ``PageSecurityMiddleware``.
+/// §10.5), no framing (clickjacking of the approve button, RFC 6749 §10.13). Each page
+/// carries them itself rather than through ``PageSecurityMiddleware``: a ``ProblemPage`` is
+/// thrown past its route and rendered by ``ErrorMiddleware``, outside any route group.
 extension PageRenderer {
     static func devServer() throws(DevServerError) -> PageRenderer {
         do {

@@ -9,26 +9,22 @@ import Hummingbird
 struct ResourceHandler: Sendable {
     let state: DevServerState
 
-    func respond(to request: Request, endpoint: Endpoint, context: DevServerRequestContext) async throws(PDSError) -> Response {
+    /// Counts the call, authenticates the caller, reads the body and answers with what
+    /// `answer` makes of them.
+    func respond<Answer: Encodable>(
+        _ endpoint: Endpoint, to request: Request, context: DevServerRequestContext,
+        answer: (JSONObject, DevUser) async throws(PDSError) -> Answer
+    ) async throws(PDSError) -> Response {
         await state.statistics.resourceRequest(endpoint)
         do {
-            return try await answer(request, endpoint: endpoint, context: context)
+            let grant = try await BearerAuthenticator(state: state).authenticate(request.headers[.authorization])
+            let body = try await BodyReader.jsonObject(request, context: context)
+            return JSONResponse.ok(try await answer(body, grant.user))
         } catch {
             if error.code == .accessTokenInvalid { await state.statistics.resourceUnauthorized() }
             state.logger.notice("Resource call refused",
                                 metadata: ["path": "\(endpoint.rawValue)", "code": "\(error.code.rawValue)", "reason": "\(error.message)"])
             throw error
-        }
-    }
-
-    private func answer(_ request: Request, endpoint: Endpoint, context: DevServerRequestContext) async throws(PDSError) -> Response {
-        let grant = try await BearerAuthenticator(state: state).authenticate(request.headers[.authorization])
-        let body = try await BodyReader.jsonObject(request, context: context)
-        switch endpoint {
-        case .userGet: return JSONResponse.ok(try await user(body, caller: grant.user))
-        case .driveList: return JSONResponse.ok(try driveList(body, caller: grant.user))
-        case .fileList: return JSONResponse.ok(try await fileList(body, caller: grant.user))
-        default: throw PDSError(.notFound, "No endpoint at this path")
         }
     }
 

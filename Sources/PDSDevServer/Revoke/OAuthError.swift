@@ -37,3 +37,9 @@ struct OAuthError: Error, Sendable {
         self.headers = headers
     }
 }
+
+extension OAuthError: HTTPResponseError {
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.oauthError(self)
+    }
+}

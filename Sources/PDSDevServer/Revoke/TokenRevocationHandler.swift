@@ -23,12 +23,12 @@ struct TokenRevocationHandler: Sendable {
         case refresh, access
     }
 
-    func respond(to request: Request, context: DevServerRequestContext) async -> Response {
+    func respond(to request: Request, context: DevServerRequestContext) async throws(OAuthError) -> Response {
         do {
             try await revoke(request, context: context)
         } catch {
             state.logger.notice("Token revocation refused", metadata: ["error": "\(error.error)", "reason": "\(error.description)"])
-            return JSONResponse.oauthError(error)
+            throw error
         }
         // RFC 7009 §2.2: 200, and the client ignores the body, so there is none.
         var headers = HTTPFields()

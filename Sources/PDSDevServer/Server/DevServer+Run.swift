@@ -27,7 +27,7 @@ extension DevServer {
         let issuer = state.issuer
         let logger = logger
         return Application(
-            responder: responder,
+            router: router,
             configuration: ApplicationConfiguration(address: .hostname(LoopbackHost.bindAddress(host), port: configuredPort)),
             onServerRunning: { channel in
                 let url = DevServer.baseURL(host: host, port: channel.localAddress?.port ?? configuredPort)

@@ -28,6 +28,7 @@ struct TokenHandler: Sendable {
             response = JSONResponse.ok(body)
         } catch {
             state.logger.notice("Token request refused", metadata: ["code": "\(error.code.rawValue)", "reason": "\(error.message)"])
+            // Rendered here, not thrown: a slowed body (below) slows refusals too.
             response = JSONResponse.error(error, requestID: context.requestID)
         }
         if case .slowBody(let rate) = fault {
