@@ -8,7 +8,27 @@ import FoundationEssentials
 import Foundation
 #endif
 
-// Every request passes these, outermost first, before its route (`DevServer.router`).
+/// The per-request context: Hummingbird's core storage, a 64 KiB body bound, and a way to
+/// drop the connection for the `dropConnection` fault.
+struct DevServerRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// Closes the TCP connection without an answer, as a crashing server or a broken proxy
+    /// would.
+    let dropConnection: @Sendable () -> Void
+    /// Sent as `x-ca-request-id` and as `requestId` in error bodies (PDS error reference);
+    /// set by ``RequestIDMiddleware`` before anything else.
+    var requestID = ""
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        let channel = source.channel
+        dropConnection = { channel.close(promise: nil) }
+    }
+
+    var maxUploadSize: Int { 64 * 1024 }
+}
+
+// The middleware every request passes, outermost first (the order is set by `DevServer.router`).
 
 /// Gives each request the id PDS puts on every answer: the `x-ca-request-id` header and, in
 /// an error body, `requestId` (PDS error reference). Outermost, so a request refused by any
