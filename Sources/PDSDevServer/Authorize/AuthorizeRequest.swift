@@ -1,3 +1,6 @@
+import Crypto
+import PDSShared
+
 /// A parsed `GET /v2/oauth/authorize` (RFC 6749 §4.1.1, RFC 7636 §4.3, PDS Authorize API).
 ///
 /// Parsing happens in two stages because RFC 6749 §4.1.2.1 treats errors differently:
@@ -82,5 +85,84 @@ enum AuthorizeRequest {
             throw .invalidRequest("code_challenge must be 43-128 unreserved characters (RFC 7636 §4.2)")
         }
         return challenge
+    }
+}
+
+/// An error sent to the client's redirect URI (RFC 6749 §4.1.2.1).
+struct AuthorizeError: Error, Sendable, Equatable {
+    /// `invalid_request`, `unsupported_response_type`, `invalid_scope` or `access_denied`.
+    var error: String
+    var description: String
+
+    static func invalidRequest(_ description: String) -> AuthorizeError {
+        AuthorizeError(error: "invalid_request", description: description)
+    }
+}
+
+/// The scopes PDS knows (PDS guides: scopes). PDS lets an app request only `all` today (or
+/// omit the scope); named scopes are accepted too so a client may be explicit.
+enum PDSScopes {
+    /// What `all` (or no scope) grants.
+    static let all = ["FILE.ALL", "USER.ALL", "DRIVE.ALL", "SHARE.ALL", "STORAGE.ALL", "STORAGEFILE.ALL",
+                      "ACCOUNT.ALL", "OAUTH.ALL"]
+    /// Named scopes seen in PDS documentation and tokens.
+    static let known: Set<String> = Set(all).union(["VIEW.ALL", "IMAGE.ALL", "INVITE.ALL", "BATCH", "STORAGEFILE.LIST"])
+
+    /// The scopes granted for a `scope` parameter, a space-delimited list (RFC 6749 §3.3);
+    /// nil when it names a scope PDS does not know (`invalid_scope`, RFC 6749 §4.1.2.1).
+    static func resolve(_ requested: String?) -> [String]? {
+        guard let requested else { return all }
+        let names = requested.split(separator: " ").map(String.init)
+        if names.contains("all") { return names.allSatisfy { $0 == "all" || known.contains($0) } ? all : nil }
+        guard !names.isEmpty, names.allSatisfy(known.contains) else { return nil }
+        var unique: [String] = []
+        for name in names where !unique.contains(name) { unique.append(name) }
+        return unique
+    }
+}
+
+/// RFC 8252 §7.3: for loopback IP redirect URIs, the port is chosen by the native app at
+/// request time, so a server may ignore it when comparing against the registration.
+enum LoopbackRedirect {
+    /// True when both are `http://` loopback-IP URIs equal except for the port.
+    static func samePortless(_ registered: String, _ requested: String) -> Bool {
+        guard let a = parts(registered), let b = parts(requested) else { return false }
+        return a.host == b.host && a.rest == b.rest
+    }
+
+    private static func parts(_ uri: String) -> (host: String, rest: Substring)? {
+        guard uri.hasPrefix("http://") else { return nil }
+        let afterScheme = uri.dropFirst("http://".count)
+        let authorityEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" } ?? afterScheme.endIndex
+        let authority = afterScheme[..<authorityEnd]
+        let host: Substring
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = authority[...close]
+        } else {
+            host = authority.split(separator: ":", maxSplits: 1).first ?? authority
+        }
+        // Only IP literals: RFC 8252 §8.3 discourages `localhost` redirects.
+        guard host == "[::1]" || host.hasPrefix("127.") else { return nil }
+        return (String(host), afterScheme[authorityEnd...])
+    }
+}
+
+/// Proof Key for Code Exchange, S256 only (RFC 7636).
+enum PKCE {
+    /// RFC 7636 §4.1 and §4.2: 43 to 128 characters of `ALPHA / DIGIT / "-" / "." / "_" / "~"`,
+    /// the grammar of both verifiers and challenges.
+    static func isWellFormed(_ value: String) -> Bool {
+        (43...128).contains(value.utf8.count) && value.utf8.allSatisfy(FormEncoding.isUnreserved)
+    }
+
+    /// RFC 7636 §4.2: `BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))`.
+    static func s256Challenge(for verifier: String) -> String {
+        Base64URL.encode(SHA256.hash(data: Array(verifier.utf8)))
+    }
+
+    /// RFC 7636 §4.6: the server recomputes the challenge from the verifier and compares.
+    static func verify(verifier: String, challenge: String) -> Bool {
+        ConstantTime.equals(s256Challenge(for: verifier), challenge)
     }
 }

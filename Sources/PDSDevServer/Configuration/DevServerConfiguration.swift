@@ -1,3 +1,11 @@
+import PDSShared
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Everything a ``DevServer`` serves: where it listens, the PDS domain it pretends to be,
 /// its apps and users, and the lifetimes of what it issues.
 public struct DevServerConfiguration: Sendable {
@@ -51,5 +59,106 @@ public struct DevServerConfiguration: Sendable {
         self.accessTokenLifetime = accessTokenLifetime
         self.codeLifetime = codeLifetime
         self.maxAssertionLifetime = maxAssertionLifetime
+    }
+}
+
+extension DevServerConfiguration {
+    /// Checks what `init` cannot: the properties are mutable, so ``DevServer`` validates
+    /// again before it listens.
+    func validate() throws(DevServerError) {
+        guard LoopbackHost.isLoopback(host) else { throw .nonLoopbackHost(host) }
+        guard (0...65535).contains(port) else { throw .invalidPort(port) }
+        guard !domainID.isEmpty else { throw .emptyDomainID }
+        for (name, value) in [("accessTokenLifetime", accessTokenLifetime), ("codeLifetime", codeLifetime),
+                              ("maxAssertionLifetime", maxAssertionLifetime)] where value <= 0 {
+            throw .nonPositiveLifetime(name)
+        }
+        try validateUsers()
+        try validateApps()
+    }
+
+    private func validateUsers() throws(DevServerError) {
+        guard !users.isEmpty else { throw .noUsers }
+        var seen: Set<String> = []
+        for user in users {
+            guard seen.insert(user.userID).inserted else { throw .duplicateUserID(user.userID) }
+        }
+    }
+
+    private func validateApps() throws(DevServerError) {
+        var seen: Set<String> = []
+        for app in apps {
+            guard !app.clientID.isEmpty else { throw .emptyClientID }
+            guard seen.insert(app.clientID).inserted else { throw .duplicateClientID(app.clientID) }
+            for uri in app.redirectURIs where !Self.isValidRedirectURI(uri) {
+                throw .invalidRedirectURI(clientID: app.clientID, uri: uri)
+            }
+        }
+    }
+
+    /// RFC 6749 §3.1.2: absolute, no fragment. Only http(s): the dev server redirects a
+    /// browser to it.
+    static func isValidRedirectURI(_ uri: String) -> Bool {
+        guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+              components.fragment == nil, !uri.contains("#")
+        else { return false }
+        return true
+    }
+}
+
+extension DevServerConfiguration {
+    /// The `domain_id` rule of the PDS Authorize and Token references (2026 revision: the
+    /// first parameter, required): present and equal to ``domainID``, or, when
+    /// ``requiresDomainID`` is false as in the older references, absent. A repeated
+    /// `domain_id` is refused by the callers with their other repeated parameters
+    /// (RFC 6749 §3.1, §3.2).
+    func checkDomainID(_ fields: FormFields) throws(PDSError) {
+        guard let domainID = fields["domain_id"] else {
+            if requiresDomainID { throw .missing("domain_id") }
+            return
+        }
+        // The domain id is public (it is in the host name), so naming the right one helps
+        // and reveals nothing.
+        guard domainID == self.domainID else {
+            throw PDSError(.domainID, "domain_id names another domain; this server is the domain \(self.domainID)")
+        }
+    }
+}
+
+extension DevServerConfiguration {
+    /// A ready-made configuration: one WebServer app (`pds-auth-demo`, with a random client
+    /// secret), one Native app (`pds-auth-native`, no secret, PKCE) and one JWT app
+    /// (`pds-auth-jwt`, key pair generated at start), all registering `redirectURIs`, and
+    /// three demo users of which `pdsuser` (an admin) is the default.
+    public static func demo(redirectURIs: [String], port: Int = 8780) -> DevServerConfiguration {
+        DevServerConfiguration(
+            checkedHost: "127.0.0.1",
+            port: port,
+            apps: [
+                DevApp(clientID: "pds-auth-demo", clientSecret: SecureRandom.hex(bytes: 16),
+                       name: "pds-auth demo (WebServer app)", redirectURIs: redirectURIs),
+                DevApp(clientID: "pds-auth-native", name: "pds-auth demo (Native app)", redirectURIs: redirectURIs),
+                DevApp(clientID: "pds-auth-jwt", name: "pds-auth demo (JWT app)", redirectURIs: redirectURIs,
+                       usesJWTBearer: true),
+            ],
+            users: [
+                DevUser(userID: "pdsuser-0001", userName: "pdsuser", nickName: "PDS User", role: "admin", defaultDriveID: "1"),
+                DevUser(userID: "alice-0002", userName: "alice", nickName: "Alice", role: "user", defaultDriveID: "2"),
+                DevUser(userID: "bob-0003", userName: "bob", nickName: "Bob", role: "user", defaultDriveID: "3"),
+            ]
+        )
+    }
+
+    /// For hosts known to be loopback at compile time, so `demo` need not throw.
+    private init(checkedHost: String, port: Int, apps: [DevApp], users: [DevUser]) {
+        self.host = checkedHost
+        self.port = port
+        self.domainID = "dev"
+        self.apps = apps
+        self.users = users
+        self.accessTokenLifetime = 3600
+        self.codeLifetime = 60
+        self.maxAssertionLifetime = 3600
     }
 }

@@ -46,3 +46,82 @@ enum BodyReader {
         }
     }
 }
+
+extension BodyReader {
+    /// The body of a PDS resource API call: `Content-Type: application/json` and a JSON
+    /// object (PDS API reference: every resource API is a `POST` with a JSON body, `{}`
+    /// when there is nothing to send). Bounded like every body (64 KiB, 413 beyond).
+    static func jsonObject(_ request: Request, context: DevServerRequestContext) async throws(PDSError) -> JSONObject {
+        guard mediaType(request) == "application/json" else {
+            throw PDSError(.contentType, "The body must be application/json")
+        }
+        let buffer = try await bytes(request, context: context)
+        guard let members = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer.readableBytesView)) else {
+            throw PDSError(.invalid, "The request body must be a JSON object")
+        }
+        return JSONObject(members)
+    }
+}
+
+/// The JSON object a PDS resource API takes as its body (`{}` when there is nothing to
+/// send), with typed access to its members. As for form fields (RFC 6749 §3.1), members this
+/// server does not know are ignored, and `null` or an empty string counts as absent.
+struct JSONObject: Sendable, Equatable {
+    private let members: [String: JSONValue]
+
+    init(_ members: [String: JSONValue]) {
+        self.members = members
+    }
+
+    /// The string member `name`; nil when absent, null or empty.
+    func string(_ name: String) throws(PDSError) -> String? {
+        switch members[name] {
+        case nil, .null: return nil
+        case .string(let value): return value.isEmpty ? nil : value
+        default: throw PDSError(.invalid, "The parameter \(name) must be a string")
+        }
+    }
+
+    /// The whole-number member `name`; nil when absent or null. Anything else (a string, a
+    /// fraction, a number beyond `Int`) is refused.
+    func integer(_ name: String) throws(PDSError) -> Int? {
+        switch members[name] {
+        case nil, .null:
+            return nil
+        case .number(let value):
+            guard let integer = Int(exactly: value) else { throw PDSError(.invalid, "The parameter \(name) must be a whole number") }
+            return integer
+        default:
+            throw PDSError(.invalid, "The parameter \(name) must be a number")
+        }
+    }
+}
+
+/// Any JSON value (RFC 8259 §3), so a resource request body can be read as an object whose
+/// members are checked one by one: a member of the wrong type is reported by name instead
+/// of failing the whole body.
+enum JSONValue: Decodable, Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let bool = try? container.decode(Bool.self) {
+            self = .bool(bool)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else if let string = try? container.decode(String.self) {
+            self = .string(string)
+        } else if let array = try? container.decode([JSONValue].self) {
+            self = .array(array)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+}

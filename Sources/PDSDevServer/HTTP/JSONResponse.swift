@@ -46,3 +46,52 @@ enum JSONResponse {
         return (try? Array(encoder.encode(value))) ?? []
     }
 }
+
+extension JSONResponse {
+    /// `{"error", "error_description"}` (RFC 6749 §5.2), with the same no-store headers as
+    /// every JSON answer.
+    static func oauthError(_ error: OAuthError) -> Response {
+        struct Body: Encodable {
+            var error: String
+            var error_description: String
+        }
+        var response = make(error.status, bytes: encode(Body(error: error.error, error_description: error.description)))
+        for (name, value) in error.headers {
+            response.headers.set(name, value)
+        }
+        return response
+    }
+}
+
+extension HTTPFields {
+    /// `HTTPField.Name`, reached through the collection's element type because Hummingbird
+    /// re-exports `HTTPFields` but not `HTTPField`.
+    typealias FieldName = HTTPFields.Element.Name
+
+    /// Sets a header by its spelled-out name. The names used are constants valid under
+    /// RFC 9110 §5.1; an invalid one is skipped rather than crashing a response.
+    mutating func set(_ name: String, _ value: String) {
+        guard let field = FieldName(name) else { return }
+        self[field] = value
+    }
+
+    /// The value of the header spelled `name`.
+    func value(_ name: String) -> String? {
+        FieldName(name).flatMap { self[$0] }
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing tabs and Unicode space separators (Zs) or U+200B: what
+    /// Foundation's `trimmingCharacters(in: .whitespaces)` removes, which FoundationEssentials
+    /// lacks. For header values (optional white space, RFC 9110 §5.6.3, and a little more).
+    func trimmingWhitespaces() -> Substring {
+        let scalars = Substring(self).unicodeScalars
+        let isWhitespace = { (scalar: Unicode.Scalar) in
+            scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
+        }
+        guard let first = scalars.firstIndex(where: { !isWhitespace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isWhitespace($0) })!
+        return Substring(scalars[first...last])
+    }
+}

@@ -1,4 +1,5 @@
 import JWTKit
+import PDSShared
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -107,5 +108,62 @@ struct AssertionVerifier: Sendable {
 
     private func reject(_ message: String) -> PDSError {
         PDSError(.assertion, message)
+    }
+}
+
+/// The JOSE header of an assertion, read before any key is touched so the algorithm can
+/// be checked first (RFC 8725 §3.1: never let the token choose how it is verified).
+struct AssertionHeader: Decodable {
+    var alg: String?
+    var crit: [String]?
+
+    /// Nil when `assertion` is not three base64url parts with a JSON object first.
+    init?(assertion: String) {
+        let parts = assertion.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let data = Base64URL.decode(parts[0]),
+              let header = try? JSONDecoder().decode(AssertionHeader.self, from: data)
+        else { return nil }
+        self = header
+    }
+}
+
+/// The claims of a JWT-bearer assertion (RFC 7523 §3, PDS JWT apps). All optional so that
+/// a missing claim is reported by name rather than as a decoding failure.
+struct AssertionClaims: JWTPayload {
+    var iss: IssuerClaim?
+    var sub: SubjectClaim?
+    /// PDS: `user` (act as the user `sub`) or `service` (the domain's service account).
+    var subType: String?
+    var aud: AudienceClaim?
+    var exp: ExpirationClaim?
+    var nbf: NotBeforeClaim?
+    var iat: IssuedAtClaim?
+    var jti: IDClaim?
+    /// PDS: create the user `sub` when it does not exist.
+    var autoCreate: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case iss, sub, subType = "sub_type", aud, exp, nbf, iat, jti, autoCreate = "auto_create"
+    }
+
+    /// Nothing here: ``AssertionVerifier`` checks the claims against the server's clock and
+    /// says which one failed; jwt-kit only checks the signature.
+    func verify(using _: some JWTAlgorithm) async throws {}
+}
+
+/// The `jti` of every accepted JWT-bearer assertion, per issuing app, until the assertion
+/// would have expired anyway (RFC 7523 §3: the server "MAY ensure that JWTs are not
+/// replayed by maintaining the set of used jti values for the length of time for which
+/// the JWT would be considered valid").
+actor SeenAssertionIDs {
+    private var seen: [String: Date] = [:]
+
+    /// False when `jti` from `clientID` was seen before: the assertion is a replay.
+    func insert(_ jti: String, clientID: String, validUntil: Date, now: Date) -> Bool {
+        seen = seen.filter { $0.value > now }
+        let key = clientID + "\u{0}" + jti
+        guard seen[key] == nil else { return false }
+        seen[key] = validUntil
+        return true
     }
 }

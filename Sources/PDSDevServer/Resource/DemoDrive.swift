@@ -73,3 +73,76 @@ enum DemoDrive {
         }
     }
 }
+
+/// The answer of `POST /v2/user/get` (PDS GetUser API): the user fields of a PDS token
+/// response plus the record's times, which PDS sends as epoch milliseconds (numbers).
+struct UserResponseBody: Codable, Sendable, Equatable {
+    var userID: String
+    var userName: String
+    var nickName: String
+    var domainID: String
+    var role: String
+    var status = "enabled"
+    var defaultDriveID: String
+    var createdAt: Int64
+    var updatedAt: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id", userName = "user_name", nickName = "nick_name", domainID = "domain_id", role, status
+        case defaultDriveID = "default_drive_id", createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    init(_ user: DevUser, domainID: String) {
+        self.userID = user.userID
+        self.userName = user.userName
+        self.nickName = user.nickName
+        self.domainID = domainID
+        self.role = user.role
+        self.defaultDriveID = user.defaultDriveID
+        self.createdAt = DemoDrive.epochMilliseconds
+        self.updatedAt = DemoDrive.epochMilliseconds
+    }
+}
+
+/// A drive as `POST /v2/drive/list` lists it (PDS ListDrive API). Times are ISO 8601 UTC
+/// with milliseconds, as PDS prints drive and file times (unlike user times).
+struct DriveItem: Codable, Sendable, Equatable {
+    var driveID: String
+    var driveName: String
+    /// PDS: `normal` for a user's own drive.
+    var driveType = "normal"
+    var owner: String
+    /// PDS: `user` or `group`.
+    var ownerType = "user"
+    var status = "enabled"
+    var totalSize: Int64
+    var usedSize: Int64
+    var domainID: String
+    var createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case driveID = "drive_id", driveName = "drive_name", driveType = "drive_type", owner, ownerType = "owner_type"
+        case status, totalSize = "total_size", usedSize = "used_size", domainID = "domain_id", createdAt = "created_at"
+    }
+}
+
+/// A file or folder as `POST /v2/file/list` lists it (PDS ListFile API). Folders have no
+/// `size` or `content_type`: the keys are left out, not sent as null. Times are ISO 8601
+/// UTC with milliseconds.
+struct FileItem: Codable, Sendable, Equatable {
+    var driveID: String
+    var fileID: String
+    var parentFileID: String
+    var name: String
+    /// `file` or `folder`.
+    var type: String
+    var size: Int64?
+    var contentType: String?
+    var createdAt: String
+    var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case driveID = "drive_id", fileID = "file_id", parentFileID = "parent_file_id", name, type, size
+        case contentType = "content_type", createdAt = "created_at", updatedAt = "updated_at"
+    }
+}

@@ -1,3 +1,4 @@
+import Hummingbird
 import Logging
 import PDSShared
 
@@ -100,8 +101,9 @@ public final class DevServer: Sendable {
         await state.statistics.snapshot()
     }
 
-    var responder: DevServerResponder {
-        DevServerResponder(state: state)
+    /// The router's responder, for in-process tests (HummingbirdTesting's `.router`).
+    var responder: RouterResponder<DevServerRequestContext> {
+        router.buildResponder()
     }
 
     /// Refresh tokens and revoked grants, from and into the state directory if there is one.

@@ -1,5 +1,36 @@
 import Hummingbird
 
+/// `POST /v2/account/revoke` with JSON `{"app_id", "refresh_token"}` (PDS account API, as
+/// the PDS SDKs sign out). 204 when the token is now dead, also when it was unknown or
+/// already dead (RFC 7009 §2.2: "invalid tokens do not cause an error response"). A token
+/// issued to another app is refused and stays alive (RFC 7009 §2.1).
+struct RevokeHandler: Sendable {
+    let state: DevServerState
+
+    struct Body: Decodable {
+        var app_id: String?
+        var refresh_token: String?
+    }
+
+    func respond(to request: Request, context: DevServerRequestContext) async throws(PDSError) -> Response {
+        guard let body = try await BodyReader.json(Body.self, request, context: context) else {
+            throw PDSError(.invalid, #"The body must be a JSON object {"app_id": "...", "refresh_token": "..."}"#)
+        }
+        guard let appID = body.app_id, !appID.isEmpty else { throw .missing("app_id") }
+        guard let token = body.refresh_token, !token.isEmpty else { throw .missing("refresh_token") }
+        await state.statistics.revocation()
+        guard state.apps[appID] != nil else { throw PDSError(.appID, "No app with the id \(appID) is registered") }
+        switch await state.refreshTokens.revoke(token, appID: appID) {
+        case .revoked, .unknown:
+            var headers = HTTPFields()
+            headers[.cacheControl] = "no-store"
+            return Response(status: .noContent, headers: headers)
+        case .wrongApp:
+            throw PDSError(.appID, "The refresh token was not issued to the app \(appID)")
+        }
+    }
+}
+
 /// `POST /v2/oauth/revoke`: OAuth 2.0 Token Revocation (RFC 7009). Not a PDS API: PDS
 /// signs out with `POST /v2/account/revoke` (``RevokeHandler``). It is here for testing
 /// clients against generic OAuth servers, and so behaves like one: a form body with `token`
@@ -23,12 +54,12 @@ struct TokenRevocationHandler: Sendable {
         case refresh, access
     }
 
-    func respond(to request: Request, context: DevServerRequestContext) async -> Response {
+    func respond(to request: Request, context: DevServerRequestContext) async throws(OAuthError) -> Response {
         do {
             try await revoke(request, context: context)
         } catch {
             state.logger.notice("Token revocation refused", metadata: ["error": "\(error.error)", "reason": "\(error.description)"])
-            return JSONResponse.oauthError(error)
+            throw error
         }
         // RFC 7009 §2.2: 200, and the client ignores the body, so there is none.
         var headers = HTTPFields()
@@ -86,4 +117,48 @@ struct TokenRevocationHandler: Sendable {
     }
 
     private static let foreign = OAuthError(error: "unauthorized_client", description: "The token was issued to another client")
+}
+
+/// An error in the RFC 6749 §5.2 shape, `{"error", "error_description"}`, which RFC 7009
+/// §2.2.1 prescribes for the revocation endpoint: unlike the PDS endpoints, that one
+/// imitates a generic OAuth server. `description` follows ``PDSError``'s rule: it says
+/// what was wrong and never holds a secret or token value.
+struct OAuthError: Error, Sendable {
+    /// `invalid_request`, `invalid_client` or `unauthorized_client`.
+    var error: String
+    var description: String
+    var status: HTTPResponse.Status = .badRequest
+    /// `WWW-Authenticate` when the client tried HTTP Basic (RFC 6749 §5.2).
+    var headers: [(String, String)] = []
+
+    static func invalidRequest(_ description: String) -> OAuthError {
+        OAuthError(error: "invalid_request", description: description)
+    }
+
+    /// A refusal of the shared form and client-authentication code, in RFC 6749 terms: a
+    /// failed client authentication is `invalid_client` with its 401 and challenge; any
+    /// other problem with the request is `invalid_request` (a body too large keeps its 413).
+    init(_ refusal: PDSError) {
+        switch refusal.status {
+        case .unauthorized:
+            self.init(error: "invalid_client", description: refusal.message, status: .unauthorized, headers: refusal.headers)
+        case .contentTooLarge:
+            self.init(error: "invalid_request", description: refusal.message, status: .contentTooLarge)
+        default:
+            self.init(error: "invalid_request", description: refusal.message)
+        }
+    }
+
+    init(error: String, description: String, status: HTTPResponse.Status = .badRequest, headers: [(String, String)] = []) {
+        self.error = error
+        self.description = description
+        self.status = status
+        self.headers = headers
+    }
+}
+
+extension OAuthError: HTTPResponseError {
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.oauthError(self)
+    }
 }
