@@ -128,7 +128,21 @@ final class DevServerStateFile: Sendable {
         guard info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid() else {
             throw .stateDirectoryUnusable(directory, "not a directory of this user")
         }
-        if info.st_mode & 0o077 != 0 { chmod(directory, 0o700) }
+        if info.st_mode & 0o077 != 0 {
+            // Narrowing a shared directory (`--state-dir /tmp`, a home) would lock its other
+            // users out: only one that is not sticky and holds nothing but ours is narrowed.
+            guard info.st_mode & S_ISVTX == 0, holdsOnlyStateFiles(directory) else {
+                throw .stateDirectoryUnusable(directory, "it is open to other users and shared (sticky, or holding other files); its permissions are left alone")
+            }
+            chmod(directory, 0o700)
+        }
+    }
+
+    /// Whether `directory` holds only what a server keeps there (and its temp files).
+    private static func holdsOnlyStateFiles(_ directory: String) -> Bool {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return false }
+        let own = ["state.json", "state.lock", "server.json"]
+        return names.allSatisfy { name in own.contains { name == $0 || name.hasPrefix($0 + ".tmp-") } }
     }
 
     private static func read(_ path: String) -> Data? {
