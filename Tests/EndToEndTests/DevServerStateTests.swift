@@ -142,6 +142,31 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: home.file("planted")), "the link's target was never created")
     }
 
+    /// Whoever owns a parent can rename the state directory and put a link to another
+    /// directory in its place while the server runs: the server keeps writing to the
+    /// directory it opened and checked, never where the link points.
+    @Test func aDirectorySwappedForALinkWhileTheServerRunsTakesNothingElsewhere() async throws {
+        let home = TemporaryDirectory()
+        let parent = home.file("parent"), victim = home.file("victim")
+        mkdir(parent, 0o755)
+        mkdir(victim, 0o700)
+        let redirect = "http://127.0.0.1:\(try #require(HeldPort(host: "127.0.0.1")).port)/callback"
+        let server = try await DevServerStateTests.start("pds-auth dev-server --port 0 --redirect-uri \(redirect) --state-dir \(parent)/state", [:])
+        defer { server.kill() }
+        let base = try await server.waitForStderr(#"at (http://127\.0\.0\.1:[0-9]+)"#)
+        rename(parent + "/state", parent + "/moved")
+        symlink(victim, parent + "/state")
+        // A sign-in makes the server record the tokens it issued.
+        let login = CLIProcess(["login", "--no-browser", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-native", "--public-client",
+                                "--redirect-uri", redirect], environment: ["PDS_AUTH_HOME": home.file("credentials")])
+        try login.start()
+        try await DevApproval.approve(startURL: try await login.waitForStderr(RemoteLoginCLITests.startLine))
+        #expect(try await login.wait() == 0, "\(login.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: victim).isEmpty, "nothing written through the link")
+        let kept = try String(contentsOfFile: parent + "/moved/state.json", encoding: .utf8)
+        #expect(kept.contains("pds-auth-native"), "the tokens recorded where the server's directory is now")
+    }
+
     /// A dev server killed with SIGKILL leaves `server.json` behind; no one holds the lock, so
     /// `login --dev` does not trust the note (it runs a server of its own).
     @Test func aNoteLeftByAKilledServerIsNotTrusted() async throws {
