@@ -103,6 +103,87 @@ import Testing
         #expect(try String(contentsOfFile: state + "/state.json", encoding: .utf8) == "not json", "never overwritten")
     }
 
+    /// A state directory open to others is narrowed to 0700 when it holds nothing but the
+    /// server's own files; a shared one (sticky, like `/tmp`, or holding other files, like a
+    /// home) is refused with its mode left alone: narrowing it would lock its other users out.
+    @Test func aSharedDirectoryIsRefusedNotNarrowed() async throws {
+        let home = TemporaryDirectory()
+        let sticky = home.file("sticky"), holding = home.file("holding"), open = home.file("open")
+        for directory in [sticky, holding, open] { mkdir(directory, 0o700) }
+        chmod(sticky, 0o1777)
+        chmod(holding, 0o755)
+        FileManager.default.createFile(atPath: holding + "/notes.txt", contents: Data("mine".utf8))
+        chmod(open, 0o755)
+        for (directory, mode) in [(sticky, 0o1777), (holding, 0o755)] {
+            // Bounded: a server that took the directory would run until killed.
+            let server = CLIProcess(["dev-server", "--port", "0", "--state-dir", directory], environment: [:])
+            try server.start()
+            let status = try? await server.wait(timeout: .seconds(15))
+            #expect(status == 3 && server.stderr.contains("shared"), "\(server.stderr)")
+            var info = stat()
+            stat(directory, &info)
+            #expect(info.st_mode & 0o7777 == mode, "\(directory): mode left alone")
+            #expect(!FileManager.default.fileExists(atPath: directory + "/state.json"))
+        }
+        let server = try await DevServerStateTests.start("pds-auth dev-server --port 0 --state-dir \(open)", [:])
+        server.signal(SIGTERM)
+        _ = try await server.wait()
+        #expect(fileMode(open) == 0o700, "a directory holding nothing else is narrowed")
+    }
+
+    /// `state.lock` replaced by a symbolic link: not followed (nothing created where it points).
+    @Test func aLinkedLockIsNotFollowed() async throws {
+        let home = TemporaryDirectory()
+        let state = home.file("state")
+        mkdir(state, 0o700)
+        symlink(home.file("planted"), state + "/state.lock")
+        let result = try await CLIProcess.run(["dev-server", "--port", "0", "--state-dir", state], environment: [:])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: home.file("planted")), "the link's target was never created")
+    }
+
+    /// Whoever owns a parent can rename the state directory and put a link to another
+    /// directory in its place while the server runs: the server keeps writing to the
+    /// directory it opened and checked, never where the link points.
+    @Test func aDirectorySwappedForALinkWhileTheServerRunsTakesNothingElsewhere() async throws {
+        let home = TemporaryDirectory()
+        let parent = home.file("parent"), victim = home.file("victim")
+        mkdir(parent, 0o755)
+        mkdir(victim, 0o700)
+        let redirect = "http://127.0.0.1:\(try #require(HeldPort(host: "127.0.0.1")).port)/callback"
+        let server = try await DevServerStateTests.start("pds-auth dev-server --port 0 --redirect-uri \(redirect) --state-dir \(parent)/state", [:])
+        defer { server.kill() }
+        let base = try await server.waitForStderr(#"at (http://127\.0\.0\.1:[0-9]+)"#)
+        rename(parent + "/state", parent + "/moved")
+        symlink(victim, parent + "/state")
+        // A sign-in makes the server record the tokens it issued.
+        let login = CLIProcess(["login", "--no-browser", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-native", "--public-client",
+                                "--redirect-uri", redirect], environment: ["PDS_AUTH_HOME": home.file("credentials")])
+        try login.start()
+        try await DevApproval.approve(startURL: try await login.waitForStderr(RemoteLoginCLITests.startLine))
+        #expect(try await login.wait() == 0, "\(login.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: victim).isEmpty, "nothing written through the link")
+        let kept = try String(contentsOfFile: parent + "/moved/state.json", encoding: .utf8)
+        #expect(kept.contains("pds-auth-native"), "the tokens recorded where the server's directory is now")
+    }
+
+    /// A dev server killed with SIGKILL leaves `server.json` behind; no one holds the lock, so
+    /// `login --dev` does not trust the note (it runs a server of its own).
+    @Test func aNoteLeftByAKilledServerIsNotTrusted() async throws {
+        let home = TemporaryDirectory()
+        let environment = ["PDS_AUTH_HOME": home.path]
+        let server = try await DevServerStateTests.start("pds-auth dev-server --port 0", environment)
+        server.kill()
+        _ = try await server.wait()
+        #expect(FileManager.default.fileExists(atPath: home.path + "/dev-server/server.json"), "the killed server's note is still there")
+        let login = CLIProcess(["login", "--dev", "--no-browser", "--dev-port", "0", "--redirect-uri", "http://127.0.0.1:0/callback"],
+                               environment: environment)
+        try login.start()
+        defer { login.kill() }
+        _ = try await login.waitForStderr(RemoteLoginCLITests.startLine)
+        #expect(!login.stderr.contains("already running"), "\(login.stderr)")
+    }
+
     /// A hand-edited profile's dev-server directory is shown only as text that is safe for a
     /// terminal.
     @Test func aHandEditedStateDirectoryIsShownSafely() async throws {

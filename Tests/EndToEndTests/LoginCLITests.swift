@@ -138,6 +138,25 @@ import Testing
             #expect(await server.statistics().tokenRequests.isEmpty)
         }
     }
+
+    /// Issue 17: a public client given a secret anyway is a configuration error (exit 3,
+    /// nothing sent); the remembered `--public-client` belongs to the profile's client id
+    /// alone, so signing in to the same profile with another app takes its secret.
+    @Test func aPublicClientTakesNoSecretAndTheMarkBelongsToItsClientID() async throws {
+        let home = TemporaryDirectory()
+        var native = try StoredProfile.fixture(endpoint: "http://127.0.0.1:9", accessToken: "old-token")
+        native.publicClient = true
+        try await CredentialStore(directory: home.path).save(native, as: "native")
+        let environment = ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_SECRET": "a-secret"]
+        let common = ["login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
+                      "--redirect-uri", "http://127.0.0.1:0/callback", "--timeout", "1"]
+        for extra in [["--public-client", "--client-id", "c", "--profile", "new"], ["--client-id", "c", "--profile", "native"]] {
+            let refused = try await CLIProcess.run(common + extra, environment: environment)
+            #expect(refused.status == 3 && refused.stderr.contains("public client") && !refused.stderr.contains("Open http"), "\(extra): \(refused.stderr)")
+        }
+        let otherApp = try await CLIProcess.run(common + ["--client-id", "another-app", "--profile", "native"], environment: environment)
+        #expect(otherApp.status == 12 && otherApp.stderr.contains("Open http"), "another client id takes its secret: \(otherApp.stderr)")
+    }
 }
 
 /// The consent step at the dev server, shared by process tests.

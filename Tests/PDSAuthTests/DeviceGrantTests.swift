@@ -127,6 +127,9 @@ import Testing
         ("zero expires_in", #"{"device_code":"d","user_code":"A","verification_uri":"https://i/d","expires_in":0}"#),
         ("absurd expires_in", #"{"device_code":"d","user_code":"A","verification_uri":"https://i/d","expires_in":99999999999}"#),
         ("not JSON", "<html>"),
+        ("escape sequence in the device code", #"{"device_code":"d\u001b[2J","user_code":"A","verification_uri":"https://i/d","expires_in":600}"#),
+        ("huge device code", #"{"device_code":""# + String(repeating: "d", count: 2000) + #"","user_code":"A","verification_uri":"https://i/d","expires_in":600}"#),
+        ("a good answer padded past 64 KiB", #"{"device_code":"d","user_code":"A","verification_uri":"https://i/d","expires_in":600}"# + String(repeating: " ", count: 70_000)),
     ]
 
     @Test(arguments: hostile.map(\.0))

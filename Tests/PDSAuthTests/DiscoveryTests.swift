@@ -140,6 +140,21 @@ import Testing
         #expect(good.authorizationServers == ["https://idp.example.com"])
     }
 
+    /// A remote (https) resource naming plain-http metadata on this machine's loopback: not
+    /// fetched (a remote server must not make pds-auth call local ports).
+    @Test func aRemoteResourceCannotPointAtLoopbackMetadata() async throws {
+        let listener = try #require(CannedHTTPServer { _ in CannedHTTPServer.reply(status: "404 Not Found", headers: []) })
+        defer { listener.stop() }
+        let challenge = HTTPClientResponse(status: 401, headerLines: [("WWW-Authenticate", "Bearer resource_metadata=\"http://127.0.0.1:\(listener.port)/m\"")])
+        do {
+            _ = try await ProtectedResourceMetadata.fetch(for: challenge, requestURL: URL(string: "https://api.example.com/v1")!, transport: TransportOptions())
+            Issue.record("loopback metadata was fetched for a remote resource")
+        } catch {
+            #expect(error.code == .insecureURL, "\(error)")
+        }
+        #expect(listener.requests.value.isEmpty, "nothing sent to the loopback port")
+    }
+
     // MARK: Fetching
 
     static func serve(_ handler: @escaping @Sendable (Request, String) -> Response,

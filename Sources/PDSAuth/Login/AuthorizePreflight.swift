@@ -14,6 +14,7 @@ import FoundationEssentials
 /// - a redirect to our redirect URI carrying `error`: the request is refused as configured;
 /// - another 4xx: the provider refuses the client or the redirect URI;
 /// - 5xx: the provider is failing;
+/// - an answer over 256 KiB (not read further): a sign-in page;
 /// - anything else (a sign-in page, a redirect to it): the browser may go ahead.
 package enum AuthorizePreflight {
     /// Longest the check may take: it must not hold the sign-in up.
@@ -29,7 +30,14 @@ package enum AuthorizePreflight {
         options.totalTimeout = min(options.totalTimeout, timeout)
         options.connectTimeout = min(options.connectTimeout, options.totalTimeout)
         options.maxBodyBytes = 256 << 10
-        let response = try await CurlClient(options: options).send(HTTPClientRequest(method: "GET", url: url, headers: [("Accept", "text/html, application/json")]))
+        let response: HTTPClientResponse
+        do {
+            response = try await CurlClient(options: options).send(HTTPClientRequest(method: "GET", url: url, headers: [("Accept", "text/html, application/json")]))
+        } catch where error.code == .responseTooLarge {
+            // Longer than any refusal (a bare error code or a short page): a sign-in page,
+            // read no further. The browser may go ahead; a provider's late refusal shows there.
+            return
+        }
         if let error = verdict(response, redirectURI: redirect.uri, endpoint: configuration.endpoints.authorizeURL) { throw error }
     }
 
