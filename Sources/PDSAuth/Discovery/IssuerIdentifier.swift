@@ -46,7 +46,7 @@ public struct IssuerIdentifier: Sendable, Equatable, CustomStringConvertible {
     public var metadataURLs: [URL] {
         var origin = text
         var path = ""
-        if let schemeEnd = text.range(of: "://"), let slash = text[schemeEnd.upperBound...].firstIndex(of: "/") {
+        if let schemeEnd = text.firstRange(of: "://"), let slash = text[schemeEnd.upperBound...].firstIndex(of: "/") {
             origin = String(text[..<slash])
             path = String(text[slash...])
         }
