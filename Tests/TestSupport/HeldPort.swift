@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// A listening socket on a loopback address, held by the test to play "another program
@@ -63,5 +64,29 @@ public enum TestPorts {
             if HeldPort(host: "127.0.0.1", port: port) != nil { return port }
         }
         return 0
+    }
+}
+
+/// The kernel's accept queue of a listening TCP socket, read from `/proc/net/tcp{,6}`: for a
+/// socket in LISTEN state its `rx_queue` column counts the connections the kernel has
+/// completed and the program has not accepted yet. Tests wait on it instead of sleeping: for
+/// a client to have connected to a `HeldPort` (nobody accepts there, so it stays queued), or
+/// for a listener to have accepted every connection a test opened.
+public enum ListenQueue {
+    /// Connections waiting to be accepted on `port` (all addresses), or nil when nothing
+    /// listens there.
+    public static func pending(port: Int) -> Int? {
+        var found: Int?
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n").dropFirst() {
+                let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+                // sl, local_address (hex address:port), rem_address, st (0A: LISTEN), tx_queue:rx_queue, …
+                guard columns.count > 4, columns[3] == "0A", let local = columns[1].split(separator: ":").last,
+                      Int(local, radix: 16) == port, let queue = columns[4].split(separator: ":").last.flatMap({ Int($0, radix: 16) }) else { continue }
+                found = (found ?? 0) + queue
+            }
+        }
+        return found
     }
 }
