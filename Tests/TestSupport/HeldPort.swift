@@ -78,8 +78,7 @@ public enum ListenQueue {
     public static func pending(port: Int) -> Int? {
         var found: Int?
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
-            for line in text.split(separator: "\n").dropFirst() {
+            for line in Self.contents(of: table).split(separator: "\n").dropFirst() {
                 let columns = line.split(separator: " ", omittingEmptySubsequences: true)
                 // sl, local_address (hex address:port), rem_address, st (0A: LISTEN), tx_queue:rx_queue, …
                 guard columns.count > 4, columns[3] == "0A", let local = columns[1].split(separator: ":").last,
@@ -88,5 +87,21 @@ public enum ListenQueue {
             }
         }
         return found
+    }
+
+    /// The whole of a /proc file, read until its end: such files report a size of 0, and
+    /// readers that trust the size get nothing or only the first page.
+    static func contents(of path: String) -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return "" }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
