@@ -38,7 +38,8 @@ import Testing
     /// renewal, one retry, and the answer.
     @Test func anExpiredAccessTokenIsRenewedOnceAndTheCallRetried() async throws {
         // 4 s: the renewed token must still be valid when the retry reaches the server, on a
-        // busy machine too (1 s was not, once).
+        // busy machine too (1 s was not, once). The sleep is the point: the server's clock
+        // must pass the token's expiry while the file still calls it valid.
         try await DevSession.with(accessTokenLifetime: 4) { session in
             try await session.store.update { (file: inout CredentialsFile) throws(PDSAuthError) in
                 file.profiles["default"]?.expiresAt = Date(timeIntervalSinceNow: 3600)

@@ -40,7 +40,8 @@ extension DjangoOAuthToolkitTests {
             let refused = try await browser.get(try #require(hostile.location))
             #expect(refused.status == 400 && refused.html.contains("another server"), "\(refused.status) \(refused.html.prefix(300))")
             _ = try await login.waitForStderr("iss names another issuer")
-            // Notes for refused browser requests come at most once a second.
+            // Notes for refused browser requests come at most once a second: that second must
+            // pass before the next note can be seen, so this sleep stays.
             try await Task.sleep(for: .milliseconds(1100))
             // The same code and state without any iss, where DOT advertises it.
             let missing = try await browser.get(callback + "?" + FormEncoding.encode([("code", "no-iss-code-4242"), ("state", state)]))

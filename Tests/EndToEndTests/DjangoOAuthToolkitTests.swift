@@ -304,10 +304,7 @@ struct DjangoOAuthToolkit: Sendable {
         // (Should this process die first, the server sees its parent gone and exits.)
         func stop(pid: Int32?) async {
             FileManager.default.createFile(atPath: stopFile, contents: nil)
-            let deadline = ContinuousClock.now + .seconds(10)
-            while ended.result == nil && ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(20))
-            }
+            _ = try? await waitUntil(timeout: .seconds(10)) { ended.result != nil }
             // Not reaped yet, so the pid is still the server's.
             if ended.result == nil, let pid { kill(pid, SIGKILL) }
             await child.value
@@ -335,15 +332,12 @@ struct DjangoOAuthToolkit: Sendable {
     /// Waits (bounded) for the ready file; a server that exits first is an error.
     static func waitForReady(_ path: String, ended: ExitRecord) async throws -> Ready {
         // Under a second here; far more on a loaded machine.
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            if let data = FileManager.default.contents(atPath: path) {
-                return try JSONDecoder().decode(Ready.self, from: data)
-            }
-            if let result = ended.result {
-                throw CLIProcessError(message: "dot_server.py exited (status \(result.status)) before it was ready")
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        try await waitUntil(timeout: .seconds(120), polling: .milliseconds(50)) {
+            FileManager.default.fileExists(atPath: path) || ended.result != nil
+        }
+        if let data = FileManager.default.contents(atPath: path) { return try JSONDecoder().decode(Ready.self, from: data) }
+        if let result = ended.result {
+            throw CLIProcessError(message: "dot_server.py exited (status \(result.status)) before it was ready")
         }
         throw CLIProcessError(message: "dot_server.py was not ready within 120 s")
     }

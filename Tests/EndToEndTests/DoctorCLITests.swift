@@ -152,8 +152,8 @@ import Testing
         let doctor = CLIProcess(["doctor", "--endpoint", "http://127.0.0.1:\(silent.port)", "--redirect-uri", "http://127.0.0.1:\(port)/callback"],
                                 environment: ["PDS_AUTH_HOME": home.path])
         try doctor.start()
-        let deadline = ContinuousClock.now + .seconds(4)
-        while silent.requests.value.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        // At most 4 s: doctor must still be waiting on the endpoint afterwards.
+        try await waitUntil(timeout: .seconds(4)) { !silent.requests.value.isEmpty }
         #expect(!silent.requests.value.isEmpty, "doctor never reached the endpoint")
         #expect(doctor.process.isRunning, "doctor should still be waiting on the endpoint")
         #expect(HeldPort(host: "127.0.0.1", port: port) != nil, "doctor still holds port \(port) while it runs")

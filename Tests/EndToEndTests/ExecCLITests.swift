@@ -72,11 +72,7 @@ import Testing
             let script = #"echo "$PDS_ACCESS_TOKEN_FILE"; trap 'echo got-signal; exit 42' TERM INT HUP; while :; do sleep 0.05; done"#
             let exec = CLIProcess(["exec", "--", "/bin/sh", "-c", script], environment: session.environment)
             try exec.start()
-            var file = ""
-            for _ in 0..<400 where !file.hasSuffix("\n") {
-                file = exec.stdout
-                try await Task.sleep(for: .milliseconds(25))
-            }
+            let file = try await exec.waitForStdout("\n")
             #expect(FileManager.default.fileExists(atPath: file.trimmingCharacters(in: .newlines)))
             exec.signal(signal)
             #expect(try await exec.wait() == 42, "the program got the signal and its status is ours: \(exec.stderr)")
@@ -178,9 +174,9 @@ import Testing
             let exec = CLIProcess(["exec", "--", "/bin/sh", "-c", #"echo "$PDS_ACCESS_TOKEN_FILE"; echo $$; exec sleep 30"#], environment: environment)
             try exec.start()
             var lines: [String] = []
-            for _ in 0..<400 where lines.count < 2 {
+            try await waitUntil {
                 lines = exec.stdout.split(separator: "\n").map(String.init)
-                try await Task.sleep(for: .milliseconds(25))
+                return lines.count >= 2
             }
             try #require(lines.count == 2, "\(exec.stderr)")
             let directory = (lines[0] as NSString).deletingLastPathComponent

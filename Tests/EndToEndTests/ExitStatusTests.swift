@@ -42,6 +42,7 @@ import Testing
         #expect(notes.text(for: .stateMismatch, from: .browser)?.contains("wrong or stale state") == true)
         for _ in 0..<50 { #expect(notes.text(for: .stateMissing, from: .browser) == nil) }
         #expect(notes.text(for: .unparsable, from: .paste) != nil, "pastes are always answered")
+        // The second that bounds the notes must pass: the sleep is the point.
         try await Task.sleep(for: .milliseconds(1100))
         #expect(notes.text(for: .stateMissing, from: .browser)?.contains("and 50 more since the last note") == true)
     }

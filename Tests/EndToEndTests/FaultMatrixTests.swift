@@ -44,11 +44,12 @@ import Testing
 
     /// How many token requests of `grant` the server saw. The server counts a request once
     /// it has read its body, which on a loaded machine can come after the client gave up (a
-    /// timeout): wait up to 3 s for the count to reach `expected`, then a moment more, so
-    /// that an extra request (a retry the policy forbids) is still seen.
+    /// timeout): wait for the count to reach `expected`, then a moment more, so that an
+    /// extra request (a retry the policy forbids) is still seen. That moment is a fixed
+    /// sleep on purpose: no state marks a request that should never come.
     static func requests(_ server: DevServer, _ grant: String, expected: Int) async -> Int {
         func count() async -> Int { await server.statistics().tokenRequests[grant] ?? 0 }
-        for _ in 0..<150 where await count() < expected { try? await Task.sleep(for: .milliseconds(20)) }
+        _ = try? await waitUntil(timeout: .seconds(30)) { await count() >= expected }
         try? await Task.sleep(for: .milliseconds(100))
         return await count()
     }

@@ -30,6 +30,8 @@ import Testing
         let load = HostileLoad(port: port)
         let opened = await load.open(2000)
         #expect(opened >= 1900, "the hostile side could connect (\(opened))")
+        // The load runs a while before the approval (trickles and reconnects under way): the
+        // approval is to meet a load in progress, a matter of time rather than of a state.
         try await Task.sleep(for: .milliseconds(300))
 
         let started = ContinuousClock.now
@@ -81,7 +83,7 @@ final class HostileLoad: @unchecked Sendable {
             Thread.detachNewThread {
                 while running.value {
                     if let connection = RawConnection(port: port) { connection.send(Array("G".utf8)) }
-                    usleep(10_000)
+                    usleep(10_000) // the load's rate: the sleep is the point
                 }
             }
         }
@@ -93,7 +95,7 @@ final class HostileLoad: @unchecked Sendable {
     private func trickle() {
         while running.value {
             for (connection, kind) in connections where kind == 1 || kind == 2 { connection.send([UInt8(ascii: "x")]) }
-            usleep(500_000)
+            usleep(500_000) // the trickle's rate: the sleep is the point
         }
     }
 

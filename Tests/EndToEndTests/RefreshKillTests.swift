@@ -59,11 +59,13 @@ import Testing
                 await session.server.faults.set(fault, times: 1)
                 let refresh = CLIProcess(["refresh", "--quiet"], environment: session.environment)
                 try refresh.start()
-                try await Task.sleep(for: .milliseconds(200))
+                // Killed inside the window: the server has the request (it counts it before
+                // the delay, and before the slow answer), and has not yet answered it.
+                try #require(try await waitUntil { await session.server.statistics().tokenRequests["refresh_token"] == 1 })
                 refresh.kill()
                 _ = try await refresh.wait()
                 // The server finishes its work whether or not the client is still there.
-                try await Task.sleep(for: .milliseconds(400))
+                try #require(try await waitUntil { await session.server.statistics().tokenSuccesses["refresh_token"] == 1 })
                 #expect(await session.server.statistics().tokenRequests["refresh_token"] == 1, "round \(round)")
                 #expect(try await !Self.alive(session), "round \(round): killed inside the window, the session is lost")
             }
@@ -83,6 +85,7 @@ import Testing
             for _ in 0..<200 {
                 let refresh = CLIProcess(["refresh", "--quiet"], environment: session.environment)
                 try refresh.start()
+                // A random moment is the point here, so this sleep stays.
                 try await Task.sleep(for: .milliseconds(Int.random(in: 0...span, using: &generator)))
                 refresh.kill()
                 if try await refresh.wait() == 128 + SIGKILL || refresh.process.terminationReason == .uncaughtSignal { landedBeforeExit += 1 }

@@ -87,11 +87,7 @@ import Testing
         let login = CLIProcess(Self.devLogin, environment: ["PDS_AUTH_HOME": home.path, "BROWSER": script, "PATH": home.path])
         try login.start()
         let startURL = try await login.waitForStderr(Self.startLine)
-        var url = ""
-        for _ in 0..<200 where url.isEmpty {
-            url = (try? String(contentsOfFile: opened, encoding: .utf8)) ?? ""
-            try await Task.sleep(for: .milliseconds(25))
-        }
+        let url = try await waitForValue { (try? String(contentsOfFile: opened, encoding: .utf8)).flatMap { $0.isEmpty ? nil : $0 } } ?? ""
         // The start page's key must not appear on any command line (other local users can read
         // them): the browser gets a private file that forwards to the start page.
         #expect(url.hasPrefix("file:///") && url.hasSuffix("/sign-in.html") && !url.contains("key="), "\(url)")

@@ -72,6 +72,7 @@ struct SecretServiceKillTests {
             for _ in 0..<50 {
                 let refresh = CLIProcess(["refresh", "--quiet"], environment: session.environment)
                 try refresh.start()
+                // A random moment is the point here, so this sleep stays.
                 try await Task.sleep(for: .milliseconds(Int.random(in: 0...span)))
                 refresh.kill()
                 if try await refresh.wait() == 128 + SIGKILL { landed += 1 }

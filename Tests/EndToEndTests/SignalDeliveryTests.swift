@@ -22,6 +22,7 @@ import Testing
             let login = Self.login(home: home.path)
             try login.start()
             // From right after exec to after the start line: the early moments are the racy ones.
+            // A random moment is the point here, so this sleep stays.
             try await Task.sleep(for: .microseconds(Int.random(in: 0...100_000, using: &generator)))
             login.signal(signal)
             let exit = try await login.wait(timeout: .seconds(20))
@@ -44,7 +45,9 @@ import Testing
         let before = try Data(contentsOf: URL(fileURLWithPath: home.path + "/credentials.json"))
         let refresh = CLIProcess(["refresh"], environment: ["PDS_AUTH_HOME": home.path])
         try refresh.start()
-        try await Task.sleep(for: .milliseconds(500))
+        // Ctrl-C once the request is under way: the refresh has connected (nobody accepts on
+        // the held port, so the connection waits in its queue).
+        try #require(try await waitUntil { (ListenQueue.pending(port: silent.port) ?? 0) > 0 }, "\(refresh.stderr)")
         refresh.signal(SIGINT)
         let exit = try await refresh.wait(timeout: .seconds(10))
         #expect(refresh.diedOf == SIGINT && exit == 130, "\(exit) \(refresh.stderr)")
@@ -79,6 +82,8 @@ import Testing
         try login.start()
         _ = try await login.waitForStderr("to sign in to")
         login.signal(SIGHUP)
+        // Time for a SIGHUP that was not ignored to end it: nothing marks a signal that has
+        // no effect, so this one waits a fixed while.
         try await Task.sleep(for: .milliseconds(500))
         #expect(login.process.isRunning, "SIGHUP ignored, as nohup asked: \(login.stderr)")
         login.signal(SIGTERM)

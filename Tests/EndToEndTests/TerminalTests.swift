@@ -23,8 +23,11 @@ import Testing
         _ = try await tmux.waitFor("Paste the address \\(or the code\\): ")
         #expect(try await tmux.screen().contains("Waiting for the browser or a pasted address"))
         #expect(try await tmux.screen(escapes: true).contains("\u{1B}[2m"), "dim colour on a terminal")
-        try await Task.sleep(for: .milliseconds(2500))
-        let later = try #require(Int(try await tmux.waitFor(#"([0-9]+) s left"#)))
+        var later = first
+        try await waitUntil(polling: .milliseconds(100)) {
+            later = Int(try await tmux.waitFor(#"([0-9]+) s left"#)) ?? first
+            return later < first
+        }
         #expect(later < first, "the line counts down in place (\(first) → \(later))")
         #expect(try await tmux.screen().components(separatedBy: "s left").count == 2, "one live line, redrawn, not a new line each second")
 

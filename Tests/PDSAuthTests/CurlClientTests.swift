@@ -37,6 +37,7 @@ import Testing
 
     @Test func totalTimeoutFires() async throws {
         try await TestServer.run({ _ in
+            // Slow on purpose: the answer must come after the client's 0.5 s.
             try await Task.sleep(for: .seconds(10))
             return TestServer.json(.ok, "{}")
         }) { server in
@@ -64,12 +65,16 @@ import Testing
     }
 
     @Test func cancellationAbortsTheTransfer() async throws {
+        let arrived = LockedValue(false)
         try await TestServer.run({ _ in
+            arrived.set(true)
+            // Slow on purpose: only the cancellation can end the transfer in time.
             try await Task.sleep(for: .seconds(10))
             return TestServer.json(.ok, "{}")
         }) { server in
             let task = Task { try await CurlClient().send(HTTPClientRequest(method: "GET", url: URL(string: server.baseURL)!)) }
-            try await Task.sleep(for: .milliseconds(200))
+            // Cancelled mid-transfer: once the request has reached the server.
+            try #require(try await waitUntil { arrived.value })
             let started = ContinuousClock.now
             task.cancel()
             let result = await task.result

@@ -213,6 +213,7 @@ import Testing
             }
         }
         try await TestServer.run({ _ in
+            // Slow on purpose: past discovery's own 10 s bound, well within the transport's 60 s.
             try await Task.sleep(for: .seconds(12))
             return TestServer.json(.ok, "{}")
         }) { server in

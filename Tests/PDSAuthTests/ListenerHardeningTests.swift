@@ -98,7 +98,9 @@ import Testing
         try await Self.withListener(limits: patient) { port in
             var idle: [RawConnection] = []
             for _ in 0..<10 { idle.append(try #require(RawConnection(port: port))) }
-            try await Task.sleep(for: .milliseconds(200))
+            // All ten accepted (and so registered, in order, on the listener's one event loop)
+            // before the newcomer arrives.
+            try #require(try await waitUntil { ListenQueue.pending(port: port) == 0 })
             let newcomer = try #require(RawConnection(port: port))
             newcomer.send(Self.request("/favicon.ico", port: port))
             let reply = await newcomer.firstReply(within: 15_000)

@@ -133,6 +133,7 @@ import Testing
                                                             .retryAfter: "60"])
         },
         Failure(name: "timeout", code: .httpTimeout) { _ in
+            // Slow on purpose: past this case's 1 s total timeout.
             try await Task.sleep(for: .seconds(3))
             return TestServer.json(.ok, #"{"access_token":"late"}"#)
         },

@@ -80,6 +80,7 @@ import Testing
         let calls = LockedValue(0)
         try await TestServer.run({ _ in
             calls.update { $0 += 1 }
+            // Slow on purpose: past the client's 0.5 s total timeout.
             try await Task.sleep(for: .seconds(2))
             return TestServer.json(.ok, #"{"access_token":"late"}"#)
         }) { server in

@@ -7,7 +7,8 @@ import Glibc
 /// explicit environment so tests never touch the user's real credentials.
 package final class CLIProcess: @unchecked Sendable {
     // @unchecked: `process` and the pipes are configured before `run()` and afterwards only
-    // read through Foundation's thread-safe APIs; `stderrText` is guarded by `lock`.
+    // read through Foundation's thread-safe APIs; the output and its end-of-file flags are
+    // guarded by `lock`.
     package let process = Process()
     private let stdoutPipe = Pipe()
     private let stderrPipe = Pipe()
@@ -15,6 +16,8 @@ package final class CLIProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var stderrData = Data()
     private var stdoutData = Data()
+    private var stderrClosed = false
+    private var stdoutClosed = false
 
     /// The directory holding the package's built products (next to the test bundle).
     package static var productsDirectory: URL {
@@ -58,13 +61,15 @@ package final class CLIProcess: @unchecked Sendable {
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe
         process.standardInput = stdinPipe
+        // An empty chunk is the end of the output (every writer has closed the pipe): `wait()`
+        // waits for both ends before it stops the handlers.
         stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let chunk = handle.availableData
-            self?.lock.withLock { self?.stderrData.append(chunk) }
+            self?.lock.withLock { if chunk.isEmpty { self?.stderrClosed = true } else { self?.stderrData.append(chunk) } }
         }
         stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let chunk = handle.availableData
-            self?.lock.withLock { self?.stdoutData.append(chunk) }
+            self?.lock.withLock { if chunk.isEmpty { self?.stdoutClosed = true } else { self?.stdoutData.append(chunk) } }
         }
     }
 
@@ -99,28 +104,28 @@ package final class CLIProcess: @unchecked Sendable {
     /// Waits until stderr contains a match for `pattern` and returns the first capture group.
     package func waitForStderr(_ pattern: String, timeout: Duration = .seconds(60)) async throws -> String {
         let regex = try NSRegularExpression(pattern: pattern)
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let text = stderr
-            if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-               let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text) {
-                return String(text[range])
-            }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(20))
+        var found: String?
+        try await waitUntil(timeout: timeout) {
+            found = Self.firstMatch(regex, in: stderr)
+            return found != nil || !process.isRunning
         }
-        throw CLIProcessError(message: "no match for \(pattern) in stderr: \(stderr)")
+        guard let found else { throw CLIProcessError(message: "no match for \(pattern) in stderr: \(stderr)") }
+        return found
+    }
+
+    /// The first capture group of `regex`'s first match in `text` (the whole match without one).
+    package static func firstMatch(_ regex: NSRegularExpression, in text: String) -> String? {
+        guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+              let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text) else { return nil }
+        return String(text[range])
     }
 
     /// Waits until stdout contains `text`.
     package func waitForStdout(_ text: String, timeout: Duration = .seconds(30)) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if stdout.contains(text) { return stdout }
-            if !process.isRunning { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw CLIProcessError(message: "no \(text) on stdout: \(stdout) \(stderr)")
+        try await waitUntil(timeout: timeout) { stdout.contains(text) || !process.isRunning }
+        let output = stdout
+        guard output.contains(text) else { throw CLIProcessError(message: "no \(text) on stdout: \(output) \(stderr)") }
+        return output
     }
 
     /// The signal the program died of, if it did (rather than exiting).
@@ -129,21 +134,20 @@ package final class CLIProcess: @unchecked Sendable {
     /// Waits for exit (bounded) and returns the status as a shell reports it: the exit code,
     /// or 128 + N for a death by signal N (`diedOf` tells the two apart).
     package func wait(timeout: Duration = .seconds(120)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else {
-                kill()
-                throw CLIProcessError(message: "process did not exit; stderr: \(stderr)")
-            }
-            try await Task.sleep(for: .milliseconds(10))
+        guard try await waitUntil(timeout: timeout, { !process.isRunning }) else {
+            kill()
+            throw CLIProcessError(message: "process did not exit; stderr: \(stderr)")
         }
-        // Let the readability handlers drain what is left in the pipes.
-        try await Task.sleep(for: .milliseconds(50))
+        // The readability handlers have read everything once both pipes reached their end. A
+        // child the program left running may hold them open: then what arrived is the output.
+        let ended = try await waitUntil(timeout: .seconds(10)) { lock.withLock { stdoutClosed && stderrClosed } }
         stdoutPipe.fileHandleForReading.readabilityHandler = nil
         stderrPipe.fileHandleForReading.readabilityHandler = nil
-        lock.withLock {
-            stdoutData.append(stdoutPipe.fileHandleForReading.readDataToEndOfFile())
-            stderrData.append(stderrPipe.fileHandleForReading.readDataToEndOfFile())
+        if ended {
+            lock.withLock {
+                stdoutData.append(stdoutPipe.fileHandleForReading.readDataToEndOfFile())
+                stderrData.append(stderrPipe.fileHandleForReading.readDataToEndOfFile())
+            }
         }
         return diedOf.map { 128 + $0 } ?? process.terminationStatus
     }

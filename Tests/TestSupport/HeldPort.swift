@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// A listening socket on a loopback address, held by the test to play "another program
@@ -63,5 +64,44 @@ package enum TestPorts {
             if HeldPort(host: "127.0.0.1", port: port) != nil { return port }
         }
         return 0
+    }
+}
+
+/// The kernel's accept queue of a listening TCP socket, read from `/proc/net/tcp{,6}`: for a
+/// socket in LISTEN state its `rx_queue` column counts the connections the kernel has
+/// completed and the program has not accepted yet. Tests wait on it instead of sleeping: for
+/// a client to have connected to a `HeldPort` (nobody accepts there, so it stays queued), or
+/// for a listener to have accepted every connection a test opened.
+package enum ListenQueue {
+    /// Connections waiting to be accepted on `port` (all addresses), or nil when nothing
+    /// listens there.
+    package static func pending(port: Int) -> Int? {
+        var found: Int?
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            for line in Self.contents(of: table).split(separator: "\n").dropFirst() {
+                let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+                // sl, local_address (hex address:port), rem_address, st (0A: LISTEN), tx_queue:rx_queue, …
+                guard columns.count > 4, columns[3] == "0A", let local = columns[1].split(separator: ":").last,
+                      Int(local, radix: 16) == port, let queue = columns[4].split(separator: ":").last.flatMap({ Int($0, radix: 16) }) else { continue }
+                found = (found ?? 0) + queue
+            }
+        }
+        return found
+    }
+
+    /// The whole of a /proc file, read until its end: such files report a size of 0, and
+    /// readers that trust the size get nothing or only the first page.
+    static func contents(of path: String) -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return "" }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -79,8 +79,8 @@ package final class SecretServiceSession: Sendable {
 
     private func launch() async throws {
         try bus.start()
-        for _ in 0..<500 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(10)) }
-        guard FileManager.default.fileExists(atPath: socket) else { throw CLIProcessError(message: "dbus-daemon did not start: \(bus.stderr)") }
+        guard try await waitUntil({ FileManager.default.fileExists(atPath: socket) || !bus.process.isRunning }),
+              FileManager.default.fileExists(atPath: socket) else { throw CLIProcessError(message: "dbus-daemon did not start: \(bus.stderr)") }
     }
 
     /// `Tests/Shims/secret_service_peer.py`: unlocks a running keyring, or plays a hostile or

@@ -8,21 +8,30 @@ public protocol ProfileRenewer: Sendable {
 /// knows its domain (PDS Token API, 2026 revision).
 public struct StandardRenewer: ProfileRenewer {
     public var transport: TransportOptions
+    /// The token endpoint: libcurl, unless a test hands in its own.
+    package var exchange: TokenExchange = .curl
 
     public init(transport: TransportOptions = TransportOptions()) { self.transport = transport }
+
+    package init(transport: TransportOptions = TransportOptions(), exchange: TokenExchange) {
+        self.transport = transport
+        self.exchange = exchange
+    }
 
     public func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse {
         var options = transport
         options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
-        let client = TokenClient(http: CurlClient(options: options), tokenURL: profile.endpoints.tokenURL,
-                                 clientID: profile.clientID, clientSecret: profile.clientSecret, domainID: profile.domainID)
+        func request(_ grant: TokenGrant) -> TokenExchange.Request {
+            TokenExchange.Request(tokenURL: profile.endpoints.tokenURL, clientID: profile.clientID, clientSecret: profile.clientSecret,
+                                  domainID: profile.domainID, transport: options, grant: grant)
+        }
         if let jwt = profile.jwt {
             let assertion = try await JWTAssertion.sign(settings: jwt, clientID: profile.clientID, audience: profile.domainID ?? "")
-            return try await client.request(.jwtBearer(assertion: assertion))
+            return try await exchange(request(.jwtBearer(assertion: assertion)))
         }
         guard let refreshToken = profile.refreshToken else {
             throw PDSAuthError(.notRefreshable, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" has no refresh token and its access token is expiring")
         }
-        return try await client.request(.refreshToken(refreshToken))
+        return try await exchange(request(.refreshToken(refreshToken)))
     }
 }

@@ -27,6 +27,8 @@ public struct LoginConfiguration: Sendable {
     public var publicClient = false
     /// The dev server's state directory, for a sign-in against it (remembered in the profile).
     public var devServer: String?
+    /// How the code is exchanged for tokens: libcurl, unless a test hands in its own.
+    package var exchange: TokenExchange = .curl
 
     public init(endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
                 redirects: [RedirectTarget], scope: String?, loginType: String?, usePKCE: Bool = true,

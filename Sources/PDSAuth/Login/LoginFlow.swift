@@ -145,10 +145,11 @@ package struct LoginFlow: Sendable {
         let config = configuration
         let outcome: Result<LoginResult, PDSAuthError>
         do throws(PDSAuthError) {
-            let client = TokenClient(http: CurlClient(options: config.transport), tokenURL: config.endpoints.tokenURL,
-                                     clientID: config.clientID, clientSecret: config.clientSecret, domainID: config.domainID)
+            let grant = TokenGrant.authorizationCode(code: code, redirectURI: redirect.uri, codeVerifier: pkce?.verifier)
             let receivedAt = Date()
-            let response = try await client.request(.authorizationCode(code: code, redirectURI: redirect.uri, codeVerifier: pkce?.verifier))
+            let response = try await config.exchange(TokenExchange.Request(tokenURL: config.endpoints.tokenURL, clientID: config.clientID,
+                                                                             clientSecret: config.clientSecret, domainID: config.domainID,
+                                                                             transport: config.transport, grant: grant))
             outcome = .success(try await config.save(response, grant: .authorizationCode, redirectURI: redirect.uri, receivedAt: receivedAt))
         } catch where answer.source == .paste && error.code == .grantRejected {
             // A mangled paste spent nothing: the real code is still good, so the user may

@@ -46,29 +46,22 @@ struct Tmux {
     /// Waits until the screen matches `pattern`; returns the first capture group (or match).
     func waitFor(_ pattern: String, timeout: Duration = .seconds(60)) async throws -> String {
         let regex = try NSRegularExpression(pattern: pattern)
-        let deadline = ContinuousClock.now + timeout
         var text = ""
-        while ContinuousClock.now < deadline {
+        let found = try await waitForValue(timeout: timeout, polling: .milliseconds(50)) {
             text = try await screen()
-            if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-               let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text) {
-                return String(text[range])
-            }
-            try await Task.sleep(for: .milliseconds(100))
+            return CLIProcess.firstMatch(regex, in: text)
         }
-        throw CLIProcessError(message: "no match for \(pattern) on screen:\n\(text)")
+        guard let found else { throw CLIProcessError(message: "no match for \(pattern) on screen:\n\(text)") }
+        return found
     }
 
     /// The command's exit status, once it has exited.
     func exitStatus(timeout: Duration = .seconds(60)) async throws -> Int32 {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOfFile: statusFile, encoding: .utf8), let status = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                return status
-            }
-            try await Task.sleep(for: .milliseconds(100))
+        let status = try await waitForValue(timeout: timeout, polling: .milliseconds(50)) {
+            (try? String(contentsOfFile: statusFile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
-        throw CLIProcessError(message: "the command did not exit; screen:\n\((try? await screen()) ?? "")")
+        guard let status else { throw CLIProcessError(message: "the command did not exit; screen:\n\((try? await screen()) ?? "")") }
+        return status
     }
 
     func stop() async { _ = try? await tmux(["kill-server"]) }

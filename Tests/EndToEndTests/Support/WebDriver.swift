@@ -24,12 +24,15 @@ final class WebDriver: @unchecked Sendable {
             let process = CLIProcess(["--port=\(port)", "--allowed-ips=127.0.0.1"], environment: [:], executable: "/usr/bin/chromedriver")
             try process.start()
             base = "http://127.0.0.1:\(port)"
-            for _ in 0..<100 {
-                if let status = try? await call("GET", "/status"), (status["value"] as? [String: Any])?["ready"] as? Bool == true {
-                    driver = process
-                    return try await createSession()
-                }
-                try await Task.sleep(for: .milliseconds(50))
+            // Ready, or gone (the port was taken).
+            var ready = false
+            try await waitUntil(polling: .milliseconds(50)) {
+                ready = (try? await call("GET", "/status")).flatMap { ($0["value"] as? [String: Any])?["ready"] as? Bool } == true
+                return ready || !process.process.isRunning
+            }
+            if ready {
+                driver = process
+                return try await createSession()
             }
             process.kill()
         }
@@ -64,13 +67,12 @@ final class WebDriver: @unchecked Sendable {
 
     /// The element with `id`, waiting for it to appear (pages change after clicks).
     func element(id: String) async throws -> String {
-        for _ in 0..<200 {
+        let reference = try await waitForValue(polling: .milliseconds(50)) { () async throws -> String? in
             let answer = try await call("POST", "/session/\(session)/element", ["using": "css selector", "value": "#\(id)"])
-            if let value = answer["value"] as? [String: Any], let reference = value.values.first as? String, value.count == 1 {
-                return reference
-            }
-            try await Task.sleep(for: .milliseconds(50))
+            guard let value = answer["value"] as? [String: Any], value.count == 1 else { return nil }
+            return value.values.first as? String
         }
+        if let reference { return reference }
         throw CLIProcessError(message: "no element #\(id) on \(try await currentURL)")
     }
 
