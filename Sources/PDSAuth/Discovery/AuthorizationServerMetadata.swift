@@ -76,3 +76,64 @@ package struct AuthorizationServerMetadata: Sendable, Equatable {
     /// Whether PKCE with S256 is offered (RFC 7636 §4.2; RFC 9700 §2.1.1).
     package var supportsS256: Bool { codeChallengeMethods.contains("S256") }
 }
+
+/// Fetches and validates an issuer's metadata (RFC 8414 §3): the RFC 8414 well-known URL
+/// first, then OpenID Connect's. The documents are untrusted input: each transfer is bounded
+/// in size (64 KiB) and time (10 s unless `PDS_AUTH_HTTP_TIMEOUT` is shorter), libcurl
+/// follows no redirect (a 3xx is "no document here", whatever host it names), and the first
+/// document found decides: one naming another issuer is refused, never passed over for the
+/// next URL.
+package struct MetadataDiscovery: Sendable {
+    package var http: CurlClient
+
+    package init(transport: TransportOptions) {
+        var options = transport
+        options.maxBodyBytes = AuthorizationServerMetadata.maxDocumentSize
+        options.totalTimeout = min(options.totalTimeout, .seconds(10))
+        options.connectTimeout = min(options.connectTimeout, options.totalTimeout)
+        http = CurlClient(options: options)
+    }
+
+    package func metadata(for issuer: IssuerIdentifier) async throws(PDSAuthError) -> AuthorizationServerMetadata {
+        var tried: [String] = []
+        for url in issuer.metadataURLs {
+            let response = try await http.send(HTTPClientRequest(method: "GET", url: url, headers: [("Accept", "application/json")]))
+            guard (200..<300).contains(response.status) else {
+                tried.append("\(Redaction.url(url)) (HTTP \(response.status))")
+                continue
+            }
+            return try AuthorizationServerMetadata.decode(response.body, issuer: issuer, from: url)
+        }
+        throw PDSAuthError(.discoveryFailed, "No authorization server metadata for \(Redaction.terminalSafe(issuer.text, limit: 200))",
+                           details: ["tried": tried.joined(separator: "; ")])
+    }
+}
+
+extension ProviderEndpoints {
+    /// A generic provider's endpoints from its issuer's metadata (RFC 8414), with each
+    /// endpoint the user typed winning over the metadata's (a path is taken under
+    /// `endpoint`, else under the issuer). The result remembers the issuer, so the profile
+    /// is pinned to it: refreshes, revocation and device polls go only to these endpoints,
+    /// and a redirect's `iss` must name it (RFC 9207).
+    package static func discovered(_ metadata: AuthorizationServerMetadata, endpoint: String? = nil, authorize: String? = nil,
+                                  token: String? = nil, revoke: String? = nil, device: String? = nil) throws(PDSAuthError) -> ProviderEndpoints {
+        let base = try checked(endpoint.flatMap { $0.isEmpty ? nil : $0 } ?? metadata.issuer.text, what: "endpoint")
+        func pick(_ typed: String?, _ found: URL?, what: String) throws(PDSAuthError) -> URL? {
+            if let typed { return try url(typed, base: base, what: what) }
+            return found
+        }
+        let issuer = metadata.issuer.text
+        guard let authorizeURL = try pick(authorize, metadata.authorizationEndpoint, what: "authorize URL") else {
+            throw PDSAuthError(.invalidMetadata, "The metadata of \(issuer) names no authorization_endpoint; give --authorize-url")
+        }
+        guard let tokenURL = try pick(token, metadata.tokenEndpoint, what: "token URL") else {
+            throw PDSAuthError(.invalidMetadata, "The metadata of \(issuer) names no token_endpoint; give --token-url")
+        }
+        var endpoints = ProviderEndpoints(flavor: .generic, base: base, authorizeURL: authorizeURL, tokenURL: tokenURL,
+                                          revokeURL: try pick(revoke, metadata.revocationEndpoint, what: "revoke URL"))
+        endpoints.issuer = issuer
+        endpoints.deviceAuthorizationURL = try pick(device, metadata.deviceAuthorizationEndpoint, what: "device URL")
+        endpoints.issParameterSupported = metadata.issParameterSupported
+        return endpoints
+    }
+}

@@ -93,3 +93,62 @@ extension Duration {
         TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
     }
 }
+
+/// Obtains a new token response for a profile (refresh grant, or a new JWT assertion).
+public protocol ProfileRenewer: Sendable {
+    func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse
+}
+
+/// The renewals pds-auth knows: `refresh_token` (RFC 6749 §6) for browser sign-ins, a new
+/// assertion (RFC 7523) for JWT-bearer profiles. `domain_id` is sent whenever the profile
+/// knows its domain (PDS Token API, 2026 revision).
+public struct StandardRenewer: ProfileRenewer {
+    public var transport: TransportOptions
+    /// The token endpoint: libcurl, unless a test hands in its own.
+    package var exchange: TokenExchange = .curl
+
+    public init(transport: TransportOptions = TransportOptions()) { self.transport = transport }
+
+    package init(transport: TransportOptions = TransportOptions(), exchange: TokenExchange) {
+        self.transport = transport
+        self.exchange = exchange
+    }
+
+    public func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse {
+        var options = transport
+        options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
+        func request(_ grant: TokenGrant) -> TokenExchange.Request {
+            TokenExchange.Request(tokenURL: profile.endpoints.tokenURL, clientID: profile.clientID, clientSecret: profile.clientSecret,
+                                  domainID: profile.domainID, transport: options, grant: grant)
+        }
+        if let jwt = profile.jwt {
+            let assertion = try await JWTAssertion.sign(settings: jwt, clientID: profile.clientID, audience: profile.domainID ?? "")
+            return try await exchange(request(.jwtBearer(assertion: assertion)))
+        }
+        guard let refreshToken = profile.refreshToken else {
+            throw PDSAuthError(.notRefreshable, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" has no refresh token and its access token is expiring")
+        }
+        return try await exchange(request(.refreshToken(refreshToken)))
+    }
+}
+
+/// Which profile a command works on when the user did not say (the order `gh auth`
+/// users know): the name given (`--profile`, else `PDS_AUTH_PROFILE`), else the file's
+/// current profile, else the only profile when there is exactly one.
+package enum ProfileChoice {
+    package static func resolve(_ named: String?, in file: CredentialsFile, store: CredentialStore) throws(PDSAuthError) -> String {
+        if let named { return named }
+        if let current = file.current, file.names.contains(current) { return current }
+        let names = file.names
+        if names.count == 1 { return names[0] }
+        if names.isEmpty { throw PDSAuthError(.noProfile, "There are no saved profiles", details: ["credentials": store.filePath]) }
+        throw PDSAuthError(.noProfileSelected, "There are \(names.count) profiles and none is current: \(names.map { Redaction.terminalSafe($0, limit: 64) }.joined(separator: ", "))",
+                           details: ["credentials": store.filePath])
+    }
+
+    /// Profile names are chosen by the user and shown everywhere: 1–64 letters, digits,
+    /// `-`, `_`, `.` or `@`.
+    package static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { FormEncoding.isUnreserved($0) && $0 != UInt8(ascii: "~") || $0 == UInt8(ascii: "@") }
+    }
+}

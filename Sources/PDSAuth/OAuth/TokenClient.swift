@@ -67,3 +67,89 @@ package struct TokenClient: Sendable {
         }
     }
 }
+
+/// The token endpoint as the browser sign-in (`LoginFlow`) and renewal (`StandardRenewer`)
+/// use it: one grant, sent as one client, answered with validated tokens or an error. The
+/// standard exchange is ``TokenClient`` over libcurl (PDS Token API; RFC 6749 §4.1.3, §6;
+/// RFC 7523 §2.1). It is injected through their configuration so that what they decide
+/// around it (nothing saved before it succeeded, one renewal under the lock, a failure
+/// leaving the file untouched) is unit-tested without sockets; the HTTP side has tests of
+/// its own (`TokenClient`, `CurlClient`, the dev server round trips).
+package struct TokenExchange: Sendable {
+    /// Who asks, where, over which transport, for which grant.
+    package struct Request: Sendable {
+        package var tokenURL: URL
+        package var clientID: String
+        package var clientSecret: String?
+        /// Sent as `domain_id` when known (PDS Token API, 2026 revision).
+        package var domainID: String?
+        package var transport: TransportOptions
+        package var grant: TokenGrant
+
+        package init(tokenURL: URL, clientID: String, clientSecret: String?, domainID: String?, transport: TransportOptions, grant: TokenGrant) {
+            self.tokenURL = tokenURL
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+            self.domainID = domainID
+            self.transport = transport
+            self.grant = grant
+        }
+    }
+
+    private let send: @Sendable (Request) async throws(PDSAuthError) -> TokenResponse
+
+    package init(_ send: @escaping @Sendable (Request) async throws(PDSAuthError) -> TokenResponse) { self.send = send }
+
+    /// Sends `request` and returns the validated answer.
+    package func callAsFunction(_ request: Request) async throws(PDSAuthError) -> TokenResponse { try await send(request) }
+
+    /// `POST` to the token endpoint through libcurl, retried only as `RetryPolicy.standard`
+    /// allows.
+    package static let curl = TokenExchange { (request: Request) async throws(PDSAuthError) -> TokenResponse in
+        try await TokenClient(http: CurlClient(options: request.transport), tokenURL: request.tokenURL, clientID: request.clientID,
+                              clientSecret: request.clientSecret, domainID: request.domainID).request(request.grant)
+    }
+}
+
+/// Revokes a profile's refresh token at the provider: PDS's `POST /v2/account/revoke`
+/// with JSON `{"app_id", "refresh_token"}` (204 on success, as the PDS SDKs' sign-out), or
+/// for a generic provider RFC 7009 §2.1: a form with `token` and
+/// `token_type_hint=refresh_token`, the client authenticated as at its token endpoint.
+package struct RevokeClient: Sendable {
+    package var http: CurlClient
+
+    package init(http: CurlClient) { self.http = http }
+
+    /// Nothing to do without a refresh token; an error when the provider has no
+    /// revocation endpoint or refuses.
+    package func revoke(_ profile: StoredProfile) async throws(PDSAuthError) {
+        guard let refreshToken = profile.refreshToken else { return }
+        guard let url = profile.endpoints.revokeURL else {
+            throw PDSAuthError(.noRevocationEndpoint, "\(profile.endpoints.providerName) has no revocation endpoint on record for this profile")
+        }
+        let request = profile.endpoints.flavor == .pds
+            ? Self.pdsRequest(url: url, clientID: profile.clientID, refreshToken: refreshToken)
+            : Self.rfc7009Request(url: url, profile: profile, refreshToken: refreshToken)
+        let response = try await http.send(request)
+        guard (200..<300).contains(response.status) else {
+            throw TokenEndpointError.from(response, url: url, grant: .refreshToken(refreshToken))
+        }
+    }
+
+    static func pdsRequest(url: URL, clientID: String, refreshToken: String) -> HTTPClientRequest {
+        struct Body: Encodable {
+            var app_id: String
+            var refresh_token: String
+        }
+        // Encoding two strings cannot fail.
+        let body = try! JSONEncoder().encode(Body(app_id: clientID, refresh_token: refreshToken))
+        return HTTPClientRequest(method: "POST", url: url, headers: [("Content-Type", "application/json"), ("Accept", "application/json")], body: body)
+    }
+
+    static func rfc7009Request(url: URL, profile: StoredProfile, refreshToken: String) -> HTTPClientRequest {
+        var fields = [("token", refreshToken), ("token_type_hint", "refresh_token"), ("client_id", profile.clientID)]
+        if let secret = profile.clientSecret, !secret.isEmpty { fields.append(("client_secret", secret)) }
+        return HTTPClientRequest(method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+                                 body: Data(FormEncoding.encode(fields).utf8))
+    }
+}

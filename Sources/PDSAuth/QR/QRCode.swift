@@ -139,3 +139,70 @@ struct BitBuffer {
         }
     }
 }
+
+extension QRCode {
+    /// The symbol as text, two module rows per line with half blocks, and a light quiet
+    /// zone of `quietZone` modules around it. Light modules are drawn (`█`, `▀`, `▄`) and dark
+    /// ones left blank, so the code reads right as the terminal's light text on its dark
+    /// background; with `colour`, each line sets white on black itself, so it reads right on
+    /// a light theme too.
+    package func terminalLines(quietZone: Int = 2, colour: Bool) -> [String] {
+        let extent = size + 2 * quietZone
+        func light(_ x: Int, _ y: Int) -> Bool {
+            let (column, row) = (x - quietZone, y - quietZone)
+            guard (0..<size).contains(column), (0..<size).contains(row) else { return true }
+            return !modules[row][column]
+        }
+        return stride(from: 0, to: extent, by: 2).map { y in
+            let cells = (0..<extent).map { x -> String in
+                switch (light(x, y), y + 1 < extent ? light(x, y + 1) : false) {
+                case (true, true): "█"
+                case (true, false): "▀"
+                case (false, true): "▄"
+                case (false, false): " "
+                }
+            }.joined()
+            return colour ? "\u{1B}[97;40m" + cells + "\u{1B}[0m" : cells
+        }
+    }
+}
+
+/// Reed–Solomon error correction codewords over GF(2⁸) with the QR code's polynomial
+/// x⁸ + x⁴ + x³ + x² + 1 (0x11D) and generator roots α⁰…α^(n−1) (ISO/IEC 18004 §7.5.2).
+enum ReedSolomon {
+    /// The generator polynomial of `degree`, highest coefficient (always 1) dropped.
+    static func divisor(degree: Int) -> [UInt8] {
+        var result = [UInt8](repeating: 0, count: degree)
+        result[degree - 1] = 1
+        var root: UInt8 = 1
+        for _ in 0..<degree {
+            for index in 0..<degree {
+                result[index] = multiply(result[index], root)
+                if index + 1 < degree { result[index] ^= result[index + 1] }
+            }
+            root = multiply(root, 0x02)
+        }
+        return result
+    }
+
+    /// The remainder of `data` × x^degree divided by the generator: the ECC codewords.
+    static func remainder(_ data: [UInt8], divisor: [UInt8]) -> [UInt8] {
+        var result = [UInt8](repeating: 0, count: divisor.count)
+        for byte in data {
+            let factor = byte ^ result.removeFirst()
+            result.append(0)
+            for index in result.indices { result[index] ^= multiply(divisor[index], factor) }
+        }
+        return result
+    }
+
+    /// Multiplication in GF(2⁸) modulo 0x11D (Russian-peasant, no tables).
+    static func multiply(_ x: UInt8, _ y: UInt8) -> UInt8 {
+        var product = 0
+        for bit in stride(from: 7, through: 0, by: -1) {
+            product = (product << 1) ^ ((product >> 7) * 0x11D)
+            product ^= Int((y >> UInt8(bit)) & 1) * Int(x)
+        }
+        return UInt8(product & 0xFF)
+    }
+}
