@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import PDSAuth
+import Glibc
 
 struct JWTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -86,5 +87,21 @@ struct JWTCommand: AsyncParsableCommand {
         return JWTSignIn(endpoints: endpoints, domainID: domainID, clientID: try provider.resolvedClientID(environment), settings: settings,
                          profileName: profileName, store: store, transport: try terminal.transport(environment, caBundleFlag: provider.cacert),
                          rememberedCABundle: provider.cacert, secretStore: try secretStore.prepare(environment, store: store, profile: profileName))
+    }
+}
+
+/// Writes a private key the way ssh-keygen does: created 0600, never world-readable.
+enum KeyFileWriter {
+    static func write(_ pem: String, to path: String) throws(PDSAuthError) {
+        unlink(path)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw PDSAuthError(.keyWriteFailed, "Cannot create the key file", details: ["path": path])
+        }
+        defer { close(descriptor) }
+        let bytes = Array(pem.utf8)
+        guard bytes.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw PDSAuthError(.keyWriteFailed, "Cannot write the key file", details: ["path": path])
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PDSAuth
+import FoundationEssentials
 
 /// Where the provider is and which app signs in; shared by every command that talks to it.
 struct ProviderOptions: ParsableArguments {
@@ -100,5 +101,61 @@ struct ProviderOptions: ParsableArguments {
             throw PDSAuthError(.invalidSetting, "The client id must be printable ASCII of at most 256 characters")
         }
         return id
+    }
+}
+
+/// Where the client secret comes from. There is deliberately no `--client-secret VALUE`:
+/// process arguments are visible to every local user in `ps`.
+enum ClientSecretSource {
+    static func resolve(file: String?, environment: [String: String], terminal: Terminal, prompt: Bool) async throws(PDSAuthError) -> String? {
+        if let file {
+            // A secret is short; a device, FIFO or huge file is a mistake.
+            guard let size = try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int, size <= 64 * 1024,
+                  let data = FileManager.default.contents(atPath: file) else {
+                throw PDSAuthError(.secretFileUnreadable, "Cannot read the client secret file (a regular file of at most 64 KiB)", details: ["path": file])
+            }
+            let secret = String(decoding: data, as: UTF8.self).trimmingTrailingNewlines()
+            guard !secret.isEmpty else {
+                throw PDSAuthError(.secretFileEmpty, "The client secret file is empty", details: ["path": file])
+            }
+            return secret
+        }
+        if let secret = environment["PDS_CLIENT_SECRET"], !secret.isEmpty { return secret }
+        guard prompt, terminal.stdinIsTTY else { return nil }
+        let typed = try await terminal.readHidden(prompt: "Client secret (empty for a Native app without one): ")
+        return typed.flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var text = self
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        return text
+    }
+}
+
+extension SecretStoreKind: ExpressibleByArgument {}
+
+/// `--store file|secret-service` for the commands that save a new session (`login`, `jwt`,
+/// `import`); else `PDS_AUTH_STORE`; else where the profile keeps its secrets now.
+struct SecretStoreOption: ParsableArguments {
+    @Option(name: .customLong("store"), help: ArgumentHelp(
+        "Where to keep the secrets: file (credentials.json, 0600; the default) or secret-service (the desktop keyring, through libsecret); env PDS_AUTH_STORE.",
+        discussion: "The profile remembers it. Only an explicit --store file moves a profile's secrets out of the Secret Service."))
+    var store: SecretStoreKind?
+
+    func choice(_ environment: [String: String]) throws(PDSAuthError) -> SecretStoreChoice {
+        try SecretStoreChoice.from(flag: store, environment: environment)
+    }
+
+    /// Where profile `name` in `credentials` will keep its secrets; when that is the Secret
+    /// Service, checks first that it can be written (its unlock prompt, if it is locked), so
+    /// a sign-in never ends with tokens that cannot be saved.
+    func prepare(_ environment: [String: String], store credentials: CredentialStore, profile name: String) throws(PDSAuthError) -> SecretStoreChoice {
+        let choice = try choice(environment)
+        let kind = choice.resolve(remembered: try credentials.load().secretStore(of: name))
+        if kind == .secretService { try credentials.checkSecretStore(for: name) }
+        return choice
     }
 }
