@@ -3,7 +3,7 @@
 /// `verification_uri_complete` on a terminal (RFC 8628 §3.3.1). The smallest version (1–40)
 /// that holds the data is used, and of the eight masks the one with the lowest penalty
 /// (§7.8.3). The layout follows the standard's function patterns, codeword placement and
-/// Reed–Solomon blocks (`QRCode+Layout.swift`, `ReedSolomon.swift`); every test decodes what
+/// Reed–Solomon blocks (`QRLayout.swift`; `ReedSolomon` at the end of this file); every test decodes what
 /// is drawn with an independent decoder (zbar).
 package struct QRCode: Sendable, Equatable {
     package enum Level: Sendable, Equatable {
