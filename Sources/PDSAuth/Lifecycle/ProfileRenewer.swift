@@ -7,10 +7,12 @@ public protocol ProfileRenewer: Sendable {
 /// assertion (RFC 7523) for JWT-bearer profiles. `domain_id` is sent whenever the profile
 /// knows its domain (PDS Token API, 2026 revision).
 public struct StandardRenewer: ProfileRenewer {
+    /// Timeouts, trust and proxies for the token request (the profile's CA bundle wins).
     public var transport: TransportOptions
     /// The token endpoint: libcurl, unless a test hands in its own.
     package var exchange: TokenExchange = .curl
 
+    /// A renewer that reaches token endpoints through libcurl with `transport`.
     public init(transport: TransportOptions = TransportOptions()) { self.transport = transport }
 
     package init(transport: TransportOptions = TransportOptions(), exchange: TokenExchange) {
@@ -18,6 +20,8 @@ public struct StandardRenewer: ProfileRenewer {
         self.exchange = exchange
     }
 
+    /// Trades the profile's refresh token (RFC 6749 §6), or a new assertion for a JWT
+    /// profile (RFC 7523), for new tokens; saves nothing (`TokenProvider` does, under the lock).
     public func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse {
         var options = transport
         options.caBundlePath = profile.caBundlePath ?? options.caBundlePath

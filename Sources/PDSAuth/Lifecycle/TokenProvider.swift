@@ -6,10 +6,15 @@ import FoundationEssentials
 /// happens only under the store's exclusive lock, after re-reading the profile inside it:
 /// a process that waited for the lock finds the winner's fresh token and uses it.
 public struct TokenProvider: Sendable {
+    /// Where the profiles are read and renewed ones saved.
     public var store: CredentialStore
+    /// What renews a profile: a refresh-token grant (RFC 6749 §6) or a new JWT assertion
+    /// (RFC 7523) at the profile's token endpoint.
     public var renewer: any ProfileRenewer
+    /// Now, for expiry decisions (a test can move it).
     public var clock: @Sendable () -> Date
 
+    /// A provider over `store`, renewing with `renewer`.
     public init(store: CredentialStore, renewer: any ProfileRenewer = StandardRenewer(), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.renewer = renewer
