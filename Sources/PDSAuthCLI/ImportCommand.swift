@@ -45,10 +45,14 @@ struct ImportCommand: AsyncParsableCommand {
                 + "then paste the line it prints here\(from.map { " (or put it in \($0))" } ?? "") (waiting up to \(ExpiryText.duration(timeout)))…")
             let source = from
             let wait = Duration.seconds(timeout)
-            let line = try await CommandRunner.cancellable(unwound: "nothing was saved") { () throws(PDSAuthError) in
-                try await SealedInput.line(from: source, timeout: wait, terminal: terminal)
+            let (opened, sourceName) = try await CommandRunner.cancellable(unwound: "nothing was saved") { () throws(PDSAuthError) in
+                try await SealedInput.first(from: source, timeout: wait, terminal: terminal) { line in
+                    do throws(PDSAuthError) { return try receiver.open(line) } catch {
+                        terminal.warn(Self.stillWaiting(error, file: source))
+                        return nil
+                    }
+                }
             }
-            let (opened, sourceName) = try receiver.open(line)
             let saved = try await Self.save(opened, as: name, choice: choice, in: store)
             let who = saved.user?.displayName.map { " as \(Redaction.terminalSafe($0, limit: 80))" } ?? ""
             terminal.say("\(terminal.green("✓")) Imported profile \"\(name)\" (\"\(Redaction.terminalSafe(sourceName, limit: 64))\" there): signed in\(who) at \(Redaction.terminalSafe(saved.endpoints.base.absoluteString, limit: 200)); now the current profile\(saved.secretStore == .secretService ? ", its secrets in the Secret Service" : "").")
@@ -65,6 +69,13 @@ struct ImportCommand: AsyncParsableCommand {
             file.current = name
             return profile
         }
+    }
+
+    /// What a refused line gets: why, and that the wait goes on (the line may have been cut
+    /// or mangled on the way; the sealed session can still arrive whole).
+    static func stillWaiting(_ error: PDSAuthError, file: String?) -> String {
+        let reason = error.message.replacing("; nothing was saved", with: "")
+        return "\(reason). Still waiting: \(file == nil ? "paste" : "write") the whole line `pds-auth export` printed\(file.map { " into \($0)" } ?? ""), or press Ctrl-C."
     }
 
     static func exists(_ name: String) -> PDSAuthError {

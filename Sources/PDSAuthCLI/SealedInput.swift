@@ -2,15 +2,19 @@ import FoundationEssentials
 import Glibc
 import PDSAuth
 
-/// Where `import` waits for the sealed session: the first non-empty line on stdin, or in
-/// `--from FILE` once that file holds a whole line; at most `timeout`.
+/// Where `import` waits for the sealed session: each non-empty line on stdin, or the first
+/// line of `--from FILE` each time it is rewritten with a whole line, until `accept` takes
+/// one; at most `timeout`. A line `accept` refuses (a half-copied paste, the wrong line) does
+/// not end the wait: the session was removed where it came from and its key exists only in
+/// this process, so ending here would lose it for good.
 enum SealedInput {
-    static func line(from path: String?, timeout: Duration, terminal: Terminal) async throws(PDSAuthError) -> String {
-        let wait = Task { () -> Result<String?, PDSAuthError> in
+    static func first<T: Sendable>(from path: String?, timeout: Duration, terminal: Terminal,
+                                   accept: @escaping @Sendable (String) -> T?) async throws(PDSAuthError) -> T {
+        let wait = Task { () -> Result<T?, PDSAuthError> in
             if let path {
-                do throws(PDSAuthError) { return .success(try await fromFile(path)) } catch { return .failure(error) }
+                do throws(PDSAuthError) { return .success(try await fromFile(path, accept: accept)) } catch { return .failure(error) }
             }
-            return .success(await terminal.withLongLines { await fromStandardInput() })
+            return .success(await terminal.withLongLines { await fromStandardInput(accept: accept) })
         }
         let timedOut = LockedValue(false)
         let deadline = Task {
@@ -28,22 +32,28 @@ enum SealedInput {
         return line
     }
 
-    /// The first non-empty line on stdin; nil at end of input or when cancelled.
-    static func fromStandardInput() async -> String? {
+    /// The first non-empty line on stdin that `accept` takes; nil at end of input or when
+    /// cancelled.
+    static func fromStandardInput<T>(accept: (String) -> T?) async -> T? {
         for await line in InputLines.stream(descriptor: 0, maxLineLength: SealedSession.maxLength) where !line.trimmed().isEmpty {
-            return line
+            if let accepted = accept(line) { return accepted }
         }
         return nil
     }
 
     /// The first non-empty line of a regular file of this user's, once one ends with a newline
-    /// (the file may not exist yet, or still be being written); nil when cancelled. A file of
-    /// another user's (planted in a shared directory) is refused: it could hold their session.
-    static func fromFile(_ path: String) async throws(PDSAuthError) -> String? {
+    /// (the file may not exist yet, or still be being written), and again whenever that line
+    /// changes, until `accept` takes one; nil when cancelled. A file of another user's
+    /// (planted in a shared directory) is refused: it could hold their session.
+    static func fromFile<T>(_ path: String, accept: (String) -> T?) async throws(PDSAuthError) -> T? {
+        var tried: String?
         while !Task.isCancelled {
             if let data = try readRegularFile(path), let newline = data.firstIndex(of: UInt8(ascii: "\n")) {
                 let lines = String(decoding: data[...newline], as: UTF8.self).split(separator: "\n")
-                if let line = lines.first(where: { !$0.trimmed().isEmpty }) { return String(line) }
+                if let line = lines.first(where: { !$0.trimmed().isEmpty }).map(String.init), line != tried {
+                    tried = line
+                    if let accepted = accept(line) { return accepted }
+                }
             }
             try? await Task.sleep(for: .milliseconds(200))
         }

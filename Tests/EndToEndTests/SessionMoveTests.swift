@@ -66,11 +66,28 @@ import Testing
             default: line
             }
             try importing.type(bad + "\n")
-            #expect(try await importing.wait() == 16, "\(importing.stderr)")
+            // Refused, nothing saved, and the wait goes on: the session exists nowhere else
+            // now, and only this process can open it, so a bad paste must not end the import.
+            _ = try await importing.waitForStderr("Still waiting: paste the whole line")
             let words = ["another recipient": "another recipient", "truncated": "truncated or altered", "altered": "truncated or altered", "not a seal": "not a sealed session"]
-            #expect(importing.stderr.contains(words[kind]!) && importing.stderr.contains("nothing was saved"), "\(importing.stderr)")
-            #expect(!FileManager.default.fileExists(atPath: target.path + "/credentials.json"), "nothing saved")
+            #expect(importing.stderr.contains(words[kind]!), "\(importing.stderr)")
+            #expect(importing.process.isRunning && !FileManager.default.fileExists(atPath: target.path + "/credentials.json"), "nothing saved, still waiting")
+            try importing.type(try SealedSession.seal(profile, name: "default", to: try RecipientKey(parsing: key)) + "\n")
+            #expect(try await importing.wait() == 0, "\(importing.stderr)")
+            #expect(try CredentialStore(directory: target.path).profile("moved")?.refreshToken == profile.refreshToken, "the whole line, pasted again, is imported")
         }
+    }
+
+    /// Standard input ending without a sealed session, after a bad line, is exit 16 with
+    /// nothing saved.
+    @Test func stdinEndingAfterABadLineSavesNothing() async throws {
+        let target = TemporaryDirectory()
+        let (importing, _) = try await Self.startImport(target.path)
+        try importing.type("pds-auth-session-1:" + String(repeating: "%", count: 40) + "\n")
+        _ = try await importing.waitForStderr("Still waiting")
+        importing.closeInput()
+        #expect(try await importing.wait() == 16 && importing.stderr.contains("ended without a sealed session"), "\(importing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: target.path + "/credentials.json"))
     }
 
     @Test func anExpiredSealIsRefused() async throws {
@@ -80,8 +97,10 @@ import Testing
             let profile = try #require(try session.store.profile("default"))
             let old = try SealedSession.seal(profile, name: "default", to: try RecipientKey(parsing: key), now: Date(timeIntervalSinceNow: -3600))
             try importing.type(old + "\n")
-            #expect(try await importing.wait() == 16 && importing.stderr.contains("expired"), "\(importing.stderr)")
-            #expect(!FileManager.default.fileExists(atPath: target.path + "/credentials.json"))
+            _ = try await importing.waitForStderr("expired")
+            #expect(importing.process.isRunning && !FileManager.default.fileExists(atPath: target.path + "/credentials.json"))
+            importing.signal(SIGINT)
+            #expect(try await importing.wait() == 130 && importing.stderr.contains("nothing was saved"), "\(importing.stderr)")
         }
     }
 
@@ -207,6 +226,9 @@ struct SecretServiceMoveTests {
             let export = try await session.run(["export", "--to", key])
             #expect(export.status == 0, "\(export.stderr)")
             #expect(try await session.keyring.items().filter { $0["profile-id"] == sourceID }.isEmpty, "the source's items are gone")
+            // A half-written line first: refused, and the file is read again once it changes.
+            try String(export.stdout.prefix(export.stdout.count / 2) + "\n").write(toFile: drop, atomically: true, encoding: .utf8)
+            _ = try await importing.waitForStderr("Still waiting: write the whole line `pds-auth export` printed into")
             try export.stdout.write(toFile: drop, atomically: true, encoding: .utf8)
             #expect(try await importing.wait() == 0, "\(importing.stderr)")
             let text = try String(contentsOfFile: target.path + "/credentials.json", encoding: .utf8)

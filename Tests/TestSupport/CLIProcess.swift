@@ -87,6 +87,9 @@ package final class CLIProcess: @unchecked Sendable {
         try stdinPipe.fileHandleForWriting.write(contentsOf: Data(text.utf8))
     }
 
+    /// Ends the child's stdin, as Ctrl-D at the start of a line (or a pipe's end) would.
+    package func closeInput() { try? stdinPipe.fileHandleForWriting.close() }
+
     /// Sends a signal (SIGINT for Ctrl-C, SIGTERM).
     package func signal(_ number: Int32) { Glibc.kill(process.processIdentifier, number) }
 

@@ -10,7 +10,9 @@ import FoundationEssentials
 /// still gets its own. Answers of any status are returned; only transport failures
 /// and a renewal that fails throw.
 public struct APIClient: Sendable {
+    /// The source of each profile's access token, renewed under the lock when due.
     public var provider: TokenProvider
+    /// Timeouts, size bound, trust and proxies for the API calls themselves.
     public var transport: TransportOptions
     /// The profiles whose one renewal has been used; shared by copies of this client.
     let renewed = LockedValue<Set<String>>([])
@@ -19,11 +21,17 @@ public struct APIClient: Sendable {
     /// with large limits.
     public static let defaultMaxResponseSize = 32 << 20
 
+    /// A client that reads tokens through `provider`; answers are read up to
+    /// ``defaultMaxResponseSize`` unless `transport` says otherwise.
     public init(provider: TokenProvider, transport: TransportOptions = TransportOptions(maxBodyBytes: APIClient.defaultMaxResponseSize)) {
         self.provider = provider
         self.transport = transport
     }
 
+    /// Sends `request` with the access token of profile `name` (valid for at least `minValid`),
+    /// renewing it and sending once more on a token refusal (see the type's discussion).
+    /// Returns the answer whatever its status; throws for transport failures, for a renewal
+    /// that fails, and when the profile does not exist. Thrown errors name the profile.
     public func send(_ request: APIRequest, profile name: String, minValid: Duration = .seconds(60)) async throws(PDSAuthError) -> HTTPClientResponse {
         do {
             return try await sendRenewingOnce(request, profile: name, minValid: minValid)

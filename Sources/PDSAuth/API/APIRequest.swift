@@ -4,6 +4,7 @@ import FoundationEssentials
 /// is nothing to send), relative to a profile's endpoint. The bearer token is added when the
 /// call is sent, and only ever to that endpoint's host: a request names a path, never a URL.
 public struct APIRequest: Sendable {
+    /// The HTTP method; PDS APIs take `POST` with a JSON body.
     public var method: String
     /// `/v2/user/get`, optionally with a query.
     public var path: String
@@ -15,6 +16,10 @@ public struct APIRequest: Sendable {
     /// Largest request body sent.
     public static let maxBodySize = 8 << 20
 
+    /// A request for `path` under the profile's endpoint (a leading `/` is added; a URL, or a
+    /// path that climbs out of the base, is refused); throws for a method that is no HTTP
+    /// token, a body over ``maxBodySize`` or not JSON, and an `Authorization` or `Host`
+    /// header or one with unprintable text.
     public init(method: String = "POST", path: String, body: [UInt8]? = nil, headers: [(name: String, value: String)] = []) throws(PDSAuthError) {
         guard HTTPClientRequest.isMethodToken(method) else {
             throw PDSAuthError(.invalidRequest, "\"\(Redaction.terminalSafe(method, limit: 40))\" is not an HTTP method")

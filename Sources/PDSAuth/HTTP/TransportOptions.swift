@@ -10,6 +10,7 @@ public struct TransportOptions: Sendable {
     public var maxBodyBytes: Int
     /// PEM bundle of CAs to trust instead of the system's; nil = system store.
     public var caBundlePath: String?
+    /// Sent as `User-Agent` on every request.
     public var userAgent: String
     /// The proxy variables (`ProxyChoice.variables`) that decide each request's proxy.
     public var proxyEnvironment: [String: String]
@@ -17,6 +18,8 @@ public struct TransportOptions: Sendable {
     /// `--verbose`. Never a secret: no query, no header, no body.
     public var trace: (@Sendable (String) -> Void)?
 
+    /// Options with pds-auth's defaults: 10 s to connect, 30 s in all, 1 MiB answers, the
+    /// system's CAs, the proxy variables of this process's environment.
     public init(connectTimeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(30), maxBodyBytes: Int = 1 << 20,
                 caBundlePath: String? = nil, userAgent: String = "pds-auth/\(PDSAuthVersion.current)",
                 proxyEnvironment: [String: String] = TransportOptions.proxyVariables(ProcessInfo.processInfo.environment),

@@ -6,10 +6,15 @@ import FoundationEssentials
 /// happens only under the store's exclusive lock, after re-reading the profile inside it:
 /// a process that waited for the lock finds the winner's fresh token and uses it.
 public struct TokenProvider: Sendable {
+    /// Where the profiles are read and renewed ones saved.
     public var store: CredentialStore
+    /// What renews a profile: a refresh-token grant (RFC 6749 §6) or a new JWT assertion
+    /// (RFC 7523) at the profile's token endpoint.
     public var renewer: any ProfileRenewer
+    /// Now, for expiry decisions (a test can move it).
     public var clock: @Sendable () -> Date
 
+    /// A provider over `store`, renewing with `renewer`.
     public init(store: CredentialStore, renewer: any ProfileRenewer = StandardRenewer(), clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.renewer = renewer
@@ -103,10 +108,12 @@ public protocol ProfileRenewer: Sendable {
 /// assertion (RFC 7523) for JWT-bearer profiles. `domain_id` is sent whenever the profile
 /// knows its domain (PDS Token API, 2026 revision).
 public struct StandardRenewer: ProfileRenewer {
+    /// Timeouts, trust and proxies for the token request (the profile's CA bundle wins).
     public var transport: TransportOptions
     /// The token endpoint: libcurl, unless a test hands in its own.
     package var exchange: TokenExchange = .curl
 
+    /// A renewer that reaches token endpoints through libcurl with `transport`.
     public init(transport: TransportOptions = TransportOptions()) { self.transport = transport }
 
     package init(transport: TransportOptions = TransportOptions(), exchange: TokenExchange) {
@@ -114,6 +121,8 @@ public struct StandardRenewer: ProfileRenewer {
         self.exchange = exchange
     }
 
+    /// Trades the profile's refresh token (RFC 6749 §6), or a new assertion for a JWT
+    /// profile (RFC 7523), for new tokens; saves nothing (`TokenProvider` does, under the lock).
     public func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse {
         var options = transport
         options.caBundlePath = profile.caBundlePath ?? options.caBundlePath

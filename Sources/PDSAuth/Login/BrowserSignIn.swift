@@ -14,10 +14,14 @@ import Logging
 /// }
 /// ```
 public struct BrowserSignIn: Sendable {
+    /// What to sign in to, and where to save the result.
     public var configuration: LoginConfiguration
+    /// The loopback listener's bounds (connections, header sizes, deadlines).
     public var limits: ListenerLimits
+    /// Where the listener logs (never a secret: no code, state or token).
     public var logger: Logger
 
+    /// A sign-in with `configuration`; nothing listens until `withListener` runs.
     public init(configuration: LoginConfiguration, limits: ListenerLimits = .standard, logger: Logger = Logger(label: "pds-auth")) {
         self.configuration = configuration
         self.limits = limits

@@ -2,22 +2,30 @@ import FoundationEssentials
 
 /// Everything one browser sign-in needs, already validated.
 public struct LoginConfiguration: Sendable {
+    /// The provider: where the browser is sent and the code exchanged.
     public var endpoints: ProviderEndpoints
     /// Sent as `domain_id` on the authorize and token requests when set (PDS, 2026 API).
     public var domainID: String?
+    /// The app's client id (`client_id`, RFC 6749 §4.1.1).
     public var clientID: String
+    /// The app's secret, for confidential clients (PDS WebServer apps); nil for public ones.
     public var clientSecret: String?
     /// The redirect URIs registered on the app, in order of preference: the listener takes
     /// the first whose port is free.
     public var redirects: [RedirectTarget]
+    /// The `scope` requested; nil asks for the app's default.
     public var scope: String?
     /// PDS's `login_type`; nil sends none (generic providers, unless asked).
     public var loginType: String?
+    /// Send a PKCE S256 challenge (RFC 7636); on unless a provider cannot take it.
     public var usePKCE: Bool
+    /// The profile the session is saved as (it becomes the current one).
     public var profileName: String
+    /// Where the profile is saved once the exchange succeeded.
     public var store: CredentialStore
     /// Where the profile's secrets go (`--store`, `PDS_AUTH_STORE`, else where they are now).
     public var secretStore: SecretStoreChoice
+    /// Timeouts, trust and proxies for the token request.
     public var transport: TransportOptions
     /// How long to wait for the browser before giving up.
     public var timeout: Duration
@@ -32,6 +40,7 @@ public struct LoginConfiguration: Sendable {
     /// How the code is exchanged for tokens: libcurl, unless a test hands in its own.
     package var exchange: TokenExchange = .curl
 
+    /// A browser sign-in of `clientID` at `endpoints`, saved as `profileName` in `store`.
     public init(endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
                 redirects: [RedirectTarget], scope: String?, loginType: String?, usePKCE: Bool = true,
                 profileName: String, store: CredentialStore, transport: TransportOptions = TransportOptions(),

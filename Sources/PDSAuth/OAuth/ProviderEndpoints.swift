@@ -9,9 +9,13 @@ public struct ProviderEndpoints: Sendable, Codable, Equatable {
     /// revocation is done, and how the provider is named to the user.
     public enum Flavor: String, Sendable, Codable { case pds, generic }
 
+    /// PDS or a generic RFC 6749 provider.
     public var flavor: Flavor
+    /// The provider's base URL: PDS's per-domain API host; the API calls' base too.
     public var base: URL
+    /// The authorization endpoint the browser is sent to (RFC 6749 §3.1).
     public var authorizeURL: URL
+    /// The token endpoint codes and refresh tokens are traded at (RFC 6749 §3.2).
     public var tokenURL: URL
     /// PDS's `POST /v2/account/revoke` (JSON) for PDS; an RFC 7009 endpoint for a generic
     /// provider, or nil when none was named.
@@ -27,10 +31,14 @@ public struct ProviderEndpoints: Sendable, Codable, Equatable {
     /// refused.
     public var issParameterSupported: Bool = false
 
+    /// PDS's authorize endpoint under the domain's base URL (PDS Authorize API).
     public static let authorizePath = "/v2/oauth/authorize"
+    /// PDS's token endpoint under the domain's base URL (PDS Token API).
     public static let tokenPath = "/v2/oauth/token"
+    /// PDS's revocation endpoint under the domain's base URL.
     public static let revokePath = "/v2/account/revoke"
 
+    /// Endpoints as given; `resolve(endpoint:domainID:)` builds PDS's from a base URL.
     public init(flavor: Flavor, base: URL, authorizeURL: URL, tokenURL: URL, revokeURL: URL?) {
         self.flavor = flavor
         self.base = base

@@ -11,7 +11,9 @@ import Glibc
 /// device) owned by this user; a file or directory open to others is narrowed (0600/0700)
 /// with a warning; a directory owned by someone else and writable by others is refused.
 public struct CredentialStore: Sendable {
+    /// The directory holding `credentials.json` and its lock (0700, made when first written).
     public let directory: String
+    /// How long a writer waits for another process's lock before giving up (`lockTimeout`).
     public var lockTimeout: Duration
     /// One line each time the store repairs something the user should know about
     /// (permissions narrowed, an interrupted save recovered).
@@ -21,6 +23,8 @@ public struct CredentialStore: Sendable {
     /// Where `secret-service` profiles' secrets are; touched only for such profiles.
     public var secrets: any SecretBackend
 
+    /// A store in `directory` (see `StoreLocation.directory(environment:)` for where pds-auth
+    /// keeps it); nothing is read or created until first used.
     public init(directory: String, lockTimeout: Duration = .seconds(30), secrets: any SecretBackend = SecretServiceBackend(),
                 onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
         self.directory = directory
@@ -38,7 +42,9 @@ public struct CredentialStore: Sendable {
         case report(_ found: @Sendable (_ path: String, _ mode: mode_t, _ wanted: mode_t) -> Void)
     }
 
+    /// The credentials file.
     public var filePath: String { directory + "/credentials.json" }
+    /// The lock file writers take (`flock`), beside the credentials file.
     public var lockPath: String { directory + "/credentials.lock" }
 
     /// The current file; an absent file (or directory) is an empty one.
