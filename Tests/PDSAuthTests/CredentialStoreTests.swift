@@ -221,17 +221,18 @@ import Testing
         let held = try await FileLock.acquire(path: store.lockPath, timeout: .seconds(1))
         let started = ContinuousClock.now
         // The holder never lets go, so an unbounded wait would never end: a watchdog cancels
-        // it after 10 s (the margin over the 0.3 s timeout is for a busy CI machine), so a
-        // missing bound fails this test instead of hanging the suite.
+        // it after 60 s, so a missing bound fails this test (cancelled, not lockTimeout)
+        // instead of hanging the suite. The margin over the 0.3 s timeout is for the suite's
+        // own load: the wait polls with Task.sleep, which a busy 2-core run has delayed to 11 s.
         let attempt = Task { try await store.save(try Self.profile("a"), as: "p") }
         let watchdog = Task {
-            try await Task.sleep(for: .seconds(10))
+            try await Task.sleep(for: .seconds(60))
             attempt.cancel()
         }
         let outcome = await attempt.result
         watchdog.cancel()
         #expect { try outcome.get() } throws: { ($0 as? PDSAuthError)?.code == .lockTimeout }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(60))
         held.release()
         try await store.save(try Self.profile("a"), as: "p")
     }
