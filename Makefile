@@ -45,7 +45,7 @@ BUILD_FLAGS := -c release --product pds-auth --static-swift-stdlib --disable-loc
 RELEASE_FLAGS := $(BUILD_FLAGS) -Xlinker -s
 RELEASE_BINARY := .build/release/pds-auth
 
-.PHONY: dev test release install uninstall manpage bench fuzz startup-order
+.PHONY: dev test format release install uninstall manpage bench fuzz startup-order
 
 # Build what it runs, then sign in against the built-in PDS-compatible dev server.
 dev:
@@ -53,8 +53,8 @@ dev:
 	swift build --product pds-auth
 	.build/debug/pds-auth login --dev
 
-# Every test: unit, in-process round trips, CLI processes, the headless-Chromium test,
-# about a minute of libFuzzer per fuzz target (scripts/fuzz), and the interop test against
+# Every test: the formatting (swift-format, below), unit, in-process round trips, CLI
+# processes, the headless-Chromium test, about a minute of libFuzzer per fuzz target (scripts/fuzz), and the interop test against
 # django-oauth-toolkit (Tests/Interop/setup installs it into .build-interop/venv, from
 # PyPI). The end-to-end tests run the installed release binary (PDS_AUTH_INSTALLED), so
 # they test what `make install` ships; InstalledBinaryTests checks the installation itself.
@@ -62,6 +62,7 @@ dev:
 # neighbours), and so does the interop test (its Python server is the heaviest neighbour).
 test:
 	@scripts/ensure-packages $(TEST_PACKAGES)
+	swift format lint --strict --recursive --parallel $(SWIFT_SOURCES)
 	swift build --build-tests
 	rm -rf $(TEST_PREFIX)
 	$(MAKE) install PREFIX=$(TEST_PREFIX)
@@ -70,6 +71,12 @@ test:
 	PDS_AUTH_INSTALLED=$(TEST_PREFIX) swift test --skip-build --filter HostileLoadTests
 	PDS_AUTH_INSTALLED=$(TEST_PREFIX) swift test --skip-build --filter DjangoOAuthToolkitTests
 	PDS_AUTH_INSTALLED=$(TEST_PREFIX) swift test --skip-build --skip HostileLoadTests --skip DjangoOAuthToolkitTests
+
+# The tree's layout is swift-format's, as configured in .swift-format (lines up to 150):
+# `make format` rewrites the sources to it, and `make test` fails first when one differs.
+SWIFT_SOURCES := Package.swift Sources Tests Plugins Fuzz
+format:
+	swift format format --in-place --recursive --parallel $(SWIFT_SOURCES)
 
 # SwiftPM does not know that the link reads STARTUP_ORDER: a newer order means a new link.
 release:

@@ -16,8 +16,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     require(query.utf8.count <= CallbackParameters.maxQueryLength, "an overlong query was parsed")
 
-    let fields = [("code", parameters.code), ("state", parameters.state),
-                  ("error", parameters.error), ("error_description", parameters.errorDescription), ("iss", parameters.iss)]
+    let fields = [
+        ("code", parameters.code), ("state", parameters.state),
+        ("error", parameters.error), ("error_description", parameters.errorDescription), ("iss", parameters.iss),
+    ]
     let pairs = FormEncoding.decode(query)
     for (name, value) in fields {
         guard let value else { continue }
@@ -26,14 +28,16 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         require(first?.1 == value, "\(name) is not the first bounded occurrence")
         requireTerminalSafe(Redaction.terminalSafe(value), limit: 300, "terminalSafe(\(name))")
     }
-    require(parameters.isRedirect == (parameters.code != nil || parameters.state != nil || parameters.error != nil),
-            "isRedirect disagrees with the parsed fields")
+    require(
+        parameters.isRedirect == (parameters.code != nil || parameters.state != nil || parameters.error != nil),
+        "isRedirect disagrees with the parsed fields")
 
     // Escaping can triple the length; only a re-encoding that is itself in bounds must survive.
     let encoded = FormEncoding.encode(fields.compactMap { name, value in value.map { (name, $0) } })
     if encoded.utf8.count <= CallbackParameters.maxQueryLength {
-        require(CallbackParameters(query: encoded) == parameters,
-                "re-encoded query \(encoded.debugDescription) parses differently")
+        require(
+            CallbackParameters(query: encoded) == parameters,
+            "re-encoded query \(encoded.debugDescription) parses differently")
     }
     return 0
 }

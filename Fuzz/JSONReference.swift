@@ -89,9 +89,16 @@ struct JSONReferenceReader {
                 depth = max(depth, open.count + 1)
                 space()
                 if byte == 0x5B {
-                    if take(0x5D) { value = .array([]) } else { open.append(.array([])); continue }
+                    if take(0x5D) {
+                        value = .array([])
+                    } else {
+                        open.append(.array([]))
+                        continue
+                    }
                 } else {
-                    if take(0x7D) { value = .object([]) } else {
+                    if take(0x7D) {
+                        value = .object([])
+                    } else {
                         guard let key = key() else { return nil }
                         open.append(.object([], key: key))
                         continue
@@ -107,7 +114,10 @@ struct JSONReferenceReader {
                 space()
                 if case .array(var elements) = top {
                     elements.append(value)
-                    if take(0x2C) { open.append(.array(elements)); break }
+                    if take(0x2C) {
+                        open.append(.array(elements))
+                        break
+                    }
                     guard take(0x5D) else { return nil }
                     value = .array(elements)
                 } else if case .object(var members, let name) = top {

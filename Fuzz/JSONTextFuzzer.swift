@@ -24,7 +24,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let tree = reader.document()
     let text = JSONText(bytes)
     let expected = tree != nil && reader.depth <= JSONText.maxDepth
-    require((text != nil) == expected, "JSONText \(text == nil ? "refused" : "accepted") a document the reference \(expected ? "accepts" : "refuses") (depth \(reader.depth))")
+    require(
+        (text != nil) == expected,
+        "JSONText \(text == nil ? "refused" : "accepted") a document the reference \(expected ? "accepts" : "refuses") (depth \(reader.depth))")
     requireDecoderAgrees(bytes, tree: tree, depth: reader.depth)
     guard let text, let tree else { return 0 }
 
@@ -43,7 +45,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     require(!shown.unicodeScalars.contains { $0 != "\n" && !isShowable($0) }, "prettyForTerminal shows \(shown.debugDescription)")
     let escaped = String(decoding: bytes, as: UTF8.self).unicodeScalars.contains { !isShowable($0) && !["\n", "\r", "\t"].contains($0) }
     require(escaped || shown.utf8.elementsEqual(pretty), "prettyForTerminal differs from pretty with nothing to escape")
-    require(shown.utf8.count <= JSONText.maxGrowth * bytes.count + JSONText.growthAllowance, "prettyForTerminal has \(shown.utf8.count) bytes from \(bytes.count)")
+    require(
+        shown.utf8.count <= JSONText.maxGrowth * bytes.count + JSONText.growthAllowance,
+        "prettyForTerminal has \(shown.utf8.count) bytes from \(bytes.count)")
 
     requireAccessors(text, tree)
     return 0
@@ -84,7 +88,11 @@ func requireAccessors(_ text: JSONText, _ tree: JSONTree) {
         require(raws.count == elements.count, "\(raws.count) elements instead of \(elements.count)")
         for (raw, element) in zip(raws, elements) { requireSameValue(raw, element, "an element") }
         var streamed: [[UInt8]] = []
-        require(text.forEachElement { streamed.append(Array($0)); return true } && streamed == raws, "forEachElement differs from elements")
+        require(
+            text.forEachElement {
+                streamed.append(Array($0))
+                return true
+            } && streamed == raws, "forEachElement differs from elements")
     default:
         require(!text.isArray && !text.isObject && text.elements == nil, "a scalar is seen as a container")
     }
@@ -152,13 +160,16 @@ func requireDecoderAgrees(_ bytes: [UInt8], tree: JSONTree?, depth: Int) {
 /// brace (outside strings).
 func withoutTrailingCommas(_ bytes: [UInt8]) -> [UInt8] {
     var output: [UInt8] = []
-    var inString = false, escaped = false
+    var inString = false
+    var escaped = false
     for (index, byte) in bytes.enumerated() {
         if inString {
             if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
         } else if byte == 0x22 {
             inString = true
-        } else if byte == 0x2C, let next = bytes[(index + 1)...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }), next == 0x5D || next == 0x7D {
+        } else if byte == 0x2C, let next = bytes[(index + 1)...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }),
+            next == 0x5D || next == 0x7D
+        {
             continue
         }
         output.append(byte)

@@ -50,9 +50,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
 /// Token response → profile → saved file → decoded: the same profile, usable.
 func requireSavable(_ token: TokenResponse) {
-    var profile = StoredProfile(grant: .authorizationCode, endpoints: ProviderEndpoints(flavor: .pds, base: url, authorizeURL: url, tokenURL: url, revokeURL: nil),
-                                domainID: token.domainID, clientID: "c", clientSecret: nil, redirectURI: nil, scope: token.scope, caBundlePath: nil,
-                                accessToken: "placeholder", refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil)
+    var profile = StoredProfile(
+        grant: .authorizationCode, endpoints: ProviderEndpoints(flavor: .pds, base: url, authorizeURL: url, tokenURL: url, revokeURL: nil),
+        domainID: token.domainID, clientID: "c", clientSecret: nil, redirectURI: nil, scope: token.scope, caBundlePath: nil,
+        accessToken: "placeholder", refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil)
     profile.apply(token, receivedAt: receivedAt)
     var file = CredentialsFile()
     file.profiles["p"] = profile

@@ -3,8 +3,10 @@
 /// with a message naming the invariant (libFuzzer prints it above the stack trace).
 
 /// Fails the run when `condition` is false.
-func require(_ condition: @autoclosure () -> Bool, _ invariant: @autoclosure () -> String,
-             file: StaticString = #fileID, line: UInt = #line) {
+func require(
+    _ condition: @autoclosure () -> Bool, _ invariant: @autoclosure () -> String,
+    file: StaticString = #fileID, line: UInt = #line
+) {
     if !condition() { fatalError("fuzz invariant violated: \(invariant())", file: file, line: line) }
 }
 
@@ -16,8 +18,10 @@ func isTerminalSafe(_ text: some StringProtocol) -> Bool {
 
 /// What `Redaction.terminalSafe(_:limit:)` promises for any input: no control characters
 /// and at most `limit` characters plus the "…" that marks a cut.
-func requireTerminalSafe(_ shown: String, limit: Int, _ what: String,
-                         file: StaticString = #fileID, line: UInt = #line) {
+func requireTerminalSafe(
+    _ shown: String, limit: Int, _ what: String,
+    file: StaticString = #fileID, line: UInt = #line
+) {
     require(isTerminalSafe(shown), "\(what) contains a control character: \(shown.debugDescription)", file: file, line: line)
     require(shown.count <= limit + 1, "\(what) has \(shown.count) characters, limit \(limit)", file: file, line: line)
 }

@@ -6,12 +6,13 @@ enum SwiftSource {
 
     /// `files`: path relative to Public/ → text.
     static func assets(_ files: [(path: String, text: String)]) -> String {
-        var source = header + """
-            enum PublicAssets {
-                /// Path relative to Public/ → file contents (the templates are compiled instead).
-                static let files: [String: String] = [
+        var source =
+            header + """
+                enum PublicAssets {
+                    /// Path relative to Public/ → file contents (the templates are compiled instead).
+                    static let files: [String: String] = [
 
-            """
+                """
         for file in files {
             source += "        \(literal(file.path)): \(literal(file.text)),\n"
         }
@@ -21,17 +22,18 @@ enum SwiftSource {
 
     /// `templates`: name (path relative to Public/ without `.mustache`) → parsed template.
     static func templates(_ templates: [(name: String, nodes: [TemplateNode])]) -> String {
-        var source = header + """
-            /// Every template under Public/, compiled: `PageWriter` holds the values and the
-            /// output, and escapes every `{{name}}` for HTML.
-            enum CompiledTemplates {
-                static let names: Set<String> = [\(templates.map { literal($0.name) }.joined(separator: ", "))]
+        var source =
+            header + """
+                /// Every template under Public/, compiled: `PageWriter` holds the values and the
+                /// output, and escapes every `{{name}}` for HTML.
+                enum CompiledTemplates {
+                    static let names: Set<String> = [\(templates.map { literal($0.name) }.joined(separator: ", "))]
 
-                /// Renders the template called `name` into `page`; false when there is none.
-                static func render(_ name: String, into page: inout PageWriter) -> Bool {
-                    switch name {
+                    /// Renders the template called `name` into `page`; false when there is none.
+                    static func render(_ name: String, into page: inout PageWriter) -> Bool {
+                        switch name {
 
-            """
+                """
         for (index, template) in templates.enumerated() {
             source += "        case \(literal(template.name)): template\(index)(&page)\n"
         }

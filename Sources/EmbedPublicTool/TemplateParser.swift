@@ -177,9 +177,15 @@ struct TemplateParser {
     }
 
     private func error(at index: Int, _ problem: String) -> TemplateError {
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         for character in characters[..<min(max(index, 0), characters.count)] {
-            if character.isNewline { line += 1; column = 1 } else { column += 1 }
+            if character.isNewline {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
         }
         return TemplateError(line: line, column: column, problem: problem)
     }

@@ -1,8 +1,8 @@
+import ArgumentParser
 import FoundationEssentials
+import Glibc
 import HTTPTypes
 import PDSAuth
-import ArgumentParser
-import Glibc
 
 struct ApiCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -156,7 +156,9 @@ struct APIOutput {
 
     private func printHead(_ response: HTTPClientResponse) {
         var lines = [Self.statusLine(response)]
-        for header in response.headerLines { lines.append("\(Redaction.terminalSafe(header.name, limit: 200)): \(Redaction.terminalSafe(header.value, limit: 4000))") }
+        for header in response.headerLines {
+            lines.append("\(Redaction.terminalSafe(header.name, limit: 200)): \(Redaction.terminalSafe(header.value, limit: 4000))")
+        }
         terminal.out(lines.joined(separator: "\n") + "\n")
     }
 

@@ -1,9 +1,9 @@
 import ArgumentParser
 import FoundationEssentials
+import Glibc
 import Logging
 import PDSAuth
 import PDSDevServer
-import Glibc
 
 struct DevServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,24 +22,36 @@ struct DevServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("jwt-key-out"), help: "Write the demo JWT app's generated private key here (0600), for `pds-auth jwt --private-key`.")
     var jwtKeyOut: String?
 
-    @Option(help: ArgumentHelp("Make POST /v2/oauth/token misbehave: \(DevServerFault.argumentForms).",
-                               discussion: "For testing scripts and retry settings against a broken endpoint. Requests are not processed (codes and refresh tokens stay valid), except with delay and slow."))
+    @Option(
+        help: ArgumentHelp(
+            "Make POST /v2/oauth/token misbehave: \(DevServerFault.argumentForms).",
+            discussion:
+                "For testing scripts and retry settings against a broken endpoint. Requests are not processed (codes and refresh tokens stay valid), except with delay and slow."
+        ))
     var fault: String?
 
     @Option(name: .customLong("fault-times"), help: "How many token requests get --fault (1–1000000; default: all).")
     var faultTimes: Int?
 
-    @Flag(name: .customLong("accept-missing-domain-id"),
-          help: ArgumentHelp("Accept authorize and token requests without domain_id, as the PDS references before their 2026 revision describe.",
-                             discussion: "By default domain_id is required, as the current PDS Authorize and Token references list it. A domain_id naming another domain is refused either way."))
+    @Flag(
+        name: .customLong("accept-missing-domain-id"),
+        help: ArgumentHelp(
+            "Accept authorize and token requests without domain_id, as the PDS references before their 2026 revision describe.",
+            discussion:
+                "By default domain_id is required, as the current PDS Authorize and Token references list it. A domain_id naming another domain is refused either way."
+        ))
     var acceptMissingDomainID = false
 
     @Flag(help: "Log every request (never secrets).")
     var verbose = false
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp(
-        "Keep keys, client secrets and issued tokens here across restarts (default: $PDS_AUTH_HOME/dev-server, else $XDG_STATE_HOME/pds-auth/dev-server, else ~/.local/state/pds-auth/dev-server).",
-        discussion: "A profile made with `login --dev` keeps working against a later `pds-auth dev-server` using the same directory. One server per directory."))
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp(
+            "Keep keys, client secrets and issued tokens here across restarts (default: $PDS_AUTH_HOME/dev-server, else $XDG_STATE_HOME/pds-auth/dev-server, else ~/.local/state/pds-auth/dev-server).",
+            discussion:
+                "A profile made with `login --dev` keeps working against a later `pds-auth dev-server` using the same directory. One server per directory."
+        ))
     var stateDirectory: String?
 
     @Flag(name: .customLong("no-state"), help: "Keep nothing: fresh keys and secrets, and every issued token forgotten, at each start.")
@@ -139,10 +151,12 @@ enum DevServerHome {
     /// is not that (no profile named, not made against the dev server, another failure).
     static func hint(for error: PDSAuthError, environment: [String: String]) -> String? {
         guard error.code == .unreachable || error.code == .connectionLost, let name = error.profile,
-              let directory = try? StoreLocation.directory(environment: environment),
-              let profile = (try? CredentialStore(directory: directory).profile(name)) ?? nil, let state = profile.devServer else { return nil }
+            let directory = try? StoreLocation.directory(environment: environment),
+            let profile = (try? CredentialStore(directory: directory).profile(name)) ?? nil, let state = profile.devServer
+        else { return nil }
         // The directory comes from the credentials file, which may have been edited by hand.
-        let command = Redaction.terminalSafe(startCommand(port: profile.endpoints.base.port, stateDirectory: state, environment: environment), limit: 600)
+        let command = Redaction.terminalSafe(
+            startCommand(port: profile.endpoints.base.port, stateDirectory: state, environment: environment), limit: 600)
         return "The dev server this profile came from is not running: start it again with `\(command)` (in another terminal), then retry."
     }
 

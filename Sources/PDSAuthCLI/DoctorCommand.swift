@@ -1,11 +1,12 @@
+import ArgumentParser
 import FoundationEssentials
 import PDSAuth
-import ArgumentParser
 
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check what pds-auth needs (libcurl, credentials, profiles, endpoints, TLS, proxy, clock, browser, port) and print a report for a bug report.",
+        abstract:
+            "Check what pds-auth needs (libcurl, credentials, profiles, endpoints, TLS, proxy, clock, browser, port) and print a report for a bug report.",
         discussion: """
             Changes nothing: no file is written or narrowed, no browser started, and the \
             redirect port is bound for a moment only. Each endpoint gets one HEAD request of at \
@@ -38,8 +39,10 @@ struct DoctorCommand: AsyncParsableCommand {
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
         var problem: PDSAuthError?
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
-            let diagnosis = await Diagnosis.run(Diagnosis.Settings(environment: environment, endpoint: endpoint, caBundle: cacert, redirect: try redirect()))
-            terminal.out(json ? JSONOutput.text(DoctorOutput(diagnosis), pretty: terminal.stdoutIsTTY) : DoctorReport(terminal: terminal).text(diagnosis))
+            let diagnosis = await Diagnosis.run(
+                Diagnosis.Settings(environment: environment, endpoint: endpoint, caBundle: cacert, redirect: try redirect()))
+            terminal.out(
+                json ? JSONOutput.text(DoctorOutput(diagnosis), pretty: terminal.stdoutIsTTY) : DoctorReport(terminal: terminal).text(diagnosis))
             problem = diagnosis.firstProblem
         }
         // The whole report is printed first; then the first problem decides.
@@ -116,13 +119,15 @@ struct DoctorOutput: Encodable {
         ok = diagnosis.firstProblem == nil
         exit_status = diagnosis.firstProblem.map { ExitStatus($0.code).rawValue } ?? 0
         checks = diagnosis.checks.map { check in
-            Check(check: check.check, subject: check.subject, status: check.status, summary: check.summary,
-                  facts: Dictionary(check.facts.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
-                  problem: check.problem.map { error in
-                      Problem(code: error.code.description, message: error.message, details: Self.details(error),
-                              exit_status: ExitStatus(error.code).rawValue,
-                              advice: ErrorAdvice.hint(for: error, command: "doctor", profile: error.profile))
-                  })
+            Check(
+                check: check.check, subject: check.subject, status: check.status, summary: check.summary,
+                facts: Dictionary(check.facts.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }),
+                problem: check.problem.map { error in
+                    Problem(
+                        code: error.code.description, message: error.message, details: Self.details(error),
+                        exit_status: ExitStatus(error.code).rawValue,
+                        advice: ErrorAdvice.hint(for: error, command: "doctor", profile: error.profile))
+                })
         }
     }
 

@@ -33,17 +33,22 @@ enum ErrorAdvice {
     static let signInSettings: [PDSAuthError.Code: Set<String>] = {
         var owners: [PDSAuthError.Code: Set<String>] = [:]
         for code: PDSAuthError.Code in [.missingEndpoint, .missingClientID, .missingDomainID] { owners[code] = ["login", "jwt"] }
-        for code: PDSAuthError.Code in [.secretFileUnreadable, .secretFileEmpty, .discoveryFailed, .invalidMetadata, .issuerMismatch,
-                                        .pkceNotSupported, .noDeviceEndpoint, .invalidRedirectURI] { owners[code] = ["login"] }
-        for code: PDSAuthError.Code in [.missingSubject, .keyMissing, .keyUnreadable, .keyIsPublic, .keyEncrypted, .keyNotRSA,
-                                        .keyUnusable, .keyTooSmall, .keyUnparsable] { owners[code] = ["jwt"] }
+        for code: PDSAuthError.Code in [
+            .secretFileUnreadable, .secretFileEmpty, .discoveryFailed, .invalidMetadata, .issuerMismatch,
+            .pkceNotSupported, .noDeviceEndpoint, .invalidRedirectURI,
+        ] { owners[code] = ["login"] }
+        for code: PDSAuthError.Code in [
+            .missingSubject, .keyMissing, .keyUnreadable, .keyIsPublic, .keyEncrypted, .keyNotRSA,
+            .keyUnusable, .keyTooSmall, .keyUnparsable,
+        ] { owners[code] = ["jwt"] }
         return owners
     }()
 
     static func hint(for error: PDSAuthError, command: String = "pds-auth", profile: String? = nil) -> String? {
         let asker = Asker(command: command, profile: profile)
         if command != "pds-auth", let owners = signInSettings[error.code], !owners.contains(command) {
-            return "This profile's saved settings do not work (see above): sign in again under its name with `\(asker.signInAgain)` (or `pds-auth jwt` for a JWT app)."
+            return
+                "This profile's saved settings do not work (see above): sign in again under its name with `\(asker.signInAgain)` (or `pds-auth jwt` for a JWT app)."
         }
         return configuration(error, asker) ?? signIn(error, asker) ?? transport(error, asker) ?? store(error, asker)
     }
@@ -54,7 +59,9 @@ enum ErrorAdvice {
         case .missingEndpoint: return "Pass --domain-id ID (or set PDS_DOMAIN_ID), or --endpoint URL (PDS_ENDPOINT)."
         case .invalidDomainID: return "Use the domain id shown in the PDS console, e.g. bj1, and an endpoint of that domain."
         case .invalidURL, .insecureURL:
-            guard asker.signsIn else { return "This profile's endpoint cannot be used: sign in again with `\(asker.signInAgain) --endpoint https://…`." }
+            guard asker.signsIn else {
+                return "This profile's endpoint cannot be used: sign in again with `\(asker.signInAgain) --endpoint https://…`."
+            }
             return "Give a full https URL such as https://bj1.api.aliyunpds.com (plain http only for loopback addresses such as the dev server)."
         case .invalidRedirectURI: return "Use a loopback callback URL registered on the app, e.g. \(RedirectTarget.defaultURI) (RFC 8252 §7.3)."
         case .missingClientID: return "Pass --client-id (or set PDS_CLIENT_ID) with the app's client id."
@@ -75,14 +82,20 @@ enum ErrorAdvice {
             guard asker.signsIn else { return "This profile's token endpoint does not answer like one: sign in again with `\(asker.signInAgain)`." }
             return "Check --endpoint, --token-url and --domain-id: this URL does not answer like a token endpoint."
         case .noRevocationEndpoint:
-            return "Log out without revoking (`pds-auth logout`), or sign in again with `pds-auth login --revoke-url URL` naming the provider's RFC 7009 endpoint."
-        case .discoveryFailed: return "Check --issuer: it must be the provider's issuer identifier exactly, or give --authorize-url and --token-url instead."
-        case .invalidMetadata: return "The provider's metadata cannot be used as it is; give the missing or broken endpoint with --authorize-url, --token-url or --device-url."
+            return
+                "Log out without revoking (`pds-auth logout`), or sign in again with `pds-auth login --revoke-url URL` naming the provider's RFC 7009 endpoint."
+        case .discoveryFailed:
+            return "Check --issuer: it must be the provider's issuer identifier exactly, or give --authorize-url and --token-url instead."
+        case .invalidMetadata:
+            return
+                "The provider's metadata cannot be used as it is; give the missing or broken endpoint with --authorize-url, --token-url or --device-url."
         case .issuerMismatch: return "Give --issuer exactly as the provider's metadata names it; a document for another issuer is never used."
         case .pkceNotSupported: return "The provider does not offer PKCE with S256; pass --no-pkce only if you trust every app on this machine."
-        case .noDeviceEndpoint: return "Pass --device-url with the provider's device authorization endpoint, or sign in in a browser without --device."
+        case .noDeviceEndpoint:
+            return "Pass --device-url with the provider's device authorization endpoint, or sign in in a browser without --device."
         case .resourceIssuerMismatch:
-            return "This resource takes tokens from the authorization server named above: sign in to it with `pds-auth login --issuer URL --profile NAME`."
+            return
+                "This resource takes tokens from the authorization server named above: sign in to it with `pds-auth login --issuer URL --profile NAME`."
         case .networkLibraryMissing: return "Install libcurl (Debian: apt-get install libcurl4)."
         case .caBundleUnusable:
             let flag = asker.has("--cacert") ? "--cacert, " : ""
@@ -102,7 +115,8 @@ enum ErrorAdvice {
             if asker.has("--port") { return "Free the port, or pass another --port (0 picks a free one)." }
             let other = asker.has("--redirect-uri") ? "pass another --redirect-uri" : "sign in with `pds-auth login --redirect-uri URI`"
             return "Free the port, or \(other); it must match a redirect URI registered on the app, port included."
-        case .authorizationDenied: return "Run `\(again)` again and approve the request; if the provider names a setting, check the app in its console."
+        case .authorizationDenied:
+            return "Run `\(again)` again and approve the request; if the provider names a setting, check the app in its console."
         case .redirectUnusable: return "Run `\(again)` again; if it repeats, the provider's redirect is broken."
         case .signInTimedOut: return "Run `\(again) --timeout SECONDS` to wait longer."
         case .deviceCodeExpired: return "Run `\(again) --device` again and enter the new code before it expires."
@@ -116,7 +130,9 @@ enum ErrorAdvice {
             if asker.command == "login" { return "Sign in again; check the app's redirect URI and settings in its console if it repeats." }
             return "Sign in again with `\(again)`."
         case .clientRejected:
-            if asker.command == "login" { return "Check the client id and client secret of the app (PDS_CLIENT_SECRET, --client-secret-file, or --public-client)." }
+            if asker.command == "login" {
+                return "Check the client id and client secret of the app (PDS_CLIENT_SECRET, --client-secret-file, or --public-client)."
+            }
             if asker.command == "jwt" { return "Check --client-id, and that the app is a JWT app whose public key matches --private-key." }
             return "The server no longer accepts this profile's client id or secret: sign in again with `\(again)`."
         case .apiRejected: return "Check the API's path and parameters, and the signed-in user's permissions."
@@ -145,7 +161,8 @@ enum ErrorAdvice {
             return "Check that the profile's endpoint (see `pds-auth status`) is up, and DNS and proxy settings\(proxy), then retry."
         case .tlsFailure:
             if asker.signsIn { return "If the server uses a private CA, pass --cacert FILE or set SSL_CERT_FILE. Verification cannot be turned off." }
-            return "If the server uses a private CA, set SSL_CERT_FILE (or sign in again with `pds-auth login --cacert FILE`). Verification cannot be turned off."
+            return
+                "If the server uses a private CA, set SSL_CERT_FILE (or sign in again with `pds-auth login --cacert FILE`). Verification cannot be turned off."
         case .connectionLost, .transferFailed: return "Retry; the server or a proxy closed the connection."
         default: return nil
         }
@@ -166,15 +183,19 @@ enum ErrorAdvice {
             return "Run `pds-auth status` (which narrows it) or chmod it; whoever read the file holds its tokens: sign in again to replace them."
         case .renewalNotSaved: return "Free some space (or fix the directory's permissions), then sign in again with `\(asker.signInAgain)`."
         case .secretStoreUnavailable:
-            return "This profile keeps its secrets in the Secret Service (secret-service); run pds-auth in your desktop session, or where a Secret Service "
+            return
+                "This profile keeps its secrets in the Secret Service (secret-service); run pds-auth in your desktop session, or where a Secret Service "
                 + "(GNOME Keyring, KeePassXC) runs on the D-Bus session bus, with libsecret installed (Debian: apt-get install libsecret-1-0). "
                 + "Nothing was changed, and nothing falls back to the file."
         case .secretStoreLocked:
-            return "Unlock the keyring (your desktop's keyring prompt, Seahorse, or logging in again) and retry; pds-auth never asks for the keyring's password. Nothing was changed."
+            return
+                "Unlock the keyring (your desktop's keyring prompt, Seahorse, or logging in again) and retry; pds-auth never asks for the keyring's password. Nothing was changed."
         case .secretMissing:
-            return "Sign in again with `\(asker.signInAgain) --store secret-service`, or remove the profile with `pds-auth logout\(asker.profile.map { " --profile \(Redaction.terminalSafe($0, limit: 64))" } ?? "")`."
+            return
+                "Sign in again with `\(asker.signInAgain) --store secret-service`, or remove the profile with `pds-auth logout\(asker.profile.map { " --profile \(Redaction.terminalSafe($0, limit: 64))" } ?? "")`."
         case .sealedSessionInvalid:
-            return "Export again on the other machine with `pds-auth export --to KEY` and the key this import printed, and paste its whole line; nothing was saved."
+            return
+                "Export again on the other machine with `pds-auth export --to KEY` and the key this import printed, and paste its whole line; nothing was saved."
         case .sealedSessionExpired:
             return "A sealed session is good for 10 minutes: run `pds-auth import` again and export to its new key; nothing was saved."
         case .importTimedOut: return "Run `pds-auth import` again (it waits at most 10 minutes) and paste the exported line; nothing was saved."

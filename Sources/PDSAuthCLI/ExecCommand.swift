@@ -45,7 +45,9 @@ struct ExecCommand: AsyncParsableCommand {
         // (`--min-vlaid`), not a program to run.
         if command.first == "--help" || command.first == "-h" { throw CleanExit.helpRequest(Self.self) }
         if let first = command.first, first != "--", first.hasPrefix("-") {
-            throw ValidationError("Unknown option '\(Redaction.terminalSafe(first, limit: 60))'. Options go before --, the program after it: pds-auth exec [--min-valid S] -- PROGRAM [ARGUMENTS…]")
+            throw ValidationError(
+                "Unknown option '\(Redaction.terminalSafe(first, limit: 60))'. Options go before --, the program after it: pds-auth exec [--min-valid S] -- PROGRAM [ARGUMENTS…]"
+            )
         }
     }
 
@@ -69,12 +71,15 @@ struct ExecCommand: AsyncParsableCommand {
                 let keeper = try TokenFileKeeper(provider: provider, profile: name, minValid: .seconds(minValid), first: profile, roots: roots)
                 defer {
                     if keeper.remove() == .moved {
-                        terminal.warn("the private directory \(keeper.directory) was moved or replaced while the program ran: its token file was removed, nothing at that path was touched")
+                        terminal.warn(
+                            "the private directory \(keeper.directory) was moved or replaced while the program ran: its token file was removed, nothing at that path was touched"
+                        )
                     }
                 }
                 if let early = signals.early { return 128 + early.rawValue }
-                return await runChild(environment: childEnvironment(environment, profile: profile, name: name, file: keeper.path),
-                                      keeper: keeper, terminal: terminal, signals: signals)
+                return await runChild(
+                    environment: childEnvironment(environment, profile: profile, name: name, file: keeper.path),
+                    keeper: keeper, terminal: terminal, signals: signals)
             }
         }
         if status != 0 { throw ExitCode(status) }

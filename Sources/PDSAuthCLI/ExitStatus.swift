@@ -30,7 +30,8 @@ enum ExitStatus: Int32, CaseIterable {
         case .success: "success"
         case .failure: "unexpected internal error"
         case .usage: "invalid command line (unknown option, missing or out-of-range value)"
-        case .configuration: "invalid or missing configuration (client id, URLs, environment, key files), or an endpoint that is not what it should be"
+        case .configuration:
+            "invalid or missing configuration (client id, URLs, environment, key files), or an endpoint that is not what it should be"
         case .listenerUnavailable: "the loopback listener could not start (port or address taken)"
         case .authorizationDenied: "the provider or the user refused the authorization"
         case .redirectUnusable: "the provider's redirect carried this sign-in's state but no code"
@@ -54,10 +55,10 @@ enum ExitStatus: Int32, CaseIterable {
     init(_ code: PDSAuthError.Code) {
         switch code {
         case .missingEndpoint, .invalidDomainID, .invalidURL, .insecureURL, .invalidRedirectURI, .missingClientID, .missingDomainID,
-             .missingSubject, .invalidSetting, .secretFileUnreadable, .secretFileEmpty, .keyMissing, .keyUnreadable, .keyIsPublic,
-             .keyEncrypted, .keyNotRSA, .keyUnparsable, .keyTooSmall, .keyUnusable, .keyWriteFailed, .noHome, .endpointMisconfigured,
-             .noRevocationEndpoint, .networkLibraryMissing, .discoveryFailed, .invalidMetadata, .issuerMismatch, .pkceNotSupported,
-             .noDeviceEndpoint, .resourceIssuerMismatch, .caBundleUnusable, .clockSkew:
+            .missingSubject, .invalidSetting, .secretFileUnreadable, .secretFileEmpty, .keyMissing, .keyUnreadable, .keyIsPublic,
+            .keyEncrypted, .keyNotRSA, .keyUnparsable, .keyTooSmall, .keyUnusable, .keyWriteFailed, .noHome, .endpointMisconfigured,
+            .noRevocationEndpoint, .networkLibraryMissing, .discoveryFailed, .invalidMetadata, .issuerMismatch, .pkceNotSupported,
+            .noDeviceEndpoint, .resourceIssuerMismatch, .caBundleUnusable, .clockSkew:
             self = .configuration
         case .portInUse, .listenFailed: self = .listenerUnavailable
         case .authorizationDenied: self = .authorizationDenied
@@ -72,8 +73,8 @@ enum ExitStatus: Int32, CaseIterable {
         case .invalidResponse, .responseTooLarge: self = .invalidResponse
         case .httpTimeout, .unreachable, .tlsFailure, .connectionLost, .transferFailed: self = .network
         case .credentialsUnreadable, .credentialsCorrupt, .profileUnusable, .credentialsNewer, .credentialsNotOwned, .credentialsNotRegular,
-             .directoryUnusable, .lockUnavailable, .lockTimeout, .writeFailed, .renewalNotSaved, .credentialsExposed,
-             .secretStoreUnavailable, .secretStoreLocked, .secretMissing:
+            .directoryUnusable, .lockUnavailable, .lockTimeout, .writeFailed, .renewalNotSaved, .credentialsExposed,
+            .secretStoreUnavailable, .secretStoreLocked, .secretMissing:
             self = .credentialStore
         case .noProfile, .noProfileSelected, .notRefreshable: self = .notSignedIn
         case .cancelled: self = .interrupted

@@ -48,13 +48,18 @@ struct ExportCommand: AsyncParsableCommand {
             } catch {
                 guard printed.value else { throw error }
                 var error = error
-                error.message = "The sealed session was printed, but the profile could not be removed here: \(error.message). Remove it with `pds-auth logout --profile \(name)` before the other machine refreshes"
+                error.message =
+                    "The sealed session was printed, but the profile could not be removed here: \(error.message). Remove it with `pds-auth logout --profile \(name)` before the other machine refreshes"
                 throw error
             }
             if keep {
-                terminal.warn("profile \"\(name)\" is now in two places: if its provider rotates refresh tokens after all, the first refresh on either machine ends the session on the other")
+                terminal.warn(
+                    "profile \"\(name)\" is now in two places: if its provider rotates refresh tokens after all, the first refresh on either machine ends the session on the other"
+                )
             } else {
-                terminal.say("\(terminal.green("✓")) Sealed profile \"\(name)\" for that import (it opens there within 10 min) and removed it here. Paste the line above into the waiting `pds-auth import`.")
+                terminal.say(
+                    "\(terminal.green("✓")) Sealed profile \"\(name)\" for that import (it opens there within 10 min) and removed it here. Paste the line above into the waiting `pds-auth import`."
+                )
             }
         }
     }
@@ -63,10 +68,14 @@ struct ExportCommand: AsyncParsableCommand {
     /// tokens do not rotate (PDS's do).
     static func check(_ profile: StoredProfile, keep: Bool) throws(PDSAuthError) {
         if profile.jwt != nil {
-            throw PDSAuthError(.sessionNotMovable, "A JWT profile has no session to move: copy its key to the other machine and run `pds-auth jwt` there")
+            throw PDSAuthError(
+                .sessionNotMovable, "A JWT profile has no session to move: copy its key to the other machine and run `pds-auth jwt` there")
         }
         if keep, profile.endpoints.flavor == .pds {
-            throw PDSAuthError(.sessionNotMovable, "PDS refresh tokens rotate: kept on both machines, the first refresh on either would end the session on the other (--keep is for providers that do not rotate)")
+            throw PDSAuthError(
+                .sessionNotMovable,
+                "PDS refresh tokens rotate: kept on both machines, the first refresh on either would end the session on the other (--keep is for providers that do not rotate)"
+            )
         }
     }
 }

@@ -41,8 +41,10 @@ struct ImportCommand: AsyncParsableCommand {
             // The private half exists only here, in this process's memory, for this one import.
             let receiver = SessionReceiver()
             terminal.out(receiver.recipient.text)
-            terminal.must("On the machine that has the session, run:\n  pds-auth export --profile NAME --to \(terminal.dim("<the key above>"))\n"
-                + "then paste the line it prints here\(from.map { " (or put it in \($0))" } ?? "") (waiting up to \(ExpiryText.duration(timeout)))…")
+            terminal.must(
+                "On the machine that has the session, run:\n  pds-auth export --profile NAME --to \(terminal.dim("<the key above>"))\n"
+                    + "then paste the line it prints here\(from.map { " (or put it in \($0))" } ?? "") (waiting up to \(ExpiryText.duration(timeout)))…"
+            )
             let source = from
             let wait = Duration.seconds(timeout)
             let (opened, sourceName) = try await CommandRunner.cancellable(unwound: "nothing was saved") { () throws(PDSAuthError) in
@@ -55,12 +57,16 @@ struct ImportCommand: AsyncParsableCommand {
             }
             let saved = try await Self.save(opened, as: name, choice: choice, in: store)
             let who = saved.user?.displayName.map { " as \(Redaction.terminalSafe($0, limit: 80))" } ?? ""
-            terminal.say("\(terminal.green("✓")) Imported profile \"\(name)\" (\"\(Redaction.terminalSafe(sourceName, limit: 64))\" there): signed in\(who) at \(Redaction.terminalSafe(saved.endpoints.base.absoluteString, limit: 200)); now the current profile\(saved.secretStore == .secretService ? ", its secrets in the Secret Service" : "").")
+            terminal.say(
+                "\(terminal.green("✓")) Imported profile \"\(name)\" (\"\(Redaction.terminalSafe(sourceName, limit: 64))\" there): signed in\(who) at \(Redaction.terminalSafe(saved.endpoints.base.absoluteString, limit: 200)); now the current profile\(saved.secretStore == .secretService ? ", its secrets in the Secret Service" : "")."
+            )
         }
     }
 
     /// Saves the session under the lock, as long as no profile of that name appeared meanwhile.
-    static func save(_ profile: StoredProfile, as name: String, choice: SecretStoreChoice, in store: CredentialStore) async throws(PDSAuthError) -> StoredProfile {
+    static func save(
+        _ profile: StoredProfile, as name: String, choice: SecretStoreChoice, in store: CredentialStore
+    ) async throws(PDSAuthError) -> StoredProfile {
         try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
             guard !file.names.contains(name) else { throw exists(name) }
             var profile = profile
@@ -75,7 +81,8 @@ struct ImportCommand: AsyncParsableCommand {
     /// or mangled on the way; the sealed session can still arrive whole).
     static func stillWaiting(_ error: PDSAuthError, file: String?) -> String {
         let reason = error.message.replacing("; nothing was saved", with: "")
-        return "\(reason). Still waiting: \(file == nil ? "paste" : "write") the whole line `pds-auth export` printed\(file.map { " into \($0)" } ?? ""), or press Ctrl-C."
+        return
+            "\(reason). Still waiting: \(file == nil ? "paste" : "write") the whole line `pds-auth export` printed\(file.map { " into \($0)" } ?? ""), or press Ctrl-C."
     }
 
     static func exists(_ name: String) -> PDSAuthError {

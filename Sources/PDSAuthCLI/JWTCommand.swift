@@ -1,7 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
-import PDSAuth
 import Glibc
+import PDSAuth
 
 struct JWTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +37,9 @@ struct JWTCommand: AsyncParsableCommand {
     @Option(name: .customLong("clock-skew"), help: "Seconds iat/nbf are backdated, for servers whose clock is behind (0–600).")
     var clockSkew: Int = 30
 
-    @Option(help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\"). It becomes the current profile.", completion: ProfileCompletion.names)
+    @Option(
+        help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\"). It becomes the current profile.",
+        completion: ProfileCompletion.names)
     var profile: String?
 
     @Flag(name: .customLong("show-token"), help: "Print the full access token (otherwise masked).")
@@ -80,13 +82,15 @@ struct JWTCommand: AsyncParsableCommand {
         guard let sub = subject ?? (subjectType == .service ? domainID : nil) else {
             throw PDSAuthError(.missingSubject, "No subject given")
         }
-        let settings = JWTSettings(privateKeyPath: keyPath, subject: sub, subjectType: subjectType.rawValue, autoCreate: autoCreate,
-                                   lifetime: .seconds(lifetime), clockSkew: .seconds(clockSkew))
+        let settings = JWTSettings(
+            privateKeyPath: keyPath, subject: sub, subjectType: subjectType.rawValue, autoCreate: autoCreate,
+            lifetime: .seconds(lifetime), clockSkew: .seconds(clockSkew))
         let profileName = try ProfileSelection.named(profile, environment) ?? "default"
         let store = terminal.store(directory: try StoreLocation.directory(environment: environment))
-        return JWTSignIn(endpoints: endpoints, domainID: domainID, clientID: try provider.resolvedClientID(environment), settings: settings,
-                         profileName: profileName, store: store, transport: try terminal.transport(environment, caBundleFlag: provider.cacert),
-                         rememberedCABundle: provider.cacert, secretStore: try secretStore.prepare(environment, store: store, profile: profileName))
+        return JWTSignIn(
+            endpoints: endpoints, domainID: domainID, clientID: try provider.resolvedClientID(environment), settings: settings,
+            profileName: profileName, store: store, transport: try terminal.transport(environment, caBundleFlag: provider.cacert),
+            rememberedCABundle: provider.cacert, secretStore: try secretStore.prepare(environment, store: store, profile: profileName))
     }
 }
 

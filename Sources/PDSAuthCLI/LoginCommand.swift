@@ -11,34 +11,47 @@ struct LoginCommand: AsyncParsableCommand {
 
     @OptionGroup var provider: ProviderOptions
 
-    @Option(help: ArgumentHelp(
-        "A generic provider's issuer (RFC 8414): its endpoints are read from its metadata; --authorize-url, --token-url, --revoke-url and --device-url still win.",
-        discussion: "The metadata must name exactly this issuer; the profile is pinned to it, and a redirect's iss must name it (RFC 9207)."))
+    @Option(
+        help: ArgumentHelp(
+            "A generic provider's issuer (RFC 8414): its endpoints are read from its metadata; --authorize-url, --token-url, --revoke-url and --device-url still win.",
+            discussion: "The metadata must name exactly this issuer; the profile is pinned to it, and a redirect's iss must name it (RFC 9207)."))
     var issuer: String?
 
     @Flag(help: "Sign in on another device with a code (RFC 8628 device grant; generic providers with a device endpoint).")
     var device = false
 
-    @Option(name: .customLong("device-url"), help: "A generic provider's RFC 8628 device authorization endpoint: a URL, or a path under --endpoint (else under --issuer); else from --issuer's metadata.")
+    @Option(
+        name: .customLong("device-url"),
+        help:
+            "A generic provider's RFC 8628 device authorization endpoint: a URL, or a path under --endpoint (else under --issuer); else from --issuer's metadata."
+    )
     var deviceURL: String?
 
     @OptionGroup var secretStore: SecretStoreOption
 
-    @Option(name: .customLong("client-secret-file"), help: "Read the client secret from this file (else env PDS_CLIENT_SECRET, else a hidden prompt on a terminal).")
+    @Option(
+        name: .customLong("client-secret-file"),
+        help: "Read the client secret from this file (else env PDS_CLIENT_SECRET, else a hidden prompt on a terminal).")
     var clientSecretFile: String?
 
-    @Option(name: .customLong("redirect-uri"), help: ArgumentHelp(
-        "Loopback redirect URI registered on the app (default \(RedirectTarget.defaultURI)); the listener binds its host and port.",
-        discussion: "Repeat it to list several registered URIs: the first whose port is free is used."))
+    @Option(
+        name: .customLong("redirect-uri"),
+        help: ArgumentHelp(
+            "Loopback redirect URI registered on the app (default \(RedirectTarget.defaultURI)); the listener binds its host and port.",
+            discussion: "Repeat it to list several registered URIs: the first whose port is free is used."))
     var redirectURIs: [String] = []
 
     @Option(help: "Scope to request (PDS today accepts only all; omit for the app's default).")
     var scope: String?
 
-    @Option(name: .customLong("login-type"), help: "PDS login_type: default, ding, ding_sns, ram, wechat, wechat_app (PDS default: default; generic providers get none unless given).")
+    @Option(
+        name: .customLong("login-type"),
+        help: "PDS login_type: default, ding, ding_sns, ram, wechat, wechat_app (PDS default: default; generic providers get none unless given).")
     var loginType: String?
 
-    @Option(help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\", \"dev\" with --dev). It becomes the current profile.", completion: ProfileCompletion.names)
+    @Option(
+        help: "Profile name to save under (env PDS_AUTH_PROFILE; default \"default\", \"dev\" with --dev). It becomes the current profile.",
+        completion: ProfileCompletion.names)
     var profile: String?
 
     @Option(help: "Seconds to wait for the browser (1–86400).")
@@ -68,10 +81,15 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(help: "Only errors on stderr, and what must be acted on (the address to open, the paste prompt).")
     var quiet = false
 
-    @Flag(help: "Sign in to the built-in PDS-compatible dev server's demo app: the one running with the default state directory, else one run in-process.")
+    @Flag(
+        help:
+            "Sign in to the built-in PDS-compatible dev server's demo app: the one running with the default state directory, else one run in-process."
+    )
     var dev = false
 
-    @Option(name: .customLong("dev-port"), help: "With --dev: the port of the in-process dev server (default 8780, or any free one if that is taken; 0 = any).")
+    @Option(
+        name: .customLong("dev-port"),
+        help: "With --dev: the port of the in-process dev server (default 8780, or any free one if that is taken; 0 = any).")
     var devPort = DevServerHome.standardPort
 
     @Flag(help: "Log the listener's and dev server's activity, each request and its proxy (never secrets) to stderr.")
@@ -92,7 +110,9 @@ struct LoginCommand: AsyncParsableCommand {
         }
         let generic = provider.namesEndpoints || issuer != nil
         try provider.checkGenericOnly(generic: generic, deviceURL: deviceURL)
-        if dev, issuer != nil || device { throw ValidationError("--dev signs in to the built-in PDS dev server: --issuer and --device are for generic providers") }
+        if dev, issuer != nil || device {
+            throw ValidationError("--dev signs in to the built-in PDS dev server: --issuer and --device are for generic providers")
+        }
         if device, !generic { throw ValidationError("--device is for generic providers: give --issuer (or --token-url with --device-url)") }
     }
 
@@ -130,10 +150,11 @@ struct LoginCommand: AsyncParsableCommand {
         // One round trip, so a wrong client id, redirect URI or endpoint is reported now, not
         // after the user has signed in (or pds-auth has waited ten minutes).
         if !noPreflight { try await AuthorizePreflight.check(configuration) }
-        let waiting = LoginWaiting(terminal: terminal, environment: environment, timeout: timeout,
-                                   paste: paste || terminal.stdinIsTTY, openBrowser: !noBrowser,
-                                   providerName: configuration.endpoints.providerName,
-                                   offersDevice: configuration.endpoints.deviceAuthorizationURL != nil)
+        let waiting = LoginWaiting(
+            terminal: terminal, environment: environment, timeout: timeout,
+            paste: paste || terminal.stdinIsTTY, openBrowser: !noBrowser,
+            providerName: configuration.endpoints.providerName,
+            offersDevice: configuration.endpoints.deviceAuthorizationURL != nil)
         return try await waiting.run(BrowserSignIn(configuration: configuration, logger: logger))
     }
 
@@ -155,9 +176,10 @@ struct LoginCommand: AsyncParsableCommand {
         } else {
             if let issuer {
                 // PKCE belongs to the browser leg; a device sign-in has none.
-                endpoints = try await provider.discoveredEndpoints(issuer: issuer, device: deviceURL, requirePKCE: !noPKCE && !device,
-                                                                   transport: try terminal.transport(environment, caBundleFlag: provider.cacert),
-                                                                   environment: environment)
+                endpoints = try await provider.discoveredEndpoints(
+                    issuer: issuer, device: deviceURL, requirePKCE: !noPKCE && !device,
+                    transport: try terminal.transport(environment, caBundleFlag: provider.cacert),
+                    environment: environment)
             } else {
                 endpoints = try provider.endpoints(environment: environment, device: deviceURL)
             }
@@ -167,11 +189,18 @@ struct LoginCommand: AsyncParsableCommand {
         let profileName = try ProfileSelection.named(profile, environment) ?? (devApp == nil ? "default" : "dev")
         let store = terminal.store(directory: try StoreLocation.directory(environment: environment))
         // A Native app has no secret: --public-client says so, and the profile remembers it.
-        let isPublic = devApp == nil && (publicClient || (try? store.profile(profileName))?.map { $0.clientID == clientID && $0.publicClient == true } == true)
+        let isPublic =
+            devApp == nil && (publicClient || (try? store.profile(profileName))?.map { $0.clientID == clientID && $0.publicClient == true } == true)
         if isPublic, clientSecretFile != nil || environment["PDS_CLIENT_SECRET"].map({ !$0.isEmpty }) == true {
-            throw PDSAuthError(.invalidSetting, "This app is a public client (--public-client, or remembered for profile \"\(profileName)\"), yet a client secret was given")
+            throw PDSAuthError(
+                .invalidSetting,
+                "This app is a public client (--public-client, or remembered for profile \"\(profileName)\"), yet a client secret was given")
         }
-        if let devApp { secret = devApp.clientSecret } else if isPublic { secret = nil } else {
+        if let devApp {
+            secret = devApp.clientSecret
+        } else if isPublic {
+            secret = nil
+        } else {
             secret = try await ClientSecretSource.resolve(file: clientSecretFile, environment: environment, terminal: terminal, prompt: true)
         }
         var redirects: [RedirectTarget] = []
@@ -179,7 +208,8 @@ struct LoginCommand: AsyncParsableCommand {
         var configuration = LoginConfiguration(
             endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: secret, redirects: redirects, scope: scope,
             loginType: loginType ?? (endpoints.flavor == .pds ? "default" : nil), usePKCE: !noPKCE, profileName: profileName, store: store,
-            transport: try terminal.transport(environment, caBundleFlag: provider.cacert), timeout: .seconds(timeout), rememberedCABundle: provider.cacert,
+            transport: try terminal.transport(environment, caBundleFlag: provider.cacert), timeout: .seconds(timeout),
+            rememberedCABundle: provider.cacert,
             secretStore: try secretStore.prepare(environment, store: store, profile: profileName))
         configuration.publicClient = isPublic
         configuration.devServer = devApp?.stateDirectory
@@ -194,8 +224,9 @@ struct LoginCommand: AsyncParsableCommand {
         let stateDirectory = DevServerHome.directory(environment)
         if let stateDirectory, let running = DevServer.running(stateDirectory: stateDirectory) {
             terminal.say(terminal.dim("Signing in to the dev server already running at \(running) (state in \(stateDirectory))."))
-            let app = DevApp(baseURL: running, domainID: "dev", clientID: "pds-auth-demo",
-                             clientSecret: DevServer.keptClientSecret(stateDirectory: stateDirectory, clientID: "pds-auth-demo"), stateDirectory: stateDirectory)
+            let app = DevApp(
+                baseURL: running, domainID: "dev", clientID: "pds-auth-demo",
+                clientSecret: DevServer.keptClientSecret(stateDirectory: stateDirectory, clientID: "pds-auth-demo"), stateDirectory: stateDirectory)
             return try await runLogin(environment, terminal, devApp: app)
         }
         var redirects: [String] = []
@@ -213,7 +244,7 @@ struct LoginCommand: AsyncParsableCommand {
                 }
                 terminal.say(terminal.dim("Another login --dev is using \(directory ?? ""); this dev server keeps nothing."))
                 directory = nil
-            } catch where port == DevServerHome.standardPort && error.code == .portInUse {
+            } catch  where port == DevServerHome.standardPort && error.code == .portInUse {
                 port = 0
             }
         }
@@ -221,8 +252,10 @@ struct LoginCommand: AsyncParsableCommand {
 
     /// Signs in to a dev server of this process's own; nil when another dev server holds
     /// `stateDirectory` (then nothing was started).
-    private func runInProcess(_ environment: [String: String], _ terminal: Terminal, redirects: [String], stateDirectory: String?,
-                              port: Int) async throws(PDSAuthError) -> LoginResult? {
+    private func runInProcess(
+        _ environment: [String: String], _ terminal: Terminal, redirects: [String], stateDirectory: String?,
+        port: Int
+    ) async throws(PDSAuthError) -> LoginResult? {
         var configuration = DevServerConfiguration.demo(redirectURIs: redirects, port: port)
         // RFC 8252 §7.3: loopback redirects may use any port (needed with --redirect-uri …:0/…).
         configuration.allowsAnyLoopbackPort = true
@@ -233,12 +266,16 @@ struct LoginCommand: AsyncParsableCommand {
                 started.set(true)
                 terminal.say(terminal.dim(server.summary(baseURL: baseURL)))
                 let app = server.configuration.apps[0]
-                return try await runLogin(environment, terminal, devApp: DevApp(baseURL: baseURL, domainID: server.configuration.domainID,
-                                                                                clientID: app.clientID, clientSecret: app.clientSecret,
-                                                                                stateDirectory: stateDirectory))
+                return try await runLogin(
+                    environment, terminal,
+                    devApp: DevApp(
+                        baseURL: baseURL, domainID: server.configuration.domainID,
+                        clientID: app.clientID, clientSecret: app.clientSecret,
+                        stateDirectory: stateDirectory))
             }
             if let stateDirectory {
-                let command = DevServerHome.startCommand(port: result.profile.endpoints.base.port, stateDirectory: stateDirectory, environment: environment)
+                let command = DevServerHome.startCommand(
+                    port: result.profile.endpoints.base.port, stateDirectory: stateDirectory, environment: environment)
                 terminal.say("  The dev server stopped with this command; to use the profile, start it again with `\(command)`,")
                 terminal.say("  then for example `pds-auth api /v2/user/get`.")
             } else {

@@ -28,16 +28,21 @@ struct LoginWaiting {
         }
     }
 
-    private func listen(_ signIn: BrowserSignIn, display: WaitingDisplay, notes: RefusalNotes,
-                        pastes: AsyncStream<String>?) async throws -> LoginResult {
-        try await signIn.withListener(pastes: pastes, onEvent: { event in
-            switch event {
-            case let .refused(refusal, source):
-                if let text = notes.text(for: refusal, from: source) { display.note(terminal.red("✗ ") + text) }
-            case .exchanging:
-                display.exchanging()
+    private func listen(
+        _ signIn: BrowserSignIn, display: WaitingDisplay, notes: RefusalNotes,
+        pastes: AsyncStream<String>?
+    ) async throws -> LoginResult {
+        try await signIn.withListener(
+            pastes: pastes,
+            onEvent: { event in
+                switch event {
+                case let .refused(refusal, source):
+                    if let text = notes.text(for: refusal, from: source) { display.note(terminal.red("✗ ") + text) }
+                case .exchanging:
+                    display.exchanging()
+                }
             }
-        }) { session in
+        ) { session in
             for note in session.notes { terminal.say(terminal.dim(note)) }
             let served = (try? RedirectTarget(parsing: session.redirectURI)) ?? signIn.configuration.redirects[0]
             let opened = await announce(startURL: session.startURL, authorizeURL: session.authorizeURL, redirect: served)
@@ -116,11 +121,16 @@ final class RefusalNotes: Sendable {
     static func pasteText(_ refusal: LoginRefusal) -> String {
         switch refusal {
         case .stateMissing: "That address has no state parameter. Paste the whole address from the browser's address bar, or only the code."
-        case .stateMismatch: "That address belongs to another sign-in (its state does not match). Open the link printed above and paste the address it ends on."
-        case .unparsable: "That is neither the address the browser ended on nor a code. Paste the whole address from the address bar, or only the code."
-        case .codeRejected(let reason): "The server did not accept that code (\(reason)); it may be cut short or mistyped. Paste the whole address again, or the code exactly as shown."
-        case .issuerMissing: "This provider names itself (iss) in every redirect, and this answer does not. Paste the whole address the browser ended on, not only the code."
-        case .issuerMismatch: "That address was sent by another server than this sign-in's provider (its iss does not match); it was ignored. Open the link printed above and paste the address it ends on."
+        case .stateMismatch:
+            "That address belongs to another sign-in (its state does not match). Open the link printed above and paste the address it ends on."
+        case .unparsable:
+            "That is neither the address the browser ended on nor a code. Paste the whole address from the address bar, or only the code."
+        case .codeRejected(let reason):
+            "The server did not accept that code (\(reason)); it may be cut short or mistyped. Paste the whole address again, or the code exactly as shown."
+        case .issuerMissing:
+            "This provider names itself (iss) in every redirect, and this answer does not. Paste the whole address the browser ended on, not only the code."
+        case .issuerMismatch:
+            "That address was sent by another server than this sign-in's provider (its iss does not match); it was ignored. Open the link printed above and paste the address it ends on."
         }
     }
 }

@@ -8,9 +8,11 @@ struct PDSAuthCommand: AsyncParsableCommand {
         abstract: "Sign in to Alibaba Cloud Drive and Photo Service (PDS) and keep a refreshable OAuth token.",
         discussion: "Exit statuses: 0 success, 2 command line, 7 sign in again, 8 and 9 retry later; all of them: pds-auth help exit-codes.",
         version: PDSAuthVersion.current,
-        subcommands: [LoginCommand.self, JWTCommand.self, TokenCommand.self, ApiCommand.self, ExecCommand.self, RefreshCommand.self,
-                      StatusCommand.self, SwitchCommand.self, LogoutCommand.self, StoreCommand.self, ImportCommand.self, ExportCommand.self,
-                      DoctorCommand.self, DevServerCommand.self, ExitCodesCommand.self])
+        subcommands: [
+            LoginCommand.self, JWTCommand.self, TokenCommand.self, ApiCommand.self, ExecCommand.self, RefreshCommand.self,
+            StatusCommand.self, SwitchCommand.self, LogoutCommand.self, StoreCommand.self, ImportCommand.self, ExportCommand.self,
+            DoctorCommand.self, DevServerCommand.self, ExitCodesCommand.self,
+        ])
 
     /// argument-parser's entry point, with one exit status for every command-line mistake:
     /// its parse and validation errors become 2 (README's "invalid command line") instead of
@@ -51,7 +53,8 @@ enum Entry {
     static func main() {
         signal(SIGPIPE, SIG_IGN)
         StandardStreams.secure()
-        let terminal = Terminal(environment: ["NO_COLOR": TokenFastPath.variable("NO_COLOR"), "TERM": TokenFastPath.variable("TERM")].compactMapValues { $0 })
+        let terminal = Terminal(
+            environment: ["NO_COLOR": TokenFastPath.variable("NO_COLOR"), "TERM": TokenFastPath.variable("TERM")].compactMapValues { $0 })
         if let token = TokenFastPath.answer(CommandLine.arguments.dropFirst(), warn: { terminal.warn($0) }) {
             terminal.out(token)
             exit(0)
@@ -95,8 +98,10 @@ enum CommandRunner {
     /// usual, see `SignalRouter`). Unwinding gets `unwindLimit`; a second signal, or a work
     /// that has not unwound by then, ends the process at once: Ctrl-C always stops us.
     /// `unwound` says what the interruption left behind.
-    static func cancellable<T: Sendable>(unwindLimit: Duration = .seconds(5), unwound: String = "nothing was saved and the listener was closed",
-                                         _ work: @escaping @Sendable () async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
+    static func cancellable<T: Sendable>(
+        unwindLimit: Duration = .seconds(5), unwound: String = "nothing was saved and the listener was closed",
+        _ work: @escaping @Sendable () async throws(PDSAuthError) -> T
+    ) async throws(PDSAuthError) -> T {
         let task = Task { () throws(PDSAuthError) -> T in try await work() }
         let received = LockedValue<Int32?>(nil)
         let result = await SignalRouter.routing({ signal in
@@ -144,14 +149,16 @@ enum CommandLineMistakes {
         guard let first = arguments.first, !first.hasPrefix("-"), !commands.contains(first) else { return nil }
         let shown = Redaction.terminalSafe(first, limit: 40)
         guard let closest = commands.min(by: { distance(first, $0) < distance(first, $1) }), distance(first, closest) <= 2 else {
-            return "error: unknown command '\(shown)'. The commands are: \(commands.filter { $0 != "help" }.joined(separator: ", ")) (see pds-auth --help)."
+            return
+                "error: unknown command '\(shown)'. The commands are: \(commands.filter { $0 != "help" }.joined(separator: ", ")) (see pds-auth --help)."
         }
         return "error: unknown command '\(shown)'. Did you mean '\(closest)'?"
     }
 
     /// Levenshtein distance: insertions, deletions and substitutions, each costing 1.
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.lowercased()), b = Array(b.lowercased())
+        let a = Array(a.lowercased())
+        let b = Array(b.lowercased())
         guard !a.isEmpty else { return b.count }
         var previous = Array(0...b.count)
         for (i, x) in a.enumerated() {

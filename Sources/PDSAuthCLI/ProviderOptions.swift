@@ -1,6 +1,6 @@
 import ArgumentParser
-import PDSAuth
 import FoundationEssentials
+import PDSAuth
 
 /// Where the provider is and which app signs in; shared by every command that talks to it.
 struct ProviderOptions: ParsableArguments {
@@ -13,7 +13,9 @@ struct ProviderOptions: ParsableArguments {
     @Option(name: .customLong("client-id"), help: "The app's client id / AppId (env PDS_CLIENT_ID).")
     var clientID: String?
 
-    @Option(name: .customLong("authorize-url"), help: "Another provider's authorize endpoint: a URL or a path under --endpoint (makes the provider generic).")
+    @Option(
+        name: .customLong("authorize-url"),
+        help: "Another provider's authorize endpoint: a URL or a path under --endpoint (makes the provider generic).")
     var authorizeURL: String?
 
     @Option(name: .customLong("token-url"), help: "Another provider's token endpoint: a URL or a path under --endpoint (makes the provider generic).")
@@ -35,7 +37,8 @@ struct ProviderOptions: ParsableArguments {
     /// whether the command line makes the provider generic.
     func checkGenericOnly(generic: Bool, deviceURL: String? = nil) throws {
         if revokeURL != nil, !generic {
-            throw ValidationError("--revoke-url is for generic providers: give it with --authorize-url / --token-url or --issuer (PDS's own revocation is built in)")
+            throw ValidationError(
+                "--revoke-url is for generic providers: give it with --authorize-url / --token-url or --issuer (PDS's own revocation is built in)")
         }
         if deviceURL != nil, !generic {
             throw ValidationError("--device-url is for generic providers: give it with --authorize-url / --token-url or --issuer")
@@ -46,22 +49,27 @@ struct ProviderOptions: ParsableArguments {
     var namesEndpoints: Bool { authorizeURL != nil || tokenURL != nil }
 
     func endpoints(environment: [String: String], device: String? = nil) throws(PDSAuthError) -> ProviderEndpoints {
-        try ProviderEndpoints.resolve(endpoint: endpoint ?? environment["PDS_ENDPOINT"], domainID: givenDomainID(environment),
-                                      authorize: authorizeURL, token: tokenURL, revoke: revokeURL, device: device)
+        try ProviderEndpoints.resolve(
+            endpoint: endpoint ?? environment["PDS_ENDPOINT"], domainID: givenDomainID(environment),
+            authorize: authorizeURL, token: tokenURL, revoke: revokeURL, device: device)
     }
 
     /// The endpoints of `issuer` from its metadata (RFC 8414), those typed here winning.
     /// With `requirePKCE`, an issuer that does not list S256 is refused.
-    func discoveredEndpoints(issuer text: String, device: String?, requirePKCE: Bool,
-                             transport: TransportOptions, environment: [String: String]) async throws(PDSAuthError) -> ProviderEndpoints {
+    func discoveredEndpoints(
+        issuer text: String, device: String?, requirePKCE: Bool,
+        transport: TransportOptions, environment: [String: String]
+    ) async throws(PDSAuthError) -> ProviderEndpoints {
         let issuer = try IssuerIdentifier(text)
         let metadata = try await MetadataDiscovery(transport: transport).metadata(for: issuer)
         if requirePKCE, !metadata.supportsS256 {
-            throw PDSAuthError(.pkceNotSupported, "The metadata of \(issuer.text) does not list S256 among its code_challenge_methods_supported",
-                               details: ["offered": metadata.codeChallengeMethods.map { Redaction.terminalSafe($0, limit: 20) }.joined(separator: " ")])
+            throw PDSAuthError(
+                .pkceNotSupported, "The metadata of \(issuer.text) does not list S256 among its code_challenge_methods_supported",
+                details: ["offered": metadata.codeChallengeMethods.map { Redaction.terminalSafe($0, limit: 20) }.joined(separator: " ")])
         }
-        return try ProviderEndpoints.discovered(metadata, endpoint: endpoint ?? environment["PDS_ENDPOINT"], authorize: authorizeURL,
-                                                token: tokenURL, revoke: revokeURL, device: device)
+        return try ProviderEndpoints.discovered(
+            metadata, endpoint: endpoint ?? environment["PDS_ENDPOINT"], authorize: authorizeURL,
+            token: tokenURL, revoke: revokeURL, device: device)
     }
 
     /// The domain named by the user: `--domain-id`, else `PDS_DOMAIN_ID`.
@@ -80,7 +88,8 @@ struct ProviderOptions: ParsableArguments {
         let fromHost = endpoints.flavor == .pds ? ProviderEndpoints.domainID(fromHost: endpoints.base.host) : nil
         guard let given = givenDomainID(environment) else {
             if endpoints.flavor == .pds, fromHost == nil {
-                throw PDSAuthError(.missingDomainID, "No domain id: \(Redaction.url(endpoints.base)) does not name a PDS domain, and PDS requires domain_id")
+                throw PDSAuthError(
+                    .missingDomainID, "No domain id: \(Redaction.url(endpoints.base)) does not name a PDS domain, and PDS requires domain_id")
             }
             return fromHost
         }
@@ -88,7 +97,8 @@ struct ProviderOptions: ParsableArguments {
             throw PDSAuthError(.invalidDomainID, "PDS_DOMAIN_ID \"\(Redaction.terminalSafe(given, limit: 64))\" is not a valid host label")
         }
         if let fromHost, fromHost != given.lowercased() {
-            throw PDSAuthError(.invalidDomainID, "The domain id \(given) contradicts the endpoint \(Redaction.url(endpoints.base)), which is domain \(fromHost)")
+            throw PDSAuthError(
+                .invalidDomainID, "The domain id \(given) contradicts the endpoint \(Redaction.url(endpoints.base)), which is domain \(fromHost)")
         }
         return given
     }
@@ -111,8 +121,10 @@ enum ClientSecretSource {
         if let file {
             // A secret is short; a device, FIFO or huge file is a mistake.
             guard let size = try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int, size <= 64 * 1024,
-                  let data = FileManager.default.contents(atPath: file) else {
-                throw PDSAuthError(.secretFileUnreadable, "Cannot read the client secret file (a regular file of at most 64 KiB)", details: ["path": file])
+                let data = FileManager.default.contents(atPath: file)
+            else {
+                throw PDSAuthError(
+                    .secretFileUnreadable, "Cannot read the client secret file (a regular file of at most 64 KiB)", details: ["path": file])
             }
             let secret = String(decoding: data, as: UTF8.self).trimmingTrailingNewlines()
             guard !secret.isEmpty else {
@@ -140,9 +152,11 @@ extension SecretStoreKind: ExpressibleByArgument {}
 /// `--store file|secret-service` for the commands that save a new session (`login`, `jwt`,
 /// `import`); else `PDS_AUTH_STORE`; else where the profile keeps its secrets now.
 struct SecretStoreOption: ParsableArguments {
-    @Option(name: .customLong("store"), help: ArgumentHelp(
-        "Where to keep the secrets: file (credentials.json, 0600; the default) or secret-service (the desktop keyring, through libsecret); env PDS_AUTH_STORE.",
-        discussion: "The profile remembers it. Only an explicit --store file moves a profile's secrets out of the Secret Service."))
+    @Option(
+        name: .customLong("store"),
+        help: ArgumentHelp(
+            "Where to keep the secrets: file (credentials.json, 0600; the default) or secret-service (the desktop keyring, through libsecret); env PDS_AUTH_STORE.",
+            discussion: "The profile remembers it. Only an explicit --store file moves a profile's secrets out of the Secret Service."))
     var store: SecretStoreKind?
 
     func choice(_ environment: [String: String]) throws(PDSAuthError) -> SecretStoreChoice {
@@ -152,7 +166,8 @@ struct SecretStoreOption: ParsableArguments {
     /// Where profile `name` in `credentials` will keep its secrets; when that is the Secret
     /// Service, checks first that it can be written (its unlock prompt, if it is locked), so
     /// a sign-in never ends with tokens that cannot be saved.
-    func prepare(_ environment: [String: String], store credentials: CredentialStore, profile name: String) throws(PDSAuthError) -> SecretStoreChoice {
+    func prepare(_ environment: [String: String], store credentials: CredentialStore, profile name: String) throws(PDSAuthError) -> SecretStoreChoice
+    {
         let choice = try choice(environment)
         let kind = choice.resolve(remembered: try credentials.load().secretStore(of: name))
         if kind == .secretService { try credentials.checkSecretStore(for: name) }

@@ -8,8 +8,10 @@ import PDSAuth
 /// not end the wait: the session was removed where it came from and its key exists only in
 /// this process, so ending here would lose it for good.
 enum SealedInput {
-    static func first<T: Sendable>(from path: String?, timeout: Duration, terminal: Terminal,
-                                   accept: @escaping @Sendable (String) -> T?) async throws(PDSAuthError) -> T {
+    static func first<T: Sendable>(
+        from path: String?, timeout: Duration, terminal: Terminal,
+        accept: @escaping @Sendable (String) -> T?
+    ) async throws(PDSAuthError) -> T {
         let wait = Task { () -> Result<T?, PDSAuthError> in
             if let path {
                 do throws(PDSAuthError) { return .success(try await fromFile(path, accept: accept)) } catch { return .failure(error) }
@@ -22,11 +24,17 @@ enum SealedInput {
             timedOut.set(true)
             wait.cancel()
         }
-        let line = try await withTaskCancellationHandler { await wait.value } onCancel: { wait.cancel() }.get()
+        let line = try await withTaskCancellationHandler {
+            await wait.value
+        } onCancel: {
+            wait.cancel()
+        }.get()
         deadline.cancel()
         guard let line else {
             if Task.isCancelled { throw PDSAuthError(.cancelled, "Interrupted; nothing was saved") }
-            if timedOut.value { throw PDSAuthError(.importTimedOut, "No sealed session arrived within \(timeout.components.seconds) s; nothing was saved") }
+            if timedOut.value {
+                throw PDSAuthError(.importTimedOut, "No sealed session arrived within \(timeout.components.seconds) s; nothing was saved")
+            }
             throw PDSAuthError(.sealedSessionInvalid, "Standard input ended without a sealed session; nothing was saved")
         }
         return line

@@ -48,8 +48,10 @@ enum SignalRouter {
 
     /// Runs `body` with `handle` receiving every trapped signal, then gives them back to
     /// whoever had them before.
-    static func routing<T, Failure: Error>(_ handle: @escaping @Sendable (UnixSignal) -> Void,
-                                           _ body: () async throws(Failure) -> T) async throws(Failure) -> T {
+    static func routing<T, Failure: Error>(
+        _ handle: @escaping @Sendable (UnixSignal) -> Void,
+        _ body: () async throws(Failure) -> T
+    ) async throws(Failure) -> T {
         let previous = handler.update { current in
             defer { current = handle }
             return current

@@ -38,7 +38,9 @@ struct StatusCommand: AsyncParsableCommand {
                 names = [profile]
             }
             let current = try? ProfileChoice.resolve(try ProfileSelection.named(nil, environment), in: file, store: store)
-            var rows = names.map { ProfileStatus(name: $0, file: file, opened: Self.open($0, in: file, store: store), current: $0 == current, now: Date()) }
+            var rows = names.map {
+                ProfileStatus(name: $0, file: file, opened: Self.open($0, in: file, store: store), current: $0 == current, now: Date())
+            }
             if verify {
                 let transport = try terminal.transport(environment)
                 var apiTransport = transport
@@ -170,7 +172,12 @@ struct ProfileStatus: Encodable {
         add("domain", domain_id)
         add("endpoint", endpoint.map { provider == "generic" ? "\($0) (generic OAuth provider)" : $0 })
         add("issuer", issuer)
-        add("store", store.map { $0 == SecretStoreKind.secretService.rawValue ? "secret-service (secrets in the Secret Service)" : "file (secrets in the credentials file)" })
+        add(
+            "store",
+            store.map {
+                $0 == SecretStoreKind.secretService.rawValue
+                    ? "secret-service (secrets in the Secret Service)" : "file (secrets in the credentials file)"
+            })
         add("expires", expires_at.map { "\(ExpiryText.absolute($0)) (\(ExpiryText.relative($0)))" } ?? "unknown")
         if let verified { add("server", verified.text) }
         guard detailed else { return lines.joined(separator: "\n") }

@@ -38,13 +38,19 @@ struct StoreMigrateCommand: AsyncParsableCommand {
             let store = terminal.store(directory: try StoreLocation.directory(environment: environment))
             let names = try movable(in: store.load(), store: store)
             guard !names.isEmpty else {
-                terminal.say("Nothing to move: \(profile.map { "profile \"\($0)\" keeps" } ?? "every profile keeps") its secrets in \(target.rawValue) already.")
+                terminal.say(
+                    "Nothing to move: \(profile.map { "profile \"\($0)\" keeps" } ?? "every profile keeps") its secrets in \(target.rawValue) already."
+                )
                 return
             }
             if target == .file { try confirm(names, terminal) } else { try store.checkSecretStore(for: names[0]) }
             for name in names {
-                try await CommandRunner.cancellable(unwound: "nothing more was moved") { () throws(PDSAuthError) in try await Self.move(name, to: target, in: store) }
-                terminal.say("\(terminal.green("✓")) Moved the secrets of profile \"\(name)\" to \(target == .file ? "the credentials file" : "the Secret Service").")
+                try await CommandRunner.cancellable(unwound: "nothing more was moved") { () throws(PDSAuthError) in
+                    try await Self.move(name, to: target, in: store)
+                }
+                terminal.say(
+                    "\(terminal.green("✓")) Moved the secrets of profile \"\(name)\" to \(target == .file ? "the credentials file" : "the Secret Service")."
+                )
             }
         }
     }
@@ -65,7 +71,8 @@ struct StoreMigrateCommand: AsyncParsableCommand {
         guard terminal.stdinIsTTY else {
             throw PDSAuthError(.confirmationRequired, "Moving secrets into the credentials file lowers their protection; nothing was moved")
         }
-        terminal.must("Move the secrets of \(list) out of the Secret Service into \(terminal.dim("credentials.json")) (plain text, mode 0600)? [y/N] ")
+        terminal.must(
+            "Move the secrets of \(list) out of the Secret Service into \(terminal.dim("credentials.json")) (plain text, mode 0600)? [y/N] ")
         guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
             throw PDSAuthError(.cancelled, "Nothing was moved")
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
+import FoundationEssentials
 import Glibc
 import PDSAuth
-import FoundationEssentials
 
 /// Human narration goes to stderr, machine output to stdout. Colour only on a terminal
 /// and never with NO_COLOR (no-color.org) or TERM=dumb.
@@ -69,7 +69,9 @@ struct Terminal: Sendable {
     /// Prints a failure the way every command does: what happened, then what to do.
     func report(_ error: PDSAuthError) {
         _ = FileDescriptorOutput.write("\(red("error:")) \(error.description)\n", to: 2)
-        if let hint = DevServerHome.hint(for: error, environment: environment) ?? ErrorAdvice.hint(for: error, command: command, profile: error.profile) {
+        if let hint = DevServerHome.hint(for: error, environment: environment)
+            ?? ErrorAdvice.hint(for: error, command: command, profile: error.profile)
+        {
             _ = FileDescriptorOutput.write("  \(hint)\n", to: 2)
         }
     }
@@ -111,7 +113,10 @@ struct Terminal: Sendable {
         var raw = original
         raw.c_lflag &= ~tcflag_t(ICANON)
         withUnsafeMutablePointer(to: &raw.c_cc) { cc in
-            cc.withMemoryRebound(to: cc_t.self, capacity: Int(NCCS)) { $0[Int(VMIN)] = 1; $0[Int(VTIME)] = 0 }
+            cc.withMemoryRebound(to: cc_t.self, capacity: Int(NCCS)) {
+                $0[Int(VMIN)] = 1
+                $0[Int(VTIME)] = 0
+            }
         }
         Self.echoOff.set(original)
         tcsetattr(0, TCSANOW, &raw)
@@ -125,7 +130,12 @@ struct Terminal: Sendable {
     private static let echoOff = LockedValue<termios?>(nil)
 
     static func restoreEcho() {
-        guard var original = echoOff.update({ saved in defer { saved = nil }; return saved }) else { return }
+        guard
+            var original = echoOff.update({ saved in
+                defer { saved = nil }
+                return saved
+            })
+        else { return }
         tcsetattr(0, TCSAFLUSH, &original)
     }
 

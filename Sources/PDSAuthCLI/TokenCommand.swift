@@ -1,7 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
-import PDSAuth
 import Glibc
+import PDSAuth
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -107,8 +107,10 @@ enum TokenFastPath {
     /// What `token` prints for `arguments` (without the final newline), when this path can
     /// answer; nil otherwise. `variable` reads the environment (getenv(3) in the program);
     /// `warn` reports the store's repairs, as the full command would.
-    static func answer(_ arguments: ArraySlice<String>, variable: (String) -> String? = Self.variable,
-                       warn: @escaping @Sendable (String) -> Void) -> String? {
+    static func answer(
+        _ arguments: ArraySlice<String>, variable: (String) -> String? = Self.variable,
+        warn: @escaping @Sendable (String) -> Void
+    ) -> String? {
         guard let options = parse(arguments), variable("PDS_AUTH_HTTP_TIMEOUT") == nil else { return nil }
         var environment: [String: String] = [:]
         for key in ["PDS_AUTH_HOME", "XDG_CONFIG_HOME", "HOME", "PDS_AUTH_PROFILE"] {
@@ -120,8 +122,9 @@ enum TokenFastPath {
         guard let directory = try? StoreLocation.directory(environment: environment) else { return nil }
         let store = CredentialStore(directory: directory, onWarning: warn)
         guard let file = try? store.load(), let name = try? ProfileChoice.resolve(named, in: file, store: store),
-              let profile = try? file.profile(name, path: store.filePath),
-              TokenProvider(store: store).isFresh(profile, minValid: .seconds(options.minValid)) else { return nil }
+            let profile = try? file.profile(name, path: store.filePath),
+            TokenProvider(store: store).isFresh(profile, minValid: .seconds(options.minValid))
+        else { return nil }
         return TokenFormatter.render(profile, name: name, format: options.format)
     }
 
@@ -156,7 +159,8 @@ enum TokenFastPath {
                 options.profile = value
             case "--min-valid":
                 guard value.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let seconds = Int(value),
-                      TokenCommand.minValidRange.contains(seconds) else { return nil }
+                    TokenCommand.minValidRange.contains(seconds)
+                else { return nil }
                 options.minValid = seconds
             default:
                 return nil

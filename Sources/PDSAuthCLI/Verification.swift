@@ -37,25 +37,33 @@ struct Verification: Encodable {
         }
         do throws(PDSAuthError) {
             let user = try await StoredUser.fetch(client, profile: name)
-            return Verification(ok: true, user: User(user_id: user.userID, user_name: user.userName, nick_name: user.nickName, role: user.role,
-                                                     domain_id: user.domainID, default_drive_id: user.defaultDriveID, status: user.status))
+            return Verification(
+                ok: true,
+                user: User(
+                    user_id: user.userID, user_name: user.userName, nick_name: user.nickName, role: user.role,
+                    domain_id: user.domainID, default_drive_id: user.defaultDriveID, status: user.status))
         } catch {
             return failed(error)
         }
     }
 
     static func failed(_ error: PDSAuthError) -> Verification {
-        Verification(ok: false, error: Report(code: error.code.description, message: error.message, server_code: error.serverCode,
-                                              http_status: error.httpStatus, request_id: error.requestID),
-                     failure: error)
+        Verification(
+            ok: false,
+            error: Report(
+                code: error.code.description, message: error.message, server_code: error.serverCode,
+                http_status: error.httpStatus, request_id: error.requestID),
+            failure: error)
     }
 
     /// The line `status` shows beside the local view.
     var text: String {
         if ok, let user {
             let who = user.user_name ?? user.nick_name ?? user.user_id ?? "(unnamed)"
-            let facts = [user.user_id.map { "id \($0)" }, user.role.map { "role \($0)" }, user.domain_id.map { "domain \($0)" },
-                         user.default_drive_id.map { "drive \($0)" }].compactMap { $0 }
+            let facts = [
+                user.user_id.map { "id \($0)" }, user.role.map { "role \($0)" }, user.domain_id.map { "domain \($0)" },
+                user.default_drive_id.map { "drive \($0)" },
+            ].compactMap { $0 }
             return "works: signed in as \(who)" + (facts.isEmpty ? "" : " (\(facts.joined(separator: ", ")))")
         }
         return "does not work: \(error?.message ?? "unknown")"

@@ -164,9 +164,13 @@ struct DeviceCodeDisplay: Sendable {
                     terminal.out(qr.terminalLines(colour: terminal.colour).joined(separator: "\n"))
                 }
             }
-            terminal.must(terminal.yellow("Never enter a code that someone else sent you: whoever sent it would get your account (device-code phishing)."))
+            terminal.must(
+                terminal.yellow("Never enter a code that someone else sent you: whoever sent it would get your account (device-code phishing)."))
             let every = authorization.interval.components.seconds
-            terminal.say(terminal.dim("Waiting for the approval (up to \(WaitingDisplay.remaining(.seconds(min(timeout, Int(authorization.expiresIn.components.seconds)))))), asking every \(every) s · Ctrl-C to cancel…"))
+            terminal.say(
+                terminal.dim(
+                    "Waiting for the approval (up to \(WaitingDisplay.remaining(.seconds(min(timeout, Int(authorization.expiresIn.components.seconds)))))), asking every \(every) s · Ctrl-C to cancel…"
+                ))
         case .slowedDown(let interval):
             terminal.say(terminal.dim("The provider asked pds-auth to slow down: asking every \(interval.components.seconds) s now."))
         case .approved:

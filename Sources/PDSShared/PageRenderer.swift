@@ -1,7 +1,7 @@
 import Crypto
 import FoundationEssentials
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 
 /// Renders HTML pages from the Mustache templates in `Public/`, which the EmbedPublic build
 /// plugin compiles into Swift (`CompiledTemplates`), so no template engine runs here. Every
@@ -20,8 +20,10 @@ package struct PageRenderer: Sendable {
     ///   - templates: template names in that folder, without `.mustache`.
     ///   - script: a script file in that folder to inline on pages that ask for `{{{script}}}`.
     ///   - constants: values every page may use (the version, say).
-    package init(folder: String, templates: [String], script: String? = nil,
-                constants: [String: String] = [:]) throws(PageRendererError) {
+    package init(
+        folder: String, templates: [String], script: String? = nil,
+        constants: [String: String] = [:]
+    ) throws(PageRendererError) {
         for name in templates where !CompiledTemplates.names.contains(folder + name) {
             throw .missingAsset(folder + name + ".mustache")
         }
@@ -122,8 +124,10 @@ package enum SecurityHeaders {
 
 /// An HTML page as a response; the security headers are added by ``PageSecurityMiddleware``.
 package enum HTMLPage {
-    package static func response(_ status: HTTPResponse.Status, _ html: String, includeBody: Bool = true,
-                                policy: ContentSecurityPolicy? = nil) -> Response {
+    package static func response(
+        _ status: HTTPResponse.Status, _ html: String, includeBody: Bool = true,
+        policy: ContentSecurityPolicy? = nil
+    ) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         if let policy { headers[.contentSecurityPolicy] = policy.description }

@@ -1,5 +1,5 @@
-import FoundationEssentials
 import Crypto
+import FoundationEssentials
 
 /// Unpadded base64url (RFC 4648 §5), the encoding of PKCE challenges (RFC 7636 §4.2), JWT
 /// parts (RFC 7515 §2) and JWK members (RFC 7518 §6.3.1).
@@ -25,7 +25,7 @@ package enum Base64URL {
     private static func isAlphabet(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
             true
         default:
             false

@@ -23,8 +23,9 @@ import Testing
 
     @Test func paginateFollowsNextMarkerThroughEveryPage() async throws {
         try await DevSession.with { session in
-            let result = try await CLIProcess.run(["api", "/v2/file/list", "-d", #"{"drive_id":"1","parent_file_id":"root","limit":100}"#, "--paginate"],
-                                                  environment: session.environment)
+            let result = try await CLIProcess.run(
+                ["api", "/v2/file/list", "-d", #"{"drive_id":"1","parent_file_id":"root","limit":100}"#, "--paginate"],
+                environment: session.environment)
             #expect(result.status == 0, "\(result.stderr)")
             let items = try #require(try Self.json(result.stdout) as? [[String: Any]])
             let ids = items.compactMap { $0["file_id"] as? String }
@@ -59,9 +60,10 @@ import Testing
         try await DevSession.with { session in
             let profile = try #require(try session.store.profile("default"))
             // Revoke at the server only; the local file still holds the (now dead) tokens.
-            let revoke = HTTPClientRequest(method: "POST", url: URL(string: session.base + "/v2/account/revoke")!,
-                                           headers: [("Content-Type", "application/json")],
-                                           body: Data(#"{"app_id":"\#(profile.clientID)","refresh_token":"\#(profile.refreshToken!)"}"#.utf8))
+            let revoke = HTTPClientRequest(
+                method: "POST", url: URL(string: session.base + "/v2/account/revoke")!,
+                headers: [("Content-Type", "application/json")],
+                body: Data(#"{"app_id":"\#(profile.clientID)","refresh_token":"\#(profile.refreshToken!)"}"#.utf8))
             #expect(try await CurlClient().send(revoke).status == 204)
             let result = try await CLIProcess.run(["api", "/v2/user/get"], environment: session.environment)
             #expect(result.status == 7, "\(result.stderr)")
@@ -73,8 +75,9 @@ import Testing
 
     @Test func refusalsAreOneLineWithTheServersCodeAndExitFifteen() async throws {
         try await DevSession.with { session in
-            let result = try await CLIProcess.run(["api", "/v2/file/list", "-d", #"{"drive_id":"2","parent_file_id":"root"}"#],
-                                                  environment: session.environment)
+            let result = try await CLIProcess.run(
+                ["api", "/v2/file/list", "-d", #"{"drive_id":"2","parent_file_id":"root"}"#],
+                environment: session.environment)
             #expect(result.status == 15, "\(result.stderr)")
             let first = result.stderr.split(separator: "\n").first ?? ""
             #expect(first.contains("Forbidden") && first.contains("request id"), "\(result.stderr)")
@@ -84,8 +87,10 @@ import Testing
 
     @Test func badRequestsAreRefusedBeforeSending() async throws {
         try await DevSession.with { session in
-            for arguments in [["/v2/user/get", "-d", "not json"], ["https://evil.example/v2/user/get"], ["/v2/../../x"],
-                              ["/v2/user/get", "-H", "Authorization: Bearer x"], ["/v2/user/get", "-X", "GET POST"]] {
+            for arguments in [
+                ["/v2/user/get", "-d", "not json"], ["https://evil.example/v2/user/get"], ["/v2/../../x"],
+                ["/v2/user/get", "-H", "Authorization: Bearer x"], ["/v2/user/get", "-X", "GET POST"],
+            ] {
                 let result = try await CLIProcess.run(["api"] + arguments, environment: session.environment)
                 #expect(result.status == 2, "\(arguments): \(result.stderr)")
             }
@@ -96,7 +101,9 @@ import Testing
     @Test func includeShowsStatusAndHeaders() async throws {
         try await DevSession.with { session in
             let result = try await CLIProcess.run(["api", "-i", "/v2/drive/list"], environment: session.environment)
-            #expect(result.status == 0 && result.stdout.hasPrefix("HTTP/1.1 200 OK\n"), "the server's status line with its reason phrase: \(result.stdout)")
+            #expect(
+                result.status == 0 && result.stdout.hasPrefix("HTTP/1.1 200 OK\n"),
+                "the server's status line with its reason phrase: \(result.stdout)")
             #expect(result.stdout.lowercased().contains("x-ca-request-id:"))
         }
     }

@@ -157,11 +157,13 @@ import Testing
                 return TestServer.json(.ok, "{}")
             }) { server in
                 let profileHome = try await Self.home(for: server)
-                let tricks = ["@127.0.0.1:\(port)/x", "//127.0.0.1:\(port)/x", "\\\\127.0.0.1:\(port)/x", "/\\127.0.0.1:\(port)/x",
-                              "%2F%2F127.0.0.1:\(port)/x", "127.0.0.1:\(port)/x", ":\(port)/x", "/@127.0.0.1:\(port)/x",
-                              "http:127.0.0.1:\(port)/x", "http://127.0.0.1:\(port)/x", "HTTP://127.0.0.1:\(port)/x",
-                              "?@127.0.0.1:\(port)/x", "#@127.0.0.1:\(port)/x", "/x/../../@127.0.0.1:\(port)", "/ @127.0.0.1:\(port)/x",
-                              "/%0d%0aHost:127.0.0.1:\(port)"]
+                let tricks = [
+                    "@127.0.0.1:\(port)/x", "//127.0.0.1:\(port)/x", "\\\\127.0.0.1:\(port)/x", "/\\127.0.0.1:\(port)/x",
+                    "%2F%2F127.0.0.1:\(port)/x", "127.0.0.1:\(port)/x", ":\(port)/x", "/@127.0.0.1:\(port)/x",
+                    "http:127.0.0.1:\(port)/x", "http://127.0.0.1:\(port)/x", "HTTP://127.0.0.1:\(port)/x",
+                    "?@127.0.0.1:\(port)/x", "#@127.0.0.1:\(port)/x", "/x/../../@127.0.0.1:\(port)", "/ @127.0.0.1:\(port)/x",
+                    "/%0d%0aHost:127.0.0.1:\(port)",
+                ]
                 for trick in tricks {
                     let result = try await CLIProcess.run(["api", trick], environment: ["PDS_AUTH_HOME": profileHome.path])
                     #expect([0, 2].contains(result.status), "\(trick): \(result.status) \(result.stderr)")

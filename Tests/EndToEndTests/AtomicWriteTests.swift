@@ -18,13 +18,18 @@ import Testing
         let file = try CredentialsFile.decode(try Data(contentsOf: URL(fileURLWithPath: store.filePath)), path: store.filePath)
         let profile = try #require(file.profiles["p"], "the file holds a whole profile")
         let counter = try #require(Int(profile.refreshToken!.dropFirst()))
-        #expect(profile.accessToken == "token-\(counter)-" + String(repeating: "x", count: 8000 + counter % 1000), "token and refresh token come from the same save")
+        #expect(
+            profile.accessToken == "token-\(counter)-" + String(repeating: "x", count: 8000 + counter % 1000),
+            "token and refresh token come from the same save")
         #expect(fileMode(store.filePath) == 0o600)
         return counter
     }
 
     enum Step: String, CaseIterable, CustomTestStringConvertible {
-        case writeTemp = "write-temp", fsyncTemp = "fsync-temp", rename, fsyncDirectory = "fsync-dir"
+        case writeTemp = "write-temp"
+        case fsyncTemp = "fsync-temp"
+        case rename
+        case fsyncDirectory = "fsync-dir"
         var testDescription: String { rawValue }
     }
 
@@ -36,8 +41,9 @@ import Testing
             let writer = CLIProcess([home.path, "3"], environment: try await KillShim.environment(step.rawValue, save), executable: Self.writer)
             try writer.start()
             _ = try await writer.wait()
-            #expect(writer.process.terminationReason == .uncaughtSignal && writer.process.terminationStatus == SIGKILL,
-                    "killed at \(step) of save \(save)")
+            #expect(
+                writer.process.terminationReason == .uncaughtSignal && writer.process.terminationStatus == SIGKILL,
+                "killed at \(step) of save \(save)")
             // Killed before its rename, save N is not visible yet; killed after, it is.
             let visible = try Self.savedCounter(store)
             #expect(visible == (step == .fsyncDirectory ? save : save - 1), "\(step) of save \(save): the file holds save \(visible)")

@@ -58,7 +58,9 @@ import Testing
         let success = try await browser.bodyText()
         try await browser.click(id: "reveal")
         let revealed = try await browser.text(id: "token")
-        seen.set(["start": start, "consent": consent, "result": result, "user": user, "masked": masked,
-                  "revealed": revealed, "success": success])
+        seen.set([
+            "start": start, "consent": consent, "result": result, "user": user, "masked": masked,
+            "revealed": revealed, "success": success,
+        ])
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import PDSAuth
 import PDSAuthTestSupport
-@testable import PDSAuthCLI
 import Testing
+
+@testable import PDSAuthCLI
 
 /// One exit status for every command-line mistake (2), one for bad configuration from the
 /// environment (3), and no input that ends the process by a signal.
@@ -49,7 +50,9 @@ import Testing
     }
 
     @Test func absurdFaultValuesExitTwo() async throws {
-        for fault in ["delay=inf", "delay=-1", "delay=1e30", "status=99999999999999999999", "status=200", "status=503:-1", "oversized=1", "slow=0", "nope"] {
+        for fault in [
+            "delay=inf", "delay=-1", "delay=1e30", "status=99999999999999999999", "status=200", "status=503:-1", "oversized=1", "slow=0", "nope",
+        ] {
             let result = try await CLIProcess.run(["dev-server", "--fault", fault], environment: [:])
             #expect(result.status == 2, "--fault \(fault): \(result.stderr)")
         }
@@ -59,7 +62,8 @@ import Testing
     /// never ignored, never a crash.
     @Test func absurdHTTPTimeoutsFromTheEnvironmentExitThree() async throws {
         for value in Self.absurd + ["3601", "-5", "0x10", "2s"] {
-            let result = try await CLIProcess.run(["token"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PDS_AUTH_HTTP_TIMEOUT": value])
+            let result = try await CLIProcess.run(
+                ["token"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PDS_AUTH_HTTP_TIMEOUT": value])
             #expect(result.status == 3, "PDS_AUTH_HTTP_TIMEOUT=\(value): \(result.status) \(result.stderr)")
             #expect(result.stderr.contains("PDS_AUTH_HTTP_TIMEOUT"))
         }
@@ -69,10 +73,14 @@ import Testing
     /// import starts; never read as "file".
     @Test func unknownStoresFromTheEnvironmentExitThree() async throws {
         for value in Self.absurd.filter({ !$0.isEmpty }) + ["File", "secret_service", "keychain", "file "] {
-            let result = try await CLIProcess.run(["import", "--profile", "p"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PDS_AUTH_STORE": value])
-            #expect(result.status == 3 && result.stderr.contains("PDS_AUTH_STORE") && result.stdout.isEmpty, "PDS_AUTH_STORE=\(value): \(result.status) \(result.stderr)")
+            let result = try await CLIProcess.run(
+                ["import", "--profile", "p"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PDS_AUTH_STORE": value])
+            #expect(
+                result.status == 3 && result.stderr.contains("PDS_AUTH_STORE") && result.stdout.isEmpty,
+                "PDS_AUTH_STORE=\(value): \(result.status) \(result.stderr)")
         }
-        let flag = try await CLIProcess.run(["import", "--profile", "p", "--store", "keychain"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        let flag = try await CLIProcess.run(
+            ["import", "--profile", "p", "--store", "keychain"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
         #expect(flag.status == 2, "\(flag.stderr)")
     }
 
@@ -112,7 +120,9 @@ import Testing
         #expect(unknown.status == 2 && unknown.stderr.contains("The commands are: login, jwt"), "\(unknown.stderr)")
         for form in [["--client-secret", "hunter2-secret"], ["--client-secret=hunter2-secret"]] {
             let secret = try await CLIProcess.run(["login", "--domain-id", "bj1", "--client-id", "c"] + form, environment: environment)
-            #expect(secret.status == 2 && secret.stderr.contains("PDS_CLIENT_SECRET") && secret.stderr.contains("--client-secret-file"), "\(secret.stderr)")
+            #expect(
+                secret.status == 2 && secret.stderr.contains("PDS_CLIENT_SECRET") && secret.stderr.contains("--client-secret-file"),
+                "\(secret.stderr)")
             #expect(!secret.stderr.contains("hunter2"), "the secret is never printed back")
         }
         let passedOn = try await CLIProcess.run(["exec", "--", "/bin/echo", "--client-secret"], environment: environment)

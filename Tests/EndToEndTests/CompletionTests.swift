@@ -29,8 +29,10 @@ import Testing
 
     /// The completion script for `shell`: the installed one, or what the binary writes.
     static func script(_ shell: String, into directory: TemporaryDirectory) async throws -> String {
-        let installed = ["bash": "share/bash-completion/completions/pds-auth", "zsh": "share/zsh/site-functions/_pds-auth",
-                         "fish": "share/fish/vendor_completions.d/pds-auth.fish"]
+        let installed = [
+            "bash": "share/bash-completion/completions/pds-auth", "zsh": "share/zsh/site-functions/_pds-auth",
+            "fish": "share/fish/vendor_completions.d/pds-auth.fish",
+        ]
         let path = directory.file(shell == "zsh" ? "_pds-auth" : "pds-auth.\(shell)")
         if let prefix = CLIProcess.installedPrefix {
             try FileManager.default.copyItem(atPath: prefix + "/" + installed[shell]!, toPath: path)
@@ -65,8 +67,9 @@ import Testing
                 _pds-auth pds-auth '\(words[words.count - 1])' '\(words[words.count - 2])'
                 printf '%s\\n' "${COMPREPLY[@]}"
                 """
-            let result = try await ChildTool.run("/bin/bash", ["--norc", "--noprofile", "-c", program],
-                                                 environment: ["PATH": "\(bin.path):/usr/bin:/bin", "PDS_AUTH_HOME": home.path])
+            let result = try await ChildTool.run(
+                "/bin/bash", ["--norc", "--noprofile", "-c", program],
+                environment: ["PATH": "\(bin.path):/usr/bin:/bin", "PDS_AUTH_HOME": home.path])
             #expect(result.status == 0, "\(result.output)")
             return result.output.split(separator: "\n").map(String.init)
         }
@@ -86,8 +89,12 @@ import Testing
         let functions = TemporaryDirectory()
         _ = try await Self.script("zsh", into: functions)
         try await Tmux.with(TemporaryDirectory()) { tmux in
-            try await tmux.start(["zsh", "-f"], environment: ["PATH": "\(bin.path):/usr/bin:/bin", "PDS_AUTH_HOME": home.path, "TERM": "xterm-256color",
-                                                            "HOME": home.path, "LANG": "C.UTF-8"])
+            try await tmux.start(
+                ["zsh", "-f"],
+                environment: [
+                    "PATH": "\(bin.path):/usr/bin:/bin", "PDS_AUTH_HOME": home.path, "TERM": "xterm-256color",
+                    "HOME": home.path, "LANG": "C.UTF-8",
+                ])
             try await tmux.type("fpath=(\(functions.path) $fpath); autoload -Uz compinit; compinit -u -D; echo ready\n")
             _ = try await tmux.waitFor("\\nready")
             try await Self.offersNames(tmux)
@@ -100,8 +107,12 @@ import Testing
         let bin = try Self.binDirectory()
         let script = try await Self.script("fish", into: bin)
         try await Tmux.with(TemporaryDirectory()) { tmux in
-            try await tmux.start(["fish", "-N"], environment: ["PATH": "\(bin.path):/usr/bin:/bin", "PDS_AUTH_HOME": home.path, "TERM": "xterm-256color",
-                                                             "HOME": home.path, "XDG_CONFIG_HOME": home.path, "LANG": "C.UTF-8"])
+            try await tmux.start(
+                ["fish", "-N"],
+                environment: [
+                    "PATH": "\(bin.path):/usr/bin:/bin", "PDS_AUTH_HOME": home.path, "TERM": "xterm-256color",
+                    "HOME": home.path, "XDG_CONFIG_HOME": home.path, "LANG": "C.UTF-8",
+                ])
             try await tmux.type("source \(script); echo ready\n")
             _ = try await tmux.waitFor("\\nready")
             try await Self.offersNames(tmux)
@@ -138,8 +149,9 @@ import Testing
         try "{not json".write(toFile: damaged.file("credentials.json"), atomically: true, encoding: .utf8)
         for broken in [TemporaryDirectory().path + "/absent", "relative/home", fifo.path, damaged.path] {
             let result = try await CLIProcess.run(call, environment: ["PDS_AUTH_HOME": broken])
-            #expect(result.status == 0 && result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && result.stderr.isEmpty,
-                    "\(broken): \(result)")
+            #expect(
+                result.status == 0 && result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && result.stderr.isEmpty,
+                "\(broken): \(result)")
         }
     }
 }

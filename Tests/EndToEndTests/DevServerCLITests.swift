@@ -12,8 +12,9 @@ import Testing
         let base = try await server.waitForStderr(#"at (http://127\.0\.0\.1:[0-9]+)"#)
         #expect(server.stderr.contains("Token requests will fail with"))
         let token = URL(string: base + "/v2/oauth/token")!
-        let form = HTTPClientRequest(method: "POST", url: token, headers: [("Content-Type", "application/x-www-form-urlencoded")],
-                                     body: Data("grant_type=refresh_token&refresh_token=x&client_id=pds-auth-native".utf8))
+        let form = HTTPClientRequest(
+            method: "POST", url: token, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Data("grant_type=refresh_token&refresh_token=x&client_id=pds-auth-native".utf8))
         let first = try await CurlClient().send(form)
         #expect(first.status == 503 && first[header: "retry-after"] == "1")
         let second = try await CurlClient().send(form)
@@ -41,4 +42,3 @@ import Testing
         await #expect(throws: PDSAuthError.self) { _ = try await CurlClient().send(after) }
     }
 }
-

@@ -40,7 +40,8 @@ import Testing
 
         var server = try await Self.start(String(command), environment)
         let user = try await CLIProcess.run(["api", "/v2/user/get"], environment: environment)
-        #expect(user.status == 0 && user.stdout.contains("\"user_name\":\"pdsuser\""), "the access token it issued before is honoured: \(user.stderr)")
+        #expect(
+            user.status == 0 && user.stdout.contains("\"user_name\":\"pdsuser\""), "the access token it issued before is honoured: \(user.stderr)")
         let refreshed = try await CLIProcess.run(["refresh"], environment: environment)
         #expect(refreshed.status == 0, "and the refresh token: \(refreshed.stderr)")
 
@@ -108,7 +109,9 @@ import Testing
     /// home) is refused with its mode left alone: narrowing it would lock its other users out.
     @Test func aSharedDirectoryIsRefusedNotNarrowed() async throws {
         let home = TemporaryDirectory()
-        let sticky = home.file("sticky"), holding = home.file("holding"), open = home.file("open")
+        let sticky = home.file("sticky")
+        let holding = home.file("holding")
+        let open = home.file("open")
         for directory in [sticky, holding, open] { mkdir(directory, 0o700) }
         chmod(sticky, 0o1777)
         chmod(holding, 0o755)
@@ -147,7 +150,8 @@ import Testing
     /// directory it opened and checked, never where the link points.
     @Test func aDirectorySwappedForALinkWhileTheServerRunsTakesNothingElsewhere() async throws {
         let home = TemporaryDirectory()
-        let parent = home.file("parent"), victim = home.file("victim")
+        let parent = home.file("parent")
+        let victim = home.file("victim")
         mkdir(parent, 0o755)
         mkdir(victim, 0o700)
         let redirect = "http://127.0.0.1:\(try #require(HeldPort(host: "127.0.0.1")).port)/callback"
@@ -157,8 +161,11 @@ import Testing
         rename(parent + "/state", parent + "/moved")
         symlink(victim, parent + "/state")
         // A sign-in makes the server record the tokens it issued.
-        let login = CLIProcess(["login", "--no-browser", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-native", "--public-client",
-                                "--redirect-uri", redirect], environment: ["PDS_AUTH_HOME": home.file("credentials")])
+        let login = CLIProcess(
+            [
+                "login", "--no-browser", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-native", "--public-client",
+                "--redirect-uri", redirect,
+            ], environment: ["PDS_AUTH_HOME": home.file("credentials")])
         try login.start()
         try await DevApproval.approve(startURL: try await login.waitForStderr(RemoteLoginCLITests.startLine))
         #expect(try await login.wait() == 0, "\(login.stderr)")
@@ -176,8 +183,9 @@ import Testing
         server.kill()
         _ = try await server.wait()
         #expect(FileManager.default.fileExists(atPath: home.path + "/dev-server/server.json"), "the killed server's note is still there")
-        let login = CLIProcess(["login", "--dev", "--no-browser", "--dev-port", "0", "--redirect-uri", "http://127.0.0.1:0/callback"],
-                               environment: environment)
+        let login = CLIProcess(
+            ["login", "--dev", "--no-browser", "--dev-port", "0", "--redirect-uri", "http://127.0.0.1:0/callback"],
+            environment: environment)
         try login.start()
         defer { login.kill() }
         _ = try await login.waitForStderr(RemoteLoginCLITests.startLine)
@@ -192,6 +200,7 @@ import Testing
         profile.devServer = "/tmp/x\u{1B}]0;owned\u{07}y"
         try await CredentialStore(directory: home.path).save(profile, as: "p")
         let result = try await CLIProcess.run(["api", "/v2/user/get"], environment: ["PDS_AUTH_HOME": home.path])
-        #expect(result.status == 9 && result.stderr.contains("start it again") && !result.stderr.contains("\u{1B}"), "\(result.stderr.debugDescription)")
+        #expect(
+            result.status == 9 && result.stderr.contains("start it again") && !result.stderr.contains("\u{1B}"), "\(result.stderr.debugDescription)")
     }
 }

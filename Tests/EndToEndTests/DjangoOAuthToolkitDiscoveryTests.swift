@@ -3,8 +3,9 @@ import Hummingbird
 import PDSAuth
 import PDSAuthTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Discovery, the mix-up defence and the device grant against django-oauth-toolkit: its
@@ -16,9 +17,12 @@ extension DjangoOAuthToolkitTests {
         try await DjangoOAuthToolkit.withRunning(rfc9700: true) { dot in
             let home = TemporaryDirectory()
             let issuer = dot.base + "/o"
-            let login = CLIProcess(["login", "--no-browser", "--issuer", issuer, "--client-id", dot.ready.public.client_id,
-                                    "--redirect-uri", "http://127.0.0.1:0/callback", "--profile", "dot"],
-                                   environment: ["PDS_AUTH_HOME": home.path])
+            let login = CLIProcess(
+                [
+                    "login", "--no-browser", "--issuer", issuer, "--client-id", dot.ready.public.client_id,
+                    "--redirect-uri", "http://127.0.0.1:0/callback", "--profile", "dot",
+                ],
+                environment: ["PDS_AUTH_HOME": home.path])
             try login.start()
             let startURL = try await login.waitForStderr(RemoteLoginCLITests.startLine)
             let browser = ScriptedBrowser()
@@ -32,7 +36,8 @@ extension DjangoOAuthToolkitTests {
             // server would: a valid-looking code, this sign-in's state, and its own iss.
             let hostile = try await TestServer.run({ request in
                 let port = request.head.authority?.split(separator: ":").last ?? ""
-                let location = callback + "?" + FormEncoding.encode([("code", "hostile-code-4242"), ("state", state), ("iss", "http://127.0.0.1:\(port)/o")])
+                let location =
+                    callback + "?" + FormEncoding.encode([("code", "hostile-code-4242"), ("state", state), ("iss", "http://127.0.0.1:\(port)/o")])
                 return Response(status: .found, headers: [.location: location])
             }) { server in
                 try await browser.get(server.baseURL + "/o/authorize/?" + (URL(string: authorizeURL)?.query ?? ""))
@@ -59,7 +64,9 @@ extension DjangoOAuthToolkitTests {
 
             let profile = try #require(try CredentialStore(directory: home.path).profile("dot"))
             #expect(profile.endpoints.issuer == issuer && profile.endpoints.issParameterSupported && profile.endpoints.flavor == .generic)
-            #expect(profile.endpoints.tokenURL.absoluteString == dot.base + "/o/token/" && profile.endpoints.revokeURL?.absoluteString == dot.base + "/o/revoke_token/")
+            #expect(
+                profile.endpoints.tokenURL.absoluteString == dot.base + "/o/token/"
+                    && profile.endpoints.revokeURL?.absoluteString == dot.base + "/o/revoke_token/")
             let environment = ["PDS_AUTH_HOME": home.path]
             let status = try await CLIProcess.run(["status"], environment: environment)
             #expect(status.stdout.contains("issuer       \(issuer)"), "\(status.stdout)")
@@ -83,9 +90,12 @@ extension DjangoOAuthToolkitTests {
     }
 
     static func deviceLogin(_ dot: DjangoOAuthToolkit, home: TemporaryDirectory) throws -> CLIProcess {
-        let login = CLIProcess(["login", "--device", "--issuer", dot.base + "/o", "--device-url", dot.base + "/o/device-authorization/",
-                                "--client-id", dot.ready.device.client_id, "--profile", "tv", "--timeout", "60"],
-                               environment: ["PDS_AUTH_HOME": home.path])
+        let login = CLIProcess(
+            [
+                "login", "--device", "--issuer", dot.base + "/o", "--device-url", dot.base + "/o/device-authorization/",
+                "--client-id", dot.ready.device.client_id, "--profile", "tv", "--timeout", "60",
+            ],
+            environment: ["PDS_AUTH_HOME": home.path])
         try login.start()
         return login
     }

@@ -2,8 +2,9 @@ import Foundation
 import PDSAuth
 import PDSAuthTestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Generic mode against an independent, widely used RFC 6749 server: django-oauth-toolkit
@@ -38,7 +39,9 @@ struct DjangoOAuthToolkitTests {
             #expect(authorize["response_type"] == "code" && authorize["client_id"] == client.clientID)
             #expect(authorize["code_challenge_method"] == "S256" && authorize["code_challenge"]?.count == 43, "PKCE S256: \(signIn.authorizeURL)")
             #expect(authorize["login_type"] == nil && authorize["domain_id"] == nil, "no PDS-only parameters: \(signIn.authorizeURL)")
-            #expect(authorize["redirect_uri"] == "http://127.0.0.1:\(signIn.listenerPort)/callback", "the listener's own port, matched by DOT as a loopback URI")
+            #expect(
+                authorize["redirect_uri"] == "http://127.0.0.1:\(signIn.listenerPort)/callback",
+                "the listener's own port, matched by DOT as a loopback URI")
             #expect((authorize["state"]?.count ?? 0) >= 32)
             // DOT with skip_authorization answers the authorize URL with a 302 to the callback.
             #expect(signIn.callback["state"] == authorize["state"] && signIn.callback["code"] != nil, "\(signIn.callbackURL)")
@@ -125,18 +128,23 @@ struct DjangoOAuthToolkitTests {
             // An unknown scope is refused before the browser opens: the preflight reads DOT's
             // redirect with error=invalid_scope (a setting to fix, exit 3), and nothing is saved.
             let home = TemporaryDirectory()
-            let preflight = try await CLIProcess.run(["login", "--no-browser", "--endpoint", dot.base, "--authorize-url", "/o/authorize/",
-                                                      "--token-url", "/o/token/", "--client-id", dot.client(.public).clientID,
-                                                      "--redirect-uri", "http://127.0.0.1:0/callback", "--profile", "dot", "--scope", "no-such-scope"],
-                                                     environment: ["PDS_AUTH_HOME": home.path])
-            #expect(preflight.status == 3 && preflight.stderr.contains("invalid_scope") && preflight.stderr.contains("the browser was not opened"),
-                    "\(preflight.status) \(preflight.stderr)")
+            let preflight = try await CLIProcess.run(
+                [
+                    "login", "--no-browser", "--endpoint", dot.base, "--authorize-url", "/o/authorize/",
+                    "--token-url", "/o/token/", "--client-id", dot.client(.public).clientID,
+                    "--redirect-uri", "http://127.0.0.1:0/callback", "--profile", "dot", "--scope", "no-such-scope",
+                ],
+                environment: ["PDS_AUTH_HOME": home.path])
+            #expect(
+                preflight.status == 3 && preflight.stderr.contains("invalid_scope") && preflight.stderr.contains("the browser was not opened"),
+                "\(preflight.status) \(preflight.stderr)")
             #expect(!preflight.stderr.contains("to sign in"), "no start page offered: \(preflight.stderr)")
             #expect(try CredentialStore(directory: home.path).profile("dot") == nil)
 
             // Past the preflight, the same refusal on the redirect: error=invalid_scope (exit 5).
             let badScope = try await dot.signIn(dot.client(.public), home: home, extra: ["--scope", "no-such-scope", "--no-preflight"])
-            #expect(badScope.callback["error"] == "invalid_scope" && badScope.callback["state"] == badScope.authorize["state"], "\(badScope.callbackURL)")
+            #expect(
+                badScope.callback["error"] == "invalid_scope" && badScope.callback["state"] == badScope.authorize["state"], "\(badScope.callbackURL)")
             #expect(badScope.status == 5 && badScope.stderr.contains("invalid_scope"), "\(badScope.stderr)")
             #expect(try CredentialStore(directory: home.path).profile("dot") == nil)
 
@@ -200,7 +208,8 @@ struct DjangoOAuthToolkit: Sendable {
     var base: String { "http://127.0.0.1:\(ready.port)" }
     var log: String {
         let text = (try? String(contentsOfFile: directory.file("server.log"), encoding: .utf8)) ?? ""
-        return "--- dot_server log (Django \(ready.django), django-oauth-toolkit \(ready.django_oauth_toolkit), oauthlib \(ready.oauthlib)):\n" + text.suffix(6000)
+        return "--- dot_server log (Django \(ready.django), django-oauth-toolkit \(ready.django_oauth_toolkit), oauthlib \(ready.oauthlib)):\n"
+            + text.suffix(6000)
     }
 
     func client(_ kind: DjangoOAuthToolkitTests.ClientKind) -> Client {
@@ -209,14 +218,18 @@ struct DjangoOAuthToolkit: Sendable {
     }
 
     func tokenClient(_ client: Client) -> TokenClient {
-        TokenClient(http: CurlClient(), tokenURL: URL(string: base + "/o/token/")!, clientID: client.clientID, clientSecret: client.clientSecret,
-                    retry: .none)
+        TokenClient(
+            http: CurlClient(), tokenURL: URL(string: base + "/o/token/")!, clientID: client.clientID, clientSecret: client.clientSecret,
+            retry: .none)
     }
 
     /// The status DOT's bearer-token check gives `accessToken` (200 or 403).
     func whoAmI(_ accessToken: String) async throws -> Int {
-        try await CurlClient().send(HTTPClientRequest(method: "GET", url: URL(string: base + "/api/whoami")!,
-                                                      headers: [("Authorization", "Bearer " + accessToken)])).status
+        try await CurlClient().send(
+            HTTPClientRequest(
+                method: "GET", url: URL(string: base + "/api/whoami")!,
+                headers: [("Authorization", "Bearer " + accessToken)])
+        ).status
     }
 
     /// What a sign-in went through, as the browser and the terminal saw it.
@@ -238,11 +251,16 @@ struct DjangoOAuthToolkit: Sendable {
     func signIn(_ client: Client, home: TemporaryDirectory, issuer: Bool = false, extra: [String] = []) async throws -> SignIn {
         var environment = ["PDS_AUTH_HOME": home.path]
         if let secret = client.clientSecret { environment["PDS_CLIENT_SECRET"] = secret }
-        let provider = issuer ? ["--issuer", base + "/o", "--endpoint", base]
+        let provider =
+            issuer
+            ? ["--issuer", base + "/o", "--endpoint", base]
             : ["--endpoint", base, "--authorize-url", "/o/authorize/", "--token-url", "/o/token/", "--revoke-url", "/o/revoke_token/"]
-        let login = CLIProcess(["login", "--no-browser"] + provider + ["--client-id", client.clientID, "--redirect-uri", "http://127.0.0.1:0/callback",
-                                "--profile", "dot"] + extra,
-                               environment: environment)
+        let login = CLIProcess(
+            ["login", "--no-browser"] + provider + [
+                "--client-id", client.clientID, "--redirect-uri", "http://127.0.0.1:0/callback",
+                "--profile", "dot",
+            ] + extra,
+            environment: environment)
         try login.start()
         let startURL = try await login.waitForStderr(RemoteLoginCLITests.startLine)
         let browser = ScriptedBrowser()
@@ -252,12 +270,15 @@ struct DjangoOAuthToolkit: Sendable {
         }
         let answer = try await browser.get(authorizeURL)
         guard answer.status == 302, let callbackURL = answer.location else {
-            throw CLIProcessError(message: "DOT answered the authorize URL \(authorizeURL) with HTTP \(answer.status), not a redirect: \(answer.html.prefix(500))\n\(log)")
+            throw CLIProcessError(
+                message:
+                    "DOT answered the authorize URL \(authorizeURL) with HTTP \(answer.status), not a redirect: \(answer.html.prefix(500))\n\(log)")
         }
         let finished = try await browser.get(callbackURL)
         let status = try await login.wait()
-        return SignIn(authorizeURL: authorizeURL, authorize: Self.query(authorizeURL), listenerPort: URL(string: startURL)?.port ?? 0,
-                      callbackURL: callbackURL, callback: Self.query(callbackURL), finished: finished, status: status, stderr: login.stderr)
+        return SignIn(
+            authorizeURL: authorizeURL, authorize: Self.query(authorizeURL), listenerPort: URL(string: startURL)?.port ?? 0,
+            callbackURL: callbackURL, callback: Self.query(callbackURL), finished: finished, status: status, stderr: login.stderr)
     }
 
     static func query(_ url: String) -> [String: String] {
@@ -276,18 +297,21 @@ struct DjangoOAuthToolkit: Sendable {
     /// Starts the server, runs `body`, and stops the server however `body` ends.
     static func withRunning<T: Sendable>(rfc9700: Bool = false, _ body: (DjangoOAuthToolkit) async throws -> T) async throws -> T {
         guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw CLIProcessError(message: """
-                django-oauth-toolkit is not installed for the interop tests: \(python) is missing. \
-                Run Tests/Interop/setup (make test does), or set PDS_AUTH_SKIP_INTEROP=1 to skip these tests.
-                """)
+            throw CLIProcessError(
+                message: """
+                    django-oauth-toolkit is not installed for the interop tests: \(python) is missing. \
+                    Run Tests/Interop/setup (make test does), or set PDS_AUTH_SKIP_INTEROP=1 to skip these tests.
+                    """)
         }
         let directory = TemporaryDirectory()
         let data = directory.file("data")
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: false)
         let readyFile = directory.file("ready.json")
         let stopFile = directory.file("stop")
-        var arguments = [script, "--data", data, "--port", "0", "--ready-file", readyFile, "--log", directory.file("server.log"),
-                         "--stop-file", stopFile, "--parent-pid", String(getpid())]
+        var arguments = [
+            script, "--data", data, "--port", "0", "--ready-file", readyFile, "--log", directory.file("server.log"),
+            "--stop-file", stopFile, "--parent-pid", String(getpid()),
+        ]
         if rfc9700 { arguments.append("--rfc9700") }
         // ChildTool: stdin /dev/null, stdout and stderr to a file of its own (never the test
         // runner's), no other descriptor inherited, signals unblocked, reaped on exit.

@@ -19,7 +19,9 @@ import Testing
             // machine: within the tolerance, whatever it says exactly.
             #expect(human.stdout.contains("✓ endpoint \(server.baseURL): reachable (HTTP 200); "), "\(human.stdout)")
             #expect(human.stdout.contains("    clock: clocks agree") || human.stdout.contains("    clock: this clock is"), "\(human.stdout)")
-            #expect(human.stdout.contains("✓ profile main: usable, token valid in 59 min") || human.stdout.contains("✓ profile main: usable, token valid in 60 min"), "\(human.stdout)")
+            #expect(
+                human.stdout.contains("✓ profile main: usable, token valid in 59 min")
+                    || human.stdout.contains("✓ profile main: usable, token valid in 60 min"), "\(human.stdout)")
             #expect(human.stdout.hasSuffix("All checks passed.\n"), "\(human.stdout)")
             let json = try await DoctorRun.run(DoctorRun.anyPort + ["--json"], environment)
             #expect(json.status == 0 && json.stdout.hasPrefix("{\"checks\":[{\"check\":\"platform\",\"facts\":{"), "\(json.stdout)")
@@ -27,7 +29,10 @@ import Testing
             let report = try json.json()
             #expect(report["ok"] as? Bool == true && report["exit_status"] as? Int == 0 && report["version"] as? String == PDSAuthVersion.current)
             let names = (report["checks"] as? [[String: Any]] ?? []).compactMap { $0["check"] as? String }
-            #expect(names == ["platform", "libcurl", "environment", "credentials", "profile", "tls_and_proxy", "endpoint", "browser", "remote", "redirect_port"])
+            #expect(
+                names == [
+                    "platform", "libcurl", "environment", "credentials", "profile", "tls_and_proxy", "endpoint", "browser", "remote", "redirect_port",
+                ])
         }
     }
 
@@ -60,7 +65,9 @@ import Testing
         #expect(mkfifo(home.file("credentials.json"), 0o600) == 0)
         let started = ContinuousClock.now
         let result = try await DoctorRun.run(DoctorRun.anyPort, ["PDS_AUTH_HOME": home.path])
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Opening the FIFO would block until a writer came, i.e. forever; the margin over
+        // "at once" is for the suite's own load on a 2-core machine (14 s seen).
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(result.status == 11, "\(result.output)")
         #expect(result.stdout.contains("file is: FIFO, mode 0600") && result.stdout.contains("is not a regular file"), "\(result.stdout)")
         #expect(result.stdout.contains("accepted: no"), "\(result.stdout)")
@@ -93,15 +100,18 @@ import Testing
         jwt.jwt = JWTSettings(privateKeyPath: home.file("gone.pem"), subject: "u", subjectType: "user", autoCreate: false)
         let jwtHome = try await DoctorRun.home([("svc", jwt)])
         let missingKey = try await DoctorRun.run(DoctorRun.anyPort, ["PDS_AUTH_HOME": jwtHome.path])
-        #expect(missingKey.status == 3 && missingKey.stdout.contains("✗ profile svc: There is no private key file at this path"), "\(missingKey.stdout)")
+        #expect(
+            missingKey.status == 3 && missingKey.stdout.contains("✗ profile svc: There is no private key file at this path"), "\(missingKey.stdout)")
     }
 
     /// Settings pds-auth would refuse are problems (exit 3), the client secret in the
     /// environment is only said to be set, and nothing is found where nothing was saved.
     @Test func settingsAreCheckedAndTheSecretIsOnlySaidToBeSet() async throws {
         let home = TemporaryDirectory()
-        let environment = ["PDS_AUTH_HOME": home.path, "PDS_AUTH_HTTP_TIMEOUT": "forever", "PDS_CLIENT_SECRET": DoctorRun.environmentSecret,
-                           "PDS_AUTH_PROFILE": "work", "PDS_ENDPOINT": "https://me:\(DoctorRun.environmentSecret)@pds.example.test/?token=\(DoctorRun.accessToken)"]
+        let environment = [
+            "PDS_AUTH_HOME": home.path, "PDS_AUTH_HTTP_TIMEOUT": "forever", "PDS_CLIENT_SECRET": DoctorRun.environmentSecret,
+            "PDS_AUTH_PROFILE": "work", "PDS_ENDPOINT": "https://me:\(DoctorRun.environmentSecret)@pds.example.test/?token=\(DoctorRun.accessToken)",
+        ]
         let result = try await DoctorRun.run(DoctorRun.anyPort, environment)
         #expect(result.status == 3, "\(result.output)")
         #expect(result.stdout.contains("✗ environment: PDS_AUTH_HTTP_TIMEOUT must be a number of seconds"), "\(result.stdout)")
@@ -122,12 +132,17 @@ import Testing
         try "#!/bin/sh\ntouch \(marker)\n".write(toFile: bin.file("fake-browser"), atomically: true, encoding: .utf8)
         chmod(bin.file("fake-browser"), 0o755)
         let home = TemporaryDirectory()
-        let environment = ["PDS_AUTH_HOME": home.path, "PATH": "\(bin.path):/usr/bin:/bin",
-                           "BROWSER": "missing-browser:fake-browser --new-window %s", "WSL_DISTRO_NAME": "Debian",
-                           "SSH_CONNECTION": "10.1.2.3 50000 10.9.8.7 2222", "USER": "alice"]
+        let environment = [
+            "PDS_AUTH_HOME": home.path, "PATH": "\(bin.path):/usr/bin:/bin",
+            "BROWSER": "missing-browser:fake-browser --new-window %s", "WSL_DISTRO_NAME": "Debian",
+            "SSH_CONNECTION": "10.1.2.3 50000 10.9.8.7 2222", "USER": "alice",
+        ]
         let result = try await DoctorRun.run(["--redirect-uri", "http://127.0.0.1:0/callback"], environment)
         #expect(result.stdout.contains("✓ browser: would open the sign-in page with fake-browser --new-window URL"), "\(result.stdout)")
-        #expect(result.stdout.contains("missing-browser URL — not found on PATH; fake-browser --new-window URL — found: \(bin.path)/fake-browser; wslview URL — "), "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "missing-browser URL — not found on PATH; fake-browser --new-window URL — found: \(bin.path)/fake-browser; wslview URL — "),
+            "\(result.stdout)")
         #expect(result.stdout.contains("    wsl: yes\n    ssh: yes\n    ssh tunnel: ssh -N -L "), "\(result.stdout)")
         let json = try await DoctorRun.run(["--redirect-uri", "http://localhost:8765/callback", "--json"], environment)
         let remote = try #require(try json.checks("remote").first?["facts"] as? [String: Any])
@@ -144,13 +159,16 @@ import Testing
         let busy = try await DoctorRun.run(["--redirect-uri", "http://127.0.0.1:\(held.port)/callback"], ["PDS_AUTH_HOME": home.path])
         #expect(busy.status == 4, "\(busy.output)")
         #expect(busy.stdout.contains("✗ redirect port: Cannot listen on 127.0.0.1:\(held.port): another program holds it"), "\(busy.stdout)")
-        #expect(busy.stdout.contains("what to do: Free the port, or pass another --redirect-uri; it must match a redirect URI registered on the app"), "\(busy.stdout)")
+        #expect(
+            busy.stdout.contains("what to do: Free the port, or pass another --redirect-uri; it must match a redirect URI registered on the app"),
+            "\(busy.stdout)")
 
         let silent = try #require(CannedHTTPServer { _ in nil })
         defer { silent.stop() }
         let port = TestPorts.belowEphemeralRange()
-        let doctor = CLIProcess(["doctor", "--endpoint", "http://127.0.0.1:\(silent.port)", "--redirect-uri", "http://127.0.0.1:\(port)/callback"],
-                                environment: ["PDS_AUTH_HOME": home.path])
+        let doctor = CLIProcess(
+            ["doctor", "--endpoint", "http://127.0.0.1:\(silent.port)", "--redirect-uri", "http://127.0.0.1:\(port)/callback"],
+            environment: ["PDS_AUTH_HOME": home.path])
         try doctor.start()
         // At most 4 s: doctor must still be waiting on the endpoint afterwards.
         try await waitUntil(timeout: .seconds(4)) { !silent.requests.value.isEmpty }

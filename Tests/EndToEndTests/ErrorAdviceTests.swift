@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import PDSAuth
 import PDSAuthTestSupport
-@testable import PDSAuthCLI
 import Testing
+
+@testable import PDSAuthCLI
 
 /// Advice is chosen by the command that failed (issue 17): for every command and every
 /// catalogued error, each flag the advice names must exist on the command it is offered for
@@ -60,14 +61,17 @@ import Testing
     /// The cases of issue 17, as users met them.
     @Test func eachCommandGetsItsOwnAdvice() async throws {
         let home = TemporaryDirectory()
-        let profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:9", domainID: nil, accessToken: "a-valid-token",
-                                                expiresAt: Date(timeIntervalSinceNow: -60))
+        let profile = try StoredProfile.fixture(
+            endpoint: "http://127.0.0.1:9", domainID: nil, accessToken: "a-valid-token",
+            expiresAt: Date(timeIntervalSinceNow: -60))
         try await CredentialStore(directory: home.path).save(profile, as: "p")
         let environment = ["PDS_AUTH_HOME": home.path]
         // A network error on a command without --endpoint does not tell the user to pass one.
         for command in [["api", "/v2/user/get"], ["refresh"], ["exec", "--", "true"]] {
             let result = try await CLIProcess.run(command, environment: environment)
-            #expect(result.status == 9 && !result.stderr.contains("--endpoint") && result.stderr.contains("pds-auth status"), "\(command): \(result.stderr)")
+            #expect(
+                result.status == 9 && !result.stderr.contains("--endpoint") && result.stderr.contains("pds-auth status"),
+                "\(command): \(result.stderr)")
         }
         // exec's mistakes point at exec, not api.
         let exec = try await CLIProcess.run(["exec", "--", "no-such-program"], environment: environment)

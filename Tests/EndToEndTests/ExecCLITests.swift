@@ -8,7 +8,8 @@ import Testing
 @Suite struct ExecCLITests {
     @Test func theEnvironmentAndTheFileHoldWhatTokenPrints() async throws {
         try await DevSession.with { session in
-            let script = #"printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$PDS_ACCESS_TOKEN" "$(cat "$PDS_ACCESS_TOKEN_FILE")" "$PDS_ENDPOINT" "$PDS_DOMAIN_ID" "$PDS_DRIVE_ID" "$PDS_ACCESS_TOKEN_FILE"; ls -ld "$(dirname "$PDS_ACCESS_TOKEN_FILE")" "$PDS_ACCESS_TOKEN_FILE" | cut -c1-10"#
+            let script =
+                #"printf '%s\n%s\n%s\n%s\n%s\n%s\n' "$PDS_ACCESS_TOKEN" "$(cat "$PDS_ACCESS_TOKEN_FILE")" "$PDS_ENDPOINT" "$PDS_DOMAIN_ID" "$PDS_DRIVE_ID" "$PDS_ACCESS_TOKEN_FILE"; ls -ld "$(dirname "$PDS_ACCESS_TOKEN_FILE")" "$PDS_ACCESS_TOKEN_FILE" | cut -c1-10"#
             let result = try await CLIProcess.run(["exec", "--", "/bin/sh", "-c", script], environment: session.environment)
             #expect(result.status == 0, "\(result.stderr)")
             let token = try await CLIProcess.run(["token"], environment: session.environment).stdout.trimmingCharacters(in: .newlines)
@@ -24,7 +25,8 @@ import Testing
         try await DevSession.with(accessTokenLifetime: 4) { session in
             // A fresh 4-second token; with --min-valid 2 the file must be renewed within ~2 s.
             #expect(try await CLIProcess.run(["refresh", "--quiet"], environment: session.environment).status == 0)
-            let script = #"a=$(cat "$PDS_ACCESS_TOKEN_FILE"); i=0; while [ $i -lt 100 ]; do b=$(cat "$PDS_ACCESS_TOKEN_FILE"); [ "$a" != "$b" ] && { echo "changed"; echo "$b"; exit 0; }; sleep 0.1; i=$((i+1)); done; echo unchanged"#
+            let script =
+                #"a=$(cat "$PDS_ACCESS_TOKEN_FILE"); i=0; while [ $i -lt 100 ]; do b=$(cat "$PDS_ACCESS_TOKEN_FILE"); [ "$a" != "$b" ] && { echo "changed"; echo "$b"; exit 0; }; sleep 0.1; i=$((i+1)); done; echo unchanged"#
             let result = try await CLIProcess.run(["exec", "--min-valid", "2", "--", "/bin/sh", "-c", script], environment: session.environment)
             #expect(result.status == 0 && result.stdout.hasPrefix("changed\n"), "\(result.stdout) \(result.stderr)")
             let saved = try #require(try session.store.profile("default"))
@@ -94,11 +96,14 @@ import Testing
             let victim = TemporaryDirectory()
             for name in ["precious-1", "precious-2"] { _ = FileManager.default.createFile(atPath: victim.file(name), contents: Data("keep".utf8)) }
             chmod(victim.path, 0o755)
-            let swap = #"end=$(($(date +%s) + 4)); while [ $(date +%s) -lt $end ]; do for d in "$1"/pds-auth-*; do [ -d "$d" ] && [ ! -L "$d" ] && mv "$d" "$d.moved" && ln -s "$2" "$d"; done; sleep 0.01; done"#
-            async let attacker = ChildTool.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/bin/sh", "-c", swap, "sh", theirs.path, victim.path])
+            let swap =
+                #"end=$(($(date +%s) + 4)); while [ $(date +%s) -lt $end ]; do for d in "$1"/pds-auth-*; do [ -d "$d" ] && [ ! -L "$d" ] && mv "$d" "$d.moved" && ln -s "$2" "$d"; done; sleep 0.01; done"#
+            async let attacker = ChildTool.run(
+                "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/bin/sh", "-c", swap, "sh", theirs.path, victim.path])
             var environment = session.environment
             environment["TMPDIR"] = theirs.path
-            let result = try await CLIProcess.run(["exec", "--", "/bin/sh", "-c", #"echo "$PDS_ACCESS_TOKEN_FILE"; sleep 2"#], environment: environment)
+            let result = try await CLIProcess.run(
+                ["exec", "--", "/bin/sh", "-c", #"echo "$PDS_ACCESS_TOKEN_FILE"; sleep 2"#], environment: environment)
             _ = try await attacker
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("not using TMPDIR") && result.stderr.contains("uid 65534"), "\(result.stderr)")
@@ -134,8 +139,10 @@ import Testing
             let victim = TemporaryDirectory()
             for name in ["precious-1", "precious-2"] { _ = FileManager.default.createFile(atPath: victim.file(name), contents: Data("keep".utf8)) }
             chmod(victim.path, 0o755)
-            let environment = session.environment.merging(["TMPDIR": root.path, "LD_PRELOAD": try await KillShim.library(),
-                                                           "PDS_TEST_SWAP_DIR": victim.path]) { _, new in new }
+            let environment = session.environment.merging([
+                "TMPDIR": root.path, "LD_PRELOAD": try await KillShim.library(),
+                "PDS_TEST_SWAP_DIR": victim.path,
+            ]) { _, new in new }
             let result = try await CLIProcess.run(["exec", "--", "/bin/sh", "-c", #"echo "$PDS_ACCESS_TOKEN_FILE""#], environment: environment)
             #expect(result.status == 11 && result.stdout.isEmpty, "\(result.status): \(result.stdout) \(result.stderr)")
             #expect(Set(try FileManager.default.contentsOfDirectory(atPath: victim.path)) == ["precious-1", "precious-2"])
@@ -156,8 +163,10 @@ import Testing
             let other = root.file("someone-elses")
             mkdir(other, 0o700)
             for file in ["precious-1", "precious-2"] { _ = FileManager.default.createFile(atPath: other + "/" + file, contents: Data("keep".utf8)) }
-            let environment = session.environment.merging(["TMPDIR": root.path, "LD_PRELOAD": try await KillShim.library(),
-                                                           "PDS_TEST_SWAP_STAT": "\(name):\(other)"]) { _, new in new }
+            let environment = session.environment.merging([
+                "TMPDIR": root.path, "LD_PRELOAD": try await KillShim.library(),
+                "PDS_TEST_SWAP_STAT": "\(name):\(other)",
+            ]) { _, new in new }
             let result = try await CLIProcess.run(["exec", "--", "true"], environment: environment)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(Set(try FileManager.default.contentsOfDirectory(atPath: root.file(name))) == ["precious-1", "precious-2"])
@@ -171,7 +180,8 @@ import Testing
             let root = TemporaryDirectory()
             var environment = session.environment
             environment["TMPDIR"] = root.path
-            let exec = CLIProcess(["exec", "--", "/bin/sh", "-c", #"echo "$PDS_ACCESS_TOKEN_FILE"; echo $$; exec sleep 30"#], environment: environment)
+            let exec = CLIProcess(
+                ["exec", "--", "/bin/sh", "-c", #"echo "$PDS_ACCESS_TOKEN_FILE"; echo $$; exec sleep 30"#], environment: environment)
             try exec.start()
             var lines: [String] = []
             try await waitUntil {
@@ -194,4 +204,3 @@ import Testing
         }
     }
 }
-

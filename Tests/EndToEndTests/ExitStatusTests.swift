@@ -1,6 +1,7 @@
 import Glibc
 import PDSAuth
 import Testing
+
 @testable import PDSAuthCLI
 
 /// Every catalogued error has its documented exit status and advice; only bugs are 1.

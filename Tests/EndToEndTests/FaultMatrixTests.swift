@@ -67,7 +67,9 @@ import Testing
                 Self.check(error, expected)
             }
             #expect(try session.fileBytes() == before)
-            #expect(await Self.requests(session.server, "refresh_token", expected: expected.requests) == expected.requests, "retried exactly as the policy allows")
+            #expect(
+                await Self.requests(session.server, "refresh_token", expected: expected.requests) == expected.requests,
+                "retried exactly as the policy allows")
         }
     }
 
@@ -89,12 +91,16 @@ import Testing
                 await server.faults.set(expected.fault, times: expected.times)
                 try await DevSession.approve(startURL: startURL, base: base)
             }
-            guard case .failure(let error) = result else { Issue.record("expected failure"); return }
+            guard case .failure(let error) = result else {
+                Issue.record("expected failure")
+                return
+            }
             Self.check(error, expected)
             #expect(try session.fileBytes() == before)
             // One code exchange at set-up (DevSession), then the faulted one.
             #expect(await Self.requests(server, "authorization_code", expected: 1 + expected.requests) == 1 + expected.requests)
-            let again = try await ListenerServer.start(host: "127.0.0.1", port: port.value,
+            let again = try await ListenerServer.start(
+                host: "127.0.0.1", port: port.value,
                 responder: CallbackResponder<BasicRequestContext> { _, _ in Response(status: .ok) }, logger: .init(label: "t"))
             await again.stop()
         }
@@ -107,10 +113,13 @@ import Testing
             let key = temp.file("k.pem")
             try Data(try await server.generatedJWTPrivateKeyPEM!.utf8).write(to: URL(fileURLWithPath: key))
             let store = CredentialStore(directory: temp.file("home"))
-            let settings = JWTSettings(privateKeyPath: key, subject: "pdsuser-0001", subjectType: "user", autoCreate: false, lifetime: .seconds(300), clockSkew: .seconds(30))
+            let settings = JWTSettings(
+                privateKeyPath: key, subject: "pdsuser-0001", subjectType: "user", autoCreate: false, lifetime: .seconds(300), clockSkew: .seconds(30)
+            )
             func signIn(_ transport: TransportOptions) throws -> JWTSignIn {
-                JWTSignIn(endpoints: try ProviderEndpoints.resolve(endpoint: base, domainID: nil), domainID: "dev",
-                          clientID: "pds-auth-jwt", settings: settings, profileName: "jwt", store: store, transport: transport)
+                JWTSignIn(
+                    endpoints: try ProviderEndpoints.resolve(endpoint: base, domainID: nil), domainID: "dev",
+                    clientID: "pds-auth-jwt", settings: settings, profileName: "jwt", store: store, transport: transport)
             }
             // The first sign-in is set-up, not under test: the default bounds.
             _ = try await signIn(TransportOptions()).run()
@@ -124,13 +133,16 @@ import Testing
                 Self.check(error, expected)
             }
             do throws(PDSAuthError) {
-                _ = try await TokenProvider(store: store, renewer: StandardRenewer(transport: expected.transport)).validProfile("jwt", minValid: .zero, force: true)
+                _ = try await TokenProvider(store: store, renewer: StandardRenewer(transport: expected.transport)).validProfile(
+                    "jwt", minValid: .zero, force: true)
                 Issue.record("expected \(expected.code)")
             } catch {
                 Self.check(error, expected)
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: store.filePath)) == before)
-            #expect(await Self.requests(server, "urn:ietf:params:oauth:grant-type:jwt-bearer", expected: 1 + 2 * expected.requests) == 1 + 2 * expected.requests)
+            #expect(
+                await Self.requests(server, "urn:ietf:params:oauth:grant-type:jwt-bearer", expected: 1 + 2 * expected.requests) == 1 + 2
+                    * expected.requests)
         }
     }
 }

@@ -77,8 +77,9 @@ import Testing
                 let before = try Data(contentsOf: URL(fileURLWithPath: home + "/credentials.json"))
                 for command in [["refresh"], ["token"], ["api", "/v2/user/get"]] {
                     let result = try await CLIProcess.run(command, environment: ["PDS_AUTH_HOME": home])
-                    #expect(result.status == 11 && result.stderr.contains("not enough free space") && result.stderr.contains("nothing was sent"),
-                            "\(command): \(result.stderr)")
+                    #expect(
+                        result.status == 11 && result.stderr.contains("not enough free space") && result.stderr.contains("nothing was sent"),
+                        "\(command): \(result.stderr)")
                 }
                 #expect(await session.server.statistics().tokenRequests["refresh_token", default: 0] == 0, "nothing reached the server")
                 #expect(try Data(contentsOf: URL(fileURLWithPath: home + "/credentials.json")) == before)
@@ -93,9 +94,11 @@ import Testing
     /// says so and what to do; exit 11.
     @Test func aSaveThatFailsAfterTheServerAnsweredSaysTheSessionIsLikelyLost() async throws {
         try await DevSession.with { session in
-            let refresh = try await CLIProcess.run(["refresh"], environment: session.environment.merging(try await KillShim.failing("rename", 1)) { a, _ in a })
+            let refresh = try await CLIProcess.run(
+                ["refresh"], environment: session.environment.merging(try await KillShim.failing("rename", 1)) { a, _ in a })
             #expect(refresh.status == 11, "\(refresh.stderr)")
-            #expect(refresh.stderr.contains("issued new tokens") && refresh.stderr.contains("could not be saved")
+            #expect(
+                refresh.stderr.contains("issued new tokens") && refresh.stderr.contains("could not be saved")
                     && refresh.stderr.contains("sign in again"), "\(refresh.stderr)")
             #expect(!refresh.stderr.contains("credentials are unchanged"), "\(refresh.stderr)")
             #expect(await session.server.statistics().tokenRequests["refresh_token"] == 1)

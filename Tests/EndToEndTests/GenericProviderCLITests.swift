@@ -16,10 +16,13 @@ import Testing
     }
 
     static func login(base: String, app: DevApp, home: TemporaryDirectory, extra: [String] = []) async throws -> (CLIProcess, String) {
-        let login = CLIProcess(["login", "--no-browser", "--endpoint", base, "--authorize-url", "/v2/oauth/authorize", "--token-url", "/v2/oauth/token",
-                                "--revoke-url", "/v2/oauth/revoke", "--client-id", app.clientID, "--redirect-uri", "http://127.0.0.1:0/callback",
-                                "--profile", "idp"] + extra,
-                               environment: ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_SECRET": app.clientSecret ?? ""])
+        let login = CLIProcess(
+            [
+                "login", "--no-browser", "--endpoint", base, "--authorize-url", "/v2/oauth/authorize", "--token-url", "/v2/oauth/token",
+                "--revoke-url", "/v2/oauth/revoke", "--client-id", app.clientID, "--redirect-uri", "http://127.0.0.1:0/callback",
+                "--profile", "idp",
+            ] + extra,
+            environment: ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_SECRET": app.clientSecret ?? ""])
         try login.start()
         return (login, try await login.waitForStderr(RemoteLoginCLITests.startLine))
     }
@@ -48,7 +51,8 @@ import Testing
             let logout = try await CLIProcess.run(["logout", "--revoke"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(logout.status == 0, "\(logout.stderr)")
             #expect(await server.statistics().revocations == 1)
-            let client = TokenClient(http: CurlClient(), tokenURL: URL(string: base + "/v2/oauth/token")!, clientID: app.clientID, clientSecret: app.clientSecret)
+            let client = TokenClient(
+                http: CurlClient(), tokenURL: URL(string: base + "/v2/oauth/token")!, clientID: app.clientID, clientSecret: app.clientSecret)
             await #expect { try await client.request(.refreshToken(revoked)) } throws: { ($0 as? PDSAuthError)?.code == .sessionExpired }
         }
     }
@@ -70,9 +74,12 @@ import Testing
         try await DevServer.withRunning(Self.configuration(requiresDomainID: false)) { server, base in
             let home = TemporaryDirectory()
             let app = server.configuration.apps.first { $0.clientSecret != nil }!
-            let login = CLIProcess(["login", "--no-browser", "--endpoint", base, "--authorize-url", "/v2/oauth/authorize", "--token-url", "/v2/oauth/token",
-                                    "--client-id", app.clientID, "--redirect-uri", "http://127.0.0.1:0/callback"],
-                                   environment: ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_SECRET": app.clientSecret ?? ""])
+            let login = CLIProcess(
+                [
+                    "login", "--no-browser", "--endpoint", base, "--authorize-url", "/v2/oauth/authorize", "--token-url", "/v2/oauth/token",
+                    "--client-id", app.clientID, "--redirect-uri", "http://127.0.0.1:0/callback",
+                ],
+                environment: ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_SECRET": app.clientSecret ?? ""])
             try login.start()
             try await DevApproval.approve(startURL: try await login.waitForStderr(RemoteLoginCLITests.startLine))
             #expect(try await login.wait() == 0)

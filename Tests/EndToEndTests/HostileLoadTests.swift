@@ -19,9 +19,12 @@ import Testing
         try #require(limit.rlim_cur >= 4096, "the test process needs room for 2,000 client sockets")
 
         let home = TemporaryDirectory()
-        let login = CLIProcess(["-c", "ulimit -n 1024 && exec \"$0\" \"$@\"", CLIProcess.binary(), "login", "--dev", "--no-browser",
-                                "--redirect-uri", "http://127.0.0.1:0/callback", "--timeout", "300"],
-                               environment: ["PDS_AUTH_HOME": home.path], executable: "/bin/sh")
+        let login = CLIProcess(
+            [
+                "-c", "ulimit -n 1024 && exec \"$0\" \"$@\"", CLIProcess.binary(), "login", "--dev", "--no-browser",
+                "--redirect-uri", "http://127.0.0.1:0/callback", "--timeout", "300",
+            ],
+            environment: ["PDS_AUTH_HOME": home.path], executable: "/bin/sh")
         try login.start()
         defer { login.kill() }
         let startURL = try await login.waitForStderr(RemoteLoginCLITests.startLine)
@@ -39,7 +42,9 @@ import Testing
         let elapsed = ContinuousClock.now - started
         load.stop()
         #expect(try await login.wait(timeout: .seconds(30)) == 0, "\(login.stderr)")
-        print("load: \(opened) hostile connections (silent, slow head, slow body, junk, reconnecting) against ulimit -n 1024; real browser flow completed in \(elapsed)")
+        print(
+            "load: \(opened) hostile connections (silent, slow head, slow body, junk, reconnecting) against ulimit -n 1024; real browser flow completed in \(elapsed)"
+        )
         #expect(elapsed < .seconds(1), "took \(elapsed)")
         #expect(try CredentialStore(directory: home.path).profile("dev") != nil)
     }
@@ -83,7 +88,7 @@ final class HostileLoad: @unchecked Sendable {
             Thread.detachNewThread {
                 while running.value {
                     if let connection = RawConnection(port: port) { connection.send(Array("G".utf8)) }
-                    usleep(10_000) // the load's rate: the sleep is the point
+                    usleep(10_000)  // the load's rate: the sleep is the point
                 }
             }
         }
@@ -95,7 +100,7 @@ final class HostileLoad: @unchecked Sendable {
     private func trickle() {
         while running.value {
             for (connection, kind) in connections where kind == 1 || kind == 2 { connection.send([UInt8(ascii: "x")]) }
-            usleep(500_000) // the trickle's rate: the sleep is the point
+            usleep(500_000)  // the trickle's rate: the sleep is the point
         }
     }
 

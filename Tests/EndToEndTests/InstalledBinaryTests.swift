@@ -44,8 +44,9 @@ struct InstalledBinaryTests {
     /// nothing in it and without the toolchain's libraries on any search path.
     @Test func signsInAgainstItsDevServer() async throws {
         let home = TemporaryDirectory()
-        let login = CLIProcess(["login", "--dev", "--no-browser", "--redirect-uri", "http://127.0.0.1:0/callback"],
-                               environment: ["PDS_AUTH_HOME": home.path], executable: binary)
+        let login = CLIProcess(
+            ["login", "--dev", "--no-browser", "--redirect-uri", "http://127.0.0.1:0/callback"],
+            environment: ["PDS_AUTH_HOME": home.path], executable: binary)
         try login.start()
         let startURL = try await login.waitForStderr(RemoteLoginCLITests.startLine)
         try await DevApproval.approve(startURL: startURL)
@@ -78,12 +79,14 @@ struct InstalledBinaryTests {
         // A directory that was there before: uninstall must leave it.
         try FileManager.default.createDirectory(atPath: destination.path + "/usr/share/man", withIntermediateDirectories: true)
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let make = try await ChildTool.run("/usr/bin/env", ["PATH=/usr/bin:/bin", "make", "-C", repository, "install", "DESTDIR=" + destination.path, "PREFIX=/usr"])
+        let make = try await ChildTool.run(
+            "/usr/bin/env", ["PATH=/usr/bin:/bin", "make", "-C", repository, "install", "DESTDIR=" + destination.path, "PREFIX=/usr"])
         #expect(make.status == 0 && !make.output.contains("swift build"), "\(make.output)")
         #expect(FileManager.default.isExecutableFile(atPath: destination.path + "/usr/bin/pds-auth"))
         #expect(FileManager.default.fileExists(atPath: destination.path + "/usr/share/man/man1/pds-auth.1"))
         // Issue 17: uninstall removes the directories install created (once empty), and no other.
-        let uninstall = try await ChildTool.run("/usr/bin/env", ["PATH=/usr/bin:/bin", "make", "-C", repository, "uninstall", "DESTDIR=" + destination.path, "PREFIX=/usr"])
+        let uninstall = try await ChildTool.run(
+            "/usr/bin/env", ["PATH=/usr/bin:/bin", "make", "-C", repository, "uninstall", "DESTDIR=" + destination.path, "PREFIX=/usr"])
         #expect(uninstall.status == 0, "\(uninstall.output)")
         let left = FileManager.default.enumerator(atPath: destination.path)?.compactMap { $0 as? String }.sorted() ?? []
         #expect(left == ["usr", "usr/share", "usr/share/man"], "\(left)")

@@ -13,8 +13,11 @@ import Testing
             try Data(try #require(try await server.generatedJWTPrivateKeyPEM).utf8).write(to: URL(fileURLWithPath: key))
             chmod(key, 0o644)
             let environment = ["PDS_AUTH_HOME": home.file("creds")]
-            let result = try await CLIProcess.run(["jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt",
-                                                   "--private-key", key, "--subject", "pdsuser-0001"], environment: environment)
+            let result = try await CLIProcess.run(
+                [
+                    "jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt",
+                    "--private-key", key, "--subject", "pdsuser-0001",
+                ], environment: environment)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("warning: the private key file") && result.stderr.contains("chmod 600"))
             #expect(result.stderr.contains("✓ Signed in as pdsuser"))
@@ -27,22 +30,31 @@ import Testing
             #expect(status.stdout.contains("jwt_bearer") && status.stdout.contains("refreshable  yes"))
             #expect(await server.statistics().tokenSuccesses["urn:ietf:params:oauth:grant-type:jwt-bearer"] == 2)
             // The service account has no drive: nothing is printed for it (it used to say "drive )").
-            let service = try await CLIProcess.run(["jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt",
-                                                    "--private-key", key, "--subject-type", "service", "--profile", "svc"], environment: environment)
+            let service = try await CLIProcess.run(
+                [
+                    "jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt",
+                    "--private-key", key, "--subject-type", "service", "--profile", "svc",
+                ], environment: environment)
             #expect(service.status == 0 && service.stderr.contains("✓ Signed in as service (user_id dev, domain dev)."), "\(service.stderr)")
         }
     }
 
     @Test func aDomainThatContradictsTheEndpointIsAConfigurationError() async throws {
-        let result = try await CLIProcess.run(["jwt", "--client-id", "c", "--endpoint", "https://bj2.api.aliyunpds.com", "--domain-id", "bj1",
-                                               "--private-key", "/nonexistent", "--subject", "u"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        let result = try await CLIProcess.run(
+            [
+                "jwt", "--client-id", "c", "--endpoint", "https://bj2.api.aliyunpds.com", "--domain-id", "bj1",
+                "--private-key", "/nonexistent", "--subject", "u",
+            ], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
         #expect(result.status == 3 && result.stderr.contains("contradicts the endpoint"), "\(result.stderr)")
     }
 
     @Test func missingKeyIsAConfigurationError() async throws {
         let home = TemporaryDirectory()
-        let result = try await CLIProcess.run(["jwt", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "a",
-                                               "--private-key", home.file("nope.pem"), "--subject", "u"], environment: ["PDS_AUTH_HOME": home.path])
+        let result = try await CLIProcess.run(
+            [
+                "jwt", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "a",
+                "--private-key", home.file("nope.pem"), "--subject", "u",
+            ], environment: ["PDS_AUTH_HOME": home.path])
         #expect(result.status == 3 && result.stderr.contains("There is no private key file"), "\(result.stderr)")
     }
 }

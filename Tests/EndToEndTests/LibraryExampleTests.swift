@@ -1,3 +1,5 @@
+// swift-format-ignore-file: OrderedImports
+// (The example's own import stays inside it, after the test's imports.)
 import Foundation
 import PDSAuthTestSupport
 import PDSDevServer
@@ -11,8 +13,10 @@ import PDSAuth
 /// Signs in once in the browser (listener, PKCE, state, exchange and save are pds-auth's),
 /// then returns a valid access token, renewed under the lock when it nears expiry, exactly
 /// as `pds-auth token` does.
-func accessToken(endpoint: String, domainID: String, clientID: String, directory: String,
-                 open: @escaping @Sendable (String) async -> Void) async throws -> String {
+func accessToken(
+    endpoint: String, domainID: String, clientID: String, directory: String,
+    open: @escaping @Sendable (String) async -> Void
+) async throws -> String {
     let store = CredentialStore(directory: directory)
     if try store.profile("app") == nil {
         let configuration = LoginConfiguration(
@@ -33,10 +37,12 @@ func accessToken(endpoint: String, domainID: String, clientID: String, directory
 
     @Test func readmeShowsThisExampleVerbatim() throws {
         let source = try String(contentsOf: Self.here, encoding: .utf8)
-        let example = try #require(source.components(separatedBy: "// README-EXAMPLE-BEGIN\n").dropFirst().first?
-            .components(separatedBy: "// README-EXAMPLE-END").first)
-        let readme = try String(contentsOf: Self.here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("README.md"), encoding: .utf8)
+        let example = try #require(
+            source.components(separatedBy: "// README-EXAMPLE-BEGIN\n").dropFirst().first?
+                .components(separatedBy: "// README-EXAMPLE-END").first)
+        let readme = try String(
+            contentsOf: Self.here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("README.md"), encoding: .utf8)
         #expect(readme.contains("```swift\n" + example + "```"), "README's example and this file have drifted apart")
     }
 

@@ -120,7 +120,8 @@ import Testing
             try await session.store.save(stuck, as: "stuck")
             let brief = try await CLIProcess.run(["status"], environment: session.environment)
             #expect(brief.status == 0 && !brief.stdout.contains("token claims") && !brief.stdout.contains("client id"), "\(brief.stdout)")
-            #expect(brief.stdout.split(separator: "\n\n").allSatisfy { $0.split(separator: "\n").count <= 6 }, "a few lines per profile: \(brief.stdout)")
+            #expect(
+                brief.stdout.split(separator: "\n\n").allSatisfy { $0.split(separator: "\n").count <= 6 }, "a few lines per profile: \(brief.stdout)")
             let text = try await CLIProcess.run(["status", "--claims"], environment: session.environment)
             #expect(text.status == 0)
             #expect(text.stdout.contains("expired 3 h ago") && text.stdout.contains("in 59 min") || text.stdout.contains("in 60 min"))
@@ -163,8 +164,9 @@ import Testing
             #expect(result.status == 0 && result.stderr.contains("revoked"), "\(result.stderr)")
             #expect(await session.server.statistics().revocations == 1)
             #expect(try session.store.profile("default") == nil)
-            let client = TokenClient(http: CurlClient(), tokenURL: profile.endpoints.tokenURL, clientID: profile.clientID,
-                                     clientSecret: profile.clientSecret, domainID: profile.domainID)
+            let client = TokenClient(
+                http: CurlClient(), tokenURL: profile.endpoints.tokenURL, clientID: profile.clientID,
+                clientSecret: profile.clientSecret, domainID: profile.domainID)
             do throws(PDSAuthError) {
                 _ = try await client.request(.refreshToken(profile.refreshToken!))
                 Issue.record("a revoked refresh token must be rejected")

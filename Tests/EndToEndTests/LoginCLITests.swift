@@ -8,8 +8,9 @@ import Testing
 @Suite struct LoginCLITests {
     @Test func devLoginRoundTripInAProcess() async throws {
         let home = TemporaryDirectory()
-        let login = CLIProcess(["login", "--dev", "--no-browser", "--json", "--redirect-uri", "http://127.0.0.1:0/callback"],
-                               environment: ["PDS_AUTH_HOME": home.path])
+        let login = CLIProcess(
+            ["login", "--dev", "--no-browser", "--json", "--redirect-uri", "http://127.0.0.1:0/callback"],
+            environment: ["PDS_AUTH_HOME": home.path])
         try login.start()
         let startURL = try await login.waitForStderr(RemoteLoginCLITests.startLine)
         let start = try await ScriptedBrowser().get(startURL)
@@ -35,8 +36,11 @@ import Testing
     @Test(arguments: ["http://127.0.0.1:0/callback", "http://localhost:0/callback"])
     func theListenerRunsOnOneEventLoopThread(_ redirectURI: String) async throws {
         let home = TemporaryDirectory()
-        let login = CLIProcess(["login", "--no-browser", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c",
-                                "--no-preflight", "--redirect-uri", redirectURI], environment: ["PDS_AUTH_HOME": home.path])
+        let login = CLIProcess(
+            [
+                "login", "--no-browser", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c",
+                "--no-preflight", "--redirect-uri", redirectURI,
+            ], environment: ["PDS_AUTH_HOME": home.path])
         try login.start()
         _ = try await login.waitForStderr(#"Open (http://[^ ]+) to sign in"#)
         let tasks = "/proc/\(login.process.processIdentifier)/task"
@@ -53,8 +57,9 @@ import Testing
         let home = TemporaryDirectory()
         let store = CredentialStore(directory: home.path)
         for name in ["one", "two"] {
-            let profile = try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: "token-of-\(name)",
-                                                    refreshToken: nil, tokenType: nil)
+            let profile = try StoredProfile.fixture(
+                endpoint: "https://x.example", domainID: nil, accessToken: "token-of-\(name)",
+                refreshToken: nil, tokenType: nil)
             try await store.save(profile, as: name, makeCurrent: name == "one")
         }
         let environment = ["PDS_AUTH_HOME": home.path]
@@ -62,7 +67,9 @@ import Testing
         let switched = try await CLIProcess.run(["switch", "two"], environment: environment)
         #expect(switched.status == 0 && switched.stderr.contains("\"two\" is now the current profile"))
         #expect(try await CLIProcess.run(["token"], environment: environment).stdout == "token-of-two\n")
-        #expect(try await CLIProcess.run(["token"], environment: environment.merging(["PDS_AUTH_PROFILE": "one"]) { a, _ in a }).stdout == "token-of-one\n")
+        #expect(
+            try await CLIProcess.run(["token"], environment: environment.merging(["PDS_AUTH_PROFILE": "one"]) { a, _ in a }).stdout
+                == "token-of-one\n")
         let status = try await CLIProcess.run(["status"], environment: environment)
         #expect(status.stdout.contains("two  (current)") && !status.stdout.contains("one  (current)"))
         #expect(try await CLIProcess.run(["switch", "three"], environment: environment).status == 13)
@@ -72,7 +79,10 @@ import Testing
         (["login", "--domain-id", "bj1"], [:], "No client id given"),
         (["login", "--client-id", "c"], [:], "No domain id or endpoint given"),
         (["login", "--client-id", "c", "--endpoint", "http://example.com"], [:], "Refusing plain http"),
-        (["login", "--client-id", "c", "--domain-id", "bj1", "--client-secret-file", "/nonexistent/secret"], [:], "Cannot read the client secret file"),
+        (
+            ["login", "--client-id", "c", "--domain-id", "bj1", "--client-secret-file", "/nonexistent/secret"], [:],
+            "Cannot read the client secret file"
+        ),
         (["login", "--client-id", "c", "--domain-id", "bj1", "--client-secret-file", "/dev/zero"], [:], "Cannot read the client secret file"),
         (["login", "--client-id", "c", "--domain-id", "bj1"], ["PDS_AUTH_HTTP_TIMEOUT": "inf"], "PDS_AUTH_HTTP_TIMEOUT must be a number of seconds"),
         (["login", "--client-id", "c", "--domain-id", "bj1"], ["PDS_AUTH_PROFILE": "no spaces"], "PDS_AUTH_PROFILE"),
@@ -85,7 +95,8 @@ import Testing
     @Test(arguments: badConfiguration)
     func badConfigurationExitsThreeWithAMessage(arguments: [String], environment: [String: String], message: String) async throws {
         let home = TemporaryDirectory()
-        let result = try await CLIProcess.run(arguments + ["--no-browser"], environment: environment.merging(["PDS_AUTH_HOME": home.path]) { a, _ in a })
+        let result = try await CLIProcess.run(
+            arguments + ["--no-browser"], environment: environment.merging(["PDS_AUTH_HOME": home.path]) { a, _ in a })
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("error: ") && result.stderr.contains(message), "\(result.stderr)")
         #expect(!result.stderr.contains("Open http"), "nothing listened: \(result.stderr)")
@@ -97,7 +108,8 @@ import Testing
         let home = TemporaryDirectory()
         // PDS_CLIENT_ID and PDS_ENDPOINT are used; the endpoint is refused for being plain http,
         // which proves both were read (without them the error would be about the client id).
-        let result = try await CLIProcess.run(["login", "--no-browser"],
+        let result = try await CLIProcess.run(
+            ["login", "--no-browser"],
             environment: ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_ID": "c", "PDS_ENDPOINT": "http://example.com"])
         #expect(result.status == 3 && result.stderr.contains("Refusing plain http"), "\(result.stderr)")
     }
@@ -119,21 +131,30 @@ import Testing
             let environment = ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_SECRET": "unused"]
             let common = ["login", "--no-browser", "--endpoint", base, "--domain-id", "dev", "--timeout", "60"]
             let unknownClient = try await CLIProcess.run(common + ["--client-id", "no-such-app"], environment: environment)
-            #expect(unknownClient.status == 7 && unknownClient.stderr.contains("invalid_client") && !unknownClient.stderr.contains("Open http"),
-                    "\(unknownClient.stderr)")
-            let unregistered = try await CLIProcess.run(common + ["--client-id", "pds-auth-native", "--redirect-uri", "http://127.0.0.1:9/other"],
-                                                        environment: ["PDS_AUTH_HOME": home.path])
-            #expect(unregistered.status == 3 && unregistered.stderr.contains("invalid_redirect_uri") && !unregistered.stderr.contains("Open http"),
-                    "\(unregistered.stderr)")
+            #expect(
+                unknownClient.status == 7 && unknownClient.stderr.contains("invalid_client") && !unknownClient.stderr.contains("Open http"),
+                "\(unknownClient.stderr)")
+            let unregistered = try await CLIProcess.run(
+                common + ["--client-id", "pds-auth-native", "--redirect-uri", "http://127.0.0.1:9/other"],
+                environment: ["PDS_AUTH_HOME": home.path])
+            #expect(
+                unregistered.status == 3 && unregistered.stderr.contains("invalid_redirect_uri") && !unregistered.stderr.contains("Open http"),
+                "\(unregistered.stderr)")
             let started = ContinuousClock.now
-            let unreachable = try await CLIProcess.run(["login", "--no-browser", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
-                                                        "--client-id", "c", "--timeout", "600"], environment: environment)
+            let unreachable = try await CLIProcess.run(
+                [
+                    "login", "--no-browser", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
+                    "--client-id", "c", "--timeout", "600",
+                ], environment: environment)
             #expect(unreachable.status == 9 && unreachable.stderr.contains("Could not connect"), "\(unreachable.stderr)")
             #expect(ContinuousClock.now - started < .seconds(20), "at once, not after the 600 s wait")
             // --no-preflight: the wait starts without asking (and times out here).
-            let skipped = try await CLIProcess.run(["login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
-                                                    "--client-id", "c", "--timeout", "1", "--redirect-uri", "http://127.0.0.1:0/callback"],
-                                                   environment: environment)
+            let skipped = try await CLIProcess.run(
+                [
+                    "login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
+                    "--client-id", "c", "--timeout", "1", "--redirect-uri", "http://127.0.0.1:0/callback",
+                ],
+                environment: environment)
             #expect(skipped.status == 12 && skipped.stderr.contains("Open http"), "\(skipped.stderr)")
             #expect(await server.statistics().tokenRequests.isEmpty)
         }
@@ -148,11 +169,15 @@ import Testing
         native.publicClient = true
         try await CredentialStore(directory: home.path).save(native, as: "native")
         let environment = ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_SECRET": "a-secret"]
-        let common = ["login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
-                      "--redirect-uri", "http://127.0.0.1:0/callback", "--timeout", "1"]
+        let common = [
+            "login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
+            "--redirect-uri", "http://127.0.0.1:0/callback", "--timeout", "1",
+        ]
         for extra in [["--public-client", "--client-id", "c", "--profile", "new"], ["--client-id", "c", "--profile", "native"]] {
             let refused = try await CLIProcess.run(common + extra, environment: environment)
-            #expect(refused.status == 3 && refused.stderr.contains("public client") && !refused.stderr.contains("Open http"), "\(extra): \(refused.stderr)")
+            #expect(
+                refused.status == 3 && refused.stderr.contains("public client") && !refused.stderr.contains("Open http"),
+                "\(extra): \(refused.stderr)")
         }
         let otherApp = try await CLIProcess.run(common + ["--client-id", "another-app", "--profile", "native"], environment: environment)
         #expect(otherApp.status == 12 && otherApp.stderr.contains("Open http"), "another client id takes its secret: \(otherApp.stderr)")

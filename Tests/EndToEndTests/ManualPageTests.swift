@@ -1,6 +1,7 @@
 import Foundation
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuthCLI
 
 /// Docs/pds-auth.1 is generated (`make manpage`) and committed, so that `make install` needs
@@ -48,15 +49,18 @@ import Testing
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
         let month = try #require(months.firstIndex(of: String(parts[0]))) + 1
         let iso = "\(parts[2])-\(month < 10 ? "0" : "")\(month)-\(parts[1].count == 1 ? "0" : "")\(parts[1])"
-        let generated = try await ChildTool.run("/usr/bin/python3", [Self.repository + "/scripts/manpage", "--binary", CLIProcess.binary(), "--date", iso])
+        let generated = try await ChildTool.run(
+            "/usr/bin/python3", [Self.repository + "/scripts/manpage", "--binary", CLIProcess.binary(), "--date", iso])
         #expect(generated.status == 0, "\(generated.output)")
         #expect(generated.output == page, "Docs/pds-auth.1 is not what `make manpage` writes now: run `make manpage` and commit the page")
     }
 
     /// Rendered by man(1) (groff) and linted by `mandoc -T lint`: not one warning, and the
     /// header names the volume without groff 1.22's "BSD".
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/man") && FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"),
-                   "needs man-db and mandoc"))
+    @Test(
+        .enabled(
+            if: FileManager.default.isExecutableFile(atPath: "/usr/bin/man") && FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"),
+            "needs man-db and mandoc"))
     func rendersWithoutAWarning() async throws {
         let environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MANWIDTH": "80"]
         let warnings = try await ChildTool.run("/bin/sh", ["-c", #"man --warnings -l "$1" > /dev/null"#, "sh", Self.page], environment: environment)
@@ -80,7 +84,9 @@ import Testing
         for title in ["FILES", "ENVIRONMENT", "EXIT STATUS", "EXAMPLES"] {
             #expect(titles.contains(title), "no \(title) section in \(titles)")
         }
-        #expect(page.contains(".It Pa $PDS_AUTH_HOME/credentials.json") && page.contains(".It Ev PDS_AUTH_HTTP_TIMEOUT") && page.contains("pds-auth doctor"))
+        #expect(
+            page.contains(".It Pa $PDS_AUTH_HOME/credentials.json") && page.contains(".It Ev PDS_AUTH_HTTP_TIMEOUT")
+                && page.contains("pds-auth doctor"))
         let body = try #require(sections.first { $0[0] == "EXIT STATUS" }.map { String($0[1]) })
         let rows = body.components(separatedBy: "\n.It ").dropFirst().map { entry -> (Int32, String) in
             let lines = entry.split(separator: "\n").prefix { !$0.hasPrefix(".") }

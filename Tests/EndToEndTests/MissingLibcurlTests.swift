@@ -17,14 +17,16 @@ import Testing
         let real = try FileManager.default.destinationOfSymbolicLink(atPath: library)
         let target = real.hasPrefix("/") ? real : (library as NSString).deletingLastPathComponent + "/" + real
         let script = #"mount --bind /dev/null "$1" && shift && exec "$@""#
-        return try await ChildTool.run("/usr/bin/unshare", ["-m", "/bin/sh", "-c", script, "sh", target, CLIProcess.binary()] + arguments,
-                                       environment: ["PDS_AUTH_HOME": home, "PATH": "/usr/bin:/bin"])
+        return try await ChildTool.run(
+            "/usr/bin/unshare", ["-m", "/bin/sh", "-c", script, "sh", target, CLIProcess.binary()] + arguments,
+            environment: ["PDS_AUTH_HOME": home, "PATH": "/usr/bin:/bin"])
     }
 
     @Test(.enabled(if: canHideLibcurl, "needs root, unshare and Debian's libcurl (CI runs as root)"))
     func offlineCommandsWorkAndNetworkOnesSayWhatToInstall() async throws {
         let home = TemporaryDirectory()
-        let profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:9", redirectURI: "http://127.0.0.1:8765/callback", accessToken: "fresh-token")
+        let profile = try StoredProfile.fixture(
+            endpoint: "http://127.0.0.1:9", redirectURI: "http://127.0.0.1:8765/callback", accessToken: "fresh-token")
         try await CredentialStore(directory: home.path).save(profile, as: "dev", makeCurrent: true)
         let token = try await Self.withoutLibcurl(["token"], home: home.path)
         #expect(token.status == 0 && token.output == "fresh-token\n", "\(token.output)")

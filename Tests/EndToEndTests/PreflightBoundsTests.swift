@@ -7,9 +7,12 @@ import Testing
 /// cannot judge into a failure.
 @Suite struct PreflightBoundsTests {
     static func login(_ port: Int, _ extra: [String], environment: [String: String] = [:]) -> CLIProcess {
-        CLIProcess(["login", "--no-browser", "--endpoint", "http://127.0.0.1:\(port)", "--domain-id", "dev", "--client-id", "c",
-                    "--redirect-uri", "http://127.0.0.1:0/callback"] + extra,
-                   environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PDS_CLIENT_SECRET": "unused"].merging(environment) { _, new in new })
+        CLIProcess(
+            [
+                "login", "--no-browser", "--endpoint", "http://127.0.0.1:\(port)", "--domain-id", "dev", "--client-id", "c",
+                "--redirect-uri", "http://127.0.0.1:0/callback",
+            ] + extra,
+            environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PDS_CLIENT_SECRET": "unused"].merging(environment) { _, new in new })
     }
 
     /// An endpoint that accepts and never answers, with `PDS_AUTH_HTTP_TIMEOUT` at its
@@ -30,7 +33,8 @@ import Testing
     /// A sign-in page larger than what the preflight reads (256 KiB) is a sign-in page: the
     /// browser step goes ahead (here it then times out after 1 s), not exit 10.
     @Test func aLargeSignInPageLetsTheSignInGoAhead() async throws {
-        let page = Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: \(300 << 10)\r\nConnection: close\r\n\r\n".utf8)
+        let page =
+            Array("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: \(300 << 10)\r\nConnection: close\r\n\r\n".utf8)
             + [UInt8](repeating: UInt8(ascii: "x"), count: 300 << 10)
         let large = try #require(CannedHTTPServer { _ in page })
         defer { large.stop() }

@@ -68,7 +68,8 @@ import Testing
     @Test func curlFollowsTheProxyPDSAuthChoseNotItsOwnNoProxy() async throws {
         try await Self.withProxy { proxy, seen in
             let home = TemporaryDirectory()
-            let profile = try StoredProfile.fixture(endpoint: "https://pds.example.test.", domainID: nil, accessToken: "a-valid-token", refreshToken: nil)
+            let profile = try StoredProfile.fixture(
+                endpoint: "https://pds.example.test.", domainID: nil, accessToken: "a-valid-token", refreshToken: nil)
             try await CredentialStore(directory: home.path).save(profile, as: "p")
             let environment = ["PDS_AUTH_HOME": home.path, "https_proxy": proxy, "no_proxy": ".example.test"]
             let result = try await CLIProcess.run(["api", "/v2/user/get", "--verbose"], environment: environment)
@@ -81,8 +82,9 @@ import Testing
     /// credentials file edited by hand (exit 3, nothing sent, the file untouched).
     @Test func aHandEditedPlainHTTPEndpointIsRefused() async throws {
         let home = TemporaryDirectory()
-        let profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:9", domainID: nil, accessToken: "a-valid-token",
-                                                expiresAt: Date(timeIntervalSinceNow: -60))
+        let profile = try StoredProfile.fixture(
+            endpoint: "http://127.0.0.1:9", domainID: nil, accessToken: "a-valid-token",
+            expiresAt: Date(timeIntervalSinceNow: -60))
         let store = CredentialStore(directory: home.path)
         try await store.save(profile, as: "p")
         let edited = try String(contentsOfFile: store.filePath, encoding: .utf8).replacingOccurrences(of: "127.0.0.1:9", with: "192.0.2.1")

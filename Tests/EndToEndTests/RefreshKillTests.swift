@@ -27,7 +27,8 @@ import Testing
         case writeTemp = "write-temp"
         /// The new tokens are all in the temp file, not yet synced: the next run adopts it.
         case wroteTemp = "wrote-temp"
-        case fsyncTemp = "fsync-temp", rename
+        case fsyncTemp = "fsync-temp"
+        case rename
         case fsyncDirectory = "fsync-dir"
         var testDescription: String { rawValue }
     }
@@ -36,7 +37,8 @@ import Testing
     func killedAtEachStepTheSessionSurvivesOutsideTheWindow(_ point: Point) async throws {
         try await DevSession.with { session in
             let before = try session.fileBytes()
-            let refresh = CLIProcess(["refresh", "--quiet"], environment: session.environment.merging(try await KillShim.environment(point.rawValue, 1)) { a, _ in a })
+            let refresh = CLIProcess(
+                ["refresh", "--quiet"], environment: session.environment.merging(try await KillShim.environment(point.rawValue, 1)) { a, _ in a })
             try refresh.start()
             _ = try await refresh.wait()
             #expect(refresh.process.terminationReason == .uncaughtSignal, "killed at \(point): \(refresh.stderr)")
@@ -81,7 +83,8 @@ import Testing
             let typical = (ContinuousClock.now - started).components
             let span = max(5, Int(typical.seconds * 1000 + typical.attoseconds / 1_000_000_000_000_000))
             var generator = SystemRandomNumberGenerator()
-            var lost = 0, landedBeforeExit = 0
+            var lost = 0
+            var landedBeforeExit = 0
             for _ in 0..<200 {
                 let refresh = CLIProcess(["refresh", "--quiet"], environment: session.environment)
                 try refresh.start()
@@ -95,7 +98,8 @@ import Testing
                     try await session.signInAgain()
                 }
             }
-            print("refresh kills: 200 at random points over \(span) ms; \(landedBeforeExit) landed before the process finished; sessions lost: \(lost)")
+            print(
+                "refresh kills: 200 at random points over \(span) ms; \(landedBeforeExit) landed before the process finished; sessions lost: \(lost)")
             #expect(lost < 200, "most kills leave the session alive")
         }
     }

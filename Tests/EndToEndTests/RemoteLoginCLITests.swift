@@ -51,9 +51,10 @@ import Testing
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
     func signalDuringTheWaitExitsCleanlyAndKeepsCredentials(signal: Int32, status: Int32) async throws {
         let home = TemporaryDirectory()
-        let earlier = try StoredProfile.fixture(endpoint: "http://127.0.0.1:1", redirectURI: "http://127.0.0.1:8765/callback",
-                                                accessToken: "earlier-token", refreshToken: "earlier-refresh",
-                                                expiresAt: Date(timeIntervalSince1970: 2_000_000_000), obtainedAt: Date(timeIntervalSince1970: 1_000_000_000))
+        let earlier = try StoredProfile.fixture(
+            endpoint: "http://127.0.0.1:1", redirectURI: "http://127.0.0.1:8765/callback",
+            accessToken: "earlier-token", refreshToken: "earlier-refresh",
+            expiresAt: Date(timeIntervalSince1970: 2_000_000_000), obtainedAt: Date(timeIntervalSince1970: 1_000_000_000))
         try await CredentialStore(directory: home.path).save(earlier, as: "dev")
         let before = try Data(contentsOf: URL(fileURLWithPath: home.path + "/credentials.json"))
         let login = CLIProcess(Self.devLogin + ["--no-browser"], environment: ["PDS_AUTH_HOME": home.path])
@@ -101,7 +102,8 @@ import Testing
     }
 
     @Test func sshSessionsGetThePortForwardCommand() async throws {
-        let login = CLIProcess(["login", "--dev", "--no-browser", "--timeout", "1", "--redirect-uri", "http://localhost:0/callback"],
+        let login = CLIProcess(
+            ["login", "--dev", "--no-browser", "--timeout", "1", "--redirect-uri", "http://localhost:0/callback"],
             environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "SSH_CONNECTION": "10.1.1.2 50000 10.1.1.9 22", "USER": "ops"])
         try login.start()
         #expect(try await login.wait() == 12)
@@ -114,16 +116,18 @@ import Testing
             let busy = try #require(HeldPort(host: "127.0.0.1"))
             let taken = "http://127.0.0.1:\(busy.port)/callback"
             let home = TemporaryDirectory()
-            let login = CLIProcess(["login", "--dev", "--no-browser", "--redirect-uri", taken, "--redirect-uri", "http://127.0.0.1:0/callback"],
-                                   environment: ["PDS_AUTH_HOME": home.path])
+            let login = CLIProcess(
+                ["login", "--dev", "--no-browser", "--redirect-uri", taken, "--redirect-uri", "http://127.0.0.1:0/callback"],
+                environment: ["PDS_AUTH_HOME": home.path])
             try login.start()
             let startURL = try await login.waitForStderr(Self.startLine)
             #expect(!startURL.contains(":\(busy.port)/"))
             try await DevApproval.approve(startURL: startURL)
             #expect(try await login.wait() == 0, "\(login.stderr)")
 
-            let refused = try await CLIProcess.run(["login", "--dev", "--no-browser", "--redirect-uri", taken, "--redirect-uri", taken],
-                                                   environment: ["PDS_AUTH_HOME": home.path])
+            let refused = try await CLIProcess.run(
+                ["login", "--dev", "--no-browser", "--redirect-uri", taken, "--redirect-uri", taken],
+                environment: ["PDS_AUTH_HOME": home.path])
             #expect(refused.status == 4, "\(refused.stderr)")
             #expect(refused.stderr.contains("None of the 2 redirect URIs could be served (ports \(busy.port), \(busy.port))"))
             #expect(refused.stderr.contains("registered on the app"))
@@ -162,7 +166,8 @@ import Testing
 /// The machine is a fresh network namespace whose loopback has IPv6 disabled.
 @Suite struct NoIPv6Tests {
     static var canMakeNamespaces: Bool {
-        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
+            && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip")
     }
 
     @Test(.enabled(if: canMakeNamespaces, "needs root, unshare and ip (CI runs as root)"))
@@ -171,8 +176,9 @@ import Testing
             ip link set lo up && sysctl -q -w net.ipv6.conf.lo.disable_ipv6=1 && \
             exec "$0" login --dev --no-browser --redirect-uri http://localhost:0/callback --timeout 2
             """
-        let result = try await ChildTool.run("/usr/bin/unshare", ["-n", "/bin/sh", "-c", script, CLIProcess.binary()],
-                                             environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
+        let result = try await ChildTool.run(
+            "/usr/bin/unshare", ["-n", "/bin/sh", "-c", script, CLIProcess.binary()],
+            environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
         #expect(result.status == 12, "it listened and waited: \(result.output)")
         #expect(result.output.contains("no IPv6 loopback address, so localhost is served on 127.0.0.1 only"), "\(result.output)")
         #expect(result.output.contains("Open http://localhost:"))

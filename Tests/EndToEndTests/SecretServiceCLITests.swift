@@ -14,7 +14,8 @@ struct SecretServiceCLITests {
             #expect(entry["store"] as? String == "secret-service")
             for key in ["accessToken", "refreshToken", "clientSecret"] { #expect(entry[key] == nil, "\(key) in the file") }
             let item = try #require(try await session.pointedItem(), "the file points at an item secret-tool finds")
-            let refresh = try #require(item["refreshToken"] as? String), access = try #require(item["accessToken"] as? String)
+            let refresh = try #require(item["refreshToken"] as? String)
+            let access = try #require(item["accessToken"] as? String)
             #expect(item["clientSecret"] as? String == session.clientSecret)
             let bytes = String(decoding: try session.fileBytes(), as: UTF8.self)
             for secret in [refresh, access, session.clientSecret] { #expect(!bytes.contains(secret), "a secret in credentials.json") }
@@ -25,7 +26,8 @@ struct SecretServiceCLITests {
             #expect(status.stdout.contains("store        secret-service"), "\(status.stdout)")
             #expect(!status.stdout.contains(access) && !status.stdout.contains(refresh))
             let json = try await session.run(["status", "--json"])
-            let rows = try #require((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["profiles"] as? [[String: Any]])
+            let rows = try #require(
+                (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["profiles"] as? [[String: Any]])
             #expect(rows.first?["store"] as? String == "secret-service" && rows.first?["can_refresh"] as? Bool == true, "\(json.stdout)")
         }
     }
@@ -36,7 +38,8 @@ struct SecretServiceCLITests {
         try await KeyringSession.with { session in
             let item = try #require(try await session.pointedItem())
             let doctor = try await session.run(["doctor", "--json"] + DoctorRun.anyPort)
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(doctor.stdout.utf8)) as? [String: Any], "\(doctor.stdout)\(doctor.stderr)")
+            let json = try #require(
+                try JSONSerialization.jsonObject(with: Data(doctor.stdout.utf8)) as? [String: Any], "\(doctor.stdout)\(doctor.stderr)")
             let profile = try #require((json["checks"] as? [[String: Any]])?.first { $0["check"] as? String == "profile" }, "\(doctor.stdout)")
             let facts = try #require(profile["facts"] as? [String: Any], "\(profile)")
             #expect(profile["status"] as? String == "ok", "\(profile)")

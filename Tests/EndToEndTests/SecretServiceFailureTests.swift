@@ -1,8 +1,8 @@
 import Foundation
+import Glibc
 import PDSAuth
 import PDSAuthTestSupport
 import PDSDevServer
-import Glibc
 import Testing
 
 /// When the chosen store cannot be used, commands say so, naming the store and what to do,
@@ -12,7 +12,9 @@ import Testing
 struct SecretServiceFailureTests {
     /// Runs `command` and checks it failed with exit 11 naming `words`, leaving everything
     /// as it was.
-    static func expectRefused(_ command: [String], _ session: KeyringSession, environment: [String: String] = [:], saying words: [String]) async throws {
+    static func expectRefused(
+        _ command: [String], _ session: KeyringSession, environment: [String: String] = [:], saying words: [String]
+    ) async throws {
         let bytes = try session.fileBytes()
         let items = try await session.keyring.items()
         let result = try await session.run(command, environment: environment)
@@ -55,7 +57,8 @@ struct SecretServiceFailureTests {
         try await KeyringSession.with { session in
             let nowhere = ["DBUS_SESSION_BUS_ADDRESS": "unix:path=" + session.keyring.directory.path + "/no-bus"]
             for command in [["token"], ["refresh"], ["logout"]] {
-                try await Self.expectRefused(command, session, environment: nowhere, saying: ["no Secret Service answers", "secret-service", "nothing falls back"])
+                try await Self.expectRefused(
+                    command, session, environment: nowhere, saying: ["no Secret Service answers", "secret-service", "nothing falls back"])
             }
             // A new sign-in checks the store before it starts: no browser, nothing saved.
             let login = try await session.login(["--store", "secret-service"], profile: "second", environment: nowhere)
@@ -67,8 +70,9 @@ struct SecretServiceFailureTests {
     @Test func aBusWithoutASecretServiceIsReported() async throws {
         let bus = try await SecretServiceSession.startWithoutServices()
         try await KeyringSession.with { session in
-            try await Self.expectRefused(["token"], session, environment: bus.environment.filter { $0.key == "DBUS_SESSION_BUS_ADDRESS" },
-                                         saying: ["no Secret Service answers", "org.freedesktop.secrets"])
+            try await Self.expectRefused(
+                ["token"], session, environment: bus.environment.filter { $0.key == "DBUS_SESSION_BUS_ADDRESS" },
+                saying: ["no Secret Service answers", "org.freedesktop.secrets"])
         }
         await bus.stop()
     }
@@ -128,7 +132,8 @@ struct SecretServicePeerTests {
         let peer = try await bus.peer("silent")
         try await KeyringSession.with { session in
             let started = ContinuousClock.now
-            try await SecretServiceFailureTests.expectRefused(["token"], session, environment: ["DBUS_SESSION_BUS_ADDRESS": bus.address], saying: ["secret-service"])
+            try await SecretServiceFailureTests.expectRefused(
+                ["token"], session, environment: ["DBUS_SESSION_BUS_ADDRESS": bus.address], saying: ["secret-service"])
             #expect(ContinuousClock.now - started < .seconds(60))
         }
         peer.kill()
@@ -138,21 +143,27 @@ struct SecretServicePeerTests {
 
 /// Another local user cannot reach the keyring: the bus socket is in a 0700 directory, and
 /// even with that opened up, the session bus accepts only its own user.
-@Suite(.enabled(if: SecretServiceSession.available && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
-                "needs root, setpriv and the Secret Service packages"))
+@Suite(
+    .enabled(
+        if: SecretServiceSession.available && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+        "needs root, setpriv and the Secret Service packages"))
 struct SecretServiceOtherUserTests {
     @Test func anotherUserReadsNoItem() async throws {
         try await KeyringSession.with { session in
             let refresh = try #require(try await session.pointedItem()?["refreshToken"] as? String)
-            let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/secret-tool", "search", "--all", "--unlock", "xdg:schema", "pds-auth.Profile"]
+            let asNobody = [
+                "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/secret-tool", "search", "--all", "--unlock", "xdg:schema",
+                "pds-auth.Profile",
+            ]
             let environment = ["DBUS_SESSION_BUS_ADDRESS": session.keyring.address, "HOME": "/tmp", "PATH": "/usr/bin:/bin"]
             let closed = try await ChildTool.run("/usr/bin/setpriv", asNobody, environment: environment)
             #expect(closed.status != 0 && !closed.output.contains(refresh) && closed.output.contains("Permission denied"), "\(closed.output)")
             for path in [session.keyring.directory.path, session.keyring.directory.path + "/run"] { chmod(path, 0o755) }
             let open = try await ChildTool.run("/usr/bin/setpriv", asNobody, environment: environment)
             #expect(open.status != 0 && !open.output.contains(refresh), "the bus refuses another user: \(open.output)")
-            let token = try await ChildTool.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLIProcess.binary(), "token"],
-                                                environment: environment.merging(["PDS_AUTH_HOME": session.home.path]) { _, new in new })
+            let token = try await ChildTool.run(
+                "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLIProcess.binary(), "token"],
+                environment: environment.merging(["PDS_AUTH_HOME": session.home.path]) { _, new in new })
             #expect(token.status != 0 && !token.output.contains(refresh), "\(token.output)")
         }
     }

@@ -20,7 +20,9 @@ struct SecretServiceKillTests {
         case storeBefore = "store-before"
         /// The new item is stored; the file still points at the old one (adopted later).
         case storeAfter = "store-after"
-        case writeTemp = "write-temp", fsyncTemp = "fsync-temp", rename
+        case writeTemp = "write-temp"
+        case fsyncTemp = "fsync-temp"
+        case rename
         case fsyncDirectory = "fsync-dir"
         /// The file points at the new item; the old one is not deleted yet.
         case clearBefore = "clear-before"
@@ -38,7 +40,8 @@ struct SecretServiceKillTests {
         try await KeyringSession.with { session in
             let before = try await Self.consistent(session)
             let bytes = try session.fileBytes()
-            let refresh = CLIProcess(["refresh", "--quiet"], environment: session.environment.merging(try await KillShim.environment(point.rawValue, 1)) { a, _ in a })
+            let refresh = CLIProcess(
+                ["refresh", "--quiet"], environment: session.environment.merging(try await KillShim.environment(point.rawValue, 1)) { a, _ in a })
             try refresh.start()
             _ = try await refresh.wait()
             #expect(refresh.diedOf == SIGKILL, "killed at \(point): \(refresh.stderr)")
@@ -55,7 +58,9 @@ struct SecretServiceKillTests {
                 #expect(try await session.run(["refresh", "--quiet"]).status == 0)
                 let items = try await session.items()
                 let pointed = try session.entry()["secretGeneration"] as? String ?? ""
-                #expect(items.count == 1, "\(point): items left over are deleted by the next save: \(items.map { [$0["generation"], $0["basis"]] }) file \(pointed)")
+                #expect(
+                    items.count == 1,
+                    "\(point): items left over are deleted by the next save: \(items.map { [$0["generation"], $0["basis"]] }) file \(pointed)")
             }
         }
     }
@@ -68,7 +73,8 @@ struct SecretServiceKillTests {
             _ = try await session.run(["refresh", "--quiet"])
             let typical = (ContinuousClock.now - started).components
             let span = max(5, Int(typical.seconds * 1000 + typical.attoseconds / 1_000_000_000_000_000))
-            var lost = 0, landed = 0
+            var lost = 0
+            var landed = 0
             for _ in 0..<50 {
                 let refresh = CLIProcess(["refresh", "--quiet"], environment: session.environment)
                 try refresh.start()
@@ -82,7 +88,9 @@ struct SecretServiceKillTests {
                     #expect(try await session.login([]).status == 0)
                 }
             }
-            print("secret-service refresh kills: 50 at random points over \(span) ms; \(landed) landed before the process finished; sessions lost: \(lost)")
+            print(
+                "secret-service refresh kills: 50 at random points over \(span) ms; \(landed) landed before the process finished; sessions lost: \(lost)"
+            )
             #expect(lost < 50)
         }
     }

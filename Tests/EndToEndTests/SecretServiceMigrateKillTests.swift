@@ -17,8 +17,9 @@ struct SecretServiceMigrateKillTests {
             if target == "secret-service" {
                 #expect(try await session.run(["store", "migrate", "--to", "file", "--yes"]).status == 0)
             }
-            let migrate = CLIProcess(["store", "migrate", "--to", target, "--yes"],
-                                     environment: session.environment.merging(try await KillShim.environment(step, 1)) { a, _ in a })
+            let migrate = CLIProcess(
+                ["store", "migrate", "--to", target, "--yes"],
+                environment: session.environment.merging(try await KillShim.environment(step, 1)) { a, _ in a })
             try migrate.start()
             let status = try await migrate.wait()
             // Moving to the file stores no item; every other step is reached, and killed there.

@@ -41,7 +41,8 @@ struct SecretStoreChoiceTests {
             let toFile = try await session.run(["store", "migrate", "--to", "file", "--yes"])
             #expect(toFile.status == 0 && toFile.stderr.contains("Moved the secrets of profile \"default\""), "\(toFile.stderr)")
             let plain = try session.entry()
-            #expect(plain["store"] == nil && plain["refreshToken"] != nil && plain["accessToken"] as? String == token.trimmingCharacters(in: .newlines))
+            #expect(
+                plain["store"] == nil && plain["refreshToken"] != nil && plain["accessToken"] as? String == token.trimmingCharacters(in: .newlines))
             #expect(try await session.keyring.items().filter { $0["profile-id"] == id }.isEmpty, "removed from the Secret Service")
             let nothing = try await session.run(["store", "migrate", "--to", "file", "--yes"])
             #expect(nothing.status == 0 && nothing.stderr.contains("Nothing to move"))
@@ -69,8 +70,11 @@ struct SecretServiceJWTTests {
                 try Data(try #require(try await server.generatedJWTPrivateKeyPEM).utf8).write(to: URL(fileURLWithPath: key))
                 chmod(key, 0o600)
                 let environment = keyring.environment.merging(["PDS_AUTH_HOME": home.file("creds")]) { _, new in new }
-                let jwt = try await CLIProcess.run(["jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt", "--private-key", key,
-                                                    "--subject", "pdsuser-0001", "--store", "secret-service"], environment: environment)
+                let jwt = try await CLIProcess.run(
+                    [
+                        "jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt", "--private-key", key,
+                        "--subject", "pdsuser-0001", "--store", "secret-service",
+                    ], environment: environment)
                 #expect(jwt.status == 0 && jwt.stderr.contains("its secrets in the Secret Service"), "\(jwt.stderr)")
                 let text = try String(contentsOfFile: home.file("creds") + "/credentials.json", encoding: .utf8)
                 #expect(text.contains("\"store\" : \"secret-service\"") && !text.contains("accessToken"), "\(text)")

@@ -10,7 +10,8 @@ import Testing
 @Suite struct SessionMoveTests {
     /// A waiting import in `home`: the process and the recipient key it printed.
     static func startImport(_ home: String, _ extra: [String] = [], environment: [String: String] = [:]) async throws -> (CLIProcess, String) {
-        let process = CLIProcess(["import", "--profile", "moved"] + extra, environment: ["PDS_AUTH_HOME": home].merging(environment) { _, new in new })
+        let process = CLIProcess(
+            ["import", "--profile", "moved"] + extra, environment: ["PDS_AUTH_HOME": home].merging(environment) { _, new in new })
         try process.start()
         let output = try await process.waitForStdout("\n")
         let key = try #require(output.split(separator: "\n").first.map(String.init))
@@ -59,22 +60,31 @@ import Testing
             let line = try SealedSession.seal(profile, name: "default", to: try RecipientKey(parsing: recipient))
             let payload = line.dropFirst(SealedSession.prefix.count)
             let middle = payload.index(payload.startIndex, offsetBy: payload.count / 2)
-            let bad = switch kind {
-            case "truncated": String(line.dropLast(12))
-            case "altered": SealedSession.prefix + payload[..<middle] + (payload[middle] == "A" ? "B" : "A") + payload[payload.index(after: middle)...]
-            case "not a seal": "pds-auth-session-1:" + String(repeating: "%", count: 40)
-            default: line
-            }
+            let bad =
+                switch kind {
+                case "truncated": String(line.dropLast(12))
+                case "altered":
+                    SealedSession.prefix + payload[..<middle] + (payload[middle] == "A" ? "B" : "A") + payload[payload.index(after: middle)...]
+                case "not a seal": "pds-auth-session-1:" + String(repeating: "%", count: 40)
+                default: line
+                }
             try importing.type(bad + "\n")
             // Refused, nothing saved, and the wait goes on: the session exists nowhere else
             // now, and only this process can open it, so a bad paste must not end the import.
             _ = try await importing.waitForStderr("Still waiting: paste the whole line")
-            let words = ["another recipient": "another recipient", "truncated": "truncated or altered", "altered": "truncated or altered", "not a seal": "not a sealed session"]
+            let words = [
+                "another recipient": "another recipient", "truncated": "truncated or altered", "altered": "truncated or altered",
+                "not a seal": "not a sealed session",
+            ]
             #expect(importing.stderr.contains(words[kind]!), "\(importing.stderr)")
-            #expect(importing.process.isRunning && !FileManager.default.fileExists(atPath: target.path + "/credentials.json"), "nothing saved, still waiting")
+            #expect(
+                importing.process.isRunning && !FileManager.default.fileExists(atPath: target.path + "/credentials.json"),
+                "nothing saved, still waiting")
             try importing.type(try SealedSession.seal(profile, name: "default", to: try RecipientKey(parsing: key)) + "\n")
             #expect(try await importing.wait() == 0, "\(importing.stderr)")
-            #expect(try CredentialStore(directory: target.path).profile("moved")?.refreshToken == profile.refreshToken, "the whole line, pasted again, is imported")
+            #expect(
+                try CredentialStore(directory: target.path).profile("moved")?.refreshToken == profile.refreshToken,
+                "the whole line, pasted again, is imported")
         }
     }
 
@@ -141,8 +151,9 @@ import Testing
             p = subprocess.run([sys.argv[1], "export", "--to", sys.argv[2]], stdout=w, stderr=subprocess.PIPE)
             print("status=%d" % p.returncode); print(p.stderr.decode())
             """
-        let result = try await ChildTool.run("/usr/bin/python3", ["-c", script, CLIProcess.binary(), SessionReceiver().recipient.text],
-                                             environment: ["PDS_AUTH_HOME": home.path])
+        let result = try await ChildTool.run(
+            "/usr/bin/python3", ["-c", script, CLIProcess.binary(), SessionReceiver().recipient.text],
+            environment: ["PDS_AUTH_HOME": home.path])
         #expect(result.output.contains("status=14"), "\(result.output)")
         #expect(try CredentialStore(directory: home.path).profile("p")?.accessToken == "a-valid-token")
     }
@@ -151,9 +162,11 @@ import Testing
     /// A JWT profile has no session to move.
     @Test func keepForGenericProvidersAndNothingForJWT() async throws {
         var generic = try StoredProfile.fixture(endpoint: "https://idp.example", accessToken: "a-valid-token")
-        generic.endpoints = try ProviderEndpoints.resolve(endpoint: "https://idp.example", domainID: nil, authorize: "/o/authorize/", token: "/o/token/")
+        generic.endpoints = try ProviderEndpoints.resolve(
+            endpoint: "https://idp.example", domainID: nil, authorize: "/o/authorize/", token: "/o/token/")
         let home = try await Self.home(generic)
-        let kept = try await CLIProcess.run(["export", "--keep", "--to", SessionReceiver().recipient.text], environment: ["PDS_AUTH_HOME": home.path])
+        let kept = try await CLIProcess.run(
+            ["export", "--keep", "--to", SessionReceiver().recipient.text], environment: ["PDS_AUTH_HOME": home.path])
         #expect(kept.status == 0 && kept.stdout.hasPrefix(SealedSession.prefix) && kept.stderr.contains("two places"), "\(kept.stderr)")
         #expect(try CredentialStore(directory: home.path).profile("p") != nil)
         var jwt = try StoredProfile.fixture(endpoint: "https://x.example", accessToken: "a-valid-token", refreshToken: nil)
@@ -170,16 +183,26 @@ import Testing
     @Test(.enabled(if: getuid() == 0, "needs root to make a file of another user's"))
     func fromRefusesAnotherUsersFileAndLinks() async throws {
         let shared = TemporaryDirectory()
-        for (name, plant) in [("planted", { (path: String) in
-            FileManager.default.createFile(atPath: path, contents: Data("pds-auth-session-1:AAAA\n".utf8))
-            chown(path, 65534, 65534)
-        }), ("link", { (path: String) in
-            try? FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/etc/hostname")
-        })] {
+        for (name, plant) in [
+            (
+                "planted",
+                { (path: String) in
+                    FileManager.default.createFile(atPath: path, contents: Data("pds-auth-session-1:AAAA\n".utf8))
+                    chown(path, 65534, 65534)
+                }
+            ),
+            (
+                "link",
+                { (path: String) in
+                    try? FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/etc/hostname")
+                }
+            ),
+        ] {
             let home = TemporaryDirectory()
             let path = shared.file(name)
             plant(path)
-            let result = try await CLIProcess.run(["import", "--profile", "x", "--from", path, "--timeout", "5"], environment: ["PDS_AUTH_HOME": home.path])
+            let result = try await CLIProcess.run(
+                ["import", "--profile", "x", "--from", path, "--timeout", "5"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 16 && result.stderr.contains(name == "link" ? "symbolic link" : "another user"), "\(name): \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: home.path + "/credentials.json"))
         }
@@ -191,12 +214,15 @@ import Testing
 @Suite struct ImportTerminalTests {
     @Test(.enabled(if: TerminalTests.enabled, "needs tmux (make test installs it)"))
     func aLongSealedLinePastedOnATerminalArrivesWhole() async throws {
-        let source = try await SessionMoveRefusalTests.home(try StoredProfile.fixture(endpoint: "https://x.example",
-                                                                                           accessToken: String(repeating: "t", count: 6000)))
+        let source = try await SessionMoveRefusalTests.home(
+            try StoredProfile.fixture(
+                endpoint: "https://x.example",
+                accessToken: String(repeating: "t", count: 6000)))
         let target = TemporaryDirectory()
         try await Tmux.with(target) { tmux in
-            try await tmux.start([CLIProcess.binary(), "import", "--profile", "moved", "--timeout", "60"],
-                                 environment: ["PDS_AUTH_HOME": target.path, "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
+            try await tmux.start(
+                [CLIProcess.binary(), "import", "--profile", "moved", "--timeout", "60"],
+                environment: ["PDS_AUTH_HOME": target.path, "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
             let key = try await tmux.waitFor(#"(pds-auth-recipient-1:[A-Za-z0-9_-]+)"#)
             let export = try await CLIProcess.run(["export", "--to", key], environment: ["PDS_AUTH_HOME": source.path])
             let line = export.stdout.trimmingCharacters(in: .newlines)
@@ -221,8 +247,9 @@ struct SecretServiceMoveTests {
             let target = TemporaryDirectory()
             let dropDirectory = TemporaryDirectory()
             let drop = dropDirectory.file("sealed.txt")
-            let (importing, key) = try await SessionMoveTests.startImport(target.path, ["--from", drop, "--store", "secret-service"],
-                                                                           environment: session.keyring.environment)
+            let (importing, key) = try await SessionMoveTests.startImport(
+                target.path, ["--from", drop, "--store", "secret-service"],
+                environment: session.keyring.environment)
             let export = try await session.run(["export", "--to", key])
             #expect(export.status == 0, "\(export.stderr)")
             #expect(try await session.keyring.items().filter { $0["profile-id"] == sourceID }.isEmpty, "the source's items are gone")
@@ -233,7 +260,8 @@ struct SecretServiceMoveTests {
             #expect(try await importing.wait() == 0, "\(importing.stderr)")
             let text = try String(contentsOfFile: target.path + "/credentials.json", encoding: .utf8)
             #expect(text.contains("\"store\" : \"secret-service\"") && !text.contains("refreshToken"), "\(text)")
-            let refresh = try await CLIProcess.run(["refresh"], environment: session.keyring.environment.merging(["PDS_AUTH_HOME": target.path]) { _, new in new })
+            let refresh = try await CLIProcess.run(
+                ["refresh"], environment: session.keyring.environment.merging(["PDS_AUTH_HOME": target.path]) { _, new in new })
             #expect(refresh.status == 0, "\(refresh.stderr)")
         }
     }

@@ -10,8 +10,11 @@ import Testing
 /// the signal, which a shell reports as 130 / 143 and which stops a shell loop.
 @Suite struct SignalDeliveryTests {
     static func login(home: String) -> CLIProcess {
-        CLIProcess(["login", "--no-browser", "--no-preflight", "--timeout", "60", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
-                    "--client-id", "c", "--redirect-uri", "http://127.0.0.1:0/callback"], environment: ["PDS_AUTH_HOME": home])
+        CLIProcess(
+            [
+                "login", "--no-browser", "--no-preflight", "--timeout", "60", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
+                "--client-id", "c", "--redirect-uri", "http://127.0.0.1:0/callback",
+            ], environment: ["PDS_AUTH_HOME": home])
     }
 
     @Test func signalsAtAnyMomentOfLoginEndItWithTheirStatus() async throws {
@@ -38,9 +41,10 @@ import Testing
     @Test func ctrlCStopsARequestThatNeverAnswers() async throws {
         let home = TemporaryDirectory()
         let silent = try #require(HeldPort(host: "127.0.0.1"))
-        let profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:\(silent.port)", redirectURI: "http://127.0.0.1:8765/callback",
-                                                accessToken: "earlier-token", refreshToken: "earlier-refresh",
-                                                expiresAt: Date(timeIntervalSince1970: 1_000_000_000), obtainedAt: Date(timeIntervalSince1970: 900_000_000))
+        let profile = try StoredProfile.fixture(
+            endpoint: "http://127.0.0.1:\(silent.port)", redirectURI: "http://127.0.0.1:8765/callback",
+            accessToken: "earlier-token", refreshToken: "earlier-refresh",
+            expiresAt: Date(timeIntervalSince1970: 1_000_000_000), obtainedAt: Date(timeIntervalSince1970: 900_000_000))
         try await CredentialStore(directory: home.path).save(profile, as: "dev", makeCurrent: true)
         let before = try Data(contentsOf: URL(fileURLWithPath: home.path + "/credentials.json"))
         let refresh = CLIProcess(["refresh"], environment: ["PDS_AUTH_HOME": home.path])
@@ -61,7 +65,8 @@ import Testing
         let binary = CLIProcess.binary()
         // --timeout 30: should the loop go on (the bug), the next login outlives the killed
         // shell by 30 s at most, instead of holding the test runner's pipe for ten minutes.
-        let script = #"while :; do "$0" login --timeout 30 --no-browser --no-preflight --endpoint http://127.0.0.1:9 --domain-id dev --client-id c --redirect-uri http://127.0.0.1:0/callback; echo "next round" >&2; done"#
+        let script =
+            #"while :; do "$0" login --timeout 30 --no-browser --no-preflight --endpoint http://127.0.0.1:9 --domain-id dev --client-id c --redirect-uri http://127.0.0.1:0/callback; echo "next round" >&2; done"#
         let loop = CLIProcess(["-c", script, binary], environment: ["PDS_AUTH_HOME": home.path], executable: "/bin/bash")
         try loop.start()
         _ = try await loop.waitForStderr("to sign in to")
@@ -77,8 +82,11 @@ import Testing
     /// program `exec` runs.
     @Test func aSignalIgnoredAtStartStaysIgnored() async throws {
         let home = TemporaryDirectory()
-        let login = CLIProcess(["login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c",
-                                "--redirect-uri", "http://127.0.0.1:0/callback"], environment: ["PDS_AUTH_HOME": home.path], ignoring: ["HUP"])
+        let login = CLIProcess(
+            [
+                "login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "c",
+                "--redirect-uri", "http://127.0.0.1:0/callback",
+            ], environment: ["PDS_AUTH_HOME": home.path], ignoring: ["HUP"])
         try login.start()
         _ = try await login.waitForStderr("to sign in to")
         login.signal(SIGHUP)

@@ -14,7 +14,8 @@ import Testing
         let claims = #"{"name":"ev\u202Eil\u009B2J","big":123456789012345678901234,"exp":4102444800}"#
         let token = "e30." + Base64URL.encode(Array(claims.utf8)) + ".c2ln"
         var profile = try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: token, refreshToken: nil)
-        profile.user = StoredUser(userID: "u\u{202E}1", userName: "mal\u{202E}lory\u{9B}31m", nickName: nil, domainID: nil, defaultDriveID: nil, role: nil)
+        profile.user = StoredUser(
+            userID: "u\u{202E}1", userName: "mal\u{202E}lory\u{9B}31m", nickName: nil, domainID: nil, defaultDriveID: nil, role: nil)
         try await CredentialStore(directory: home.path).save(profile, as: "p")
         return home
     }
@@ -23,8 +24,10 @@ import Testing
     /// the bytes it wrote there.
     static func onTerminal(_ arguments: [String], home: TemporaryDirectory) async throws -> String {
         let script = "import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)"
-        return try await ChildTool.run("/usr/bin/python3", ["-c", script, CLIProcess.binary()] + arguments,
-                                       environment: ["PDS_AUTH_HOME": home.path, "NO_COLOR": "1", "PATH": "/usr/bin:/bin"]).output
+        return try await ChildTool.run(
+            "/usr/bin/python3", ["-c", script, CLIProcess.binary()] + arguments,
+            environment: ["PDS_AUTH_HOME": home.path, "NO_COLOR": "1", "PATH": "/usr/bin:/bin"]
+        ).output
     }
 
     static let unshowable: [Unicode.Scalar] = ["\u{202E}", "\u{9B}", "\u{1B}"]
@@ -62,7 +65,9 @@ import Testing
         try await CredentialStore(directory: home.path).save(profile, as: "p")
         for arguments in [["status", "--json"], ["status"]] {
             let result = try await CLIProcess.run(arguments, environment: ["PDS_AUTH_HOME": home.path])
-            #expect(result.status == 0 && !result.stderr.contains("Fatal error"), "\(arguments), depth \(depth): \(result.status) \(result.stderr.prefix(300))")
+            #expect(
+                result.status == 0 && !result.stderr.contains("Fatal error"),
+                "\(arguments), depth \(depth): \(result.status) \(result.stderr.prefix(300))")
         }
     }
 
@@ -113,8 +118,9 @@ import Testing
         chmod(store.filePath, 0o644)
         chown(home.path, 65534, 65534)
         for command in [["status"], ["token"]] {
-            let result = try await ChildTool.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLIProcess.binary()] + command,
-                                                 environment: ["PDS_AUTH_HOME": home.path, "PATH": "/usr/bin:/bin"])
+            let result = try await ChildTool.run(
+                "/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", CLIProcess.binary()] + command,
+                environment: ["PDS_AUTH_HOME": home.path, "PATH": "/usr/bin:/bin"])
             #expect(result.status == 11 && result.output.contains("belongs to another user (uid 0)"), "\(command): \(result.output)")
         }
     }

@@ -8,7 +8,9 @@ import Testing
     @Test func aWorkingSignInIsVerified() async throws {
         try await DevSession.with { session in
             let text = try await CLIProcess.run(["status", "--verify"], environment: session.environment)
-            #expect(text.status == 0 && text.stdout.contains("works: signed in as pdsuser (id pdsuser-0001, role admin, domain dev, drive 1)"), "\(text.stdout)\(text.stderr)")
+            #expect(
+                text.status == 0 && text.stdout.contains("works: signed in as pdsuser (id pdsuser-0001, role admin, domain dev, drive 1)"),
+                "\(text.stdout)\(text.stderr)")
             let json = try await CLIProcess.run(["status", "--verify", "--json"], environment: session.environment)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             let row = try #require((object["profiles"] as? [[String: Any]])?.first)
@@ -21,9 +23,10 @@ import Testing
     @Test func aRevokedSignInFailsVerificationWithExitSeven() async throws {
         try await DevSession.with { session in
             let profile = try #require(try session.store.profile("default"))
-            let revoke = HTTPClientRequest(method: "POST", url: URL(string: session.base + "/v2/account/revoke")!,
-                                           headers: [("Content-Type", "application/json")],
-                                           body: Data(#"{"app_id":"\#(profile.clientID)","refresh_token":"\#(profile.refreshToken!)"}"#.utf8))
+            let revoke = HTTPClientRequest(
+                method: "POST", url: URL(string: session.base + "/v2/account/revoke")!,
+                headers: [("Content-Type", "application/json")],
+                body: Data(#"{"app_id":"\#(profile.clientID)","refresh_token":"\#(profile.refreshToken!)"}"#.utf8))
             _ = try await CurlClient().send(revoke)
             let json = try await CLIProcess.run(["status", "--verify", "--json"], environment: session.environment)
             #expect(json.status == 7, "\(json.stderr)")

@@ -13,30 +13,34 @@ import Testing
             let result = try await ChildTool.run("/usr/bin/openssl", arguments, in: temp.path)
             #expect(result.status == 0, "openssl \(arguments): \(result.output)")
         }
-        try await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                     "-subj", "/CN=pds-auth test CA"])
+        try await openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+            "-subj", "/CN=pds-auth test CA",
+        ])
         try await openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"])
         try Data("subjectAltName=IP:127.0.0.1\n".utf8).write(to: URL(fileURLWithPath: temp.file("san.ext")))
-        try await openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
-                     "-days", "2", "-extfile", "san.ext"])
+        try await openssl([
+            "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
+            "-days", "2", "-extfile", "san.ext",
+        ])
     }
 
     static let server = #"""
-    import http.server, json, ssl, sys
-    class Token(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            body = json.dumps({"access_token": "tls-token", "expires_in": 3600, "refresh_token": "tls-refresh"}).encode()
-            self.send_response(200); self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
-        def log_message(self, *args): pass
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Token)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(sys.argv[1], sys.argv[2])
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
-    """#
+        import http.server, json, ssl, sys
+        class Token(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                body = json.dumps({"access_token": "tls-token", "expires_in": 3600, "refresh_token": "tls-refresh"}).encode()
+                self.send_response(200); self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
+            def log_message(self, *args): pass
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Token)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[1], sys.argv[2])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        print(server.server_address[1], flush=True)
+        server.serve_forever()
+        """#
 
     @Test func privateCAIsRefusedUnlessNamed() async throws {
         let temp = TemporaryDirectory()
@@ -63,15 +67,18 @@ import Testing
             #expect(error.code == .tlsFailure, "\(error)")
         }
         let trusted = CurlClient(options: TransportOptions(caBundlePath: temp.file("ca.pem")))
-        #expect(try await TokenClient(http: trusted, tokenURL: tokenURL, clientID: "c", clientSecret: nil).request(.refreshToken("r")).accessToken == "tls-token")
+        #expect(
+            try await TokenClient(http: trusted, tokenURL: tokenURL, clientID: "c", clientSecret: nil).request(.refreshToken("r")).accessToken
+                == "tls-token")
 
         // CLI: a profile on that endpoint, token expired.
         let home = TemporaryDirectory()
         let store = CredentialStore(directory: home.path)
-        var profile = StoredProfile(grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: "https://127.0.0.1:\(port)", domainID: nil),
-                                    domainID: "d", clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
-                                    accessToken: "old", refreshToken: "r", tokenType: nil, expiresAt: Date(timeIntervalSinceNow: -10),
-                                    obtainedAt: Date(), user: nil)
+        var profile = StoredProfile(
+            grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: "https://127.0.0.1:\(port)", domainID: nil),
+            domainID: "d", clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
+            accessToken: "old", refreshToken: "r", tokenType: nil, expiresAt: Date(timeIntervalSinceNow: -10),
+            obtainedAt: Date(), user: nil)
         try await store.save(profile, as: "default")
         let refused = try await CLIProcess.run(["token"], environment: ["PDS_AUTH_HOME": home.path])
         #expect(refused.status == 9 && refused.stderr.contains("could not be verified"), "\(refused.stderr)")

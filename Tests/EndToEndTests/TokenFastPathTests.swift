@@ -2,6 +2,7 @@ import Foundation
 import PDSAuth
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuthCLI
 
 /// The fast path for `token` accepts only command lines the full command reads the same way.
@@ -35,12 +36,14 @@ import Testing
 /// The fast path answers exactly when the full command would answer without renewing, and
 /// with the same text.
 @Suite struct TokenFastPathAnswerTests {
-    static func home(expiresIn seconds: TimeInterval, names: [String] = ["default"], current: String? = "default") async throws -> TemporaryDirectory {
+    static func home(expiresIn seconds: TimeInterval, names: [String] = ["default"], current: String? = "default") async throws -> TemporaryDirectory
+    {
         let home = TemporaryDirectory()
         let store = CredentialStore(directory: home.path)
         for name in names {
-            let profile = try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: "token-of-\(name)",
-                                                    expiresAt: Date(timeIntervalSinceNow: seconds))
+            let profile = try StoredProfile.fixture(
+                endpoint: "https://x.example", domainID: nil, accessToken: "token-of-\(name)",
+                expiresAt: Date(timeIntervalSinceNow: seconds))
             try await store.save(profile, as: name, makeCurrent: name == current)
         }
         return home
@@ -54,7 +57,9 @@ import Testing
         let home = try await Self.home(expiresIn: 3600)
         #expect(Self.answer(["token"], ["PDS_AUTH_HOME": home.path]) == "token-of-default")
         let profile = try #require(try CredentialStore(directory: home.path).profile("default"))
-        #expect(Self.answer(["token", "--format", "json"], ["PDS_AUTH_HOME": home.path]) == TokenFormatter.render(profile, name: "default", format: .json))
+        #expect(
+            Self.answer(["token", "--format", "json"], ["PDS_AUTH_HOME": home.path]) == TokenFormatter.render(profile, name: "default", format: .json)
+        )
     }
 
     @Test func answersANamedProfile() async throws {

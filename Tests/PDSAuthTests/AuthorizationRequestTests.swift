@@ -2,6 +2,7 @@ import Foundation
 import PDSShared
 import PDSTestVectors
 import Testing
+
 @testable import PDSAuth
 
 @Suite struct AuthorizationRequestTests {
@@ -11,8 +12,9 @@ import Testing
 
     @Test func encodesEveryParameterWithDomainIDFirst() throws {
         let pkce = PKCE()
-        let request = AuthorizationRequest(clientID: "app id+&=/?", redirectURI: "http://127.0.0.1:8765/callback?x=1&y=2",
-                                           scope: "FILE.ALL USER.ALL", domainID: "bj1", loginType: "ding", state: "s+t/a=te", pkce: pkce)
+        let request = AuthorizationRequest(
+            clientID: "app id+&=/?", redirectURI: "http://127.0.0.1:8765/callback?x=1&y=2",
+            scope: "FILE.ALL USER.ALL", domainID: "bj1", loginType: "ding", state: "s+t/a=te", pkce: pkce)
         let url = request.url(endpoint: URL(string: "https://bj1.api.aliyunpds.com/v2/oauth/authorize")!)
         let raw = url.query!
         // Reserved characters must be percent-encoded, never left for a form decoder to misread.
@@ -20,11 +22,12 @@ import Testing
         #expect(raw.contains("client_id=app%20id%2B%26%3D%2F%3F"))
         #expect(raw.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback%3Fx%3D1%26y%3D2"))
         #expect(!raw.contains("+"))
-        #expect(query(url) == [
-            "domain_id": "bj1", "response_type": "code", "client_id": "app id+&=/?", "redirect_uri": "http://127.0.0.1:8765/callback?x=1&y=2",
-            "scope": "FILE.ALL USER.ALL", "state": "s+t/a=te", "login_type": "ding",
-            "code_challenge": pkce.challenge, "code_challenge_method": "S256",
-        ])
+        #expect(
+            query(url) == [
+                "domain_id": "bj1", "response_type": "code", "client_id": "app id+&=/?", "redirect_uri": "http://127.0.0.1:8765/callback?x=1&y=2",
+                "scope": "FILE.ALL USER.ALL", "state": "s+t/a=te", "login_type": "ding",
+                "code_challenge": pkce.challenge, "code_challenge_method": "S256",
+            ])
         #expect(url.path == "/v2/oauth/authorize")
     }
 
@@ -53,7 +56,7 @@ import Testing
     }
 
     @Test func decodingIsTotalOnGarbage() {
-        #expect(FormEncoding.decode("a=%zz&b=%4&c=%") .map(\.1) == ["%zz", "%4", "%"])
+        #expect(FormEncoding.decode("a=%zz&b=%4&c=%").map(\.1) == ["%zz", "%4", "%"])
         #expect(FormEncoding.decode("a=%FF").first?.1 == "\u{FFFD}")
     }
 

@@ -1,14 +1,16 @@
 import Foundation
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 @Suite struct CredentialStoreTests {
     static func profile(_ token: String) throws -> StoredProfile {
-        StoredProfile(grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: "http://127.0.0.1:1", domainID: nil),
-                      domainID: "dev", clientID: "c", clientSecret: "s", redirectURI: "http://127.0.0.1:8765/callback", scope: nil,
-                      caBundlePath: nil, accessToken: token, refreshToken: "r-\(token)", tokenType: "Bearer",
-                      expiresAt: Date(timeIntervalSince1970: 2_000_000_000), obtainedAt: Date(timeIntervalSince1970: 1_000_000_000), user: nil)
+        StoredProfile(
+            grant: .authorizationCode, endpoints: try ProviderEndpoints.resolve(endpoint: "http://127.0.0.1:1", domainID: nil),
+            domainID: "dev", clientID: "c", clientSecret: "s", redirectURI: "http://127.0.0.1:8765/callback", scope: nil,
+            caBundlePath: nil, accessToken: token, refreshToken: "r-\(token)", tokenType: "Bearer",
+            expiresAt: Date(timeIntervalSince1970: 2_000_000_000), obtainedAt: Date(timeIntervalSince1970: 1_000_000_000), user: nil)
     }
 
     static func text(_ store: CredentialStore) throws -> String { try String(contentsOfFile: store.filePath, encoding: .utf8) }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 @Suite struct CurlClientTests {
@@ -15,8 +16,10 @@ import Testing
             return TestServer.json(.created, #"{"echo":"\#(echo)"}"#, headers: [.server: "yes"])
         }) { server in
             let body = FormEncoding.encode([("secret", "a+b&c=d/é"), ("space", "x y")])
-            let response = try await CurlClient().send(HTTPClientRequest(method: "POST", url: URL(string: server.baseURL + "/token")!,
-                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(body.utf8)))
+            let response = try await CurlClient().send(
+                HTTPClientRequest(
+                    method: "POST", url: URL(string: server.baseURL + "/token")!,
+                    headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(body.utf8)))
             #expect(response.status == 201)
             #expect(response[header: "Server"] == "yes")
             #expect(String(decoding: response.body, as: UTF8.self) == #"{"echo":"application/x-www-form-urlencoded|a+b&c=d/é|x y"}"#)
@@ -103,8 +106,10 @@ import Testing
             return TestServer.json(.ok, "{}")
         }) { server in
             for method in ["PUT", "DELETE", "PATCH", "HEAD"] {
-                _ = try await CurlClient().send(HTTPClientRequest(method: method, url: URL(string: server.baseURL)!,
-                                                                  body: method == "PUT" ? Data("{}".utf8) : nil))
+                _ = try await CurlClient().send(
+                    HTTPClientRequest(
+                        method: method, url: URL(string: server.baseURL)!,
+                        body: method == "PUT" ? Data("{}".utf8) : nil))
             }
         }
         #expect(seen.value == ["PUT", "DELETE", "PATCH", "HEAD"])

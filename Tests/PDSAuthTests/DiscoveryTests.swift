@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 /// Authorization server metadata (RFC 8414) as untrusted input: where it is looked for,
@@ -10,19 +11,33 @@ import Testing
 @Suite struct DiscoveryTests {
     @Test func metadataAddressesInsertThePathAfterTheHost() throws {
         func urls(_ issuer: String) throws -> [String] { try IssuerIdentifier(issuer).metadataURLs.map(\.absoluteString) }
-        #expect(try urls("https://idp.example.com") == ["https://idp.example.com/.well-known/oauth-authorization-server",
-                                                          "https://idp.example.com/.well-known/openid-configuration"])
-        #expect(try urls("https://idp.example.com/") == ["https://idp.example.com/.well-known/oauth-authorization-server",
-                                                           "https://idp.example.com/.well-known/openid-configuration"])
-        #expect(try urls("https://idp.example.com/tenant/1") == ["https://idp.example.com/.well-known/oauth-authorization-server/tenant/1",
-                                                                   "https://idp.example.com/tenant/1/.well-known/openid-configuration"])
-        #expect(try urls("http://127.0.0.1:8080/o") == ["http://127.0.0.1:8080/.well-known/oauth-authorization-server/o",
-                                                          "http://127.0.0.1:8080/o/.well-known/openid-configuration"])
+        #expect(
+            try urls("https://idp.example.com") == [
+                "https://idp.example.com/.well-known/oauth-authorization-server",
+                "https://idp.example.com/.well-known/openid-configuration",
+            ])
+        #expect(
+            try urls("https://idp.example.com/") == [
+                "https://idp.example.com/.well-known/oauth-authorization-server",
+                "https://idp.example.com/.well-known/openid-configuration",
+            ])
+        #expect(
+            try urls("https://idp.example.com/tenant/1") == [
+                "https://idp.example.com/.well-known/oauth-authorization-server/tenant/1",
+                "https://idp.example.com/tenant/1/.well-known/openid-configuration",
+            ])
+        #expect(
+            try urls("http://127.0.0.1:8080/o") == [
+                "http://127.0.0.1:8080/.well-known/oauth-authorization-server/o",
+                "http://127.0.0.1:8080/o/.well-known/openid-configuration",
+            ])
     }
 
-    @Test(arguments: ["http://idp.example.com", "https://idp.example.com/?x=1", "https://idp.example.com/#f", "ftp://idp.example.com",
-                      "https://user:pw@idp.example.com", "idp.example.com", "", "https://idp.example.com/\u{1B}[31mred", "https://idp.example.com/a b",
-                      "https://idp.example.com/é"])
+    @Test(arguments: [
+        "http://idp.example.com", "https://idp.example.com/?x=1", "https://idp.example.com/#f", "ftp://idp.example.com",
+        "https://user:pw@idp.example.com", "idp.example.com", "", "https://idp.example.com/\u{1B}[31mred", "https://idp.example.com/a b",
+        "https://idp.example.com/é",
+    ])
     func unusableIssuersAreRefused(_ text: String) {
         #expect(throws: PDSAuthError.self) { try IssuerIdentifier(text) }
     }
@@ -30,8 +45,10 @@ import Testing
     @Test func issuersCompareExactly() throws {
         let issuer = try IssuerIdentifier("https://idp.example.com/o")
         #expect(issuer.matches("https://idp.example.com/o"))
-        for near in ["https://idp.example.com/o/", "https://IDP.example.com/o", "https://idp.example.com:443/o", "https://idp.example.com/O",
-                     "https://idp.example.com/o ", "https://idp.example.com/%6F", nil] {
+        for near in [
+            "https://idp.example.com/o/", "https://IDP.example.com/o", "https://idp.example.com:443/o", "https://idp.example.com/O",
+            "https://idp.example.com/o ", "https://idp.example.com/%6F", nil,
+        ] {
             #expect(!issuer.matches(near), "\(near ?? "nil") is another issuer")
         }
     }
@@ -44,21 +61,28 @@ import Testing
     }
 
     @Test func goodMetadataIsTakenAndNothingElseInItIsUsed() throws {
-        let metadata = try Self.decode("""
+        let metadata = try Self.decode(
+            """
             {"issuer":"https://idp.example.com/o","authorization_endpoint":"https://idp.example.com/o/authorize/",
              "token_endpoint":"https://idp.example.com/o/token/","revocation_endpoint":"https://idp.example.com/o/revoke/",
              "device_authorization_endpoint":"https://idp.example.com/o/device-authorization/",
              "code_challenge_methods_supported":["plain","S256"],"authorization_response_iss_parameter_supported":true,
              "jwks_uri":"http://evil.example/keys","registration_endpoint":"javascript:alert(1)"}
-            """).get()
-        #expect(metadata.tokenEndpoint?.absoluteString == "https://idp.example.com/o/token/" && metadata.supportsS256 && metadata.issParameterSupported)
+            """
+        ).get()
+        #expect(
+            metadata.tokenEndpoint?.absoluteString == "https://idp.example.com/o/token/" && metadata.supportsS256 && metadata.issParameterSupported)
         #expect(metadata.deviceAuthorizationEndpoint?.absoluteString == "https://idp.example.com/o/device-authorization/")
         let endpoints = try ProviderEndpoints.discovered(metadata, token: "/custom/token")
         #expect(endpoints.issuer == "https://idp.example.com/o" && endpoints.flavor == .generic && endpoints.issParameterSupported)
         #expect(endpoints.tokenURL.absoluteString == "https://idp.example.com/o/custom/token", "a typed endpoint wins, under the issuer")
-        #expect(endpoints.authorizeURL.absoluteString == "https://idp.example.com/o/authorize/" && endpoints.revokeURL?.absoluteString == "https://idp.example.com/o/revoke/")
-        let underEndpoint = try ProviderEndpoints.discovered(metadata, endpoint: "https://api.example.com", token: "/t", device: "https://idp.example.com/d")
-        #expect(underEndpoint.tokenURL.absoluteString == "https://api.example.com/t" && underEndpoint.base.absoluteString == "https://api.example.com")
+        #expect(
+            endpoints.authorizeURL.absoluteString == "https://idp.example.com/o/authorize/"
+                && endpoints.revokeURL?.absoluteString == "https://idp.example.com/o/revoke/")
+        let underEndpoint = try ProviderEndpoints.discovered(
+            metadata, endpoint: "https://api.example.com", token: "/t", device: "https://idp.example.com/d")
+        #expect(
+            underEndpoint.tokenURL.absoluteString == "https://api.example.com/t" && underEndpoint.base.absoluteString == "https://api.example.com")
         #expect(underEndpoint.deviceAuthorizationURL?.absoluteString == "https://idp.example.com/d")
     }
 
@@ -68,10 +92,19 @@ import Testing
         ("no issuer", #"{"token_endpoint":"https://idp.example.com/t"}"#, .invalidMetadata),
         ("issuer not a string", #"{"issuer":["https://idp.example.com/o"]}"#, .invalidMetadata),
         ("an http token endpoint", #"{"issuer":"https://idp.example.com/o","token_endpoint":"http://idp.example.com/t"}"#, .insecureURL),
-        ("a loopback http endpoint from a remote issuer", #"{"issuer":"https://idp.example.com/o","token_endpoint":"http://127.0.0.1:8080/t"}"#, .insecureURL),
-        ("credentials in an endpoint", #"{"issuer":"https://idp.example.com/o","authorization_endpoint":"https://a:b@idp.example.com/a"}"#, .invalidMetadata),
+        (
+            "a loopback http endpoint from a remote issuer", #"{"issuer":"https://idp.example.com/o","token_endpoint":"http://127.0.0.1:8080/t"}"#,
+            .insecureURL
+        ),
+        (
+            "credentials in an endpoint", #"{"issuer":"https://idp.example.com/o","authorization_endpoint":"https://a:b@idp.example.com/a"}"#,
+            .invalidMetadata
+        ),
         ("an endpoint that is not a URL", #"{"issuer":"https://idp.example.com/o","token_endpoint":"javascript:alert(1)"}"#, .invalidMetadata),
-        ("an escape sequence in an endpoint", #"{"issuer":"https://idp.example.com/o","token_endpoint":"https://idp.example.com/t\u001b[2J"}"#, .invalidMetadata),
+        (
+            "an escape sequence in an endpoint", #"{"issuer":"https://idp.example.com/o","token_endpoint":"https://idp.example.com/t\u001b[2J"}"#,
+            .invalidMetadata
+        ),
         ("an endpoint that is a number", #"{"issuer":"https://idp.example.com/o","token_endpoint":42}"#, .invalidMetadata),
         ("not JSON", "<html>hello</html>", .invalidMetadata),
         ("a JSON array", #"["issuer"]"#, .invalidMetadata),
@@ -81,7 +114,10 @@ import Testing
     @Test(arguments: hostile.map(\.name))
     func hostileMetadataIsRefused(_ name: String) {
         let entry = Self.hostile.first { $0.name == name }!
-        guard case .failure(let error) = Self.decode(entry.json) else { Issue.record("\(name) was accepted"); return }
+        guard case .failure(let error) = Self.decode(entry.json) else {
+            Issue.record("\(name) was accepted")
+            return
+        }
         #expect(error.code == entry.code, "\(name): \(error)")
     }
 
@@ -106,11 +142,15 @@ import Testing
 
     @Test func theChallengesResourceMetadataIsFound() {
         func found(_ header: String?) -> String? { ProtectedResourceMetadata.metadataURL(fromChallenge: header) }
-        #expect(found(#"Bearer resource_metadata="https://r.example/.well-known/oauth-protected-resource""#) == "https://r.example/.well-known/oauth-protected-resource")
+        #expect(
+            found(#"Bearer resource_metadata="https://r.example/.well-known/oauth-protected-resource""#)
+                == "https://r.example/.well-known/oauth-protected-resource")
         #expect(found(#"Bearer error="invalid_token",resource_metadata="https://r.example/m""#) == "https://r.example/m")
         #expect(found(#"Bearer realm="x", RESOURCE_METADATA=https://r.example/m, error="invalid_token""#) == "https://r.example/m")
-        #expect(found(#"Bearer error_description="resource_metadata=https://evil.example/m", resource_metadata="https://r.example/m""#) == "https://r.example/m",
-                "a name inside another parameter's value is not the parameter")
+        #expect(
+            found(#"Bearer error_description="resource_metadata=https://evil.example/m", resource_metadata="https://r.example/m""#)
+                == "https://r.example/m",
+            "a name inside another parameter's value is not the parameter")
         let escaped = found(#"Bearer resource_metadata="https://r.example/a\"b""#)
         #expect(escaped == #"https://r.example/a"b"#, "a quoted-pair is undone")
         #expect(found(#"Bearer resource_metadata="https://r.example/unterminated"#) == nil)
@@ -123,8 +163,10 @@ import Testing
         for resource in ["https://api.example.com", "https://api.example.com/", "https://api.example.com/v1", "https://API.example.com/v1/things"] {
             #expect(ProtectedResourceMetadata.covers(resource, called), "\(resource)")
         }
-        for resource in ["https://api.example.com/v2", "https://api.example.com/v1/thingsandmore", "http://api.example.com", "https://api.example.com:8443",
-                         "https://evil.example", "https://api.example.com.evil.example", "not a url"] {
+        for resource in [
+            "https://api.example.com/v2", "https://api.example.com/v1/thingsandmore", "http://api.example.com", "https://api.example.com:8443",
+            "https://evil.example", "https://api.example.com.evil.example", "not a url",
+        ] {
             #expect(!ProtectedResourceMetadata.covers(resource, called), "\(resource)")
         }
     }
@@ -133,10 +175,12 @@ import Testing
         let called = URL(string: "https://api.example.com/v1/things")!
         let source = URL(string: "https://api.example.com/.well-known/oauth-protected-resource")!
         #expect(throws: PDSAuthError.self) {
-            try ProtectedResourceMetadata.decode(Data(#"{"resource":"https://evil.example","authorization_servers":["https://evil.example"]}"#.utf8), for: called, from: source)
+            try ProtectedResourceMetadata.decode(
+                Data(#"{"resource":"https://evil.example","authorization_servers":["https://evil.example"]}"#.utf8), for: called, from: source)
         }
-        let good = try ProtectedResourceMetadata.decode(Data(#"{"resource":"https://api.example.com","authorization_servers":["https://idp.example.com",7]}"#.utf8),
-                                                        for: called, from: source)
+        let good = try ProtectedResourceMetadata.decode(
+            Data(#"{"resource":"https://api.example.com","authorization_servers":["https://idp.example.com",7]}"#.utf8),
+            for: called, from: source)
         #expect(good.authorizationServers == ["https://idp.example.com"])
     }
 
@@ -145,9 +189,11 @@ import Testing
     @Test func aRemoteResourceCannotPointAtLoopbackMetadata() async throws {
         let listener = try #require(CannedHTTPServer { _ in CannedHTTPServer.reply(status: "404 Not Found", headers: []) })
         defer { listener.stop() }
-        let challenge = HTTPClientResponse(status: 401, headerLines: [("WWW-Authenticate", "Bearer resource_metadata=\"http://127.0.0.1:\(listener.port)/m\"")])
+        let challenge = HTTPClientResponse(
+            status: 401, headerLines: [("WWW-Authenticate", "Bearer resource_metadata=\"http://127.0.0.1:\(listener.port)/m\"")])
         do {
-            _ = try await ProtectedResourceMetadata.fetch(for: challenge, requestURL: URL(string: "https://api.example.com/v1")!, transport: TransportOptions())
+            _ = try await ProtectedResourceMetadata.fetch(
+                for: challenge, requestURL: URL(string: "https://api.example.com/v1")!, transport: TransportOptions())
             Issue.record("loopback metadata was fetched for a remote resource")
         } catch {
             #expect(error.code == .insecureURL, "\(error)")
@@ -157,8 +203,10 @@ import Testing
 
     // MARK: Fetching
 
-    static func serve(_ handler: @escaping @Sendable (Request, String) -> Response,
-                      _ body: @escaping (TestServer, IssuerIdentifier) async throws -> Void) async throws {
+    static func serve(
+        _ handler: @escaping @Sendable (Request, String) -> Response,
+        _ body: @escaping (TestServer, IssuerIdentifier) async throws -> Void
+    ) async throws {
         try await TestServer.run({ request in
             handler(request, "http://127.0.0.1:\(request.head.authority?.split(separator: ":").last ?? "")/o")
         }) { server in try await body(server, try IssuerIdentifier(server.baseURL + "/o")) }
@@ -172,7 +220,8 @@ import Testing
         let paths = LockedValue<[String]>([])
         try await Self.serve({ request, issuer in
             paths.update { $0.append(request.uri.path) }
-            return request.uri.path == "/o/.well-known/openid-configuration" ? TestServer.json(.ok, Self.metadata(issuer)) : TestServer.json(.notFound, "{}")
+            return request.uri.path == "/o/.well-known/openid-configuration"
+                ? TestServer.json(.ok, Self.metadata(issuer)) : TestServer.json(.notFound, "{}")
         }) { _, issuer in
             let found = try await MetadataDiscovery(transport: TransportOptions()).metadata(for: issuer)
             #expect(found.tokenEndpoint?.absoluteString.hasSuffix("/o/token/") == true)

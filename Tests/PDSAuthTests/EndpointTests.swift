@@ -1,6 +1,7 @@
 import Foundation
 import PDSTestVectors
 import Testing
+
 @testable import PDSAuth
 
 @Suite struct EndpointTests {
@@ -14,8 +15,9 @@ import Testing
     }
 
     @Test func overridingAnEndpointMakesTheProviderGeneric() throws {
-        let endpoints = try ProviderEndpoints.resolve(endpoint: "https://idp.example/base/", domainID: nil,
-                                                      authorize: "/oauth2/auth", token: "https://other.example/token")
+        let endpoints = try ProviderEndpoints.resolve(
+            endpoint: "https://idp.example/base/", domainID: nil,
+            authorize: "/oauth2/auth", token: "https://other.example/token")
         #expect(endpoints.flavor == .generic && endpoints.revokeURL == nil, "no PDS revocation for a generic provider")
         #expect(endpoints.authorizeURL.absoluteString == "https://idp.example/base/oauth2/auth")
         #expect(endpoints.tokenURL.absoluteString == "https://other.example/token")
@@ -32,7 +34,8 @@ import Testing
     }
 
     @Test func profilesWrittenBeforeFlavorsReadAsPDS() throws {
-        let old = #"{"base":"https://bj1.api.aliyunpds.com","authorizeURL":"https://bj1.api.aliyunpds.com/a","tokenURL":"https://bj1.api.aliyunpds.com/t","revokeURL":"https://bj1.api.aliyunpds.com/r"}"#
+        let old =
+            #"{"base":"https://bj1.api.aliyunpds.com","authorizeURL":"https://bj1.api.aliyunpds.com/a","tokenURL":"https://bj1.api.aliyunpds.com/t","revokeURL":"https://bj1.api.aliyunpds.com/r"}"#
         let endpoints = try JSONDecoder().decode(ProviderEndpoints.self, from: Data(old.utf8))
         #expect(endpoints.flavor == .pds && endpoints.revokeURL != nil)
     }
@@ -64,8 +67,10 @@ import Testing
         #expect(v6.origin == "http://[::1]:3000")
         let any = try RedirectTarget(parsing: "http://127.0.0.1:0/cb").bound(to: 4321)
         #expect(any.uri == "http://127.0.0.1:4321/cb" && any.port == 4321)
-        for bad in ["not a url", "https://127.0.0.1:1/cb", "http://example.com:8765/cb", "http://192.168.1.2:1/", "http://127.0.0.1:1/#frag",
-                    "http://127.000.0.1:1/", "http://127.0.0.1:99999/"] {
+        for bad in [
+            "not a url", "https://127.0.0.1:1/cb", "http://example.com:8765/cb", "http://192.168.1.2:1/", "http://127.0.0.1:1/#frag",
+            "http://127.000.0.1:1/", "http://127.0.0.1:99999/",
+        ] {
             #expect(throws: PDSAuthError.self, "\(bad)") { try RedirectTarget(parsing: bad) }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PDSAuth
 
 /// Replays the committed fuzz inputs (`Fuzz/Corpus/<Target>/` seeds and the crash inputs in
@@ -51,8 +52,10 @@ import Testing
                 #expect(value.utf8.count <= CallbackParameters.maxValueLength, "\(name): a value of \(value.utf8.count) bytes")
                 #expect(Self.isTerminalSafe(Redaction.terminalSafe(value)), "\(name): terminalSafe left a control character")
             }
-            let fields = [("code", parameters.code), ("state", parameters.state),
-                          ("error", parameters.error), ("error_description", parameters.errorDescription), ("iss", parameters.iss)]
+            let fields = [
+                ("code", parameters.code), ("state", parameters.state),
+                ("error", parameters.error), ("error_description", parameters.errorDescription), ("iss", parameters.iss),
+            ]
             let encoded = FormEncoding.encode(fields.compactMap { field, value in value.map { (field, $0) } })
             if encoded.utf8.count <= CallbackParameters.maxQueryLength {
                 #expect(CallbackParameters(query: encoded) == parameters, "\(name): re-encoded query parses differently")
@@ -89,8 +92,9 @@ import Testing
             // Bytes, as a URL parser sees them (`?` then a combining mark is one Character).
             if !trimmed.utf8.contains(UInt8(ascii: "#")), !trimmed.utf8.contains(UInt8(ascii: "?")) {
                 let listener = CallbackParameters(query: trimmed).flatMap { $0.isRedirect ? PastedAnswer.redirect($0) : nil }
-                #expect(PastedAnswer.parse("http://127.0.0.1:8765/callback?" + trimmed) == listener,
-                        "\(name): the pasted URL and the listener disagree")
+                #expect(
+                    PastedAnswer.parse("http://127.0.0.1:8765/callback?" + trimmed) == listener,
+                    "\(name): the pasted URL and the listener disagree")
             }
         }
         #expect(kinds == ["nil", "code", "redirect"], "the seeds do not cover every kind of answer")
@@ -137,10 +141,13 @@ import Testing
     }
 
     static func profile(_ token: TokenResponse, receivedAt: Date) -> StoredProfile {
-        var profile = StoredProfile(grant: .authorizationCode, endpoints: ProviderEndpoints(flavor: .pds, base: URL(string: "https://x.example")!,
-                                        authorizeURL: URL(string: "https://x.example/a")!, tokenURL: URL(string: "https://x.example/t")!, revokeURL: nil),
-                                    domainID: nil, clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
-                                    accessToken: "placeholder", refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil)
+        var profile = StoredProfile(
+            grant: .authorizationCode,
+            endpoints: ProviderEndpoints(
+                flavor: .pds, base: URL(string: "https://x.example")!,
+                authorizeURL: URL(string: "https://x.example/a")!, tokenURL: URL(string: "https://x.example/t")!, revokeURL: nil),
+            domainID: nil, clientID: "c", clientSecret: nil, redirectURI: nil, scope: nil, caBundlePath: nil,
+            accessToken: "placeholder", refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil)
         profile.apply(token, receivedAt: receivedAt)
         return profile
     }

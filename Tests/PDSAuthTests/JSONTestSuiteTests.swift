@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PDSAuth
 
 /// Nicolas Seriot's JSONTestSuite (`Fixtures/JSONTestSuite/`, its `test_parsing` files): every

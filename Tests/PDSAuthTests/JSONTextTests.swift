@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+
 @testable import PDSAuth
 
 /// What `JSONText` promises beyond the grammar (JSONTestSuiteTests) for the untrusted answers
@@ -32,7 +33,9 @@ import Testing
         for object in [false, true] {
             for depth in [512, 513] {
                 let bytes = Self.nest(depth, object: object)
-                let decoded = object ? (try? JSONDecoder().decode(ObjectNest.self, from: Data(bytes))) != nil
+                let decoded =
+                    object
+                    ? (try? JSONDecoder().decode(ObjectNest.self, from: Data(bytes))) != nil
                     : (try? JSONDecoder().decode(ArrayNest.self, from: Data(bytes))) != nil
                 let serialized = (try? JSONSerialization.jsonObject(with: Data(bytes))) != nil
                 #expect(decoded == (depth <= JSONText.maxDepth) && serialized == decoded, "depth \(depth), objects: \(object)")
@@ -98,13 +101,20 @@ import Testing
             ("one long string with escapes", { "\"" + String(repeating: #"ab\n\u00e9\u202e"#, count: $0 / 18) + "\"" }),
             ("one long string with bidi and C1", { "\"" + String(repeating: "a\u{202E}\u{9B}é", count: $0 / 8) + "\"" }),
             ("many members", { n in "{" + (0..<n / 12).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}" }),
-            ("many nests 512 deep", { n in
-                "[" + Array(repeating: String(decoding: Self.nest(511), as: UTF8.self), count: n / 1023).joined(separator: ",") + "]"
-            }),
-            ("long numbers", { n in "[" + Array(repeating: String(repeating: "9", count: 1000) + ".5e-999", count: n / 1008).joined(separator: ",") + "]" }),
+            (
+                "many nests 512 deep",
+                { n in
+                    "[" + Array(repeating: String(decoding: Self.nest(511), as: UTF8.self), count: n / 1023).joined(separator: ",") + "]"
+                }
+            ),
+            (
+                "long numbers",
+                { n in "[" + Array(repeating: String(repeating: "9", count: 1000) + ".5e-999", count: n / 1008).joined(separator: ",") + "]" }
+            ),
         ]
         for shape in shapes {
-            let small = Array(shape.make(1 << 14).utf8), large = Array(shape.make(1 << 20).utf8)
+            let small = Array(shape.make(1 << 14).utf8)
+            let large = Array(shape.make(1 << 20).utf8)
             let size = Double(large.count) / Double(small.count)
             let time = try Self.fastest(large, runs: 2) / Self.fastest(small, runs: 8)
             #expect(time / size < 3, "\(shape.name): \(size)× the input took \(time)× the time")
@@ -204,11 +214,13 @@ enum JSONTextChecks {
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setstacksize(&attributes, stackSize)
         var thread = pthread_t()
-        let started = pthread_create(&thread, &attributes, { raw in
-            let work = Unmanaged<ThreadWork>.fromOpaque(raw!).takeRetainedValue()
-            work.result = work.body()
-            return nil
-        }, Unmanaged.passRetained(work).toOpaque())
+        let started = pthread_create(
+            &thread, &attributes,
+            { raw in
+                let work = Unmanaged<ThreadWork>.fromOpaque(raw!).takeRetainedValue()
+                work.result = work.body()
+                return nil
+            }, Unmanaged.passRetained(work).toOpaque())
         precondition(started == 0, "no thread")
         pthread_join(thread, nil)
         return work.result

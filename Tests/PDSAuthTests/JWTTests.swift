@@ -1,9 +1,10 @@
 import Foundation
-import PDSShared
 import JWTKit
 import PDSAuthTestSupport
 import PDSDevServer
+import PDSShared
 import Testing
+
 @testable import PDSAuth
 
 @Suite struct JWTTests {
@@ -32,7 +33,8 @@ import Testing
     @Test func assertionClaimsAreExactlyWhatPDSExpects() async throws {
         let temp = TemporaryDirectory()
         let key = try RSAKeyFile(path: try await Self.rsaKey(temp))
-        let settings = JWTSettings(privateKeyPath: key.path, subject: "user-1", subjectType: "user", autoCreate: false, lifetime: .seconds(300), clockSkew: .seconds(30))
+        let settings = JWTSettings(
+            privateKeyPath: key.path, subject: "user-1", subjectType: "user", autoCreate: false, lifetime: .seconds(300), clockSkew: .seconds(30))
         let now = Date(timeIntervalSince1970: 1_800_000_000.75)
         let token = try await JWTAssertion.sign(JWTAssertion.claims(settings: settings, clientID: "app-1", audience: "bj1", now: now), key: key.key)
         let header = try #require(try JSONSerialization.jsonObject(with: Base64URL.decode(token.split(separator: ".")[0])!) as? [String: Any])
@@ -57,7 +59,8 @@ import Testing
     }
 
     @Test func autoCreateAndServiceSubjects() async throws {
-        let settings = JWTSettings(privateKeyPath: "/k", subject: "bj1", subjectType: "service", autoCreate: true, lifetime: .seconds(60), clockSkew: .zero)
+        let settings = JWTSettings(
+            privateKeyPath: "/k", subject: "bj1", subjectType: "service", autoCreate: true, lifetime: .seconds(60), clockSkew: .zero)
         let claims = JWTAssertion.claims(settings: settings, clientID: "a", audience: "bj1", now: Date(timeIntervalSince1970: 100))
         #expect(claims.auto_create == true && claims.sub == "bj1" && claims.sub_type == "service" && claims.exp == 160 && claims.iat == 100)
     }
@@ -77,7 +80,9 @@ import Testing
         let good = try await Self.rsaKey(temp)
         let small = try await Self.rsaKey(temp, bits: 1024)
         let encrypted = temp.file("encrypted.pem")
-        try await Self.openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes256", "-pass", "pass:secret", "-out", encrypted])
+        try await Self.openssl([
+            "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes256", "-pass", "pass:secret", "-out", encrypted,
+        ])
         let publicKey = temp.file("public.pem")
         try await Self.openssl(["pkey", "-in", good, "-pubout", "-out", publicKey])
         let ec = temp.file("ec.pem")
@@ -119,16 +124,21 @@ import Testing
         return path
     }
 
-    static func signIn(_ server: DevServer, base: String, temp: TemporaryDirectory, subject: String, type: String,
-                       key: String? = nil) async throws(PDSAuthError) -> LoginResult {
+    static func signIn(
+        _ server: DevServer, base: String, temp: TemporaryDirectory, subject: String, type: String,
+        key: String? = nil
+    ) async throws(PDSAuthError) -> LoginResult {
         let app = server.configuration.apps.first { $0.clientID == "pds-auth-jwt" }!
         let path: String
         if let key { path = key } else { path = try! await keyFile(server, temp) }
-        let settings = JWTSettings(privateKeyPath: path, subject: subject, subjectType: type,
-                                   autoCreate: false, lifetime: .seconds(300), clockSkew: .seconds(30))
-        return try await JWTSignIn(endpoints: try ProviderEndpoints.resolve(endpoint: base, domainID: nil), domainID: server.configuration.domainID,
-                                   clientID: app.clientID, settings: settings, profileName: "jwt",
-                                   store: CredentialStore(directory: temp.file("home"))).run()
+        let settings = JWTSettings(
+            privateKeyPath: path, subject: subject, subjectType: type,
+            autoCreate: false, lifetime: .seconds(300), clockSkew: .seconds(30))
+        return try await JWTSignIn(
+            endpoints: try ProviderEndpoints.resolve(endpoint: base, domainID: nil), domainID: server.configuration.domainID,
+            clientID: app.clientID, settings: settings, profileName: "jwt",
+            store: CredentialStore(directory: temp.file("home"))
+        ).run()
     }
 
     @Test(arguments: [("pdsuser-0001", "user"), ("dev", "service")])

@@ -3,6 +3,7 @@ import Glibc
 import Hummingbird
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 /// Which ports and addresses the listener takes: the first free registered redirect URI;
@@ -18,8 +19,10 @@ import Testing
     /// Served means answered by the listener: its 404 page for a path it does not serve
     /// (no sign-in flow runs in these tests to answer for the start page).
     static func served(_ address: String, port: Int, host: String) async -> Bool {
-        let response = try? await CurlClient().send(HTTPClientRequest(method: "GET", url: URL(string: "http://\(address):\(port)/favicon.ico")!,
-                                                                      headers: [("Host", "\(host):\(port)")]))
+        let response = try? await CurlClient().send(
+            HTTPClientRequest(
+                method: "GET", url: URL(string: "http://\(address):\(port)/favicon.ico")!,
+                headers: [("Host", "\(host):\(port)")]))
         return response?.status == 404
     }
 

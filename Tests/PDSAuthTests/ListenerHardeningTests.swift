@@ -1,6 +1,7 @@
 import Foundation
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 /// The listener's connection bounds, each in isolation and in-process: nothing a client
@@ -8,12 +9,14 @@ import Testing
 /// makes room for a new connection. The load test against the real binary under a small
 /// descriptor limit is `EndToEndTests.HostileLoadTests`.
 @Suite struct ListenerHardeningTests {
-    static let quick = ListenerLimits(idleTimeout: .seconds(1), headerDeadline: .milliseconds(800), connectionLifetime: .seconds(2),
-                                      maxConnections: 10, maxHeaderFieldSize: 8192, maxHeaderListSize: 32768, maxHeaderFieldCount: 100)
+    static let quick = ListenerLimits(
+        idleTimeout: .seconds(1), headerDeadline: .milliseconds(800), connectionLifetime: .seconds(2),
+        maxConnections: 10, maxHeaderFieldSize: 8192, maxHeaderListSize: 32768, maxHeaderFieldCount: 100)
 
     static func withListener(limits: ListenerLimits = quick, _ body: (Int) async throws -> Void) async throws {
-        let binding = try await ListenerBinding.bind([try RedirectTarget(parsing: "http://127.0.0.1:0/callback")], answers: LoginAnswers(),
-                                                     pages: try LoginPages(), logger: .init(label: "t"), limits: limits)
+        let binding = try await ListenerBinding.bind(
+            [try RedirectTarget(parsing: "http://127.0.0.1:0/callback")], answers: LoginAnswers(),
+            pages: try LoginPages(), logger: .init(label: "t"), limits: limits)
         do {
             try await body(binding.target.port)
             await binding.stop()
@@ -30,8 +33,9 @@ import Testing
     /// Only the head deadline is short here: idle timeout and lifetime are a minute, so the
     /// connection closing within a couple of seconds is the deadline's doing, nothing else's.
     @Test func aTrickledHeadIsCutOffAtTheDeadline() async throws {
-        let limits = ListenerLimits(idleTimeout: .seconds(60), headerDeadline: .milliseconds(800), connectionLifetime: .seconds(60),
-                                    maxConnections: 10, maxHeaderFieldSize: 8192, maxHeaderListSize: 32768, maxHeaderFieldCount: 100)
+        let limits = ListenerLimits(
+            idleTimeout: .seconds(60), headerDeadline: .milliseconds(800), connectionLifetime: .seconds(60),
+            maxConnections: 10, maxHeaderFieldSize: 8192, maxHeaderListSize: 32768, maxHeaderFieldCount: 100)
         try await Self.withListener(limits: limits) { port in
             let slow = try #require(RawConnection(port: port))
             let started = ContinuousClock.now
@@ -74,8 +78,9 @@ import Testing
     /// closing well within that minute is the lifetime's doing; the margin is for a machine
     /// busy with the rest of the suite.
     @Test func noConnectionOutlivesItsLifetime() async throws {
-        let limits = ListenerLimits(idleTimeout: .seconds(60), headerDeadline: .seconds(60), connectionLifetime: .seconds(2),
-                                    maxConnections: 10, maxHeaderFieldSize: 8192, maxHeaderListSize: 32768, maxHeaderFieldCount: 100)
+        let limits = ListenerLimits(
+            idleTimeout: .seconds(60), headerDeadline: .seconds(60), connectionLifetime: .seconds(2),
+            maxConnections: 10, maxHeaderFieldSize: 8192, maxHeaderListSize: 32768, maxHeaderFieldCount: 100)
         try await Self.withListener(limits: limits) { port in
             let busy = try #require(RawConnection(port: port))
             let started = ContinuousClock.now
@@ -93,8 +98,9 @@ import Testing
     /// serve the newcomer; the wait itself is generous (a busy machine), the speed under load
     /// is HostileLoadTests' to measure.
     @Test func aFullListenerMakesRoomForANewConnection() async throws {
-        let patient = ListenerLimits(idleTimeout: .seconds(60), headerDeadline: .seconds(60), connectionLifetime: .seconds(120),
-                                     maxConnections: 10, maxHeaderFieldSize: 8192, maxHeaderListSize: 32768, maxHeaderFieldCount: 100)
+        let patient = ListenerLimits(
+            idleTimeout: .seconds(60), headerDeadline: .seconds(60), connectionLifetime: .seconds(120),
+            maxConnections: 10, maxHeaderFieldSize: 8192, maxHeaderListSize: 32768, maxHeaderFieldCount: 100)
         try await Self.withListener(limits: patient) { port in
             var idle: [RawConnection] = []
             for _ in 0..<10 { idle.append(try #require(RawConnection(port: port))) }

@@ -1,9 +1,10 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import PDSAuthTestSupport
 import PDSShared
 import Testing
+
 @testable import PDSAuth
 
 /// The listener and `LoginFlow` together, over real loopback sockets: a fake token endpoint
@@ -11,9 +12,11 @@ import Testing
 /// local user, or a hostile page).
 @Suite struct ListenerTests {
     /// Runs a sign-in against a token endpoint that answers `tokenBody` and records codes.
-    static func signIn(tokenBody: String = #"{"access_token":"at-0123456789abcdef","expires_in":3600,"user_name":"alice"}"#,
-                       waitTimeout: Duration = .seconds(30),
-                       _ browser: @escaping @Sendable (Session) async throws -> Void) async throws -> (Result<LoginResult, PDSAuthError>, [String]) {
+    static func signIn(
+        tokenBody: String = #"{"access_token":"at-0123456789abcdef","expires_in":3600,"user_name":"alice"}"#,
+        waitTimeout: Duration = .seconds(30),
+        _ browser: @escaping @Sendable (Session) async throws -> Void
+    ) async throws -> (Result<LoginResult, PDSAuthError>, [String]) {
         let codes = LockedValue<[String]>([])
         let result = try await TestServer.run({ request in
             var request = request
@@ -21,7 +24,8 @@ import Testing
             codes.update { $0.append(fields["code"] ?? "") }
             return TestServer.json(.ok, tokenBody)
         }) { server in
-            let harness = try LoginHarness(endpoint: server.baseURL, store: CredentialStore(directory: TemporaryDirectory().path), waitTimeout: waitTimeout)
+            let harness = try LoginHarness(
+                endpoint: server.baseURL, store: CredentialStore(directory: TemporaryDirectory().path), waitTimeout: waitTimeout)
             return try await harness.run { startURL in try await browser(try await Session(startURL: startURL)) }
         }
         return (result, codes.value)
@@ -43,7 +47,8 @@ import Testing
         }
 
         func get(_ pathAndQuery: String, headers: [(String, String)] = []) async throws -> HTTPClientResponse {
-            try await CurlClient().send(HTTPClientRequest(method: "GET", url: URL(string: origin + pathAndQuery)!, headers: headers.map { ($0.0, $0.1) }))
+            try await CurlClient().send(
+                HTTPClientRequest(method: "GET", url: URL(string: origin + pathAndQuery)!, headers: headers.map { ($0.0, $0.1) }))
         }
 
         /// Finishes the sign-in with the right state and `code`.
@@ -102,11 +107,15 @@ import Testing
     /// refused with a page, nothing is exchanged, and the real redirect still signs in.
     @Test func redirectsWithoutThisSignInsStateAreRefusedAndTheWaitGoesOn() async throws {
         let (result, codes) = try await Self.signIn { session in
-            for query in ["code=forged", "code=forged&state=wrong", "code=forged&state=" + FormEncoding.escape(String(session.state.dropLast())),
-                          "error=access_denied", "error=x&error_description=gone", "state=", "code=forged&state=" + FormEncoding.escape(session.state + "x")] {
+            for query in [
+                "code=forged", "code=forged&state=wrong", "code=forged&state=" + FormEncoding.escape(String(session.state.dropLast())),
+                "error=access_denied", "error=x&error_description=gone", "state=", "code=forged&state=" + FormEncoding.escape(session.state + "x"),
+            ] {
                 let response = try await session.get("/callback?" + query)
                 #expect(response.status == 400, "\(query)")
-                #expect(Self.html(response).contains("Not this sign-in") && Self.html(response).contains("no code was exchanged") || query.hasPrefix("error"))
+                #expect(
+                    Self.html(response).contains("Not this sign-in") && Self.html(response).contains("no code was exchanged")
+                        || query.hasPrefix("error"))
             }
             let page = try await session.complete()
             #expect(page.status == 200 && Self.html(page).contains("Signed in"))
@@ -122,13 +131,17 @@ import Testing
     @Test func theProvidersErrorWithTheRightStateEndsTheSignIn() async throws {
         let (result, codes) = try await Self.signIn { session in
             let description = "%3Cscript%3Ealert(1)%3C%2Fscript%3E%1B%5B31m"
-            let response = try await session.get("/callback?error=access_denied&error_description=\(description)&state=" + FormEncoding.escape(session.state))
+            let response = try await session.get(
+                "/callback?error=access_denied&error_description=\(description)&state=" + FormEncoding.escape(session.state))
             let html = Self.html(response)
             #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>alert"))
             #expect(html.contains("Sign-in denied"))
         }
         #expect(codes.isEmpty)
-        guard case .failure(let error) = result else { Issue.record("expected the provider's refusal"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("expected the provider's refusal")
+            return
+        }
         #expect(error.code == .authorizationDenied && error.providerError == "access_denied")
         #expect(!error.description.contains("\u{1B}"), "no ANSI escapes reach the terminal")
     }
@@ -143,7 +156,8 @@ import Testing
         }
         #expect(codes == ["the-code"])
         #expect(throws: Never.self) { try result.get() }
-        #expect(CallbackParameters(query: "state=s&code=a&code=b&state=t&error=x&error=y")
+        #expect(
+            CallbackParameters(query: "state=s&code=a&code=b&state=t&error=x&error=y")
                 == CallbackParameters(code: "a", state: "s", error: "x"))
     }
 
@@ -187,7 +201,8 @@ import Testing
     /// A request line over the decoder's 8 KiB limit never reaches the flow: 400, closed.
     @Test func anOverlongRedirectIsRefused() async throws {
         let (result, _) = try await Self.signIn { session in
-            let response = try await session.get("/callback?state=x&code=" + String(repeating: "a", count: 7000) + "&e=" + String(repeating: "b", count: 1300))
+            let response = try await session.get(
+                "/callback?state=x&code=" + String(repeating: "a", count: 7000) + "&e=" + String(repeating: "b", count: 1300))
             #expect(response.status == 400 && Self.html(response).contains("too long"))
             _ = try await session.complete()
         }

@@ -1,6 +1,7 @@
 import Foundation
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 /// `LoginFlow` with the token endpoint in memory (its injected `TokenExchange`): what the
@@ -20,7 +21,9 @@ import Testing
     }
 
     /// Runs the flow while `answer` plays the browser and the terminal; the flow's outcome.
-    static func run(_ flow: LoginFlow, answering answer: @Sendable (LoginAnswers) async throws -> Void) async throws -> Result<LoginResult, PDSAuthError> {
+    static func run(
+        _ flow: LoginFlow, answering answer: @Sendable (LoginAnswers) async throws -> Void
+    ) async throws -> Result<LoginResult, PDSAuthError> {
         let running = Task { try await flow.run() }
         try await answer(flow.answers)
         return await running.result.mapError { $0 as! PDSAuthError }

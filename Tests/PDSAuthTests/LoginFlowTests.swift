@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
-import PDSShared
 import HTTPTypes
 import Hummingbird
 import PDSAuthTestSupport
+import PDSShared
 import Testing
+
 @testable import PDSAuth
 
 /// The login flow against a fake token endpoint: what is sent, and what every failure does.
@@ -38,7 +39,10 @@ import Testing
             var request = request
             let body = String(buffer: try await request.collectBody(upTo: 65536))
             seen.set(Dictionary(FormEncoding.decode(body), uniquingKeysWith: { a, _ in a }))
-            return TestServer.json(.ok, #"{"access_token":"at-new-0123456789abcdef","refresh_token":"rt-new","expires_in":3600,"user_name":"alice","user_id":"u1","domain_id":"dev","default_drive_id":"7"}"#)
+            return TestServer.json(
+                .ok,
+                #"{"access_token":"at-new-0123456789abcdef","refresh_token":"rt-new","expires_in":3600,"user_name":"alice","user_id":"u1","domain_id":"dev","default_drive_id":"7"}"#
+            )
         }) { server in
             try await LoginHarness(endpoint: server.baseURL, store: store).run { startURL in
                 let browser = ScriptedBrowser()
@@ -77,8 +81,9 @@ import Testing
             return TestServer.json(.ok, #"{"access_token":"generic-token","token_type":"bearer","expires_in":60}"#)
         }) { server in
             var harness = try LoginHarness(endpoint: server.baseURL, store: CredentialStore(directory: temp.path))
-            harness.configuration.endpoints = try ProviderEndpoints.resolve(endpoint: server.baseURL, domainID: nil,
-                                                                            authorize: "/oauth2/auth", token: "/oauth2/token")
+            harness.configuration.endpoints = try ProviderEndpoints.resolve(
+                endpoint: server.baseURL, domainID: nil,
+                authorize: "/oauth2/auth", token: "/oauth2/token")
             harness.configuration.domainID = nil
             harness.configuration.loginType = nil
             return try await harness.run { startURL in
@@ -129,8 +134,12 @@ import Testing
             TestServer.json(.internalServerError, #"{"code":"InternalError","message":"oops","requestId":"REQ-2"}"#)
         },
         Failure(name: "503 gateway, long Retry-After", code: .serverUnavailable) { _ in
-            Response(status: .serviceUnavailable, headers: [HTTPField.Name("x-ca-error-code")!: "ServiceUnavailable", HTTPField.Name("x-ca-request-id")!: "G-3",
-                                                            .retryAfter: "60"])
+            Response(
+                status: .serviceUnavailable,
+                headers: [
+                    HTTPField.Name("x-ca-error-code")!: "ServiceUnavailable", HTTPField.Name("x-ca-request-id")!: "G-3",
+                    .retryAfter: "60",
+                ])
         },
         Failure(name: "timeout", code: .httpTimeout) { _ in
             // Slow on purpose: past this case's 1 s total timeout.
@@ -166,7 +175,10 @@ import Testing
             try await LoginHarness(endpoint: server.baseURL, store: store, totalTimeout: failure.totalTimeout)
                 .run(Self.callback(code: "c", pages: pages))
         }
-        guard case .failure(let error) = result else { Issue.record("expected failure"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("expected failure")
+            return
+        }
         #expect(error.code == failure.code, "\(error.description)")
         #expect(!error.description.contains("s3cr+t"), "the client secret never appears in errors")
         #expect(try Data(contentsOf: URL(fileURLWithPath: store.filePath)) == before)
@@ -179,7 +191,10 @@ import Testing
             var harness = try LoginHarness(endpoint: busy.baseURL, store: CredentialStore(directory: temp.path))
             harness.configuration.redirects = [try RedirectTarget(parsing: "http://127.0.0.1:\(busy.server.port)/callback")]
             let result = try await harness.run { _ in Issue.record("must not start") }
-            guard case .failure(let error) = result else { Issue.record("expected failure"); return }
+            guard case .failure(let error) = result else {
+                Issue.record("expected failure")
+                return
+            }
             #expect(error.code == .portInUse)
             #expect(error.message.contains(String(busy.server.port)))
         }
@@ -193,10 +208,14 @@ import Testing
         let result = try await harness.run { startURL in
             port.set(URL(string: startURL)!.port!)
         }
-        guard case .failure(let error) = result else { Issue.record("expected failure"); return }
+        guard case .failure(let error) = result else {
+            Issue.record("expected failure")
+            return
+        }
         #expect(error.code == .signInTimedOut)
         // The port is free again: we can listen on it ourselves.
-        let again = try await ListenerServer.start(host: "127.0.0.1", port: port.value,
+        let again = try await ListenerServer.start(
+            host: "127.0.0.1", port: port.value,
             responder: CallbackResponder<BasicRequestContext> { _, _ in Response(status: .ok) }, logger: .init(label: "t"))
         await again.stop()
         #expect(!FileManager.default.fileExists(atPath: temp.file("credentials.json")))

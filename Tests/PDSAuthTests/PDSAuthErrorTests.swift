@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PDSAuth
 
 /// The error type itself: the one line a user is shown (typed facts and details by label,
@@ -9,16 +10,19 @@ import Testing
     static let tokenURL = URL(string: "https://h.example/v2/oauth/token")!
 
     static func answer(_ status: Int, _ headers: [(String, String)] = [], body: String = "") -> PDSAuthError {
-        TokenEndpointError.from(HTTPClientResponse(status: status, headerLines: headers.map { ($0.0, $0.1) }, body: Data(body.utf8)), url: tokenURL,
-                                grant: .refreshToken("r"))
+        TokenEndpointError.from(
+            HTTPClientResponse(status: status, headerLines: headers.map { ($0.0, $0.1) }, body: Data(body.utf8)), url: tokenURL,
+            grant: .refreshToken("r"))
     }
 
     @Test func theLineShowsEveryFactByLabel() {
-        let error = PDSAuthError(.serverUnavailable, "h failed", httpStatus: 503, serverCode: "ServiceUnavailable", requestID: "R1",
-                                 retryAfter: .seconds(7), profile: "work", underlying: PDSAuthError.Cause(source: "libcurl", description: "Timeout"),
-                                 details: ["url": "https://h.example/t", "attempts": "2"])
-        #expect(error.description == "h failed (HTTP: 503, attempts: 2, libcurl: Timeout, profile: work, request id: R1, retry after: 7, "
-            + "server code: ServiceUnavailable, url: https://h.example/t)")
+        let error = PDSAuthError(
+            .serverUnavailable, "h failed", httpStatus: 503, serverCode: "ServiceUnavailable", requestID: "R1",
+            retryAfter: .seconds(7), profile: "work", underlying: PDSAuthError.Cause(source: "libcurl", description: "Timeout"),
+            details: ["url": "https://h.example/t", "attempts": "2"])
+        #expect(
+            error.description == "h failed (HTTP: 503, attempts: 2, libcurl: Timeout, profile: work, request id: R1, retry after: 7, "
+                + "server code: ServiceUnavailable, url: https://h.example/t)")
         #expect(PDSAuthError(.noProfile, "No profile").description == "No profile")
         #expect(PDSAuthError(.authorizationDenied, "Denied", providerError: "access_denied").description == "Denied (provider error: access_denied)")
         #expect(PDSAuthError(.cancelled, "Interrupted", signal: SIGTERM).description == "Interrupted (signal: SIGTERM)")

@@ -3,6 +3,7 @@ import Mustache
 import PDSAuthTestSupport
 import PDSShared
 import Testing
+
 @testable import PDSAuth
 @testable import PDSDevServer
 
@@ -64,22 +65,30 @@ import Testing
     /// What the compiler does not compile stops the build, naming the file and the place:
     /// partials, inheritance, set delimiters, pragmas, transforms, dotted names; and what
     /// swift-mustache cannot parse.
-    @Test(arguments: ["{{> partial}}", "{{<parent}}{{/parent}}", "{{$block}}x{{/block}}", "{{=<% %>=}}",
-                      "{{% CONTENT_TYPE: TEXT}}", "{{upper(name)}}", "{{user.name}}", "{{#open}}never closed"])
+    @Test(arguments: [
+        "{{> partial}}", "{{<parent}}{{/parent}}", "{{$block}}x{{/block}}", "{{=<% %>=}}",
+        "{{% CONTENT_TYPE: TEXT}}", "{{upper(name)}}", "{{user.name}}", "{{#open}}never closed",
+    ])
     func theCompilerRefusesWhatItCannotCompile(_ template: String) async throws {
         let (status, output) = try await Self.compile(["bad.mustache": "<p>\n  x " + template + "\n"])
         #expect(status == 1)
-        #expect(output.hasPrefix("EmbedPublicTool: error: Public/bad.mustache:2:") || output.hasPrefix("EmbedPublicTool: error: Public/bad.mustache:3:1: expectedSectionEnd"), "\(output)")
+        #expect(
+            output.hasPrefix("EmbedPublicTool: error: Public/bad.mustache:2:")
+                || output.hasPrefix("EmbedPublicTool: error: Public/bad.mustache:3:1: expectedSectionEnd"), "\(output)")
     }
 
     @Test func theCompilerWritesARenderingFunctionPerTemplateAndEmbedsTheRest() async throws {
         let scratch = TemporaryDirectory()
-        let (status, output) = try await Self.compile(["a.mustache": "{{! c }}\n<b>{{x}}</b>{{#s}}{{{y}}}{{/s}}", "dir/b.mustache": "{{^z}}-{{/z}}",
-                                                       "style.css": "p{}"], into: scratch)
+        let (status, output) = try await Self.compile(
+            [
+                "a.mustache": "{{! c }}\n<b>{{x}}</b>{{#s}}{{{y}}}{{/s}}", "dir/b.mustache": "{{^z}}-{{/z}}",
+                "style.css": "p{}",
+            ], into: scratch)
         #expect(status == 0, "\(output)")
         let templates = try String(contentsOfFile: scratch.file("CompiledTemplates.swift"), encoding: .utf8)
         #expect(templates.contains(#"static let names: Set<String> = ["a", "dir/b"]"#))
-        #expect(templates.contains(#"page.text("<b>")"#) && templates.contains(#"page.escaped("x")"#)
+        #expect(
+            templates.contains(#"page.text("<b>")"#) && templates.contains(#"page.escaped("x")"#)
                 && templates.contains(#"page.section("s") { page in"#) && templates.contains(#"page.raw("y")"#)
                 && templates.contains(#"page.inverted("z") { page in"#))
         let assets = try String(contentsOfFile: scratch.file("PublicAssets.swift"), encoding: .utf8)
@@ -94,18 +103,22 @@ import Testing
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
-        return try await ChildTool.run(CLIProcess.binary("EmbedPublicTool"),
-                                       [source.file("Public"), output.file("PublicAssets.swift"), output.file("CompiledTemplates.swift")])
+        return try await ChildTool.run(
+            CLIProcess.binary("EmbedPublicTool"),
+            [source.file("Public"), output.file("PublicAssets.swift"), output.file("CompiledTemplates.swift")])
     }
 
-    static func expectSame(_ renderer: PageRenderer, folder: String, _ template: String, _ values: [String: PageValue],
-                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectSame(
+        _ renderer: PageRenderer, folder: String, _ template: String, _ values: [String: PageValue],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let reference = try MustacheTemplate(string: source(folder + template))
         let expected = reference.render(mustacheValue(.object(renderer.context(values))))
         let rendered = renderer.render(template, values)
         #expect(!rendered.isEmpty, "\(folder + template) rendered nothing", sourceLocation: sourceLocation)
         // Bytes, not String ==, which takes canonically equivalent strings as equal.
-        let ours = Array(rendered.utf8), theirs = Array(expected.utf8)
+        let ours = Array(rendered.utf8)
+        let theirs = Array(expected.utf8)
         guard ours != theirs else { return }
         let first = zip(ours, theirs).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(ours.count, theirs.count)
         func around(_ bytes: [UInt8]) -> String {
@@ -117,8 +130,9 @@ import Testing
 
     /// Every page the listener serves, with `text` in every field a page shows.
     static func listenerPages(_ text: String) throws -> [LoginPages.Page] {
-        let start = StartPageContent(providerName: text, clientID: text, domain: text, scope: text, provider: text, redirectURI: text,
-                                     authorizeURL: try #require(URL(string: "https://example.com/authorize?q=%3C&s=%22")), profileName: text)
+        let start = StartPageContent(
+            providerName: text, clientID: text, domain: text, scope: text, provider: text, redirectURI: text,
+            authorizeURL: try #require(URL(string: "https://example.com/authorize?q=%3C&s=%22")), profileName: text)
         var unscoped = start
         unscoped.scope = nil
         let user = StoredUser(userID: text, userName: text, nickName: text, domainID: text, defaultDriveID: text, role: text)
@@ -139,8 +153,9 @@ import Testing
     /// Every page the dev server serves, with `text` in every field a page shows.
     static func devServerPages(_ text: String) -> [(String, [String: PageValue])] {
         let app = DevApp(clientID: text, name: text, redirectURIs: [text])
-        let pending = PendingAuthorization(app: app, redirectURI: text, state: text, scopes: [text, "FILE.ALL", text],
-                                           codeChallenge: text, expiresAt: Date())
+        let pending = PendingAuthorization(
+            app: app, redirectURI: text, state: text, scopes: [text, "FILE.ALL", text],
+            codeChallenge: text, expiresAt: Date())
         var publicApp = pending
         publicApp.codeChallenge = nil
         publicApp.scopes = []

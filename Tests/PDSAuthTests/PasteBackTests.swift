@@ -1,7 +1,8 @@
 import Foundation
-import PDSDevServer
 import PDSAuthTestSupport
+import PDSDevServer
 import Testing
+
 @testable import PDSAuth
 
 /// Paste-back against the dev server: the browser never reaches the listener; the user
@@ -61,7 +62,9 @@ import Testing
         let (result, store) = try await Self.signIn { back in
             let query = back.split(separator: "?", maxSplits: 1).last.map(String.init) ?? ""
             let code = Dictionary(FormEncoding.decode(query)) { first, _ in first }["code"] ?? "missing"
-            return [String(code.dropLast(3)), back.replacingOccurrences(of: "code=" + FormEncoding.escape(code), with: "code=" + code.prefix(5)), back]
+            return [
+                String(code.dropLast(3)), back.replacingOccurrences(of: "code=" + FormEncoding.escape(code), with: "code=" + code.prefix(5)), back,
+            ]
         }
         let login = try result.get()
         #expect(try store.profile("default")?.accessToken == login.profile.accessToken)
@@ -82,7 +85,8 @@ import Testing
         }) { server in
             let harness = try LoginHarness(endpoint: server.baseURL, store: CredentialStore(directory: TemporaryDirectory().path))
             let answers = LoginAnswers()
-            let flow = LoginFlow(configuration: harness.configuration, redirect: try RedirectTarget(parsing: "http://127.0.0.1:1/callback"), answers: answers)
+            let flow = LoginFlow(
+                configuration: harness.configuration, redirect: try RedirectTarget(parsing: "http://127.0.0.1:1/callback"), answers: answers)
             for line in ["http://127.0.0.1:1/callback?code=c&state=wrong", "code=c", "not a code at all", "   ", "the-code", "second-code"] {
                 answers.post(.pasted(line))
             }

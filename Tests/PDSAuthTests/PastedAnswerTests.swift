@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PDSAuth
 
 /// Paste-back input: whatever a user copies from a browser's address bar (or a code alone).
@@ -7,7 +8,8 @@ import Testing
         let url = PastedAnswer.parse("  http://127.0.0.1:8765/callback?code=c%2B1&state=s-1#_=_ \n")
         #expect(url == .redirect(CallbackParameters(code: "c+1", state: "s-1")))
         #expect(PastedAnswer.parse("code=abc&state=xyz") == .redirect(CallbackParameters(code: "abc", state: "xyz")))
-        #expect(PastedAnswer.parse("http://localhost/cb?error=access_denied&error_description=no+way&state=s")
+        #expect(
+            PastedAnswer.parse("http://localhost/cb?error=access_denied&error_description=no+way&state=s")
                 == .redirect(CallbackParameters(state: "s", error: "access_denied", errorDescription: "no way")))
     }
 
@@ -26,9 +28,11 @@ import Testing
         #expect(PastedAnswer.parse("Ab3.dE_f-9~x") == .code("Ab3.dE_f-9~x"))
     }
 
-    @Test(arguments: ["", "   ", "two words", "http://127.0.0.1:8765/callback", "https://example.com/?foo=bar",
-                      "tab\tinside", "caf\u{E9}", String(repeating: "a", count: CallbackParameters.maxValueLength + 1),
-                      "http://h/?code=" + String(repeating: "a", count: CallbackParameters.maxQueryLength)])
+    @Test(arguments: [
+        "", "   ", "two words", "http://127.0.0.1:8765/callback", "https://example.com/?foo=bar",
+        "tab\tinside", "caf\u{E9}", String(repeating: "a", count: CallbackParameters.maxValueLength + 1),
+        "http://h/?code=" + String(repeating: "a", count: CallbackParameters.maxQueryLength),
+    ])
     func nonsenseIsRefused(_ text: String) {
         #expect(PastedAnswer.parse(text) == nil, "\(text.prefix(40))")
     }

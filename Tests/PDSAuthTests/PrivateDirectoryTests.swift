@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 /// The private directories `exec` and `login` hand to other programs: made only where no
@@ -154,8 +155,11 @@ import Testing
         _ = try PrivateDirectory(purpose: "exec", roots: try Self.choice(root))
         let left = Self.names(root.path)
         #expect(!left.contains((stale as NSString).lastPathComponent) && !left.contains((staleLogin as NSString).lastPathComponent))
-        #expect(left.isSuperset(of: ["pds-auth-exec-aaaaaaaaaaaaaaaa", "pds-auth-exec-bbbbbbbbbbbbbbbb",
-                                     (foreignName as NSString).lastPathComponent, "pds-auth-exec-dddddddddddddddd"]))
+        #expect(
+            left.isSuperset(of: [
+                "pds-auth-exec-aaaaaaaaaaaaaaaa", "pds-auth-exec-bbbbbbbbbbbbbbbb",
+                (foreignName as NSString).lastPathComponent, "pds-auth-exec-dddddddddddddddd",
+            ]))
         #expect(Self.names(young) == ["access-token"] && Self.names(locked) == ["access-token"])
         #expect(Self.names(victim.path) == ["precious-1", "precious-2"], "a link with our name is not followed")
     }
@@ -164,8 +168,10 @@ import Testing
     /// alphabet (a–z, 2–7) after `pds-auth-exec-` or `pds-auth-login-`.
     @Test func directoriesNamedAlmostAsOursAreLeftAlone() throws {
         let root = TemporaryDirectory()
-        let names: Set = ["pds-auth-exec-abcdefghijklmno", "pds-auth-exec-abcdefghijklmnopq", "pds-auth-exec-ABCDEFGHIJKLMNOP",
-                          "pds-auth-exec-abcdefghijklmno1", "pds-auth-login-abcdefghijklmno-", "pds-auth-exec-"]
+        let names: Set = [
+            "pds-auth-exec-abcdefghijklmno", "pds-auth-exec-abcdefghijklmnopq", "pds-auth-exec-ABCDEFGHIJKLMNOP",
+            "pds-auth-exec-abcdefghijklmno1", "pds-auth-login-abcdefghijklmno-", "pds-auth-exec-",
+        ]
         for name in names {
             mkdir(root.file(name), 0o700)
             _ = FileManager.default.createFile(atPath: root.file(name) + "/kept", contents: Data("x".utf8))

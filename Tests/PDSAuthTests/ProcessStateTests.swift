@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 /// The library leaves the process alone (issue 19): no signal disposition changed by a
@@ -9,11 +10,13 @@ import Testing
 /// the PATH they will run with.
 @Suite struct ProcessStateTests {
     @Test func programsAreFoundInTheChildsPATHNotOurs() throws {
-        let first = TemporaryDirectory(), second = TemporaryDirectory()
+        let first = TemporaryDirectory()
+        let second = TemporaryDirectory()
         FileManager.default.createFile(atPath: second.file("tool"), contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
         FileManager.default.createFile(atPath: first.file("tool"), contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o644])
-        #expect(try ProcessSpawner.resolve("tool", path: "\(first.path):\(second.path)").get() == second.file("tool"),
-                "the first executable one")
+        #expect(
+            try ProcessSpawner.resolve("tool", path: "\(first.path):\(second.path)").get() == second.file("tool"),
+            "the first executable one")
         #expect(throws: ProcessSpawner.SpawnError.self) { try ProcessSpawner.resolve("tool", path: first.path).get() }
         #expect((try? ProcessSpawner.resolve("tool", path: first.path).get()) == nil)
         if case .failure(let error) = ProcessSpawner.resolve("tool", path: first.path) { #expect(error.number == EACCES) }
@@ -24,7 +27,8 @@ import Testing
 
     @Test func aProgramIsStartedFromTheChildsPATH() async throws {
         let directory = TemporaryDirectory()
-        FileManager.default.createFile(atPath: directory.file("quiet"), contents: Data("#!/bin/sh\nexit 3\n".utf8), attributes: [.posixPermissions: 0o755])
+        FileManager.default.createFile(
+            atPath: directory.file("quiet"), contents: Data("#!/bin/sh\nexit 3\n".utf8), attributes: [.posixPermissions: 0o755])
         let pid = try ProcessSpawner.spawn(["quiet"], environment: ["PATH": directory.path], silent: true).get()
         #expect(await ProcessSpawner.wait(pid) == 3)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PDSAuth
 
 /// `ProxyChoice`: which proxy, if any, a request goes through.
@@ -26,11 +27,14 @@ import Testing
     }
 
     @Test func httpsTakesTheVariablesInCurlsOrder() {
-        #expect(Self.choose("https://a.example", ["https_proxy": "http://one:1", "HTTPS_PROXY": "http://two:2"]) == ProxyChoice(proxy: "http://one:1", reason: "https_proxy"))
+        #expect(
+            Self.choose("https://a.example", ["https_proxy": "http://one:1", "HTTPS_PROXY": "http://two:2"])
+                == ProxyChoice(proxy: "http://one:1", reason: "https_proxy"))
         #expect(Self.choose("https://a.example", ["HTTPS_PROXY": "http://two:2", "all_proxy": "http://three:3"]).reason == "HTTPS_PROXY")
         #expect(Self.choose("https://a.example", ["ALL_PROXY": "socks5://four:4"]).proxy == "socks5://four:4")
-        #expect(Self.choose("https://a.example", ["http_proxy": "http://plain:1", "HTTP_PROXY": "http://plain:1"]).proxy == nil,
-                "http_proxy is for http, which pds-auth sends only to loopback")
+        #expect(
+            Self.choose("https://a.example", ["http_proxy": "http://plain:1", "HTTP_PROXY": "http://plain:1"]).proxy == nil,
+            "http_proxy is for http, which pds-auth sends only to loopback")
         #expect(Self.choose("https://a.example", ["https_proxy": ""]).proxy == nil)
     }
 
@@ -48,7 +52,8 @@ import Testing
     }
 
     @Test func theShownProxyHasNoCredentials() {
-        #expect(ProxyChoice(proxy: "http://user:pw@p.example:3128", reason: "https_proxy").shown == "via proxy http://p.example:3128 (from https_proxy)")
+        #expect(
+            ProxyChoice(proxy: "http://user:pw@p.example:3128", reason: "https_proxy").shown == "via proxy http://p.example:3128 (from https_proxy)")
         #expect(ProxyChoice(proxy: "p.example:3128", reason: "all_proxy").shown == "via proxy http://p.example:3128 (from all_proxy)")
     }
 }

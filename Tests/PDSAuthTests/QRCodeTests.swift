@@ -1,6 +1,7 @@
 import Foundation
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 /// The QR encoder, held to an independent decoder: every symbol drawn here is written as an
@@ -74,6 +75,7 @@ import Testing
     @Test func reedSolomonMatchesTheStandardsExample() {
         // ISO/IEC 18004 Annex I.3: "01234567" at 1-M, data codewords and their 10 ECC codewords.
         let data: [UInt8] = [0x10, 0x20, 0x0C, 0x56, 0x61, 0x80, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11, 0xEC, 0x11]
-        #expect(ReedSolomon.remainder(data, divisor: ReedSolomon.divisor(degree: 10)) == [0xA5, 0x24, 0xD4, 0xC1, 0xED, 0x36, 0xC7, 0x87, 0x2C, 0x55])
+        #expect(
+            ReedSolomon.remainder(data, divisor: ReedSolomon.divisor(degree: 10)) == [0xA5, 0x24, 0xD4, 0xC1, 0xED, 0x36, 0xC7, 0x87, 0x2C, 0x55])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PDSAuth
 
 /// What `login` suggests when the browser is elsewhere: the SSH port forward, WSL's opener.

@@ -1,6 +1,7 @@
 import Foundation
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 /// `TokenProvider` and `StandardRenewer` with the token endpoint in memory (the renewer's
@@ -15,16 +16,20 @@ import Testing
     static func expiredStore() async throws -> (CredentialStore, TemporaryDirectory) {
         let temp = TemporaryDirectory()
         let store = CredentialStore(directory: temp.file("creds"))
-        var profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:1", accessToken: "at-0-0123456789abcdef", refreshToken: "rt-0",
-                                                expiresAt: Date(timeIntervalSinceNow: -60))
+        var profile = try StoredProfile.fixture(
+            endpoint: "http://127.0.0.1:1", accessToken: "at-0-0123456789abcdef", refreshToken: "rt-0",
+            expiresAt: Date(timeIntervalSinceNow: -60))
         profile.caBundlePath = "/etc/ssl/certs/profile-ca.pem"
         try await store.save(profile, as: "default", makeCurrent: true)
         return (store, temp)
     }
 
-    static func provider(_ store: CredentialStore, _ endpoint: MemoryTokenEndpoint, clock: @escaping @Sendable () -> Date = { Date() }) -> TokenProvider {
-        TokenProvider(store: store, renewer: StandardRenewer(transport: TransportOptions(totalTimeout: .seconds(9)), exchange: endpoint.exchange),
-                      clock: clock)
+    static func provider(
+        _ store: CredentialStore, _ endpoint: MemoryTokenEndpoint, clock: @escaping @Sendable () -> Date = { Date() }
+    ) -> TokenProvider {
+        TokenProvider(
+            store: store, renewer: StandardRenewer(transport: TransportOptions(totalTimeout: .seconds(9)), exchange: endpoint.exchange),
+            clock: clock)
     }
 
     @Test func aRenewalSendsTheRefreshTokenAsTheProfilesClientAndSavesTheRotatedOne() async throws {
@@ -36,8 +41,9 @@ import Testing
         guard case .refreshToken("rt-0") = request.grant else { throw CLIProcessError(message: "\(request.grant)") }
         #expect(request.clientID == "c" && request.clientSecret == nil && request.domainID == "dev")
         #expect(request.tokenURL == profile.endpoints.tokenURL)
-        #expect(request.transport.caBundlePath == "/etc/ssl/certs/profile-ca.pem" && request.transport.totalTimeout == .seconds(9),
-                "the profile's CA bundle over the renewer's transport")
+        #expect(
+            request.transport.caBundlePath == "/etc/ssl/certs/profile-ca.pem" && request.transport.totalTimeout == .seconds(9),
+            "the profile's CA bundle over the renewer's transport")
         #expect(try store.profile("default")?.refreshToken == "rt-1", "the rotated token is what is kept")
         _ = temp
     }
@@ -51,9 +57,11 @@ import Testing
         let (store, temp) = try await Self.expiredStore()
         let callers = 8
         let looked = LockedValue<Set<Int>>([])
-        let endpoint = MemoryTokenEndpoint(liveRefreshTokens: ["rt-0"], before: {
-            _ = try? await waitUntil { looked.value.count == callers }
-        })
+        let endpoint = MemoryTokenEndpoint(
+            liveRefreshTokens: ["rt-0"],
+            before: {
+                _ = try? await waitUntil { looked.value.count == callers }
+            })
         let provider = Self.provider(store, endpoint) {
             if let caller = Self.caller { looked.update { _ = $0.insert(caller) } }
             return Date()

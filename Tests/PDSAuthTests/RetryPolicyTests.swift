@@ -1,8 +1,9 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 @Suite struct RetryPolicyTests {
@@ -21,14 +22,18 @@ import Testing
     }
 
     static func client(_ base: String) -> TokenClient {
-        TokenClient(http: CurlClient(), tokenURL: URL(string: base + "/token")!, clientID: "c", clientSecret: nil,
-                    retry: RetryPolicy(maxRetries: 2, maxRetryAfter: .seconds(10), connectBackoff: .milliseconds(50)))
+        TokenClient(
+            http: CurlClient(), tokenURL: URL(string: base + "/token")!, clientID: "c", clientSecret: nil,
+            retry: RetryPolicy(maxRetries: 2, maxRetryAfter: .seconds(10), connectBackoff: .milliseconds(50)))
     }
 
     @Test func honoursRetryAfterOn503ThenSucceeds() async throws {
         let calls = LockedValue(0)
         let response = try await TestServer.run({ _ in
-            let call = calls.update { $0 += 1; return $0 }
+            let call = calls.update {
+                $0 += 1
+                return $0
+            }
             return call == 1 ? Response(status: .serviceUnavailable, headers: [.retryAfter: "1"]) : TestServer.json(.ok, #"{"access_token":"t"}"#)
         }) { server in
             let started = ContinuousClock.now

@@ -1,7 +1,8 @@
 import Foundation
-import PDSDevServer
 import PDSAuthTestSupport
+import PDSDevServer
 import Testing
+
 @testable import PDSAuth
 
 /// The whole authorization-code round trip in one process: the built-in dev server, the
@@ -52,8 +53,9 @@ import Testing
             let oldRefresh = try #require(saved.refreshToken)
             let renewed = try await TokenProvider(store: store).validProfile("default", minValid: .zero, force: true)
             #expect(renewed.refreshToken != oldRefresh && renewed.accessToken != saved.accessToken)
-            let client = TokenClient(http: CurlClient(), tokenURL: saved.endpoints.tokenURL, clientID: app.clientID, clientSecret: app.clientSecret,
-                                     domainID: saved.domainID)
+            let client = TokenClient(
+                http: CurlClient(), tokenURL: saved.endpoints.tokenURL, clientID: app.clientID, clientSecret: app.clientSecret,
+                domainID: saved.domainID)
             do throws(PDSAuthError) {
                 _ = try await client.request(.refreshToken(oldRefresh))
                 Issue.record("a rotated refresh token must be rejected")
@@ -84,7 +86,10 @@ import Testing
             let pages = LockedValue<[String]>([])
             let result = try await LoginHarness(endpoint: base, store: store, clientID: app.clientID, clientSecret: app.clientSecret)
                 .run(Self.browse(decision: "deny", base: base, pages: pages))
-            guard case .failure(let error) = result else { Issue.record("expected a refusal"); return }
+            guard case .failure(let error) = result else {
+                Issue.record("expected a refusal")
+                return
+            }
             #expect(error.code == .authorizationDenied && error.providerError == "access_denied")
             #expect(pages.value.first?.contains("Sign-in denied") == true && pages.value.first?.contains("denied at the consent page") == true)
             #expect(pages.value.first?.contains("provider refused") == false, "the user's own Deny does not blame the provider")
@@ -98,8 +103,10 @@ import Testing
         try await DevServer.withRunning(Self.devConfiguration()) { server, base in
             let app = server.configuration.apps[0]
             let captured = LockedValue<(String, String)?>(nil)
-            let result = try await LoginHarness(endpoint: base, store: CredentialStore(directory: temp.path), clientID: app.clientID,
-                                                clientSecret: app.clientSecret, usePKCE: false).run { startURL in
+            let result = try await LoginHarness(
+                endpoint: base, store: CredentialStore(directory: temp.path), clientID: app.clientID,
+                clientSecret: app.clientSecret, usePKCE: false
+            ).run { startURL in
                 let browser = ScriptedBrowser()
                 let start = try await browser.get(startURL)
                 let consent = try await browser.get(ScriptedBrowser.link(id: "login", in: start.html)!)
@@ -110,8 +117,9 @@ import Testing
             }
             _ = try result.get()
             let (code, redirectURI) = try #require(captured.value)
-            let client = TokenClient(http: CurlClient(), tokenURL: URL(string: base + "/v2/oauth/token")!, clientID: app.clientID,
-                                     clientSecret: app.clientSecret, domainID: server.configuration.domainID)
+            let client = TokenClient(
+                http: CurlClient(), tokenURL: URL(string: base + "/v2/oauth/token")!, clientID: app.clientID,
+                clientSecret: app.clientSecret, domainID: server.configuration.domainID)
             do throws(PDSAuthError) {
                 _ = try await client.request(.authorizationCode(code: code, redirectURI: redirectURI, codeVerifier: nil))
                 Issue.record("a used code must be rejected")

@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
-@testable import PDSAuth
 import PDSAuthTestSupport
 import PDSShared
 import Testing
+
+@testable import PDSAuth
 
 /// The sealed session format (RFC 9180 HPKE, X25519 / HKDF-SHA256 / ChaCha20-Poly1305) and
 /// what opening one refuses.
@@ -28,8 +29,9 @@ import Testing
         let line = try SealedSession.seal(profile, name: "work", to: RecipientKey(key.publicKey))
         let bytes = try #require(Base64URL.decode(String(line.dropFirst(SealedSession.prefix.count))))
         #expect(bytes.prefix(32) == key.publicKey.rawRepresentation)
-        var recipient = try HPKE.Recipient(privateKey: key, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: Data("pds-auth sealed session v1".utf8),
-                                           encapsulatedKey: bytes[32..<64])
+        var recipient = try HPKE.Recipient(
+            privateKey: key, ciphersuite: .Curve25519_SHA256_ChachaPoly, info: Data("pds-auth sealed session v1".utf8),
+            encapsulatedKey: bytes[32..<64])
         let plaintext = try recipient.open(bytes[64...], authenticating: Data(SealedSession.prefix.utf8) + key.publicKey.rawRepresentation)
         let json = try #require(try JSONSerialization.jsonObject(with: plaintext) as? [String: Any])
         #expect(json["sourceProfile"] as? String == "work" && (json["profile"] as? [String: Any])?["refreshToken"] as? String == "refresh-token")
@@ -45,10 +47,12 @@ import Testing
     func impossibleTimesAreRefused(_ kind: String, _ madeAgo: TimeInterval, _ lifetime: TimeInterval) throws {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let made = now.addingTimeInterval(madeAgo)
-        let contents = SealedSession.Contents(format: 1, sourceProfile: "p", createdAt: made, expiresAt: made.addingTimeInterval(lifetime), profile: profile)
+        let contents = SealedSession.Contents(
+            format: 1, sourceProfile: "p", createdAt: made, expiresAt: made.addingTimeInterval(lifetime), profile: profile)
         #expect(throws: PDSAuthError.self, "\(kind)") { try SealedSession.check(contents, now: now) }
         do { try SealedSession.check(contents, now: now) } catch { #expect(error.code == .sealedSessionExpired, "\(kind)") }
-        let fine = SealedSession.Contents(format: 1, sourceProfile: "p", createdAt: now.addingTimeInterval(-60), expiresAt: now.addingTimeInterval(540), profile: profile)
+        let fine = SealedSession.Contents(
+            format: 1, sourceProfile: "p", createdAt: now.addingTimeInterval(-60), expiresAt: now.addingTimeInterval(540), profile: profile)
         try SealedSession.check(fine, now: now)
     }
 
@@ -63,14 +67,19 @@ import Testing
         let text = receiver.recipient.text
         #expect(try RecipientKey(parsing: text) == receiver.recipient)
         #expect(try RecipientKey(parsing: "  " + text + "\n") == receiver.recipient, "copied with white space")
-        for damaged in [String(text.dropLast()), text + "A", text.replacingOccurrences(of: "recipient-1", with: "recipient-2"), "",
-                        String(text.prefix(30)) + (text[text.index(text.startIndex, offsetBy: 30)] == "x" ? "y" : "x") + text.dropFirst(31)] {
+        for damaged in [
+            String(text.dropLast()), text + "A", text.replacingOccurrences(of: "recipient-1", with: "recipient-2"), "",
+            String(text.prefix(30)) + (text[text.index(text.startIndex, offsetBy: 30)] == "x" ? "y" : "x") + text.dropFirst(31),
+        ] {
             #expect(throws: PDSAuthError.self, "\(damaged)") { try RecipientKey(parsing: damaged) }
         }
     }
 
     @Test func oversizedAndGarbageLinesAreRefusedQuickly() {
-        for line in ["", "hello", SealedSession.prefix, SealedSession.prefix + "!!!!", SealedSession.prefix + String(repeating: "A", count: SealedSession.maxLength)] {
+        for line in [
+            "", "hello", SealedSession.prefix, SealedSession.prefix + "!!!!",
+            SealedSession.prefix + String(repeating: "A", count: SealedSession.maxLength),
+        ] {
             #expect { try receiver.open(line) } throws: { ($0 as? PDSAuthError)?.code == .sealedSessionInvalid }
         }
     }

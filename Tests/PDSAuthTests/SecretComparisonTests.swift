@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import PDSAuth
 import PDSShared
+import Testing
+
+@testable import PDSAuth
 
 /// The secrets an attacker may probe by timing — the `state` on a redirect, the start page's
 /// key — are compared only with `ConstantTime.equals`, whose duration depends on neither the

@@ -30,8 +30,12 @@ import Testing
         let first = try #require(try pointedGeneration())
         let seen = LockedBox<[String]>([])
         backend.setHooks { hooks in
-            hooks.onStore = { key throws(PDSAuthError) in seen.append("store \(key.generation == first ? "old" : "new"), file at \(self.fileAt(first))") }
-            hooks.onDelete = { query throws(PDSAuthError) in seen.append("delete \(query.generation == first ? "old" : "other"), file at \(self.fileAt(first))") }
+            hooks.onStore = { key throws(PDSAuthError) in
+                seen.append("store \(key.generation == first ? "old" : "new"), file at \(self.fileAt(first))")
+            }
+            hooks.onDelete = { query throws(PDSAuthError) in
+                seen.append("delete \(query.generation == first ? "old" : "other"), file at \(self.fileAt(first))")
+            }
         }
         try await store.save(try profile("2"), as: "p")
         #expect(seen.value == ["store new, file at old", "delete old, file at new"])
@@ -67,7 +71,9 @@ import Testing
     @Test func anItemThatIsNotOursIsNotAdopted() async throws {
         try await store.save(try profile("1"), as: "p")
         let sealed = try #require(try store.load().sealed["p"])
-        backend.put("{\"format\": 1, \"profile\": {}}", as: SecretItemKey(profileID: sealed.id, generation: "SomethingElseEntirely", basis: sealed.generation, profile: "p", home: ""))
+        backend.put(
+            "{\"format\": 1, \"profile\": {}}",
+            as: SecretItemKey(profileID: sealed.id, generation: "SomethingElseEntirely", basis: sealed.generation, profile: "p", home: ""))
         let opened = try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) in try store.profile("p", in: &file) }
         #expect(opened?.refreshToken == "refresh-1")
         #expect(try pointedGeneration() == sealed.generation)
@@ -125,10 +131,12 @@ import Testing
     @Test func movingToTheFileDeletesTheItemsAfter() async throws {
         try await store.save(try profile("1"), as: "p")
         let seen = LockedBox<[Bool]>([])
-        backend.setHooks { $0.onDelete = { _ throws(PDSAuthError) in
-            let text = (try? String(contentsOfFile: self.store.filePath, encoding: .utf8)) ?? ""
-            seen.append(text.contains("refresh-1"))
-        } }
+        backend.setHooks {
+            $0.onDelete = { _ throws(PDSAuthError) in
+                let text = (try? String(contentsOfFile: self.store.filePath, encoding: .utf8)) ?? ""
+                seen.append(text.contains("refresh-1"))
+            }
+        }
         var plain = try #require(try store.profile("p"))
         plain.secretStore = .file
         try await store.save(plain, as: "p")
@@ -146,9 +154,11 @@ import Testing
         let new = try Data(contentsOf: URL(fileURLWithPath: store.filePath))
         try old.write(to: URL(fileURLWithPath: store.filePath))
         let path = store.filePath
-        backend.setHooks { $0.onLookup = { query throws(PDSAuthError) in
-            if query.generation == oldGeneration { try? new.write(to: URL(fileURLWithPath: path)) }
-        } }
+        backend.setHooks {
+            $0.onLookup = { query throws(PDSAuthError) in
+                if query.generation == oldGeneration { try? new.write(to: URL(fileURLWithPath: path)) }
+            }
+        }
         #expect(try store.profile("p")?.refreshToken == "refresh-2")
         // With the file still at the deleted item, that is an error, not a retry loop.
         try old.write(to: URL(fileURLWithPath: path))

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Testing
+
 @testable import PDSAuth
 
 /// The credentials file's dates are read by a direct parser for the one form we write and by
@@ -17,8 +18,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["2024-13-01T00:00:00Z", "2024-00-10T00:00:00Z", "2024-01-01 00:00:00Z", "2024-01-01T00:00:00",
-                      "+024-01-01T00:00:00Z", ""])
+    @Test(arguments: [
+        "2024-13-01T00:00:00Z", "2024-00-10T00:00:00Z", "2024-01-01 00:00:00Z", "2024-01-01T00:00:00",
+        "+024-01-01T00:00:00Z", "",
+    ])
     func refusesWhatIsNotADate(_ text: String) {
         #expect(StoredDate.exactUTC(text) == nil)
         // Foundation, the fallback, refuses them too: a refused date is an unusable profile.
@@ -28,9 +31,11 @@ import Testing
     /// Impossible dates are not the fast path's to judge: they go to Foundation, which has
     /// always rolled them over (February 29th of 2023 is March 1st), so reading a
     /// hand-edited file gives what it gave before the fast path existed.
-    @Test(arguments: [("2023-02-29T00:00:00Z", "2023-03-01T00:00:00Z"), ("2100-02-29T00:00:00Z", "2100-03-01T00:00:00Z"),
-                      ("2024-04-31T00:00:00Z", "2024-05-01T00:00:00Z"), ("2024-01-01T24:00:00Z", "2024-01-02T00:00:00Z"),
-                      ("2024-01-01T00:60:00Z", "2024-01-01T01:00:00Z"), ("2024-01-01T00:00:60Z", "2024-01-01T00:01:00Z")])
+    @Test(arguments: [
+        ("2023-02-29T00:00:00Z", "2023-03-01T00:00:00Z"), ("2100-02-29T00:00:00Z", "2100-03-01T00:00:00Z"),
+        ("2024-04-31T00:00:00Z", "2024-05-01T00:00:00Z"), ("2024-01-01T24:00:00Z", "2024-01-02T00:00:00Z"),
+        ("2024-01-01T00:60:00Z", "2024-01-01T01:00:00Z"), ("2024-01-01T00:00:60Z", "2024-01-01T00:01:00Z"),
+    ])
     func impossibleDatesRollOverAsFoundationDoes(_ text: String, _ rolled: String) {
         #expect(StoredDate.exactUTC(text) == nil)
         #expect(StoredDate.decode(text) != nil && StoredDate.decode(text) == StoredDate.exactUTC(rolled))

@@ -1,6 +1,7 @@
 import Foundation
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 @Suite struct TokenDecodingTests {
@@ -79,9 +80,13 @@ import Testing
         #expect(response.accessToken == "a b~!" && response.refreshToken == "r.1/2+3=")
     }
 
-    static func error(_ status: Int, _ body: String = "", headers: [(String, String)] = [], grant: TokenGrant? = .authorizationCode(code: "c", redirectURI: "r", codeVerifier: nil)) -> PDSAuthError {
-        TokenEndpointError.from(HTTPClientResponse(status: status, headerLines: headers.map { ($0.0, $0.1) }, body: Data(body.utf8)),
-                                url: URL(string: "https://h.example/v2/oauth/token")!, grant: grant)
+    static func error(
+        _ status: Int, _ body: String = "", headers: [(String, String)] = [],
+        grant: TokenGrant? = .authorizationCode(code: "c", redirectURI: "r", codeVerifier: nil)
+    ) -> PDSAuthError {
+        TokenEndpointError.from(
+            HTTPClientResponse(status: status, headerLines: headers.map { ($0.0, $0.1) }, body: Data(body.utf8)),
+            url: URL(string: "https://h.example/v2/oauth/token")!, grant: grant)
     }
 
     @Test func pdsErrorBodiesBothCasings() {
@@ -111,8 +116,12 @@ import Testing
     @Test func rfc6749AndGatewayErrors() {
         let rfc = Self.error(400, #"{"error":"invalid_grant","error_description":"bad code"}"#)
         #expect(rfc.serverCode == "invalid_grant" && rfc.message.contains("bad code"))
-        let gateway = Self.error(503, headers: [("x-ca-error-code", "ServiceUnavailable"), ("x-ca-error-message", "busy"),
-                                                ("x-ca-request-id", "G1"), ("Retry-After", "7")])
+        let gateway = Self.error(
+            503,
+            headers: [
+                ("x-ca-error-code", "ServiceUnavailable"), ("x-ca-error-message", "busy"),
+                ("x-ca-request-id", "G1"), ("Retry-After", "7"),
+            ])
         #expect(gateway.code == .serverUnavailable && gateway.serverCode == "ServiceUnavailable")
         #expect(gateway.requestID == "G1" && gateway.retryAfter == .seconds(7))
         #expect(Self.error(429, "<html>").code == .serverUnavailable)

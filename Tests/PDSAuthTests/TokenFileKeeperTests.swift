@@ -1,6 +1,7 @@
 import Foundation
 import PDSAuthTestSupport
 import Testing
+
 @testable import PDSAuth
 
 /// The token file `pds-auth exec` keeps for its program.
@@ -11,8 +12,9 @@ import Testing
         let home = TemporaryDirectory()
         let root = TemporaryDirectory()
         let profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:1", accessToken: "first-token", refreshToken: nil)
-        let keeper = try TokenFileKeeper(provider: TokenProvider(store: CredentialStore(directory: home.path)), profile: "dev",
-                                         minValid: .seconds(60), first: profile, roots: try TemporaryRoot.choose(environment: ["TMPDIR": root.path]))
+        let keeper = try TokenFileKeeper(
+            provider: TokenProvider(store: CredentialStore(directory: home.path)), profile: "dev",
+            minValid: .seconds(60), first: profile, roots: try TemporaryRoot.choose(environment: ["TMPDIR": root.path]))
         #expect(try String(contentsOfFile: keeper.path, encoding: .utf8) == "first-token\n")
         keeper.remove()
         #expect(!FileManager.default.fileExists(atPath: keeper.directory))

@@ -3,12 +3,15 @@ import Hummingbird
 import JWTKit
 import PDSShared
 import Testing
+
 @testable import PDSDevServer
 
 @Suite struct AuthorizationCodeGrantTests {
-    static let pdsFields = ["access_token", "refresh_token", "expires_in", "token_type", "expire_time", "user_id", "user_name",
-                            "nick_name", "avatar", "default_drive_id", "default_sbox_drive_id", "role", "status",
-                            "is_first_login", "device_id", "device_name", "domain_id", "subdomain_id", "user_data"]
+    static let pdsFields = [
+        "access_token", "refresh_token", "expires_in", "token_type", "expire_time", "user_id", "user_name",
+        "nick_name", "avatar", "default_drive_id", "default_sbox_drive_id", "role", "status",
+        "is_first_login", "device_id", "device_name", "domain_id", "subdomain_id", "user_data",
+    ]
 
     @Test func exchangeAnswersWithTheFullPDSShape() async throws {
         let fixture = try Fixture()
@@ -58,7 +61,8 @@ import Testing
             #expect(custom.domainId == Fixture.domainID)
             #expect(custom.scope == PDSScopes.all)
             #expect(custom.role == "admin")
-            let header = try JSONDecoder().decode([String: String].self, from: try #require(Base64URL.decode(tokens.accessToken.split(separator: ".")[0]), "header"))
+            let header = try JSONDecoder().decode(
+                [String: String].self, from: try #require(Base64URL.decode(tokens.accessToken.split(separator: ".")[0]), "header"))
             let set = try JSONDecoder().decode(JSONWebKeySet.self, from: Data(jwks.utf8))
             #expect(header["alg"] == "RS256")
             #expect(header["kid"] == set.keys.first?.kid)
@@ -95,8 +99,11 @@ import Testing
             let code = try await client.code()
             fixture.clock.advance(seconds: Double(fixture.server.configuration.codeLifetime + 1))
             let expired = try await client.exchange(code)
-            #expect(expired.pdsError == PDSErrorBody(code: "InvalidParameter.Code", message: "The authorization code has expired",
-                                                      requestId: try #require(expired.header("x-ca-request-id"), "request id")))
+            #expect(
+                expired.pdsError
+                    == PDSErrorBody(
+                        code: "InvalidParameter.Code", message: "The authorization code has expired",
+                        requestId: try #require(expired.header("x-ca-request-id"), "request id")))
             #expect(try await client.exchange("no-such-code").pdsError?.message == "The authorization code is unknown")
             let native = try await client.code(clientID: Fixture.nativeClientID, challenge: Fixture.challenge)
             let foreign = try await client.exchange(native)
@@ -106,13 +113,17 @@ import Testing
 
     @Test func missingAndMalformedParametersAreNamed() async throws {
         try await Fixture().test { client in
-            let noCode = try await client.token([("grant_type", "authorization_code"), ("redirect_uri", Fixture.redirectURI),
-                                                 ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret)])
+            let noCode = try await client.token([
+                ("grant_type", "authorization_code"), ("redirect_uri", Fixture.redirectURI),
+                ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret),
+            ])
             #expect(noCode.status == .badRequest)
             #expect(noCode.pdsError?.code == "InvalidParameterMissing")
             #expect(noCode.pdsError?.message.contains("code") == true)
-            let noRedirect = try await client.token([("grant_type", "authorization_code"), ("code", "x"),
-                                                     ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret)])
+            let noRedirect = try await client.token([
+                ("grant_type", "authorization_code"), ("code", "x"),
+                ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret),
+            ])
             #expect(noRedirect.pdsError?.message.contains("redirect_uri") == true)
             let noGrant = try await client.token([("client_id", Fixture.webClientID)])
             #expect(noGrant.pdsError?.code == "InvalidParameterMissing")
@@ -122,9 +133,10 @@ import Testing
             #expect(repeated.pdsError?.code == "InvalidParameter")
             let json = try await client.post("/v2/oauth/token", json: #"{"grant_type":"authorization_code"}"#)
             #expect(json.pdsError?.code == "InvalidParameter.ContentType")
-            let badEncoding = try await client.base.execute(uri: "/v2/oauth/token", method: .post,
-                                                            headers: [.contentType: "application/x-www-form-urlencoded; charset=utf-8"],
-                                                            body: ByteBuffer(string: "grant_type=%ZZ"))
+            let badEncoding = try await client.base.execute(
+                uri: "/v2/oauth/token", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded; charset=utf-8"],
+                body: ByteBuffer(string: "grant_type=%ZZ"))
             #expect(badEncoding.pdsError?.code == "InvalidParameter")
         }
     }

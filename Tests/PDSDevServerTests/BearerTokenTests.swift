@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import PDSDevServer
 
 /// The access-token check of the resource API (RFC 6750): only a live token this server
@@ -25,9 +26,10 @@ import Testing
         try await Fixture().test { client in
             let token = try await client.signIn().accessToken
             #expect(try await client.resource("/v2/user/get", accessToken: token).status == .ok)
-            let lowerCase = try await client.base.execute(uri: "/v2/user/get", method: .post,
-                                                          headers: [.contentType: "application/json", .authorization: "bearer " + token],
-                                                          body: ByteBuffer(string: "{}"))
+            let lowerCase = try await client.base.execute(
+                uri: "/v2/user/get", method: .post,
+                headers: [.contentType: "application/json", .authorization: "bearer " + token],
+                body: ByteBuffer(string: "{}"))
             #expect(lowerCase.status == .ok, "the scheme is case-insensitive")
         }
     }
@@ -35,13 +37,15 @@ import Testing
     @Test func missingOrOtherSchemeIsRefused() async throws {
         try await Fixture().test { client in
             #expect(try Self.reason(try await client.resource("/v2/user/get", accessToken: nil)).hasPrefix("missing:"))
-            let empty = try await client.base.execute(uri: "/v2/user/get", method: .post,
-                                                      headers: [.contentType: "application/json", .authorization: "Bearer "],
-                                                      body: ByteBuffer(string: "{}"))
+            let empty = try await client.base.execute(
+                uri: "/v2/user/get", method: .post,
+                headers: [.contentType: "application/json", .authorization: "Bearer "],
+                body: ByteBuffer(string: "{}"))
             #expect(try Self.reason(empty).hasPrefix("missing:"))
-            let basic = try await client.base.execute(uri: "/v2/file/list", method: .post,
-                                                      headers: [.contentType: "application/json", .authorization: "Basic d2ViLWFwcDpz"],
-                                                      body: ByteBuffer(string: "{}"))
+            let basic = try await client.base.execute(
+                uri: "/v2/file/list", method: .post,
+                headers: [.contentType: "application/json", .authorization: "Basic d2ViLWFwcDpz"],
+                body: ByteBuffer(string: "{}"))
             #expect(try Self.reason(basic).hasPrefix("malformed:"))
         }
     }
@@ -63,8 +67,9 @@ import Testing
             #expect(tampered != genuine)
             #expect(try Self.reason(try await client.resource("/v2/user/get", accessToken: tampered)).hasPrefix("bad signature:"))
             let unsigned = ForgedToken.unsecured(genuine)
-            #expect(try Self.reason(try await client.resource("/v2/user/get", accessToken: unsigned))
-                == "bad signature: alg none is not accepted; access tokens are RS256")
+            #expect(
+                try Self.reason(try await client.resource("/v2/user/get", accessToken: unsigned))
+                    == "bad signature: alg none is not accepted; access tokens are RS256")
         }
     }
 

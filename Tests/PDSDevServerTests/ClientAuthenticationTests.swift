@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Testing
+
 @testable import PDSDevServer
 
 @Suite struct ClientAuthenticationTests {
@@ -18,8 +19,9 @@ import Testing
         let others: [Unicode.Scalar] = ["\n", "\r", "\u{B}", "\u{C}", "\u{85}", "\u{2028}", "\u{180E}", "\u{200C}", "\u{FEFF}", "x"]
         for edge in members + others {
             for text in [String(edge), "\(edge)dXNlcjpwYXNz\(edge)", "\(edge) \(edge)a b\(edge)\u{301}", " \u{301}\(edge)c "] {
-                #expect(String(text.trimmingWhitespaces()) == text.trimmingCharacters(in: .whitespaces),
-                        "U+\(String(edge.value, radix: 16))")
+                #expect(
+                    String(text.trimmingWhitespaces()) == text.trimmingCharacters(in: .whitespaces),
+                    "U+\(String(edge.value, radix: 16))")
             }
         }
     }
@@ -64,13 +66,16 @@ import Testing
 
     @Test func twoAuthenticationMethodsAreRefused() async throws {
         try await Fixture().test { client in
-            let fields = [("grant_type", "authorization_code"), ("code", "x"), ("redirect_uri", Fixture.redirectURI),
-                          ("client_secret", Fixture.webSecret)]
+            let fields = [
+                ("grant_type", "authorization_code"), ("code", "x"), ("redirect_uri", Fixture.redirectURI),
+                ("client_secret", Fixture.webSecret),
+            ]
             let response = try await client.token(fields, headers: Self.basic(Fixture.webClientID, Fixture.webSecret))
             #expect(response.status == .badRequest)
             #expect(response.pdsError?.code == "InvalidParameter")
-            let mismatch = try await client.token([("grant_type", "authorization_code"), ("client_id", Fixture.nativeClientID)],
-                                                  headers: Self.basic(Fixture.webClientID, Fixture.webSecret))
+            let mismatch = try await client.token(
+                [("grant_type", "authorization_code"), ("client_id", Fixture.nativeClientID)],
+                headers: Self.basic(Fixture.webClientID, Fixture.webSecret))
             #expect(mismatch.pdsError?.message.contains("differs") == true)
             let garbage = try await client.token([("grant_type", "authorization_code")], headers: [.authorization: "Basic !!!"])
             #expect(garbage.pdsError?.code == "InvalidParameter")
@@ -93,8 +98,10 @@ import Testing
     @Test func publicClientMaySendAnEmptyBasicPassword() async throws {
         try await Fixture().test { client in
             let code = try await client.code(clientID: Fixture.nativeClientID, challenge: Fixture.challenge)
-            let fields = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixture.redirectURI),
-                          ("code_verifier", Fixture.verifier)]
+            let fields = [
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixture.redirectURI),
+                ("code_verifier", Fixture.verifier),
+            ]
             let response = try await client.token(fields, headers: Self.basic(Fixture.nativeClientID, ""))
             #expect(response.status == .ok)
         }

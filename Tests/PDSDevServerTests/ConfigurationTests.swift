@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import PDSDevServer
 
 @Suite struct ConfigurationTests {
@@ -40,10 +41,12 @@ import Testing
         #expect(try refusal { $0.codeLifetime = 0 } == .nonPositiveLifetime("codeLifetime"))
         #expect(try refusal { $0.apps.append($0.apps[0]) } == .duplicateClientID(Fixture.webClientID))
         #expect(try refusal { $0.users.append($0.users[0]) } == .duplicateUserID("user-1"))
-        #expect(try refusal { $0.apps[0].redirectURIs = ["http://127.0.0.1/cb#frag"] }
-            == .invalidRedirectURI(clientID: Fixture.webClientID, uri: "http://127.0.0.1/cb#frag"))
-        #expect(try refusal { $0.apps[0].redirectURIs = ["/relative"] }
-            == .invalidRedirectURI(clientID: Fixture.webClientID, uri: "/relative"))
+        #expect(
+            try refusal { $0.apps[0].redirectURIs = ["http://127.0.0.1/cb#frag"] }
+                == .invalidRedirectURI(clientID: Fixture.webClientID, uri: "http://127.0.0.1/cb#frag"))
+        #expect(
+            try refusal { $0.apps[0].redirectURIs = ["/relative"] }
+                == .invalidRedirectURI(clientID: Fixture.webClientID, uri: "/relative"))
         guard case .invalidJWTPublicKey(let clientID, _) = try refusal({ $0.apps[2].jwtPublicKeyPEM = "not a key" }) else {
             Issue.record("a bad JWT public key was accepted")
             return
@@ -77,13 +80,15 @@ import Testing
     @Test func summaryNamesEndpointsAppsAndUsers() throws {
         let fixture = try Fixture()
         let summary = fixture.server.summary(baseURL: "http://127.0.0.1:4321")
-        for expected in ["http://127.0.0.1:4321", "domain id:  devdomain", "http://127.0.0.1:4321/.well-known/jwks.json",
-                         "http://127.0.0.1:4321/v2/oauth/token", "http://127.0.0.1:4321/v2/account/revoke",
-                         "http://127.0.0.1:4321/v2/oauth/revoke  (generic OAuth revocation, not a PDS API)",
-                         "http://127.0.0.1:4321/v2/user/get", "http://127.0.0.1:4321/v2/drive/list",
-                         "http://127.0.0.1:4321/v2/file/list", "domain_id:  required", Fixture.webClientID, Fixture.webSecret, Fixture.redirectURI,
-                         Fixture.nativeClientID, "PKCE required", Fixture.jwtClientID, "generated at start",
-                         "pdsuser", "user-1", "alice", "(default)"] {
+        for expected in [
+            "http://127.0.0.1:4321", "domain id:  devdomain", "http://127.0.0.1:4321/.well-known/jwks.json",
+            "http://127.0.0.1:4321/v2/oauth/token", "http://127.0.0.1:4321/v2/account/revoke",
+            "http://127.0.0.1:4321/v2/oauth/revoke  (generic OAuth revocation, not a PDS API)",
+            "http://127.0.0.1:4321/v2/user/get", "http://127.0.0.1:4321/v2/drive/list",
+            "http://127.0.0.1:4321/v2/file/list", "domain_id:  required", Fixture.webClientID, Fixture.webSecret, Fixture.redirectURI,
+            Fixture.nativeClientID, "PKCE required", Fixture.jwtClientID, "generated at start",
+            "pdsuser", "user-1", "alice", "(default)",
+        ] {
             #expect(summary.contains(expected), "summary lacks \(expected)")
         }
     }

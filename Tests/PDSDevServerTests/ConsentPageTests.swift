@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+
 @testable import PDSDevServer
 
 @Suite struct ConsentPageTests {
@@ -10,9 +11,11 @@ import Testing
             #expect(response.status == .ok)
             let html = response.bodyText
             #expect(html.hasPrefix("<!doctype html>"), "the template comment renders nothing")
-            for expected in [#"id="app-name">Web App<"#, #"id="approve""#, #"id="deny""#, #"<select id="user""#,
-                             #"<form method="post" action="/v2/oauth/authorize/decision">"#, Fixture.domainID,
-                             Fixture.webClientID, "FILE.ALL", Fixture.redirectURI, #"value="user-1" selected"#, "Alice"] {
+            for expected in [
+                #"id="app-name">Web App<"#, #"id="approve""#, #"id="deny""#, #"<select id="user""#,
+                #"<form method="post" action="/v2/oauth/authorize/decision">"#, Fixture.domainID,
+                Fixture.webClientID, "FILE.ALL", Fixture.redirectURI, #"value="user-1" selected"#, "Alice",
+            ] {
                 #expect(html.contains(expected), "page lacks \(expected)")
             }
             let pendingID = try Page.pendingID(in: html)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PDSDevServer
 
 @Suite struct DecisionTests {
@@ -55,13 +56,15 @@ import Testing
     @Test func unknownOrExpiredPendingRequestIsRefused() async throws {
         let fixture = try Fixture()
         try await fixture.test { client in
-            let unknown = try await client.post("/v2/oauth/authorize/decision",
-                                                form: [("request_id", "forged"), ("user_id", "user-1"), ("decision", "approve")])
+            let unknown = try await client.post(
+                "/v2/oauth/authorize/decision",
+                form: [("request_id", "forged"), ("user_id", "user-1"), ("decision", "approve")])
             #expect(unknown.status == .badRequest)
             let pendingID = try Page.pendingID(in: try await client.authorize(Client.authorizeFields()).bodyText)
             fixture.clock.advance(seconds: Double(fixture.server.configuration.codeLifetime * 5 + 1))
-            let expired = try await client.post("/v2/oauth/authorize/decision",
-                                                form: [("request_id", pendingID), ("user_id", "user-1"), ("decision", "approve")])
+            let expired = try await client.post(
+                "/v2/oauth/authorize/decision",
+                form: [("request_id", pendingID), ("user_id", "user-1"), ("decision", "approve")])
             #expect(expired.status == .badRequest)
             #expect(expired.headers[.location] == nil)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import Testing
+
 @testable import PDSDevServer
 
 /// `domain_id`, the first parameter of the PDS Authorize and Token APIs in their 2026
@@ -123,8 +124,10 @@ import Testing
     func tokenWithRepeatedDomainIDIsRefused(requiring: Bool) async throws {
         try await Self.fixture(requiring: requiring).test { client in
             let code = try await client.code()
-            let fields = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixture.redirectURI),
-                          ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret), ("domain_id", Fixture.domainID)]
+            let fields = [
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixture.redirectURI),
+                ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret), ("domain_id", Fixture.domainID),
+            ]
             let response = try await client.token(fields)
             #expect(response.pdsError?.code == "InvalidParameter")
             #expect(response.pdsError?.message == "The parameter domain_id appears more than once (RFC 6749 §3.2)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PDSDevServer
 
 /// `POST /v2/file/list` (PDS ListFile API): the demo drive, paging with `limit` and
@@ -38,9 +39,12 @@ import Testing
             #expect(items.allSatisfy { $0.driveID == "1" && $0.parentFileID == "root" })
             #expect(items.filter { $0.type == "folder" }.map(\.fileID) == ["folder-documents", "folder-photos"])
             let first = try #require(items.dropFirst(2).first)
-            #expect(first == FileItem(driveID: "1", fileID: "file-001", parentFileID: "root", name: "file-001.txt", type: "file",
-                                      size: 1024, contentType: "text/plain", createdAt: "2024-01-01T00:02:00.000Z",
-                                      updatedAt: "2024-01-01T01:02:00.000Z"))
+            #expect(
+                first
+                    == FileItem(
+                        driveID: "1", fileID: "file-001", parentFileID: "root", name: "file-001.txt", type: "file",
+                        size: 1024, contentType: "text/plain", createdAt: "2024-01-01T00:02:00.000Z",
+                        updatedAt: "2024-01-01T01:02:00.000Z"))
         }
     }
 
@@ -163,8 +167,11 @@ import Testing
         try await Fixture().test { client in
             let token = try await client.signIn().accessToken
             let noDrive = try await client.resource("/v2/file/list", #"{"parent_file_id":"root"}"#, accessToken: token)
-            #expect(noDrive.pdsError == PDSErrorBody(code: "InvalidParameterMissing", message: "The required parameter drive_id is missing or empty",
-                                                     requestId: try #require(noDrive.header("x-ca-request-id"), "request id")))
+            #expect(
+                noDrive.pdsError
+                    == PDSErrorBody(
+                        code: "InvalidParameterMissing", message: "The required parameter drive_id is missing or empty",
+                        requestId: try #require(noDrive.header("x-ca-request-id"), "request id")))
             let noParent = try await client.resource("/v2/file/list", #"{"drive_id":"1","parent_file_id":""}"#, accessToken: token)
             #expect(noParent.pdsError?.message == "The required parameter parent_file_id is missing or empty")
             let empty = try await client.resource("/v2/file/list", accessToken: token)

@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import Testing
+
 @testable import PDSDevServer
 
 @Suite struct JWTBearerTests {
@@ -57,7 +58,13 @@ import Testing
     @Test func autoCreateMakesTheUser() async throws {
         let fixture = try Fixture()
         #expect(try await Self.refusal(fixture, Self.signed { $0.sub = "newcomer" }) == "unknown user newcomer: set auto_create to create it")
-        #expect(try await Self.refusal(fixture, Self.signed { $0.sub = "newcomer"; $0.auto_create = true }) == nil)
+        #expect(
+            try await Self.refusal(
+                fixture,
+                Self.signed {
+                    $0.sub = "newcomer"
+                    $0.auto_create = true
+                }) == nil)
         #expect(try await Self.refusal(fixture, Self.signed { $0.sub = "newcomer" }) == nil, "the user now exists")
     }
 
@@ -93,9 +100,11 @@ import Testing
         let fixture = try Fixture()
         let max = fixture.server.configuration.maxAssertionLifetime
         func check(_ change: @escaping @Sendable (inout Assertion, Int) -> Void) async throws -> String? {
-            try await Self.refusal(fixture, Self.signed { assertion in
-                change(&assertion, Int(fixture.clock.now.timeIntervalSince1970))
-            })
+            try await Self.refusal(
+                fixture,
+                Self.signed { assertion in
+                    change(&assertion, Int(fixture.clock.now.timeIntervalSince1970))
+                })
         }
         #expect(try await check { a, now in a.exp = now - 120 } == "expired: exp is in the past")
         #expect(try await check { a, now in a.exp = now - 10 } == nil, "within the clock-skew leeway")
@@ -104,7 +113,11 @@ import Testing
         #expect(try await check { a, _ in a.exp = nil } == "missing exp: exp is required")
         #expect(try await check { a, now in a.nbf = now + 300 } == "not yet valid: nbf is in the future")
         #expect(try await check { a, now in a.iat = now + 300 } == "not yet valid: iat is in the future")
-        #expect(try await check { a, _ in a.iat = nil; a.nbf = nil } == nil, "iat and nbf are optional")
+        #expect(
+            try await check { a, _ in
+                a.iat = nil
+                a.nbf = nil
+            } == nil, "iat and nbf are optional")
     }
 
     @Test func partiesAreChecked() async throws {
@@ -116,8 +129,14 @@ import Testing
         #expect(try await Self.refusal(fixture, Self.signed { $0.iss = nil }) == "wrong iss: expected the app id jwt-app")
         #expect(try await Self.refusal(fixture, Self.signed { $0.sub_type = "admin" }) == "bad sub_type: must be user or service")
         #expect(try await Self.refusal(fixture, Self.signed { $0.sub = nil }) == "bad sub: sub is required")
-        #expect(try await Self.refusal(fixture, Self.signed { $0.sub_type = "service"; $0.sub = "user-1" })
-            == "bad sub: for sub_type service, sub must be the domain id devdomain")
+        #expect(
+            try await Self.refusal(
+                fixture,
+                Self.signed {
+                    $0.sub_type = "service"
+                    $0.sub = "user-1"
+                })
+                == "bad sub: for sub_type service, sub must be the domain id devdomain")
     }
 
     @Test func jtiIsRequiredBoundedAndSingleUse() async throws {
@@ -127,21 +146,26 @@ import Testing
         #expect(try await Self.refusal(fixture, Self.signed { $0.jti = String(repeating: "j", count: 15) }) == message)
         #expect(try await Self.refusal(fixture, Self.signed { $0.jti = String(repeating: "j", count: 129) }) == message)
         #expect(try await Self.refusal(fixture, Self.signed { $0.jti = String(repeating: "j", count: 16) }) == nil)
-        #expect(try await Self.refusal(fixture, Self.signed { $0.jti = String(repeating: "j", count: 16) })
-            == "replayed jti: an assertion with this jti was already used")
+        #expect(
+            try await Self.refusal(fixture, Self.signed { $0.jti = String(repeating: "j", count: 16) })
+                == "replayed jti: an assertion with this jti was already used")
     }
 
     @Test func grantIsForJWTAppsOnly() async throws {
         let fixture = try Fixture()
         try await fixture.test { client in
             let assertion = try Assertion(now: fixture.clock.now).signed(by: try await Assertion.rsa())
-            let notJWTApp = try await client.token([("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
-                                                    ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret),
-                                                    ("assertion", assertion)])
+            let notJWTApp = try await client.token([
+                ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret),
+                ("assertion", assertion),
+            ])
             #expect(notJWTApp.status == .forbidden)
             #expect(notJWTApp.pdsError?.code == "Forbidden")
-            let missing = try await client.token([("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
-                                                  ("client_id", Fixture.jwtClientID)])
+            let missing = try await client.token([
+                ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+                ("client_id", Fixture.jwtClientID),
+            ])
             #expect(missing.pdsError?.code == "InvalidParameterMissing")
         }
     }

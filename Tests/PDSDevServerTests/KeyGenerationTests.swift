@@ -2,6 +2,7 @@ import Foundation
 import JWTKit
 import PDSShared
 import Testing
+
 @testable import PDSDevServer
 
 /// The server's RSA keys are made on a thread of their own while it already answers; only

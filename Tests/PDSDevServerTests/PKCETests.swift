@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PDSDevServer
 
 @Suite struct PKCETests {
@@ -25,11 +26,12 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        (nil, "code_verifier is required: the authorization request had a code_challenge"),
-        ("wrong-verifier-wrong-verifier-wrong-verifier-0", "code_verifier does not match the code_challenge"),
-        ("short", "code_verifier must be 43-128 unreserved characters (RFC 7636 §4.1)"),
-    ] as [(String?, String)])
+    @Test(
+        arguments: [
+            (nil, "code_verifier is required: the authorization request had a code_challenge"),
+            ("wrong-verifier-wrong-verifier-wrong-verifier-0", "code_verifier does not match the code_challenge"),
+            ("short", "code_verifier must be 43-128 unreserved characters (RFC 7636 §4.1)"),
+        ] as [(String?, String)])
     func missingOrWrongVerifierIsRefused(verifier: String?, message: String) async throws {
         try await Fixture().test { client in
             let code = try await client.code(clientID: Fixture.nativeClientID, challenge: Fixture.challenge)

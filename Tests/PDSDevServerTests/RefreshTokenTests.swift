@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PDSDevServer
 
 @Suite struct RefreshTokenTests {
@@ -49,8 +50,10 @@ import Testing
     @Test func unknownOrMissingTokenIsRefused() async throws {
         try await Fixture().test { client in
             #expect(try await client.refresh("0123456789abcdef0123456789abcdef").pdsError?.message == "The refresh token is unknown")
-            let missing = try await client.token([("grant_type", "refresh_token"), ("client_id", Fixture.webClientID),
-                                                  ("client_secret", Fixture.webSecret)])
+            let missing = try await client.token([
+                ("grant_type", "refresh_token"), ("client_id", Fixture.webClientID),
+                ("client_secret", Fixture.webSecret),
+            ])
             #expect(missing.pdsError?.code == "InvalidParameterMissing")
         }
     }

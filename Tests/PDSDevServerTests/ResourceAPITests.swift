@@ -1,15 +1,20 @@
 import Foundation
 import HummingbirdTesting
 import Testing
+
 @testable import PDSDevServer
 
 /// `POST /v2/user/get` and `/v2/drive/list` with the server's own access tokens, and what
 /// every resource API does with its body (PDS API reference: JSON object body, JSON answer).
 @Suite struct ResourceAPITests {
-    static let userFields: Set = ["user_id", "user_name", "nick_name", "domain_id", "role", "status", "default_drive_id",
-                                  "created_at", "updated_at"]
-    static let driveFields: Set = ["drive_id", "drive_name", "drive_type", "owner", "owner_type", "status", "total_size",
-                                   "used_size", "domain_id", "created_at"]
+    static let userFields: Set = [
+        "user_id", "user_name", "nick_name", "domain_id", "role", "status", "default_drive_id",
+        "created_at", "updated_at",
+    ]
+    static let driveFields: Set = [
+        "drive_id", "drive_name", "drive_type", "owner", "owner_type", "status", "total_size",
+        "used_size", "domain_id", "created_at",
+    ]
 
     static func object(_ response: TestResponse) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(response.bodyText.utf8)) as? [String: Any])
@@ -36,9 +41,11 @@ import Testing
     @Test func answersCarryTheJSONHeaders() async throws {
         try await Fixture().test { client in
             let token = try await client.signIn().accessToken
-            for response in [try await client.resource("/v2/user/get", accessToken: token),
-                             try await client.resource("/v2/drive/list", "[]", accessToken: token),
-                             try await client.resource("/v2/file/list", accessToken: nil)] {
+            for response in [
+                try await client.resource("/v2/user/get", accessToken: token),
+                try await client.resource("/v2/drive/list", "[]", accessToken: token),
+                try await client.resource("/v2/file/list", accessToken: nil),
+            ] {
                 #expect(response.header("Content-Type") == "application/json;charset=utf-8")
                 #expect(response.header("Cache-Control") == "no-store")
                 #expect(response.header("Pragma") == "no-cache")
@@ -81,7 +88,8 @@ import Testing
             var service = Assertion(now: fixture.clock.now)
             service.sub_type = "service"
             service.sub = Fixture.domainID
-            let serviceToken = try await client.jwtBearer(try service.signed(by: try await Assertion.rsa())).decode(TokenResponseBody.self).accessToken
+            let serviceToken = try await client.jwtBearer(try service.signed(by: try await Assertion.rsa())).decode(TokenResponseBody.self)
+                .accessToken
             let user = try await client.resource("/v2/user/get", accessToken: serviceToken).decode(UserResponseBody.self)
             #expect((user.userID, user.role) == (Fixture.domainID, "superadmin"))
             let drives = try await client.resource("/v2/drive/list", accessToken: serviceToken).decode(ListResponseBody<DriveItem>.self)

@@ -2,6 +2,7 @@ import Foundation
 import JWTKit
 import Logging
 import Testing
+
 @testable import PDSDevServer
 
 @Suite struct RunTests {
@@ -28,14 +29,18 @@ import Testing
             let page = try await LiveClient.request(port: port, .get, "/v2/oauth/authorize?" + query)
             #expect(page.status == .ok)
             let pendingID = try Page.pendingID(in: page.bodyText)
-            let decision = try await LiveClient.request(port: port, .post, "/v2/oauth/authorize/decision",
-                                                        form: [("request_id", pendingID), ("user_id", "user-1"), ("decision", "approve")])
+            let decision = try await LiveClient.request(
+                port: port, .post, "/v2/oauth/authorize/decision",
+                form: [("request_id", pendingID), ("user_id", "user-1"), ("decision", "approve")])
             let location = try #require(decision.headers[.location], "Location")
             let redirect = try #require(FormFields(encoded: String(location.split(separator: "?")[1])), "query")
             let code = try #require(redirect["code"], "code")
-            let token = try await LiveClient.request(port: port, .post, "/v2/oauth/token", form: [
-                ("domain_id", Fixture.domainID), ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixture.redirectURI),
-                ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret)])
+            let token = try await LiveClient.request(
+                port: port, .post, "/v2/oauth/token",
+                form: [
+                    ("domain_id", Fixture.domainID), ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Fixture.redirectURI),
+                    ("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret),
+                ])
             #expect(token.status == .ok)
             let tokens = try JSONDecoder().decode(TokenResponseBody.self, from: Data(token.bodyText.utf8))
             let jwks = try await LiveClient.request(port: port, .get, "/.well-known/jwks.json").bodyText

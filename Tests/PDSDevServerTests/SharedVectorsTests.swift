@@ -1,5 +1,6 @@
 import PDSTestVectors
 import Testing
+
 @testable import PDSDevServer
 
 /// The dev server's own protocol code against `Tests/Vectors/`, the expectations the client

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PDSDevServer
 
 @Suite struct StatisticsTests {
@@ -21,8 +22,10 @@ import Testing
             _ = try await client.post("/v2/account/revoke", json: RevokeTests.body(token: "x"))
         }
         let expected = DevServerStatistics(
-            tokenRequests: ["authorization_code": 2, "refresh_token": 2, "urn:ietf:params:oauth:grant-type:jwt-bearer": 2,
-                            "missing": 2, "unsupported": 2],
+            tokenRequests: [
+                "authorization_code": 2, "refresh_token": 2, "urn:ietf:params:oauth:grant-type:jwt-bearer": 2,
+                "missing": 2, "unsupported": 2,
+            ],
             tokenSuccesses: ["authorization_code": 1, "refresh_token": 1, "urn:ietf:params:oauth:grant-type:jwt-bearer": 1],
             revocations: 1)
         #expect(await fixture.server.statistics() == expected)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Testing
+
 @testable import PDSDevServer
 
 /// `POST /v2/oauth/revoke`, RFC 7009 token revocation as a generic OAuth server offers it
@@ -62,8 +63,9 @@ import Testing
             fixture.clock.advance(seconds: 3600)
             #expect(try await client.revokeToken(Self.webClient(other.accessToken, hint: "access_token")).status == .ok, "expired")
             let otherRefreshToken = try #require(other.refreshToken, "refresh token")
-            #expect(try await client.refresh(otherRefreshToken).status == .ok,
-                    "an expired access token is already dead; its grant lives on")
+            #expect(
+                try await client.refresh(otherRefreshToken).status == .ok,
+                "an expired access token is already dead; its grant lives on")
             #expect(await fixture.server.statistics().revocations == 5)
         }
     }
@@ -71,18 +73,23 @@ import Testing
     @Test func badClientAuthenticationIs401InvalidClient() async throws {
         try await Fixture().test { client in
             let refreshToken = try #require(try await client.signIn().refreshToken, "refresh token")
-            let wrongSecret = try await client.revokeToken([("token", refreshToken), ("client_id", Fixture.webClientID),
-                                                            ("client_secret", "wrong")])
+            let wrongSecret = try await client.revokeToken([
+                ("token", refreshToken), ("client_id", Fixture.webClientID),
+                ("client_secret", "wrong"),
+            ])
             #expect(wrongSecret.status == .unauthorized)
             #expect(wrongSecret.header("Content-Type")?.hasPrefix("application/json") == true)
-            #expect(try wrongSecret.decode(OAuthErrorBody.self) == OAuthErrorBody(error: "invalid_client", error_description: "The client secret is wrong"))
+            #expect(
+                try wrongSecret.decode(OAuthErrorBody.self)
+                    == OAuthErrorBody(error: "invalid_client", error_description: "The client secret is wrong"))
             let noSecret = try await client.revokeToken([("token", refreshToken), ("client_id", Fixture.webClientID)])
             #expect(try noSecret.decode(OAuthErrorBody.self).error == "invalid_client")
             let unknown = try await client.revokeToken([("token", refreshToken), ("client_id", "nobody")])
             #expect(unknown.status == .unauthorized)
             #expect(try unknown.decode(OAuthErrorBody.self).error == "invalid_client")
-            let basic = try await client.revokeToken([("token", refreshToken)],
-                                                     headers: ClientAuthenticationTests.basic(Fixture.webClientID, "nope"))
+            let basic = try await client.revokeToken(
+                [("token", refreshToken)],
+                headers: ClientAuthenticationTests.basic(Fixture.webClientID, "nope"))
             #expect(basic.status == .unauthorized)
             #expect(basic.header("WWW-Authenticate") == #"Basic realm="pds-dev-server""#)
             #expect(try await client.refresh(refreshToken).status == .ok, "refused requests revoke nothing")
@@ -92,7 +99,8 @@ import Testing
     @Test func clientsAuthenticateAsAtTheTokenEndpoint() async throws {
         try await Fixture().test { client in
             let webToken = try #require(try await client.signIn().refreshToken, "refresh token")
-            let basic = try await client.revokeToken([("token", webToken)], headers: ClientAuthenticationTests.basic(Fixture.webClientID, Fixture.webSecret))
+            let basic = try await client.revokeToken(
+                [("token", webToken)], headers: ClientAuthenticationTests.basic(Fixture.webClientID, Fixture.webSecret))
             #expect(basic.status == .ok)
             #expect(try await client.refresh(webToken).status == .badRequest)
             let code = try await client.code(clientID: Fixture.nativeClientID, challenge: Fixture.challenge)
@@ -124,8 +132,11 @@ import Testing
         try await fixture.test { client in
             let missing = try await client.revokeToken([("client_id", Fixture.webClientID), ("client_secret", Fixture.webSecret)])
             #expect(missing.status == .badRequest)
-            #expect(try missing.decode(OAuthErrorBody.self) == OAuthErrorBody(error: "invalid_request",
-                                                                               error_description: "The required parameter token is missing or empty"))
+            #expect(
+                try missing.decode(OAuthErrorBody.self)
+                    == OAuthErrorBody(
+                        error: "invalid_request",
+                        error_description: "The required parameter token is missing or empty"))
             let repeated = try await client.revokeToken(Self.webClient("a") + [("token", "b")])
             #expect(try repeated.decode(OAuthErrorBody.self).error == "invalid_request")
             let json = try await client.post("/v2/oauth/revoke", json: #"{"token":"a"}"#)

@@ -13,8 +13,9 @@ var counter = 0
 while counter < saves {
     counter += 1
     let token = "token-\(counter)-" + String(repeating: "x", count: 8000 + counter % 1000)
-    let profile = StoredProfile(grant: .authorizationCode, endpoints: endpoints, domainID: "d", clientID: "c", clientSecret: nil,
-                                redirectURI: nil, scope: nil, caBundlePath: nil, accessToken: token, refreshToken: "r\(counter)",
-                                tokenType: "Bearer", expiresAt: nil, obtainedAt: Date(), user: nil)
+    let profile = StoredProfile(
+        grant: .authorizationCode, endpoints: endpoints, domainID: "d", clientID: "c", clientSecret: nil,
+        redirectURI: nil, scope: nil, caBundlePath: nil, accessToken: token, refreshToken: "r\(counter)",
+        tokenType: "Bearer", expiresAt: nil, obtainedAt: Date(), user: nil)
     try await store.save(profile, as: "p")
 }

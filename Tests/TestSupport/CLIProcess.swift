@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the built `pds-auth` binary (or another product) as a child process, with an
@@ -119,7 +120,8 @@ package final class CLIProcess: @unchecked Sendable {
     /// The first capture group of `regex`'s first match in `text` (the whole match without one).
     package static func firstMatch(_ regex: NSRegularExpression, in text: String) -> String? {
         guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text) else { return nil }
+            let range = Range(match.range(at: match.numberOfRanges > 1 ? 1 : 0), in: text)
+        else { return nil }
         return String(text[range])
     }
 

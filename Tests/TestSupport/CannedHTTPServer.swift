@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PDSAuth
 import PDSShared
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A listener on 127.0.0.1 that answers every request with bytes the test wrote by hand —
 /// for what a real HTTP server will not send: a `Date` of the test's choosing (Hummingbird
@@ -44,10 +45,18 @@ package final class CannedHTTPServer: Sendable {
 
     /// Closes the listener (which ends the accepting thread) and every silent connection.
     package func stop() {
-        guard !stopped.update({ stopped in defer { stopped = true }; return stopped }) else { return }
+        guard
+            !stopped.update({ stopped in
+                defer { stopped = true }
+                return stopped
+            })
+        else { return }
         shutdown(descriptor, Int32(SHUT_RDWR))
         close(descriptor)
-        for connection in held.update({ held in defer { held = [] }; return held }) { close(connection) }
+        for connection in held.update({ held in
+            defer { held = [] }
+            return held
+        }) { close(connection) }
     }
 
     deinit { stop() }

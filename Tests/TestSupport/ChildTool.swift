@@ -2,8 +2,9 @@ import CPosix
 import Foundation
 import PDSAuth
 import PDSShared
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a helper program (openssl, tmux) to completion. Not Foundation's `Process`: it
@@ -14,8 +15,10 @@ import Glibc
 /// own, never blocking the cooperative pool. Signals start unblocked and at their defaults.
 package enum ChildTool {
     @discardableResult
-    package static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
-                           environment: [String: String]? = nil) async throws -> (status: Int32, output: String) {
+    package static func run(
+        _ executable: String, _ arguments: [String], in directory: String? = nil,
+        environment: [String: String]? = nil
+    ) async throws -> (status: Int32, output: String) {
         let scratch = TemporaryDirectory()
         let outputPath = scratch.file("output")
         var actions = posix_spawn_file_actions_t()

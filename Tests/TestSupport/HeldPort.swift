@@ -41,8 +41,9 @@ package final class HeldPort: Sendable {
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
         let network = withUnsafePointer(to: &storage) { pointer in
-            v6 ? pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port }
-               : pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port }
+            v6
+                ? pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_port }
+                : pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_port }
         }
         descriptor = fd
         self.port = Int(UInt16(bigEndian: network))
@@ -82,7 +83,8 @@ package enum ListenQueue {
                 let columns = line.split(separator: " ", omittingEmptySubsequences: true)
                 // sl, local_address (hex address:port), rem_address, st (0A: LISTEN), tx_queue:rx_queue, …
                 guard columns.count > 4, columns[3] == "0A", let local = columns[1].split(separator: ":").last,
-                      Int(local, radix: 16) == port, let queue = columns[4].split(separator: ":").last.flatMap({ Int($0, radix: 16) }) else { continue }
+                    Int(local, radix: 16) == port, let queue = columns[4].split(separator: ":").last.flatMap({ Int($0, radix: 16) })
+                else { continue }
                 found = (found ?? 0) + queue
             }
         }

@@ -6,8 +6,10 @@ import PDSAuth
 package struct LoginHarness: Sendable {
     package var configuration: LoginConfiguration
 
-    package init(endpoint: String, store: CredentialStore, clientID: String = "test-client", clientSecret: String? = "s3cr+t&=",
-         usePKCE: Bool = true, totalTimeout: Duration = .seconds(5), waitTimeout: Duration = .seconds(30)) throws {
+    package init(
+        endpoint: String, store: CredentialStore, clientID: String = "test-client", clientSecret: String? = "s3cr+t&=",
+        usePKCE: Bool = true, totalTimeout: Duration = .seconds(5), waitTimeout: Duration = .seconds(30)
+    ) throws {
         configuration = LoginConfiguration(
             endpoints: try ProviderEndpoints.resolve(endpoint: endpoint, domainID: nil), domainID: "dev", clientID: clientID,
             clientSecret: clientSecret, redirects: [try RedirectTarget(parsing: "http://127.0.0.1:0/callback")], scope: nil,
@@ -17,15 +19,18 @@ package struct LoginHarness: Sendable {
 
     /// Starts the flow, runs `browser` with the start page URL, returns the flow's result.
     /// `pastes` stands for the lines a user types at the paste-back prompt.
-    package func run(pastes: AsyncStream<String>? = nil,
-                    _ browser: @escaping @Sendable (String) async throws -> Void) async throws -> Result<LoginResult, PDSAuthError> {
+    package func run(
+        pastes: AsyncStream<String>? = nil,
+        _ browser: @escaping @Sendable (String) async throws -> Void
+    ) async throws -> Result<LoginResult, PDSAuthError> {
         do {
-            return .success(try await BrowserSignIn(configuration: configuration).withListener(pastes: pastes) { session in
-                // The flow answers the browser in a task of its own meanwhile; a browser that
-                // fails ends the sign-in, and its error is the test's.
-                try await browser(session.startURL)
-                return try await session.result
-            })
+            return .success(
+                try await BrowserSignIn(configuration: configuration).withListener(pastes: pastes) { session in
+                    // The flow answers the browser in a task of its own meanwhile; a browser that
+                    // fails ends the sign-in, and its error is the test's.
+                    try await browser(session.startURL)
+                    return try await session.result
+                })
         } catch let error as PDSAuthError {
             return .failure(error)
         }

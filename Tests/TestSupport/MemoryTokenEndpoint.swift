@@ -18,8 +18,10 @@ package final class MemoryTokenEndpoint: Sendable {
     private let refusal: @Sendable (TokenExchange.Request) -> PDSAuthError?
     private let before: @Sendable () async -> Void
 
-    package init(liveRefreshTokens: Set<String> = [], refusal: @escaping @Sendable (TokenExchange.Request) -> PDSAuthError? = { _ in nil },
-                 before: @escaping @Sendable () async -> Void = {}) {
+    package init(
+        liveRefreshTokens: Set<String> = [], refusal: @escaping @Sendable (TokenExchange.Request) -> PDSAuthError? = { _ in nil },
+        before: @escaping @Sendable () async -> Void = {}
+    ) {
         state = LockedValue(State(liveRefreshTokens: liveRefreshTokens))
         self.refusal = refusal
         self.before = before
@@ -45,8 +47,10 @@ package final class MemoryTokenEndpoint: Sendable {
             state.issued += 1
             let refreshToken = "rt-\(state.issued)"
             state.liveRefreshTokens.insert(refreshToken)
-            return .success(TokenResponse(accessToken: "at-\(state.issued)-0123456789abcdef", refreshToken: refreshToken, tokenType: "Bearer",
-                                          expiresAt: Date(timeIntervalSinceNow: 3600), userID: "u1", userName: "alice", domainID: "dev"))
+            return .success(
+                TokenResponse(
+                    accessToken: "at-\(state.issued)-0123456789abcdef", refreshToken: refreshToken, tokenType: "Bearer",
+                    expiresAt: Date(timeIntervalSinceNow: 3600), userID: "u1", userName: "alice", domainID: "dev"))
         }
     }
 }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PDSAuth
 import PDSShared
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A plain TCP connection to 127.0.0.1 for misbehaving on purpose: half-sent requests,
 /// junk, silence. Sendable: its only state is the descriptor, and socket calls are

@@ -21,8 +21,10 @@ package struct ScriptedBrowser: Sendable {
     }
 
     package func post(_ url: String, form: [(String, String)]) async throws -> Page {
-        let response = try await client.send(HTTPClientRequest(method: "POST", url: URL(string: url)!,
-            headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(FormEncoding.encode(form).utf8)))
+        let response = try await client.send(
+            HTTPClientRequest(
+                method: "POST", url: URL(string: url)!,
+                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(FormEncoding.encode(form).utf8)))
         return Page(status: response.status, html: String(decoding: response.body, as: UTF8.self), location: response[header: "location"])
     }
 
@@ -46,7 +48,8 @@ package struct ScriptedBrowser: Sendable {
         if let name = Self.attribute("name", in: button) { fields.append((name, Self.attribute("value", in: button) ?? "")) }
         for select in Self.tags("select", in: page.html) {
             if let name = Self.attribute("name", in: select), let first = Self.tags("option", in: page.html).first,
-               let value = Self.attribute("value", in: first) {
+                let value = Self.attribute("value", in: first)
+            {
                 fields.append((name, value))
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real Secret Service for tests: a private D-Bus session bus (`dbus-daemon`, its socket in
@@ -19,8 +20,10 @@ package final class SecretServiceSession: Sendable {
     /// What a process needs to reach this bus and keyring (and nothing of the user's).
     package var environment: [String: String] {
         let home = directory.path + "/home"
-        return ["DBUS_SESSION_BUS_ADDRESS": address, "HOME": home, "XDG_DATA_HOME": home + "/.local/share",
-                "XDG_CONFIG_HOME": home + "/.config", "XDG_CACHE_HOME": home + "/.cache", "XDG_RUNTIME_DIR": directory.path + "/run"]
+        return [
+            "DBUS_SESSION_BUS_ADDRESS": address, "HOME": home, "XDG_DATA_HOME": home + "/.local/share",
+            "XDG_CONFIG_HOME": home + "/.config", "XDG_CACHE_HOME": home + "/.cache", "XDG_RUNTIME_DIR": directory.path + "/run",
+        ]
     }
 
     package static var available: Bool {
@@ -31,11 +34,13 @@ package final class SecretServiceSession: Sendable {
 
     private init(configuration: String?) throws {
         for path in ["/home/.local/share", "/home/.config", "/home/.cache", "/run"] {
-            try FileManager.default.createDirectory(atPath: directory.path + path, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory.path + path, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         }
         let bus = CLIProcess([], environment: [:], executable: "/usr/bin/dbus-daemon")
-        bus.process.arguments = ["--default-signal", "--", "/usr/bin/dbus-daemon", "--nofork", "--nopidfile", "--address=unix:path=" + directory.path + "/run/bus"]
+        bus.process.arguments =
+            ["--default-signal", "--", "/usr/bin/dbus-daemon", "--nofork", "--nopidfile", "--address=unix:path=" + directory.path + "/run/bus"]
             + (configuration.map { ["--config-file=" + $0] } ?? ["--session"])
         // Services the bus starts (the keyring) inherit this: the temp HOME, no display.
         bus.process.environment = ["PATH": "/usr/bin:/bin"].merging(Self.environment(directory)) { _, new in new }
@@ -44,8 +49,10 @@ package final class SecretServiceSession: Sendable {
 
     private static func environment(_ directory: TemporaryDirectory) -> [String: String] {
         let home = directory.path + "/home"
-        return ["HOME": home, "XDG_DATA_HOME": home + "/.local/share", "XDG_CONFIG_HOME": home + "/.config",
-                "XDG_CACHE_HOME": home + "/.cache", "XDG_RUNTIME_DIR": directory.path + "/run"]
+        return [
+            "HOME": home, "XDG_DATA_HOME": home + "/.local/share", "XDG_CONFIG_HOME": home + "/.config",
+            "XDG_CACHE_HOME": home + "/.cache", "XDG_RUNTIME_DIR": directory.path + "/run",
+        ]
     }
 
     /// Starts the bus and, with `keyring`, unlocks (creating it the first time) the login
@@ -62,15 +69,15 @@ package final class SecretServiceSession: Sendable {
         let scratch = TemporaryDirectory()
         let configuration = scratch.file("bus.conf")
         try """
-            <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
-             "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-            <busconfig>
-              <type>session</type>
-              <listen>unix:path=\(scratch.path)/unused</listen>
-              <auth>EXTERNAL</auth>
-              <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
-            </busconfig>
-            """.write(toFile: configuration, atomically: true, encoding: .utf8)
+        <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+         "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+        <busconfig>
+          <type>session</type>
+          <listen>unix:path=\(scratch.path)/unused</listen>
+          <auth>EXTERNAL</auth>
+          <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+        </busconfig>
+        """.write(toFile: configuration, atomically: true, encoding: .utf8)
         let session = try SecretServiceSession(configuration: configuration)
         try await session.launch()
         _ = scratch
@@ -80,7 +87,8 @@ package final class SecretServiceSession: Sendable {
     private func launch() async throws {
         try bus.start()
         guard try await waitUntil({ FileManager.default.fileExists(atPath: socket) || !bus.process.isRunning }),
-              FileManager.default.fileExists(atPath: socket) else { throw CLIProcessError(message: "dbus-daemon did not start: \(bus.stderr)") }
+            FileManager.default.fileExists(atPath: socket)
+        else { throw CLIProcessError(message: "dbus-daemon did not start: \(bus.stderr)") }
     }
 
     /// `Tests/Shims/secret_service_peer.py`: unlocks a running keyring, or plays a hostile or
@@ -106,8 +114,9 @@ package final class SecretServiceSession: Sendable {
     /// Starts the daemon with the login keyring unlocked by `password`, as a PAM login would
     /// (`--unlock` reads it on stdin); the first time this creates the keyring.
     private func startKeyring() async throws {
-        let result = try await ChildTool.run("/bin/sh", ["-c", "printf %s '\(Self.password)' | exec /usr/bin/gnome-keyring-daemon --unlock --components=secrets"],
-                                             environment: environment.merging(["PATH": "/usr/bin:/bin"]) { _, new in new })
+        let result = try await ChildTool.run(
+            "/bin/sh", ["-c", "printf %s '\(Self.password)' | exec /usr/bin/gnome-keyring-daemon --unlock --components=secrets"],
+            environment: environment.merging(["PATH": "/usr/bin:/bin"]) { _, new in new })
         guard result.status == 0 else { throw CLIProcessError(message: "gnome-keyring-daemon --unlock: \(result.output)") }
         // The first Secret Service call starts (activates) the service; make it now, so a
         // test's first pds-auth call does not pay for it.
@@ -116,10 +125,14 @@ package final class SecretServiceSession: Sendable {
 
     /// Locks the default collection, as a screen lock or "Lock keyring" would.
     package func lock() async throws {
-        let result = try await ChildTool.run("/usr/bin/dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets",
-                                                                    "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock",
-                                                                    "array:objpath:/org/freedesktop/secrets/aliases/default"],
-                                             environment: environment)
+        let result = try await ChildTool.run(
+            "/usr/bin/dbus-send",
+            [
+                "--session", "--print-reply", "--dest=org.freedesktop.secrets",
+                "/org/freedesktop/secrets", "org.freedesktop.Secret.Service.Lock",
+                "array:objpath:/org/freedesktop/secrets/aliases/default",
+            ],
+            environment: environment)
         guard result.status == 0 else { throw CLIProcessError(message: "locking the keyring: \(result.output)") }
     }
 
@@ -134,7 +147,10 @@ package final class SecretServiceSession: Sendable {
         let result = try await secretTool(["search", "--all", "--unlock", "xdg:schema", "pds-auth.Profile"])
         var items: [[String: String]] = []
         for line in result.output.split(separator: "\n") {
-            if line.hasPrefix("[/") { items.append([:]); continue }
+            if line.hasPrefix("[/") {
+                items.append([:])
+                continue
+            }
             guard let equals = line.range(of: " = "), !items.isEmpty else { continue }
             let key = line[..<equals.lowerBound].replacingOccurrences(of: "attribute.", with: "")
             items[items.count - 1][key] = String(line[equals.upperBound...])

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A private directory under the system temp dir, removed when the test is done.
 package final class TemporaryDirectory: Sendable {

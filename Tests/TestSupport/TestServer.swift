@@ -7,8 +7,10 @@ package struct TestServer: Sendable {
     package let server: ListenerServer
     package var baseURL: String { "http://127.0.0.1:\(server.port)" }
 
-    package static func run<T>(_ handler: @escaping @Sendable (Request) async throws -> Response,
-                       _ body: (TestServer) async throws -> T) async throws -> T {
+    package static func run<T>(
+        _ handler: @escaping @Sendable (Request) async throws -> Response,
+        _ body: (TestServer) async throws -> T
+    ) async throws -> T {
         let responder = CallbackResponder<BasicRequestContext> { request, _ in try await handler(request) }
         let server = try await ListenerServer.start(host: "127.0.0.1", port: 0, responder: responder, logger: Logger(label: "test"))
         do {

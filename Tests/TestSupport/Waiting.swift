@@ -7,8 +7,10 @@
 
 /// The first non-nil value of `value`, polled every `interval` until `timeout` has passed;
 /// nil if none came. The caller asserts, with its own message.
-package func waitForValue<T>(timeout: Duration = .seconds(60), polling interval: Duration = .milliseconds(10),
-                       _ value: () async throws -> T?) async throws -> T? {
+package func waitForValue<T>(
+    timeout: Duration = .seconds(60), polling interval: Duration = .milliseconds(10),
+    _ value: () async throws -> T?
+) async throws -> T? {
     let deadline = ContinuousClock.now + timeout
     while true {
         if let found = try await value() { return found }
@@ -19,7 +21,9 @@ package func waitForValue<T>(timeout: Duration = .seconds(60), polling interval:
 
 /// Whether `condition` came to hold within `timeout`, polled every `interval`.
 @discardableResult
-package func waitUntil(timeout: Duration = .seconds(60), polling interval: Duration = .milliseconds(10),
-                      _ condition: () async throws -> Bool) async throws -> Bool {
+package func waitUntil(
+    timeout: Duration = .seconds(60), polling interval: Duration = .milliseconds(10),
+    _ condition: () async throws -> Bool
+) async throws -> Bool {
     try await waitForValue(timeout: timeout, polling: interval) { try await condition() ? true : nil } ?? false
 }

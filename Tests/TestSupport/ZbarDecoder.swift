@@ -32,7 +32,8 @@ package enum ZbarDecoder {
     package static func modules(fromHalfBlocks lines: [String]) -> [[Bool]] {
         var rows: [[Bool]] = []
         for line in lines {
-            var top: [Bool] = [], bottom: [Bool] = []
+            var top: [Bool] = []
+            var bottom: [Bool] = []
             for cell in line {
                 top.append(cell == " " || cell == "▄")
                 bottom.append(cell == " " || cell == "▀")

@@ -32,7 +32,8 @@ public struct APIClient: Sendable {
     /// renewing it and sending once more on a token refusal (see the type's discussion).
     /// Returns the answer whatever its status; throws for transport failures, for a renewal
     /// that fails, and when the profile does not exist. Thrown errors name the profile.
-    public func send(_ request: APIRequest, profile name: String, minValid: Duration = .seconds(60)) async throws(PDSAuthError) -> HTTPClientResponse {
+    public func send(_ request: APIRequest, profile name: String, minValid: Duration = .seconds(60)) async throws(PDSAuthError) -> HTTPClientResponse
+    {
         do {
             return try await sendRenewingOnce(request, profile: name, minValid: minValid)
         } catch {
@@ -67,33 +68,41 @@ public struct APIClient: Sendable {
     /// the resource names. When the profile is pinned to an issuer that is not among them,
     /// the token is not sent to this resource again (no renewal, no retry). PDS answers are
     /// never looked at this way.
-    func authorizationServers(named response: HTTPClientResponse, request: APIRequest,
-                              profile: StoredProfile) async throws(PDSAuthError) -> [String]? {
+    func authorizationServers(
+        named response: HTTPClientResponse, request: APIRequest,
+        profile: StoredProfile
+    ) async throws(PDSAuthError) -> [String]? {
         guard profile.endpoints.flavor == .generic, let url = request.url(base: profile.endpoints.base) else { return nil }
         var options = transport
         options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
         guard let metadata = try await ProtectedResourceMetadata.fetch(for: response, requestURL: url, transport: options),
-              !metadata.authorizationServers.isEmpty else { return nil }
+            !metadata.authorizationServers.isEmpty
+        else { return nil }
         if let issuer = profile.endpoints.issuer, !metadata.authorizationServers.contains(issuer) {
             let named = metadata.authorizationServers.map { Redaction.terminalSafe($0, limit: 200) }.joined(separator: ", ")
-            throw PDSAuthError(.resourceIssuerMismatch,
-                               "\(url.host ?? "The resource") takes tokens from \(named) (RFC 9728 metadata), not from this profile's issuer \(Redaction.terminalSafe(issuer, limit: 200)); the token was not sent to it again",
-                               details: ["authorization servers": named])
+            throw PDSAuthError(
+                .resourceIssuerMismatch,
+                "\(url.host ?? "The resource") takes tokens from \(named) (RFC 9728 metadata), not from this profile's issuer \(Redaction.terminalSafe(issuer, limit: 200)); the token was not sent to it again",
+                details: ["authorization servers": named])
         }
         return metadata.authorizationServers
     }
 
     func send(_ request: APIRequest, with profile: StoredProfile) async throws(PDSAuthError) -> HTTPClientResponse {
         guard let url = request.url(base: profile.endpoints.base) else {
-            throw PDSAuthError(.invalidRequest, "\(Redaction.terminalSafe(request.path, limit: 100)) does not make a URL under \(Redaction.url(profile.endpoints.base))")
+            throw PDSAuthError(
+                .invalidRequest,
+                "\(Redaction.terminalSafe(request.path, limit: 100)) does not make a URL under \(Redaction.url(profile.endpoints.base))")
         }
         var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(profile.accessToken)"), ("Accept", "application/json")]
         if request.body != nil { headers.append(("Content-Type", "application/json")) }
         headers += request.headers
         var options = transport
         options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
-        return try await CurlClient(options: options).send(HTTPClientRequest(method: request.method, url: url, headers: headers,
-                                                                             body: request.body.map { Data($0) }))
+        return try await CurlClient(options: options).send(
+            HTTPClientRequest(
+                method: request.method, url: url, headers: headers,
+                body: request.body.map { Data($0) }))
     }
 
     /// PDS: 401 with `AccessTokenInvalid` (or a code naming an expired token) in the body or
@@ -127,8 +136,9 @@ extension StoredUser {
     package init?(userGetAnswer body: Data) {
         guard let object = try? JSONDecoder().decode(JSONScalarObject.self, from: body) else { return nil }
         func text(_ key: String) -> String? { object[key]?.text.map { String($0.prefix(1024)) } }
-        self.init(userID: text("user_id"), userName: text("user_name"), nickName: text("nick_name"), domainID: text("domain_id"),
-                  defaultDriveID: text("default_drive_id"), role: text("role"), status: text("status"))
+        self.init(
+            userID: text("user_id"), userName: text("user_name"), nickName: text("nick_name"), domainID: text("domain_id"),
+            defaultDriveID: text("default_drive_id"), role: text("role"), status: text("status"))
     }
 
     /// Asks the server who the profile's token belongs to. Throws when the session does not

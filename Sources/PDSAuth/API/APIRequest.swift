@@ -29,17 +29,26 @@ public struct APIRequest: Sendable {
         }
         let path = path.hasPrefix("/") ? path : "/" + path
         guard Self.isPath(path) else {
-            throw PDSAuthError(.invalidRequest, "\"\(Redaction.terminalSafe(path, limit: 100))\" is not a URL path (give a path such as /v2/user/get; the host is the profile's endpoint)")
+            throw PDSAuthError(
+                .invalidRequest,
+                "\"\(Redaction.terminalSafe(path, limit: 100))\" is not a URL path (give a path such as /v2/user/get; the host is the profile's endpoint)"
+            )
         }
         if let body {
-            guard body.count <= Self.maxBodySize else { throw PDSAuthError(.invalidRequest, "The request body is larger than \(Self.maxBodySize >> 20) MiB") }
+            guard body.count <= Self.maxBodySize else {
+                throw PDSAuthError(.invalidRequest, "The request body is larger than \(Self.maxBodySize >> 20) MiB")
+            }
             guard JSONText(body) != nil else { throw PDSAuthError(.invalidRequest, "The request body is not JSON; PDS APIs take a JSON object") }
         }
         for header in headers {
             let lowered = header.name.lowercased()
             guard HTTPClientRequest.isMethodToken(header.name), lowered != "authorization", lowered != "host",
-                  header.value.utf8.allSatisfy({ $0 == 0x09 || (0x20...0x7E).contains($0) }) else {
-                throw PDSAuthError(.invalidRequest, "The header \"\(Redaction.terminalSafe(header.name, limit: 40))\" cannot be sent (Authorization and Host are pds-auth's; values are printable text)")
+                header.value.utf8.allSatisfy({ $0 == 0x09 || (0x20...0x7E).contains($0) })
+            else {
+                throw PDSAuthError(
+                    .invalidRequest,
+                    "The header \"\(Redaction.terminalSafe(header.name, limit: 40))\" cannot be sent (Authorization and Host are pds-auth's; values are printable text)"
+                )
             }
         }
         self.method = method.uppercased()
@@ -51,7 +60,9 @@ public struct APIRequest: Sendable {
     /// Path and query characters of RFC 3986 §3.3–3.4 (percent-encoded as needed), no
     /// `//` authority, no fragment, and nothing that climbs out of the base URL's path.
     static func isPath(_ path: String) -> Bool {
-        guard path.utf8.count <= 4096, !path.hasPrefix("//"), !path.contains("/../"), !path.hasSuffix("/.."), !path.contains("#") else { return false }
+        guard path.utf8.count <= 4096, !path.hasPrefix("//"), !path.contains("/../"), !path.hasSuffix("/.."), !path.contains("#") else {
+            return false
+        }
         return path.utf8.allSatisfy { byte in
             FormEncoding.isUnreserved(byte) || "/?%!$&'()*+,;=:@".utf8.contains(byte)
         }

@@ -89,7 +89,10 @@ struct JSONScanner {
 
     mutating func elements(of range: Range<Int>) -> [Range<Int>]? {
         var result: [Range<Int>] = []
-        return elements(of: range) { result.append($0); return true }.map { _ in result }
+        return elements(of: range) {
+            result.append($0)
+            return true
+        }.map { _ in result }
     }
 
     /// Scans the array at `range`, handing each element's range to `body` until it returns
@@ -227,7 +230,8 @@ struct JSONScanner {
     mutating func surrogatePair(after high: UInt32) -> Unicode.Scalar? {
         let start = index
         guard (0xD800..<0xDC00).contains(high), consume(UInt8(ascii: "\\")), consume(UInt8(ascii: "u")),
-              let low = hex4(), (0xDC00..<0xE000).contains(low) else {
+            let low = hex4(), (0xDC00..<0xE000).contains(low)
+        else {
             index = start
             return nil
         }

@@ -43,8 +43,10 @@ package enum Pagination {
 
     /// Sends `request`, then one request per `next_marker`, and collects the items. A non-2xx
     /// answer on any page throws that page's error.
-    package static func collect(_ client: APIClient, _ request: APIRequest, profile name: String,
-                               limits: Limits = .standard) async throws(PDSAuthError) -> Outcome {
+    package static func collect(
+        _ client: APIClient, _ request: APIRequest, profile name: String,
+        limits: Limits = .standard
+    ) async throws(PDSAuthError) -> Outcome {
         var items = Items()
         var pages: [HTTPClientResponse] = []
         var current = request
@@ -101,7 +103,8 @@ package enum Pagination {
             return true
         }
         guard complete else {
-            throw PDSAuthError(.invalidResponse, "The list's items exceed \(limits.maxItemBytes >> 20) MiB after \(number) pages; nothing was printed")
+            throw PDSAuthError(
+                .invalidResponse, "The list's items exceed \(limits.maxItemBytes >> 20) MiB after \(number) pages; nothing was printed")
         }
         guard let marker = json.member("next_marker") else { return .last }
         guard marker.count <= limits.maxMarkerBytes else {

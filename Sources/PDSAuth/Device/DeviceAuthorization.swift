@@ -43,7 +43,8 @@ package struct DeviceAuthorization: Sendable, Equatable {
             throw invalid("has no device_code of printable ASCII")
         }
         guard let userCode = object["user_code"]?.text, (1...maxUserCodeLength).contains(userCode.utf8.count),
-              userCode.utf8.allSatisfy({ (0x21...0x7E).contains($0) || $0 == 0x20 }), !userCode.trimmed().isEmpty else {
+            userCode.utf8.allSatisfy({ (0x21...0x7E).contains($0) || $0 == 0x20 }), !userCode.trimmed().isEmpty
+        else {
             throw invalid("has no user_code a person can type (printable ASCII, at most \(maxUserCodeLength) characters)")
         }
         func uri(_ key: String) throws(PDSAuthError) -> URL? {
@@ -63,8 +64,9 @@ package struct DeviceAuthorization: Sendable, Equatable {
             }
             interval = .seconds(seconds)
         }
-        return DeviceAuthorization(deviceCode: deviceCode, userCode: userCode, verificationURI: verification,
-                                   verificationURIComplete: try uri("verification_uri_complete"), expiresIn: .seconds(lifetime), interval: interval)
+        return DeviceAuthorization(
+            deviceCode: deviceCode, userCode: userCode, verificationURI: verification,
+            verificationURIComplete: try uri("verification_uri_complete"), expiresIn: .seconds(lifetime), interval: interval)
     }
 }
 
@@ -98,8 +100,9 @@ package struct DeviceSignIn: Sendable {
         guard let deviceURL = config.endpoints.deviceAuthorizationURL else {
             throw PDSAuthError(.noDeviceEndpoint, "\(config.endpoints.providerName) has no device authorization endpoint on record (RFC 8628)")
         }
-        let client = TokenClient(http: CurlClient(options: config.transport), tokenURL: config.endpoints.tokenURL,
-                                 clientID: config.clientID, clientSecret: config.clientSecret, domainID: config.domainID)
+        let client = TokenClient(
+            http: CurlClient(options: config.transport), tokenURL: config.endpoints.tokenURL,
+            clientID: config.clientID, clientSecret: config.clientSecret, domainID: config.domainID)
         let authorization = try await client.deviceAuthorization(at: deviceURL, scope: config.scope)
         await onEvent(.code(authorization))
         let poller = DevicePoller(authorization: authorization, timeout: config.timeout, clock: clock)

@@ -41,8 +41,10 @@ package struct DevicePoller: Sendable {
     }
 
     /// Polls with `poll` until an answer ends it; `onSlowDown` hears each new interval.
-    package func run(onSlowDown: @Sendable (Duration) async -> Void = { _ in },
-                    poll: @Sendable () async throws(PDSAuthError) -> DevicePollAnswer) async throws(PDSAuthError) -> TokenResponse {
+    package func run(
+        onSlowDown: @Sendable (Duration) async -> Void = { _ in },
+        poll: @Sendable () async throws(PDSAuthError) -> DevicePollAnswer
+    ) async throws(PDSAuthError) -> TokenResponse {
         var interval = authorization.interval
         while true {
             let now = clock.elapsed()
@@ -62,8 +64,9 @@ package struct DevicePoller: Sendable {
                 interval = min(interval + Self.slowDownStep, Self.maxInterval)
                 await onSlowDown(interval)
             case .denied(let description):
-                throw PDSAuthError(.authorizationDenied, "The sign-in was refused (access_denied\(description.map { ": " + $0 } ?? "")); nothing was saved",
-                                   providerError: "access_denied")
+                throw PDSAuthError(
+                    .authorizationDenied, "The sign-in was refused (access_denied\(description.map { ": " + $0 } ?? "")); nothing was saved",
+                    providerError: "access_denied")
             case .expired: throw expired
             }
         }
@@ -119,10 +122,12 @@ extension TokenClient {
         var fields = [("client_id", clientID)]
         if let clientSecret, !clientSecret.isEmpty { fields.append(("client_secret", clientSecret)) }
         if let scope, !scope.isEmpty { fields.append(("scope", scope)) }
-        let request = HTTPClientRequest(method: "POST", url: url, headers: [
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Accept", "application/json"),
-        ], body: Data(FormEncoding.encode(fields).utf8))
+        let request = HTTPClientRequest(
+            method: "POST", url: url,
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ], body: Data(FormEncoding.encode(fields).utf8))
         let response = try await sendWithRetries(request)
         guard (200..<300).contains(response.status) else {
             throw TokenEndpointError.from(response, url: url, grant: nil)

@@ -178,9 +178,12 @@ extension Diagnosis {
             return [DiagnosisCheck("endpoint", status: .skipped, summary: "no endpoint to reach: no usable profile (pass --endpoint URL to try one)")]
         }
         guard libcurlLoaded else {
-            return targets.map { DiagnosisCheck("endpoint", subject: Redaction.url($0.url), status: .skipped, summary: "not reached: libcurl cannot be loaded") }
+            return targets.map {
+                DiagnosisCheck("endpoint", subject: Redaction.url($0.url), status: .skipped, summary: "not reached: libcurl cannot be loaded")
+            }
         }
-        var transport = (try? TransportOptions.fromEnvironment(environment)) ?? TransportOptions(proxyEnvironment: TransportOptions.proxyVariables(environment))
+        var transport =
+            (try? TransportOptions.fromEnvironment(environment)) ?? TransportOptions(proxyEnvironment: TransportOptions.proxyVariables(environment))
         transport.proxyEnvironment = TransportOptions.proxyVariables(environment)
         return await withTaskGroup(of: (Int, DiagnosisCheck).self) { group in
             for (index, target) in targets.enumerated() {

@@ -36,11 +36,14 @@ enum EndpointProbe {
         let url = target.url
         let https = url.scheme?.lowercased() == "https"
         var check = DiagnosisCheck("endpoint", subject: Redaction.terminalSafe(Redaction.url(url), limit: 300), summary: "")
-        check.fact("profiles", target.profiles.isEmpty ? nil : JSONValue.array(target.profiles.map { .string(Redaction.terminalSafe($0, limit: 64)) }))
+        check.fact(
+            "profiles", target.profiles.isEmpty ? nil : JSONValue.array(target.profiles.map { .string(Redaction.terminalSafe($0, limit: 64)) }))
         check.fact("proxy", ProxyChoice.choose(for: url, environment: transport.proxyEnvironment).shown)
         if https {
             check.fact("ca_bundle", target.caBundle.map { "\($0.path) (from \($0.from))" } ?? "the system store (libcurl's default)", limit: 1000)
-            if let bundle = target.caBundle, case .failure(let error) = TrustCheck.certificates(in: bundle.path, from: bundle.from) { check.fail(error) }
+            if let bundle = target.caBundle, case .failure(let error) = TrustCheck.certificates(in: bundle.path, from: bundle.from) {
+                check.fail(error)
+            }
         }
         var options = transport
         options.caBundlePath = target.caBundle?.path
@@ -59,7 +62,8 @@ enum EndpointProbe {
             check.fact("tls", https ? "verified" : "none: plain http, which pds-auth sends to loopback only")
             judgeClock(response[header: "Date"], sent: sent, received: received, into: &check)
             if check.status == .ok {
-                check.summary = "reachable (HTTP \(response.status)\(https ? ", TLS verified" : "")); \(check.facts.first { $0.key == "clock" }?.shown ?? "")"
+                check.summary =
+                    "reachable (HTTP \(response.status)\(https ? ", TLS verified" : "")); \(check.facts.first { $0.key == "clock" }?.shown ?? "")"
             }
         } catch {
             check.fact("tls", https ? (error.code == .tlsFailure ? "failed" : "not reached") : "none (plain http)")

@@ -30,7 +30,9 @@ enum PlatformCheck {
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             guard let equals = line.firstIndex(of: "=") else { continue }
             var value = line[line.index(after: equals)...].trimmed()
-            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first { value = String(value.dropFirst().dropLast()) }
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
             values[String(line[..<equals])] = value
         }
         return (values["PRETTY_NAME"] ?? values["NAME"]).map { Redaction.terminalSafe($0, limit: 100) }
@@ -95,10 +97,19 @@ enum BrowserCheck {
         let found = commands.map { find($0.first ?? "", path: environment["PATH"]) }
         var check = DiagnosisCheck("browser", summary: "")
         check.fact("browser_variable", environment["BROWSER"].flatMap { $0.isEmpty ? nil : $0 } ?? "not set", limit: 300)
-        check.fact("openers", JSONValue.array(zip(commands, found).map { command, path in
-            .string(Redaction.terminalSafe(command.joined(separator: " "), limit: 300) + " — " + (path.map { "found: \(Redaction.terminalSafe($0, limit: 300))" } ?? "not found on PATH"))
-        }))
-        check.fact("display", ["DISPLAY", "WAYLAND_DISPLAY"].compactMap { name in environment[name].flatMap { $0.isEmpty ? nil : "\(name)=\(Redaction.terminalSafe($0, limit: 64))" } }.first ?? "none")
+        check.fact(
+            "openers",
+            JSONValue.array(
+                zip(commands, found).map { command, path in
+                    .string(
+                        Redaction.terminalSafe(command.joined(separator: " "), limit: 300) + " — "
+                            + (path.map { "found: \(Redaction.terminalSafe($0, limit: 300))" } ?? "not found on PATH"))
+                }))
+        check.fact(
+            "display",
+            ["DISPLAY", "WAYLAND_DISPLAY"].compactMap { name in
+                environment[name].flatMap { $0.isEmpty ? nil : "\(name)=\(Redaction.terminalSafe($0, limit: 64))" }
+            }.first ?? "none")
         if let first = zip(commands, found).first(where: { $0.1 != nil }) {
             check.summary = "would open the sign-in page with \(Redaction.terminalSafe(first.0.joined(separator: " "), limit: 300))"
         } else {
@@ -165,7 +176,8 @@ enum TrustCheck {
         check.fact("loopback", loopback.shown)
         if check.status == .ok {
             let https = proxyVariables.lazy.compactMap { name in environment[name].flatMap { $0.isEmpty ? nil : ProxyChoice.displayed($0) } }.first
-            check.summary = "trusting \(bundle.map { "\($0.path) (\($0.from))" } ?? "the system store"); "
+            check.summary =
+                "trusting \(bundle.map { "\($0.path) (\($0.from))" } ?? "the system store"); "
                 + (https.map { "https through \($0) unless no_proxy names the host" } ?? "no proxy") + "; loopback always direct"
         }
         return check
@@ -178,11 +190,13 @@ enum TrustCheck {
         let shown = Redaction.terminalSafe(path, limit: 300)
         switch BoundedFile.read(path, limit: 16 << 20) {
         case .failure(let error):
-            return .failure(PDSAuthError(.caBundleUnusable, "The CA bundle named by \(source) cannot be used: \(error.message)", details: ["path": shown]))
+            return .failure(
+                PDSAuthError(.caBundleUnusable, "The CA bundle named by \(source) cannot be used: \(error.message)", details: ["path": shown]))
         case .success(let data):
             let count = String(decoding: data, as: UTF8.self).components(separatedBy: "-----BEGIN CERTIFICATE-----").count - 1
             guard count > 0 else {
-                return .failure(PDSAuthError(.caBundleUnusable, "The CA bundle named by \(source) holds no PEM certificate", details: ["path": shown]))
+                return .failure(
+                    PDSAuthError(.caBundleUnusable, "The CA bundle named by \(source) holds no PEM certificate", details: ["path": shown]))
             }
             return .success(count)
         }

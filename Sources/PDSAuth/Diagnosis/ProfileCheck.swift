@@ -64,7 +64,8 @@ package enum ProfileCheck {
         let when = ExpiryText.relative(expiry, now: now)
         // Expired with nothing to renew it is a problem (`expiredWithNothingToRenewIt`), not a summary.
         guard expiry > now, let renewal else {
-            return expiry > now ? "usable, token valid \(when); no refresh token: sign in again after that" : "usable, token \(when); \(renewal ?? "") on next use"
+            return expiry > now
+                ? "usable, token valid \(when); no refresh token: sign in again after that" : "usable, token \(when); \(renewal ?? "") on next use"
         }
         return "usable, token valid \(when), then \(renewal)"
     }
@@ -72,8 +73,10 @@ package enum ProfileCheck {
     /// An expired access token with no refresh token and no JWT key: only a new sign-in helps.
     static let expiredWithNothingToRenewIt: Rule = { name, profile, now in
         guard let expiry = profile.effectiveExpiry, expiry <= now, profile.refreshToken == nil, profile.jwt == nil else { return nil }
-        return PDSAuthError(.notRefreshable, "The access token of \"\(Redaction.terminalSafe(name, limit: 64))\" expired \(ExpiryText.relative(expiry, now: now).replacing("expired ", with: "")) and nothing can renew it without signing in",
-                            profile: name)
+        return PDSAuthError(
+            .notRefreshable,
+            "The access token of \"\(Redaction.terminalSafe(name, limit: 64))\" expired \(ExpiryText.relative(expiry, now: now).replacing("expired ", with: "")) and nothing can renew it without signing in",
+            profile: name)
     }
 
     /// A JWT profile whose key file the next renewal could not use: read and judged by
@@ -107,7 +110,9 @@ enum CredentialsCheck {
         let exposed = LockedValue<[String]>([])
         var store = CredentialStore(directory: directory)
         store.permissionRepair = .report { path, mode, wanted in
-            exposed.update { $0.append("\(path) is open to other users (mode \(octal(mode)); pds-auth narrows it to \(octal(wanted)) when it next reads it)") }
+            exposed.update {
+                $0.append("\(path) is open to other users (mode \(octal(mode)); pds-auth narrows it to \(octal(wanted)) when it next reads it)")
+            }
         }
         check.fact("directory", directory, limit: 1000)
         check.fact("directory_is", describe(directory))
@@ -117,7 +122,8 @@ enum CredentialsCheck {
             let file = try store.load()
             check.fact("accepted", true)
             check.fact("profiles", file.names.count)
-            check.summary = file.names.isEmpty && !exists(store.filePath)
+            check.summary =
+                file.names.isEmpty && !exists(store.filePath)
                 ? "no credentials file yet (sign in with `pds-auth login`)"
                 : "\(store.filePath) is accepted (\(count(file.names.count)))"
             if !exposed.value.isEmpty {
@@ -148,8 +154,10 @@ enum CredentialsCheck {
     static func describe(_ path: String) -> String {
         var info = stat()
         guard lstat(path, &info) == 0 else { return errno == ENOENT ? "absent" : "not inspectable (\(String(cString: strerror(errno))))" }
-        let kinds: [mode_t: String] = [S_IFREG: "regular file", S_IFDIR: "directory", S_IFLNK: "symbolic link", S_IFIFO: "FIFO",
-                                       S_IFSOCK: "socket", S_IFCHR: "character device", S_IFBLK: "block device"]
+        let kinds: [mode_t: String] = [
+            S_IFREG: "regular file", S_IFDIR: "directory", S_IFLNK: "symbolic link", S_IFIFO: "FIFO",
+            S_IFSOCK: "socket", S_IFCHR: "character device", S_IFBLK: "block device",
+        ]
         let kind = kinds[info.st_mode & S_IFMT] ?? "special file"
         return "\(kind), mode \(octal(info.st_mode & 0o7777)), owner \(owner(info.st_uid))"
     }
@@ -159,7 +167,8 @@ enum CredentialsCheck {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 4096)
-        let name = getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0 && result != nil
+        let name =
+            getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0 && result != nil
             ? Redaction.terminalSafe(String(cString: entry.pw_name), limit: 64) : "uid \(uid)"
         let who = name == "uid \(uid)" ? name : "\(name) (uid \(uid))"
         return uid == geteuid() ? "\(who), you" : "\(who), not you"

@@ -31,8 +31,10 @@ package struct AuthorizationServerMetadata: Sendable, Equatable {
             throw PDSAuthError(.invalidMetadata, "The metadata at \(source) names no issuer", details: ["url": source])
         }
         guard issuer.matches(named) else {
-            throw PDSAuthError(.issuerMismatch, "The metadata at \(source) is for issuer \"\(Redaction.terminalSafe(named, limit: 200))\", not \"\(Redaction.terminalSafe(issuer.text, limit: 200))\"; nothing from it is used (RFC 8414 §3.3)",
-                               details: ["url": source])
+            throw PDSAuthError(
+                .issuerMismatch,
+                "The metadata at \(source) is for issuer \"\(Redaction.terminalSafe(named, limit: 200))\", not \"\(Redaction.terminalSafe(issuer.text, limit: 200))\"; nothing from it is used (RFC 8414 §3.3)",
+                details: ["url": source])
         }
         func endpoint(_ key: String) throws(PDSAuthError) -> URL? {
             guard let value = members[key] else { return nil }
@@ -67,8 +69,9 @@ package struct AuthorizationServerMetadata: Sendable, Equatable {
             throw error
         }
         if url.scheme?.lowercased() != "https", !issuer.isLoopback {
-            throw PDSAuthError(.insecureURL, "The metadata of \(issuer.text) names a plain-http \(key) (\(Redaction.url(url))); only a loopback issuer may",
-                               details: ["url": source])
+            throw PDSAuthError(
+                .insecureURL, "The metadata of \(issuer.text) names a plain-http \(key) (\(Redaction.url(url))); only a loopback issuer may",
+                details: ["url": source])
         }
         return url
     }
@@ -104,8 +107,9 @@ package struct MetadataDiscovery: Sendable {
             }
             return try AuthorizationServerMetadata.decode(response.body, issuer: issuer, from: url)
         }
-        throw PDSAuthError(.discoveryFailed, "No authorization server metadata for \(Redaction.terminalSafe(issuer.text, limit: 200))",
-                           details: ["tried": tried.joined(separator: "; ")])
+        throw PDSAuthError(
+            .discoveryFailed, "No authorization server metadata for \(Redaction.terminalSafe(issuer.text, limit: 200))",
+            details: ["tried": tried.joined(separator: "; ")])
     }
 }
 
@@ -115,8 +119,10 @@ extension ProviderEndpoints {
     /// `endpoint`, else under the issuer). The result remembers the issuer, so the profile
     /// is pinned to it: refreshes, revocation and device polls go only to these endpoints,
     /// and a redirect's `iss` must name it (RFC 9207).
-    package static func discovered(_ metadata: AuthorizationServerMetadata, endpoint: String? = nil, authorize: String? = nil,
-                                  token: String? = nil, revoke: String? = nil, device: String? = nil) throws(PDSAuthError) -> ProviderEndpoints {
+    package static func discovered(
+        _ metadata: AuthorizationServerMetadata, endpoint: String? = nil, authorize: String? = nil,
+        token: String? = nil, revoke: String? = nil, device: String? = nil
+    ) throws(PDSAuthError) -> ProviderEndpoints {
         let base = try checked(endpoint.flatMap { $0.isEmpty ? nil : $0 } ?? metadata.issuer.text, what: "endpoint")
         func pick(_ typed: String?, _ found: URL?, what: String) throws(PDSAuthError) -> URL? {
             if let typed { return try url(typed, base: base, what: what) }
@@ -129,8 +135,9 @@ extension ProviderEndpoints {
         guard let tokenURL = try pick(token, metadata.tokenEndpoint, what: "token URL") else {
             throw PDSAuthError(.invalidMetadata, "The metadata of \(issuer) names no token_endpoint; give --token-url")
         }
-        var endpoints = ProviderEndpoints(flavor: .generic, base: base, authorizeURL: authorizeURL, tokenURL: tokenURL,
-                                          revokeURL: try pick(revoke, metadata.revocationEndpoint, what: "revoke URL"))
+        var endpoints = ProviderEndpoints(
+            flavor: .generic, base: base, authorizeURL: authorizeURL, tokenURL: tokenURL,
+            revokeURL: try pick(revoke, metadata.revocationEndpoint, what: "revoke URL"))
         endpoints.issuer = issuer
         endpoints.deviceAuthorizationURL = try pick(device, metadata.deviceAuthorizationEndpoint, what: "device URL")
         endpoints.issParameterSupported = metadata.issParameterSupported

@@ -33,8 +33,15 @@ package struct ProtectedResourceMetadata: Sendable, Equatable {
         if bytes.first == UInt8(ascii: "\"") {
             var escaped = false
             for byte in bytes.dropFirst() {
-                if escaped { output.append(byte); escaped = false; continue }
-                if byte == UInt8(ascii: "\\") { escaped = true; continue }
+                if escaped {
+                    output.append(byte)
+                    escaped = false
+                    continue
+                }
+                if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                    continue
+                }
                 if byte == UInt8(ascii: "\"") { return String(decoding: output, as: UTF8.self) }
                 output.append(byte)
             }
@@ -48,13 +55,17 @@ package struct ProtectedResourceMetadata: Sendable, Equatable {
     package static func decode(_ data: Data, for requestURL: URL, from url: URL) throws(PDSAuthError) -> ProtectedResourceMetadata {
         let source = Redaction.url(url)
         guard data.count <= AuthorizationServerMetadata.maxDocumentSize,
-              let members = (try? JSONDecoder().decode(JSONValue.self, from: data))?.members,
-              case .string(let resource)? = members["resource"] else {
-            throw PDSAuthError(.invalidMetadata, "The resource metadata at \(source) is not a JSON object naming its resource", details: ["url": source])
+            let members = (try? JSONDecoder().decode(JSONValue.self, from: data))?.members,
+            case .string(let resource)? = members["resource"]
+        else {
+            throw PDSAuthError(
+                .invalidMetadata, "The resource metadata at \(source) is not a JSON object naming its resource", details: ["url": source])
         }
         guard covers(resource, requestURL) else {
-            throw PDSAuthError(.invalidMetadata, "The resource metadata at \(source) is for \"\(Redaction.terminalSafe(resource, limit: 200))\", not for the resource called (RFC 9728 §3.3); it is not used",
-                               details: ["url": source])
+            throw PDSAuthError(
+                .invalidMetadata,
+                "The resource metadata at \(source) is for \"\(Redaction.terminalSafe(resource, limit: 200))\", not for the resource called (RFC 9728 §3.3); it is not used",
+                details: ["url": source])
         }
         var servers: [String] = []
         if case .array(let values)? = members["authorization_servers"] {
@@ -66,8 +77,9 @@ package struct ProtectedResourceMetadata: Sendable, Equatable {
     /// Same scheme, host and port, and the called path at or below the resource's path.
     static func covers(_ resource: String, _ requestURL: URL) -> Bool {
         guard let identifier = URL(string: resource), identifier.query == nil, identifier.fragment == nil,
-              identifier.scheme?.lowercased() == requestURL.scheme?.lowercased(),
-              identifier.host?.lowercased() == requestURL.host?.lowercased(), identifier.port == requestURL.port else { return false }
+            identifier.scheme?.lowercased() == requestURL.scheme?.lowercased(),
+            identifier.host?.lowercased() == requestURL.host?.lowercased(), identifier.port == requestURL.port
+        else { return false }
         var prefix = identifier.path
         while prefix.hasSuffix("/") { prefix.removeLast() }
         let path = requestURL.path
@@ -76,15 +88,18 @@ package struct ProtectedResourceMetadata: Sendable, Equatable {
 
     /// The metadata a 401 points at, or nil when it points nowhere. The URL must be https
     /// (plain http only when the resource itself is on loopback).
-    package static func fetch(for response: HTTPClientResponse, requestURL: URL,
-                             transport: TransportOptions) async throws(PDSAuthError) -> ProtectedResourceMetadata? {
+    package static func fetch(
+        for response: HTTPClientResponse, requestURL: URL,
+        transport: TransportOptions
+    ) async throws(PDSAuthError) -> ProtectedResourceMetadata? {
         guard let text = metadataURL(fromChallenge: response[header: "www-authenticate"]) else { return nil }
         let url = try ProviderEndpoints.checked(text, what: "resource metadata URL")
         let resourceIsLoopback = requestURL.host.map { LoopbackHost.isLoopback($0) } ?? false
         guard url.scheme?.lowercased() == "https" || resourceIsLoopback else {
             throw PDSAuthError(.insecureURL, "The resource names plain-http metadata (\(Redaction.url(url))); only a loopback resource may")
         }
-        let answer = try await MetadataDiscovery(transport: transport).http.send(HTTPClientRequest(method: "GET", url: url, headers: [("Accept", "application/json")]))
+        let answer = try await MetadataDiscovery(transport: transport).http.send(
+            HTTPClientRequest(method: "GET", url: url, headers: [("Accept", "application/json")]))
         guard (200..<300).contains(answer.status) else {
             throw PDSAuthError(.invalidMetadata, "The resource metadata at \(Redaction.url(url)) answered HTTP \(answer.status)")
         }

@@ -65,9 +65,11 @@ public struct PDSAuthError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// An error of kind `code`; give each fact that is known, and `details` for what is only
     /// shown (`["path": path]`). No argument may hold a secret.
-    public init(_ code: Code, _ message: String, httpStatus: Int? = nil, serverCode: String? = nil, providerError: String? = nil,
-                requestID: String? = nil, retryAfter: Duration? = nil, profile: String? = nil, signal: Int32? = nil,
-                underlying: Cause? = nil, details: KeyValuePairs<String, String> = [:]) {
+    public init(
+        _ code: Code, _ message: String, httpStatus: Int? = nil, serverCode: String? = nil, providerError: String? = nil,
+        requestID: String? = nil, retryAfter: Duration? = nil, profile: String? = nil, signal: Int32? = nil,
+        underlying: Cause? = nil, details: KeyValuePairs<String, String> = [:]
+    ) {
         self.code = code
         self.message = message
         self.httpStatus = httpStatus

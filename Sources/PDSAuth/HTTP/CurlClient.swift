@@ -28,8 +28,9 @@ package struct CurlClient: Sendable {
     static func checkScheme(_ url: URL) throws(PDSAuthError) {
         let scheme = url.scheme?.lowercased()
         guard scheme == "https" || (scheme == "http" && LoopbackHost.isLoopback(url.host ?? "")) else {
-            throw PDSAuthError(.insecureURL, "Refusing to send a request to \(Redaction.url(url)): plain http is allowed only to loopback addresses",
-                               details: ["url": Redaction.url(url)])
+            throw PDSAuthError(
+                .insecureURL, "Refusing to send a request to \(Redaction.url(url)): plain http is allowed only to loopback addresses",
+                details: ["url": Redaction.url(url)])
         }
     }
 
@@ -51,8 +52,9 @@ package struct CurlClient: Sendable {
         if let unavailable = failure.unavailable { return unavailable }
         let host = url.host ?? "the server"
         func error(_ code: PDSAuthError.Code, _ message: String) -> PDSAuthError {
-            PDSAuthError(code, message, underlying: PDSAuthError.Cause(source: "libcurl", description: failure.libcurlMessage),
-                         details: ["url": Redaction.url(url)])
+            PDSAuthError(
+                code, message, underlying: PDSAuthError.Cause(source: "libcurl", description: failure.libcurlMessage),
+                details: ["url": Redaction.url(url)])
         }
         if failure.bodyTooLarge {
             return error(.responseTooLarge, "\(host) sent an answer larger than pds-auth accepts")

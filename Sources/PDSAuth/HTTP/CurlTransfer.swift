@@ -1,7 +1,7 @@
 import CCurl
-import Synchronization
 import FoundationEssentials
 import Glibc
+import Synchronization
 
 /// One blocking libcurl easy transfer. Created, performed and discarded on a single
 /// worker thread; only `cancel()` is called from elsewhere, through an atomic flag.
@@ -85,17 +85,22 @@ final class CurlTransfer: Sendable {
         let description = curl.pointee.easy_strerror(code).map { String(cString: $0) } ?? "libcurl error \(code.rawValue)"
         let collected = sink.withLock { $0 }
         if collected.overflowed {
-            throw TransferFailure(code: CURLE_WRITE_ERROR, detail: "answer exceeds \(options.maxBodyBytes) bytes", description: description, bodyTooLarge: true)
+            throw TransferFailure(
+                code: CURLE_WRITE_ERROR, detail: "answer exceeds \(options.maxBodyBytes) bytes", description: description, bodyTooLarge: true)
         }
-        if code == CURLE_ABORTED_BY_CALLBACK, isCancelled { throw TransferFailure(code: code, detail: "cancelled", description: description, cancelled: true) }
+        if code == CURLE_ABORTED_BY_CALLBACK, isCancelled {
+            throw TransferFailure(code: code, detail: "cancelled", description: description, cancelled: true)
+        }
         guard code == CURLE_OK else { throw TransferFailure(code: code, detail: detail, description: description) }
         var status = 0
         _ = pds_curl_getinfo_long(curl, handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPClientResponse(status: status, headerLines: collected.headers, body: collected.body, statusLine: collected.statusLine)
     }
 
-    private func configure(_ curl: UnsafePointer<pds_curl_functions>, _ handle: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
-                           headerList: inout UnsafeMutablePointer<curl_slist>?) {
+    private func configure(
+        _ curl: UnsafePointer<pds_curl_functions>, _ handle: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>,
+        headerList: inout UnsafeMutablePointer<curl_slist>?
+    ) {
         let context = Unmanaged.passUnretained(self).toOpaque()
         setString(curl, handle, CURLOPT_URL, request.url.absoluteString)
         _ = pds_curl_setopt_ptr(curl, handle, CURLOPT_ERRORBUFFER, errorBuffer)
@@ -190,8 +195,10 @@ enum CurlRuntime {
     private static let loaded: Result<Functions, PDSAuthError> = {
         var reason: UnsafePointer<CChar>?
         guard let functions = pds_curl_load(&reason) else {
-            return .failure(PDSAuthError(.networkLibraryMissing,
-                "libcurl cannot be loaded (\(reason.map { String(cString: $0) } ?? "unknown reason")); it makes every request"))
+            return .failure(
+                PDSAuthError(
+                    .networkLibraryMissing,
+                    "libcurl cannot be loaded (\(reason.map { String(cString: $0) } ?? "unknown reason")); it makes every request"))
         }
         // The library leaves the process's signal dispositions alone. Transfers set
         // CURLOPT_NOSIGNAL (they run on worker threads); libcurl (7.87 and later: Debian 12

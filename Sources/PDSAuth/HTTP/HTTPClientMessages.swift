@@ -17,9 +17,10 @@ package struct HTTPClientRequest: Sendable {
 
     /// True for an RFC 9110 §5.6.2 token: what a method may be spelled with.
     package static func isMethodToken(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 32 && text.utf8.allSatisfy { byte in
-            FormEncoding.isUnreserved(byte) || "!#$%&'*+^`|".utf8.contains(byte)
-        }
+        !text.isEmpty && text.utf8.count <= 32
+            && text.utf8.allSatisfy { byte in
+                FormEncoding.isUnreserved(byte) || "!#$%&'*+^`|".utf8.contains(byte)
+            }
     }
 }
 

@@ -20,10 +20,12 @@ public struct TransportOptions: Sendable {
 
     /// Options with pds-auth's defaults: 10 s to connect, 30 s in all, 1 MiB answers, the
     /// system's CAs, the proxy variables of this process's environment.
-    public init(connectTimeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(30), maxBodyBytes: Int = 1 << 20,
-                caBundlePath: String? = nil, userAgent: String = "pds-auth/\(PDSAuthVersion.current)",
-                proxyEnvironment: [String: String] = TransportOptions.proxyVariables(ProcessInfo.processInfo.environment),
-                trace: (@Sendable (String) -> Void)? = nil) {
+    public init(
+        connectTimeout: Duration = .seconds(10), totalTimeout: Duration = .seconds(30), maxBodyBytes: Int = 1 << 20,
+        caBundlePath: String? = nil, userAgent: String = "pds-auth/\(PDSAuthVersion.current)",
+        proxyEnvironment: [String: String] = TransportOptions.proxyVariables(ProcessInfo.processInfo.environment),
+        trace: (@Sendable (String) -> Void)? = nil
+    ) {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.maxBodyBytes = maxBodyBytes
@@ -44,8 +46,9 @@ public struct TransportOptions: Sendable {
     /// Defaults, with the total timeout from `PDS_AUTH_HTTP_TIMEOUT` (seconds, a decimal
     /// number in ``timeoutRange``) when set; anything else in it is refused, not ignored.
     public static func fromEnvironment(_ environment: [String: String], caBundleFlag: String? = nil) throws(PDSAuthError) -> TransportOptions {
-        var options = TransportOptions(caBundlePath: caBundle(flag: caBundleFlag, environment: environment),
-                                       proxyEnvironment: proxyVariables(environment))
+        var options = TransportOptions(
+            caBundlePath: caBundle(flag: caBundleFlag, environment: environment),
+            proxyEnvironment: proxyVariables(environment))
         if let text = environment["PDS_AUTH_HTTP_TIMEOUT"] {
             let seconds = try Self.seconds(text, name: "PDS_AUTH_HTTP_TIMEOUT", range: timeoutRange)
             options.totalTimeout = .milliseconds(Int64((seconds * 1000).rounded()))
@@ -60,7 +63,10 @@ public struct TransportOptions: Sendable {
         let trimmed = text.trimmed()
         let plain = !trimmed.isEmpty && trimmed.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: ".") }
         guard plain, trimmed.utf8.count <= 12, let value = Double(trimmed), value.isFinite, range.contains(value) else {
-            throw PDSAuthError(.invalidSetting, "\(name) must be a number of seconds from \(Self.shown(range.lowerBound)) to \(Self.shown(range.upperBound)), not \"\(Redaction.terminalSafe(text, limit: 40))\"")
+            throw PDSAuthError(
+                .invalidSetting,
+                "\(name) must be a number of seconds from \(Self.shown(range.lowerBound)) to \(Self.shown(range.upperBound)), not \"\(Redaction.terminalSafe(text, limit: 40))\""
+            )
         }
         return value
     }
@@ -78,7 +84,9 @@ public struct TransportOptions: Sendable {
     /// The CA bundle in use and where it was named (`--cacert`, `CURL_CA_BUNDLE`,
     /// `SSL_CERT_FILE`); nil for the system store.
     package static func caBundleSource(flag: String?, environment: [String: String]) -> (path: String, from: String)? {
-        for (candidate, from) in [(flag, "--cacert"), (environment["CURL_CA_BUNDLE"], "CURL_CA_BUNDLE"), (environment["SSL_CERT_FILE"], "SSL_CERT_FILE")] {
+        for (candidate, from) in [
+            (flag, "--cacert"), (environment["CURL_CA_BUNDLE"], "CURL_CA_BUNDLE"), (environment["SSL_CERT_FILE"], "SSL_CERT_FILE"),
+        ] {
             if let candidate, !candidate.isEmpty { return (candidate, from) }
         }
         return nil
@@ -118,8 +126,10 @@ package struct ProxyChoice: Sendable, Equatable {
         let host = LoopbackHost.unbracketed(url.host ?? "").lowercased()
         if LoopbackHost.isLoopback(host) { return ProxyChoice(proxy: nil, reason: "loopback: never through a proxy") }
         guard url.scheme?.lowercased() == "https" else { return ProxyChoice(proxy: nil, reason: "plain http: never through a proxy") }
-        guard let (name, proxy) = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"].lazy
-            .compactMap({ name in environment[name].flatMap { $0.isEmpty ? nil : (name, $0) } }).first else {
+        guard
+            let (name, proxy) = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"].lazy
+                .compactMap({ name in environment[name].flatMap { $0.isEmpty ? nil : (name, $0) } }).first
+        else {
             return ProxyChoice(proxy: nil, reason: "no proxy variable set")
         }
         if let exceptions = environment["no_proxy"] ?? environment["NO_PROXY"], let matched = Self.exception(host, in: exceptions) {
@@ -149,7 +159,8 @@ package struct ProxyChoice: Sendable, Equatable {
     static func ipv4(_ host: String, inBlock block: String) -> Bool {
         let parts = block.split(separator: "/", maxSplits: 1)
         guard parts.count == 2, let bits = Int(parts[1]), (0...32).contains(bits),
-              let network = address(String(parts[0])), let address = address(host) else { return false }
+            let network = address(String(parts[0])), let address = address(host)
+        else { return false }
         let mask: UInt32 = bits == 0 ? 0 : ~UInt32(0) << (32 - bits)
         return network & mask == address & mask
     }
@@ -204,7 +215,8 @@ package struct RetryPolicy: Sendable, Equatable {
         guard let retryAfter else { return .seconds(1) }
         let text = retryAfter.trimmed()
         guard text.utf8.count <= 6, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let seconds = Int(text), Duration.seconds(seconds) <= maxRetryAfter else { return nil }
+            let seconds = Int(text), Duration.seconds(seconds) <= maxRetryAfter
+        else { return nil }
         return .seconds(seconds)
     }
 

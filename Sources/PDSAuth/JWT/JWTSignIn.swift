@@ -27,9 +27,11 @@ public struct JWTSignIn: Sendable {
     public var secretStore: SecretStoreChoice
 
     /// A sign-in of JWT app `clientID` in `domainID`, saved as `profileName` in `store`.
-    public init(endpoints: ProviderEndpoints, domainID: String, clientID: String, settings: JWTSettings, profileName: String,
-                store: CredentialStore, transport: TransportOptions = TransportOptions(), rememberedCABundle: String? = nil,
-                secretStore: SecretStoreChoice = .unspecified) {
+    public init(
+        endpoints: ProviderEndpoints, domainID: String, clientID: String, settings: JWTSettings, profileName: String,
+        store: CredentialStore, transport: TransportOptions = TransportOptions(), rememberedCABundle: String? = nil,
+        secretStore: SecretStoreChoice = .unspecified
+    ) {
         self.endpoints = endpoints
         self.domainID = domainID
         self.clientID = clientID
@@ -47,12 +49,14 @@ public struct JWTSignIn: Sendable {
         _ = try store.load()
         let receivedAt = Date()
         let assertion = try await JWTAssertion.sign(settings: settings, clientID: clientID, audience: domainID, now: receivedAt)
-        let client = TokenClient(http: CurlClient(options: transport), tokenURL: endpoints.tokenURL, clientID: clientID,
-                                 clientSecret: nil, domainID: domainID)
+        let client = TokenClient(
+            http: CurlClient(options: transport), tokenURL: endpoints.tokenURL, clientID: clientID,
+            clientSecret: nil, domainID: domainID)
         let response = try await client.request(.jwtBearer(assertion: assertion))
-        var profile = StoredProfile(grant: .jwtBearer, endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: nil,
-                                    redirectURI: nil, scope: nil, caBundlePath: rememberedCABundle, accessToken: response.accessToken,
-                                    refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil, jwt: settings)
+        var profile = StoredProfile(
+            grant: .jwtBearer, endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: nil,
+            redirectURI: nil, scope: nil, caBundlePath: rememberedCABundle, accessToken: response.accessToken,
+            refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil, jwt: settings)
         profile.apply(response, receivedAt: receivedAt)
         profile.secretStore = try await store.save(profile, as: profileName, makeCurrent: true, secretStore: secretStore)
         return LoginResult(profileName: profileName, profile: profile, credentialsPath: store.filePath)
@@ -68,10 +72,11 @@ package enum JWTAssertion {
         let seconds = Int(now.timeIntervalSince1970)
         let lifetime = Int(clamping: settings.lifetime.components.seconds)
         let skew = Int(clamping: settings.clockSkew.components.seconds)
-        return AssertionClaims(iss: clientID, sub: settings.subject, sub_type: settings.subjectType, aud: audience,
-                               jti: UUID().uuidString.lowercased(), exp: seconds + lifetime,
-                               iat: seconds - skew, nbf: seconds - skew,
-                               auto_create: settings.autoCreate ? true : nil)
+        return AssertionClaims(
+            iss: clientID, sub: settings.subject, sub_type: settings.subjectType, aud: audience,
+            jti: UUID().uuidString.lowercased(), exp: seconds + lifetime,
+            iat: seconds - skew, nbf: seconds - skew,
+            auto_create: settings.autoCreate ? true : nil)
     }
 
     /// Signs with the key file named in `settings` (read afresh each time: the profile stores
@@ -129,8 +134,9 @@ package struct JWTPreview: Sendable {
     package init?(_ token: String) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].utf8.count < 64 * 1024, let payload = Base64URL.decode(parts[1]),
-              let value = try? JSONDecoder().decode(JSONValue.self, from: payload), value.depth <= JSONValue.maxDepth,
-              let claims = value.members else { return nil }
+            let value = try? JSONDecoder().decode(JSONValue.self, from: payload), value.depth <= JSONValue.maxDepth,
+            let claims = value.members
+        else { return nil }
         self.claims = claims
         if case .integer(let exp)? = claims["exp"], exp > 0, exp < 253_402_300_800 {
             expiry = Date(timeIntervalSince1970: TimeInterval(exp))

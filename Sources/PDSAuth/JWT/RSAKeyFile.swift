@@ -1,9 +1,8 @@
-import Glibc
 import Crypto
 import CryptoExtras
-import JWTKit
-
 import FoundationEssentials
+import Glibc
+import JWTKit
 
 /// The app's RSA private key for JWT-bearer assertions, read from a PEM file (PKCS#1
 /// `RSA PRIVATE KEY` or PKCS#8 `PRIVATE KEY`). Every way the file can be wrong gets its own
@@ -22,12 +21,14 @@ package struct RSAKeyFile: Sendable {
         self.path = path
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw Self.error(errno == ENOENT ? .keyMissing : .keyUnreadable,
-                             errno == ENOENT ? "There is no private key file at this path" : "The private key file cannot be read", path: path)
+            throw Self.error(
+                errno == ENOENT ? .keyMissing : .keyUnreadable,
+                errno == ENOENT ? "There is no private key file at this path" : "The private key file cannot be read", path: path)
         }
         // A PEM RSA key is a few KiB; a device, FIFO or huge file is not one.
         guard info.st_mode & S_IFMT == S_IFREG, info.st_size <= Self.maxFileSize,
-              let data = FileManager.default.contents(atPath: path) else {
+            let data = FileManager.default.contents(atPath: path)
+        else {
             throw Self.error(.keyUnreadable, "The private key file cannot be read as a PEM file of at most 64 KiB", path: path)
         }
         let pem = String(decoding: data, as: UTF8.self)
@@ -38,7 +39,8 @@ package struct RSAKeyFile: Sendable {
             // "too small" error below instead of a vague parse failure. Nothing signs with it.
             backing = try _RSA.Signing.PrivateKey(unsafePEMRepresentation: pem)
         } catch {
-            throw Self.notRSA(pem) ? Self.error(.keyNotRSA, "The key is not an RSA key; PDS JWT apps sign with RS256", path: path)
+            throw Self.notRSA(pem)
+                ? Self.error(.keyNotRSA, "The key is not an RSA key; PDS JWT apps sign with RS256", path: path)
                 : Self.error(.keyUnparsable, "The private key file is not a PEM RSA private key (PKCS#1 or PKCS#8)", path: path)
         }
         guard backing.keySizeInBits >= Self.minimumBits else {

@@ -18,8 +18,10 @@ package final class TokenFileKeeper: Sendable {
 
     /// Creates the directory (in the first safe temporary root, see `TemporaryRoot`) and
     /// writes the first token (which must already be valid).
-    package init(provider: TokenProvider, profile name: String, minValid: Duration, first: StoredProfile,
-                roots: TemporaryRoot.Choice) throws(PDSAuthError) {
+    package init(
+        provider: TokenProvider, profile name: String, minValid: Duration, first: StoredProfile,
+        roots: TemporaryRoot.Choice
+    ) throws(PDSAuthError) {
         privateDirectory = try PrivateDirectory(purpose: "exec", roots: roots)
         self.provider = provider
         profileName = name

@@ -31,14 +31,16 @@ public struct TokenProvider: Sendable {
         var renewed = false
         do {
             return try await renew(name, seen: seen, minValid: minValid, force: force, renewer: renewer, clock: clock) { renewed = true }
-        } catch where renewed && [.writeFailed, .secretStoreUnavailable, .secretStoreLocked].contains(error.code) {
+        } catch  where renewed && [.writeFailed, .secretStoreUnavailable, .secretStoreLocked].contains(error.code) {
             throw Self.renewalNotSaved(error, name: name, rotates: seen.jwt == nil)
         }
     }
 
     /// The renewal under the lock; `onRenewed` runs once the server has issued new tokens.
-    private func renew(_ name: String, seen: StoredProfile, minValid: Duration, force: Bool, renewer: any ProfileRenewer,
-                       clock: @escaping @Sendable () -> Date, onRenewed: () -> Void) async throws(PDSAuthError) -> StoredProfile {
+    private func renew(
+        _ name: String, seen: StoredProfile, minValid: Duration, force: Bool, renewer: any ProfileRenewer,
+        clock: @escaping @Sendable () -> Date, onRenewed: () -> Void
+    ) async throws(PDSAuthError) -> StoredProfile {
         let store = self.store
         return try await store.update(claimingRoom: true) { (file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile in
             guard var profile = try store.profile(name, in: &file) else { throw Self.noProfile(name, store: store) }
@@ -63,11 +65,13 @@ public struct TokenProvider: Sendable {
     /// A save that failed after the server issued new tokens: for a rotating refresh token
     /// the saved one is now likely dead, which "the credentials are unchanged" would hide.
     static func renewalNotSaved(_ error: PDSAuthError, name: String, rotates: Bool) -> PDSAuthError {
-        let consequence = rotates ? "the server has likely retired the saved refresh token, so sign in again" : "the saved profile can still renew itself"
+        let consequence =
+            rotates ? "the server has likely retired the saved refresh token, so sign in again" : "the saved profile can still renew itself"
         // The save's own facts (the path that failed) stay; the kind and the message are new.
         var failure = error
         failure.code = .renewalNotSaved
-        failure.message = "The server issued new tokens for \"\(Redaction.terminalSafe(name, limit: 64))\", but they could not be saved (\(error.message)); \(consequence)"
+        failure.message =
+            "The server issued new tokens for \"\(Redaction.terminalSafe(name, limit: 64))\", but they could not be saved (\(error.message)); \(consequence)"
         failure.profile = name
         return failure
     }
@@ -80,8 +84,9 @@ public struct TokenProvider: Sendable {
     }
 
     public static func noProfile(_ name: String, store: CredentialStore) -> PDSAuthError {
-        PDSAuthError(.noProfile, "There is no profile \"\(Redaction.terminalSafe(name, limit: 64))\"",
-                     profile: name, details: ["credentials": store.filePath])
+        PDSAuthError(
+            .noProfile, "There is no profile \"\(Redaction.terminalSafe(name, limit: 64))\"",
+            profile: name, details: ["credentials": store.filePath])
     }
 }
 
@@ -127,15 +132,17 @@ public struct StandardRenewer: ProfileRenewer {
         var options = transport
         options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
         func request(_ grant: TokenGrant) -> TokenExchange.Request {
-            TokenExchange.Request(tokenURL: profile.endpoints.tokenURL, clientID: profile.clientID, clientSecret: profile.clientSecret,
-                                  domainID: profile.domainID, transport: options, grant: grant)
+            TokenExchange.Request(
+                tokenURL: profile.endpoints.tokenURL, clientID: profile.clientID, clientSecret: profile.clientSecret,
+                domainID: profile.domainID, transport: options, grant: grant)
         }
         if let jwt = profile.jwt {
             let assertion = try await JWTAssertion.sign(settings: jwt, clientID: profile.clientID, audience: profile.domainID ?? "")
             return try await exchange(request(.jwtBearer(assertion: assertion)))
         }
         guard let refreshToken = profile.refreshToken else {
-            throw PDSAuthError(.notRefreshable, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" has no refresh token and its access token is expiring")
+            throw PDSAuthError(
+                .notRefreshable, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" has no refresh token and its access token is expiring")
         }
         return try await exchange(request(.refreshToken(refreshToken)))
     }
@@ -151,14 +158,17 @@ package enum ProfileChoice {
         let names = file.names
         if names.count == 1 { return names[0] }
         if names.isEmpty { throw PDSAuthError(.noProfile, "There are no saved profiles", details: ["credentials": store.filePath]) }
-        throw PDSAuthError(.noProfileSelected, "There are \(names.count) profiles and none is current: \(names.map { Redaction.terminalSafe($0, limit: 64) }.joined(separator: ", "))",
-                           details: ["credentials": store.filePath])
+        throw PDSAuthError(
+            .noProfileSelected,
+            "There are \(names.count) profiles and none is current: \(names.map { Redaction.terminalSafe($0, limit: 64) }.joined(separator: ", "))",
+            details: ["credentials": store.filePath])
     }
 
     /// Profile names are chosen by the user and shown everywhere: 1–64 letters, digits,
     /// `-`, `_`, `.` or `@`.
     package static func isValidName(_ name: String) -> Bool {
-        (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { FormEncoding.isUnreserved($0) && $0 != UInt8(ascii: "~") || $0 == UInt8(ascii: "@") }
+        (1...64).contains(name.utf8.count)
+            && name.utf8.allSatisfy { FormEncoding.isUnreserved($0) && $0 != UInt8(ascii: "~") || $0 == UInt8(ascii: "@") }
     }
 }
 
@@ -178,7 +188,8 @@ package struct RevokeClient: Sendable {
         guard let url = profile.endpoints.revokeURL else {
             throw PDSAuthError(.noRevocationEndpoint, "\(profile.endpoints.providerName) has no revocation endpoint on record for this profile")
         }
-        let request = profile.endpoints.flavor == .pds
+        let request =
+            profile.endpoints.flavor == .pds
             ? Self.pdsRequest(url: url, clientID: profile.clientID, refreshToken: refreshToken)
             : Self.rfc7009Request(url: url, profile: profile, refreshToken: refreshToken)
         let response = try await http.send(request)
@@ -194,13 +205,15 @@ package struct RevokeClient: Sendable {
         }
         // Encoding two strings cannot fail.
         let body = try! JSONEncoder().encode(Body(app_id: clientID, refresh_token: refreshToken))
-        return HTTPClientRequest(method: "POST", url: url, headers: [("Content-Type", "application/json"), ("Accept", "application/json")], body: body)
+        return HTTPClientRequest(
+            method: "POST", url: url, headers: [("Content-Type", "application/json"), ("Accept", "application/json")], body: body)
     }
 
     static func rfc7009Request(url: URL, profile: StoredProfile, refreshToken: String) -> HTTPClientRequest {
         var fields = [("token", refreshToken), ("token_type_hint", "refresh_token"), ("client_id", profile.clientID)]
         if let secret = profile.clientSecret, !secret.isEmpty { fields.append(("client_secret", secret)) }
-        return HTTPClientRequest(method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-                                 body: Data(FormEncoding.encode(fields).utf8))
+        return HTTPClientRequest(
+            method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+            body: Data(FormEncoding.encode(fields).utf8))
     }
 }

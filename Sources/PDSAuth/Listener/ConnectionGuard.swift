@@ -109,12 +109,15 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func refuse(_ context: ChannelHandlerContext, _ status: HTTPResponse.Status) {
         refused = true
         headTimer?.cancel()
-        let body = ByteBuffer(string: status == .badRequest
-            ? "Bad request: malformed, too long, or not addressed to a single host.\n"
-            : "pds-auth's sign-in listener answers only GET and HEAD requests without a body.\n")
-        var fields: HTTPFields = [.contentType: "text/plain; charset=utf-8", .connection: "close",
-                                  .contentLength: String(body.readableBytes), .xContentTypeOptions: "nosniff",
-                                  .contentSecurityPolicy: "default-src 'none'", .cacheControl: "no-store"]
+        let body = ByteBuffer(
+            string: status == .badRequest
+                ? "Bad request: malformed, too long, or not addressed to a single host.\n"
+                : "pds-auth's sign-in listener answers only GET and HEAD requests without a body.\n")
+        var fields: HTTPFields = [
+            .contentType: "text/plain; charset=utf-8", .connection: "close",
+            .contentLength: String(body.readableBytes), .xContentTypeOptions: "nosniff",
+            .contentSecurityPolicy: "default-src 'none'", .cacheControl: "no-store",
+        ]
         if status == .methodNotAllowed { fields[.allow] = "GET, HEAD" }
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)

@@ -1,8 +1,8 @@
+import Glibc
 import HummingbirdCore
 import Logging
-import NIOPosix
-import Glibc
 import NIOCore
+import NIOPosix
 
 /// The loopback listener of one sign-in, on the first redirect URI whose port is free (apps
 /// may register several, as `--redirect-uri` may be repeated), and on every loopback
@@ -22,16 +22,19 @@ package struct ListenerBinding: Sendable {
     /// start one per core). Shut down by ``stop()``.
     let eventLoops: MultiThreadedEventLoopGroup
 
-    package static func bind(_ candidates: [RedirectTarget], answers: LoginAnswers, pages: LoginPages, logger: Logger,
-                            limits: ListenerLimits = .standard) async throws(PDSAuthError) -> ListenerBinding {
+    package static func bind(
+        _ candidates: [RedirectTarget], answers: LoginAnswers, pages: LoginPages, logger: Logger,
+        limits: ListenerLimits = .standard
+    ) async throws(PDSAuthError) -> ListenerBinding {
         let registry = ConnectionRegistry(capacity: limits.maxConnections)
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var failures: [PDSAuthError] = []
         for candidate in candidates {
             let responder = ListenerResponder(target: candidate, answers: answers, pages: pages)
             do throws(PDSAuthError) {
-                return try await bindOne(candidate, responder: responder, logger: logger, configuration: limits.http1(registry: registry),
-                                         eventLoops: eventLoops)
+                return try await bindOne(
+                    candidate, responder: responder, logger: logger, configuration: limits.http1(registry: registry),
+                    eventLoops: eventLoops)
             } catch {
                 failures.append(error)
             }
@@ -40,25 +43,32 @@ package struct ListenerBinding: Sendable {
         throw failures.count == 1 ? failures[0] : noneFree(candidates, failures)
     }
 
-    static func bindOne(_ candidate: RedirectTarget, responder: ListenerResponder, logger: Logger,
-                        configuration: HTTP1Channel.Configuration, eventLoops: MultiThreadedEventLoopGroup) async throws(PDSAuthError) -> ListenerBinding {
+    static func bindOne(
+        _ candidate: RedirectTarget, responder: ListenerResponder, logger: Logger,
+        configuration: HTTP1Channel.Configuration, eventLoops: MultiThreadedEventLoopGroup
+    ) async throws(PDSAuthError) -> ListenerBinding {
         guard candidate.host.lowercased() == "localhost" else {
-            let server = try await ListenerServer.start(host: candidate.host, port: candidate.port, responder: responder,
-                                                        logger: logger, configuration: configuration, eventLoopGroup: eventLoops)
+            let server = try await ListenerServer.start(
+                host: candidate.host, port: candidate.port, responder: responder,
+                logger: logger, configuration: configuration, eventLoopGroup: eventLoops)
             return ListenerBinding(target: candidate.bound(to: server.port), notes: [], servers: [server], eventLoops: eventLoops)
         }
         // An ephemeral port free on 127.0.0.1 may be taken on ::1: try a few.
         for _ in 0..<(candidate.port == 0 ? 5 : 1) {
-            let first = try await ListenerServer.start(host: "127.0.0.1", port: candidate.port, responder: responder,
-                                                       logger: logger, configuration: configuration, eventLoopGroup: eventLoops)
-            switch await ListenerServer.bind(host: "::1", port: first.port, responder: responder, logger: logger, configuration: configuration,
-                                             eventLoopGroup: eventLoops) {
+            let first = try await ListenerServer.start(
+                host: "127.0.0.1", port: candidate.port, responder: responder,
+                logger: logger, configuration: configuration, eventLoopGroup: eventLoops)
+            switch await ListenerServer.bind(
+                host: "::1", port: first.port, responder: responder, logger: logger, configuration: configuration,
+                eventLoopGroup: eventLoops)
+            {
             case .success(let second):
                 return ListenerBinding(target: candidate.bound(to: first.port), notes: [], servers: [first, second], eventLoops: eventLoops)
             case .failure(.unavailable):
-                return ListenerBinding(target: candidate.bound(to: first.port),
-                                       notes: ["This machine has no IPv6 loopback address, so localhost is served on 127.0.0.1 only."],
-                                       servers: [first], eventLoops: eventLoops)
+                return ListenerBinding(
+                    target: candidate.bound(to: first.port),
+                    notes: ["This machine has no IPv6 loopback address, so localhost is served on 127.0.0.1 only."],
+                    servers: [first], eventLoops: eventLoops)
             case .failure(let failure):
                 await first.stop()
                 if candidate.port == 0, failure == .inUse { continue }
@@ -81,8 +91,9 @@ package struct ListenerBinding: Sendable {
     static func noneFree(_ candidates: [RedirectTarget], _ failures: [PDSAuthError]) -> PDSAuthError {
         let ports = candidates.map { String($0.port) }.joined(separator: ", ")
         let reasons = failures.map(\.message).joined(separator: "; ")
-        return PDSAuthError(.portInUse, "None of the \(candidates.count) redirect URIs could be served (ports \(ports)): \(reasons)",
-                            details: ["ports": ports])
+        return PDSAuthError(
+            .portInUse, "None of the \(candidates.count) redirect URIs could be served (ports \(ports)): \(reasons)",
+            details: ["ports": ports])
     }
 }
 
@@ -105,13 +116,16 @@ public struct ListenerLimits: Sendable {
     public var maxHeaderFieldCount: Int
 
     public static var standard: ListenerLimits {
-        ListenerLimits(idleTimeout: .seconds(10), headerDeadline: .seconds(10), connectionLifetime: .seconds(60),
-                       maxConnections: defaultMaxConnections(), maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024,
-                       maxHeaderFieldCount: 100)
+        ListenerLimits(
+            idleTimeout: .seconds(10), headerDeadline: .seconds(10), connectionLifetime: .seconds(60),
+            maxConnections: defaultMaxConnections(), maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024,
+            maxHeaderFieldCount: 100)
     }
 
-    public init(idleTimeout: Duration, headerDeadline: Duration, connectionLifetime: Duration, maxConnections: Int,
-                maxHeaderFieldSize: Int, maxHeaderListSize: Int, maxHeaderFieldCount: Int) {
+    public init(
+        idleTimeout: Duration, headerDeadline: Duration, connectionLifetime: Duration, maxConnections: Int,
+        maxHeaderFieldSize: Int, maxHeaderListSize: Int, maxHeaderFieldCount: Int
+    ) {
         self.idleTimeout = idleTimeout
         self.headerDeadline = headerDeadline
         self.connectionLifetime = connectionLifetime
@@ -134,7 +148,8 @@ public struct ListenerLimits: Sendable {
         HTTP1Channel.Configuration(
             additionalChannelHandlers: [ConnectionGuard(registry: registry, limits: self)],
             idleTimeout: TimeAmount(idleTimeout),
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: maxHeaderFieldSize, maxHeaderListSize: maxHeaderListSize,
-                                            maxHeaderFieldCount: maxHeaderFieldCount))
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: maxHeaderFieldSize, maxHeaderListSize: maxHeaderListSize,
+                maxHeaderFieldCount: maxHeaderFieldCount))
     }
 }

@@ -1,11 +1,11 @@
 import Glibc
-import HummingbirdCore
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOPosix
-import ServiceLifecycle
 import PDSShared
+import ServiceLifecycle
 
 /// Runs a Hummingbird server on one loopback address until `stop()`, which shuts it down
 /// gracefully: responses already being written (the result page) are completed first.
@@ -33,21 +33,27 @@ package final class ListenerServer: Sendable {
 
     /// Binds `host:port` (0 = any free port) and returns once the socket listens, or throws
     /// an error naming the address. The server's connections run on `eventLoopGroup`.
-    package static func start<Responder: HTTPResponder>(host: String, port: Int, responder: Responder, logger: Logger,
-                                                       configuration: HTTP1Channel.Configuration = .init(),
-                                                       eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton)
-    async throws(PDSAuthError) -> ListenerServer
+    package static func start<Responder: HTTPResponder>(
+        host: String, port: Int, responder: Responder, logger: Logger,
+        configuration: HTTP1Channel.Configuration = .init(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    )
+        async throws(PDSAuthError) -> ListenerServer
     where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
-        switch await bind(host: host, port: port, responder: responder, logger: logger, configuration: configuration,
-                          eventLoopGroup: eventLoopGroup) {
+        switch await bind(
+            host: host, port: port, responder: responder, logger: logger, configuration: configuration,
+            eventLoopGroup: eventLoopGroup)
+        {
         case .success(let server): return server
         case .failure(let failure): throw failure.error(host: host, port: port)
         }
     }
 
-    static func bind<Responder: HTTPResponder>(host: String, port: Int, responder: Responder, logger: Logger,
-                                               configuration: HTTP1Channel.Configuration,
-                                               eventLoopGroup: any EventLoopGroup) async -> Result<ListenerServer, BindFailure>
+    static func bind<Responder: HTTPResponder>(
+        host: String, port: Int, responder: Responder, logger: Logger,
+        configuration: HTTP1Channel.Configuration,
+        eventLoopGroup: any EventLoopGroup
+    ) async -> Result<ListenerServer, BindFailure>
     where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
@@ -118,9 +124,13 @@ extension ListenerServer.BindFailure {
             return
         }
         let text = String(describing: error)
-        if text.contains("errno: \(EADDRINUSE))") { self = .inUse }
-        else if text.contains("errno: \(EADDRNOTAVAIL))") || text.contains("errno: \(EAFNOSUPPORT))") { self = .unavailable }
-        else { self = .other(text) }
+        if text.contains("errno: \(EADDRINUSE))") {
+            self = .inUse
+        } else if text.contains("errno: \(EADDRNOTAVAIL))") || text.contains("errno: \(EAFNOSUPPORT))") {
+            self = .unavailable
+        } else {
+            self = .other(text)
+        }
     }
 
     init(errno: Int32, description: String) {
@@ -141,7 +151,8 @@ extension ListenerServer.BindFailure {
         case .cancelled:
             return PDSAuthError(.cancelled, "Interrupted while starting to listen on \(address)", details: ["address": address])
         case .other(let reason):
-            return PDSAuthError(.listenFailed, "Cannot listen on \(address): \(Redaction.terminalSafe(reason, limit: 200))", details: ["address": address])
+            return PDSAuthError(
+                .listenFailed, "Cannot listen on \(address): \(Redaction.terminalSafe(reason, limit: 200))", details: ["address": address])
         }
     }
 }

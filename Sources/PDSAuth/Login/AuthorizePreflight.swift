@@ -22,9 +22,10 @@ package enum AuthorizePreflight {
 
     package static func check(_ configuration: LoginConfiguration) async throws(PDSAuthError) {
         guard let redirect = configuration.redirects.first else { return }
-        let request = AuthorizationRequest(clientID: configuration.clientID, redirectURI: redirect.uri, scope: configuration.scope,
-                                           domainID: configuration.domainID, loginType: configuration.loginType,
-                                           pkce: configuration.usePKCE ? PKCE() : nil)
+        let request = AuthorizationRequest(
+            clientID: configuration.clientID, redirectURI: redirect.uri, scope: configuration.scope,
+            domainID: configuration.domainID, loginType: configuration.loginType,
+            pkce: configuration.usePKCE ? PKCE() : nil)
         let url = request.url(endpoint: configuration.endpoints.authorizeURL)
         var options = configuration.transport
         options.totalTimeout = min(options.totalTimeout, timeout)
@@ -32,8 +33,9 @@ package enum AuthorizePreflight {
         options.maxBodyBytes = 256 << 10
         let response: HTTPClientResponse
         do {
-            response = try await CurlClient(options: options).send(HTTPClientRequest(method: "GET", url: url, headers: [("Accept", "text/html, application/json")]))
-        } catch where error.code == .responseTooLarge {
+            response = try await CurlClient(options: options).send(
+                HTTPClientRequest(method: "GET", url: url, headers: [("Accept", "text/html, application/json")]))
+        } catch  where error.code == .responseTooLarge {
             // Longer than any refusal (a bare error code or a short page): a sign-in page,
             // read no further. The browser may go ahead; a provider's late refusal shows there.
             return
@@ -47,22 +49,28 @@ package enum AuthorizePreflight {
         switch response.status {
         case 300...399:
             guard let location = response[header: "location"], location.hasPrefix(redirectURI),
-                  let query = location.split(separator: "?", maxSplits: 1).dropFirst().first,
-                  let parameters = CallbackParameters(query: query), let error = parameters.error else { return nil }
+                let query = location.split(separator: "?", maxSplits: 1).dropFirst().first,
+                let parameters = CallbackParameters(query: query), let error = parameters.error
+            else { return nil }
             let detail = parameters.errorDescription.map { ": " + Redaction.terminalSafe($0, limit: 300) } ?? ""
-            return PDSAuthError(.invalidSetting, "The provider refuses this sign-in request (\(Redaction.terminalSafe(error, limit: 80))\(detail)); the browser was not opened",
-                                providerError: Redaction.terminalSafe(error, limit: 80))
+            return PDSAuthError(
+                .invalidSetting,
+                "The provider refuses this sign-in request (\(Redaction.terminalSafe(error, limit: 80))\(detail)); the browser was not opened",
+                providerError: Redaction.terminalSafe(error, limit: 80))
         case 404, 405, 410:
-            return PDSAuthError(.endpointMisconfigured, "\(shown) answered HTTP \(response.status): there is no authorize endpoint there; the browser was not opened")
+            return PDSAuthError(
+                .endpointMisconfigured, "\(shown) answered HTTP \(response.status): there is no authorize endpoint there; the browser was not opened")
         case 400...499:
             let reason = Self.reason(response)
             let redirectRefused = reason.lowercased().contains("redirect")
-            return PDSAuthError(redirectRefused ? .invalidRedirectURI : .clientRejected,
-                                "The provider refuses this sign-in request: \(reason); the browser was not opened",
-                                httpStatus: response.status, details: ["redirect uri": redirectURI])
+            return PDSAuthError(
+                redirectRefused ? .invalidRedirectURI : .clientRejected,
+                "The provider refuses this sign-in request: \(reason); the browser was not opened",
+                httpStatus: response.status, details: ["redirect uri": redirectURI])
         case 500...599:
-            return PDSAuthError(.serverUnavailable, "\(shown) answered HTTP \(response.status); the browser was not opened",
-                                httpStatus: response.status)
+            return PDSAuthError(
+                .serverUnavailable, "\(shown) answered HTTP \(response.status); the browser was not opened",
+                httpStatus: response.status)
         default:
             return nil
         }

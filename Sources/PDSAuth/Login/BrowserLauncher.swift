@@ -1,6 +1,6 @@
+import FoundationEssentials
 import Glibc
 import PDSShared
-import FoundationEssentials
 
 /// Opens a URL in the user's browser: `$BROWSER` (a `:`-separated list of commands, `%s`
 /// standing for the URL, as Python's webbrowser and xdg-utils read it), then `wslview` under
@@ -61,7 +61,10 @@ package struct BrowserLauncher: Sendable {
                 usleep(20_000)
             }
             // Still running (a browser that stays in the foreground): reap it whenever it exits.
-            BlockingThread.start { var final: Int32 = 0; waitpid(pid, &final, 0) }
+            BlockingThread.start {
+                var final: Int32 = 0
+                waitpid(pid, &final, 0)
+            }
             return true
         }
     }

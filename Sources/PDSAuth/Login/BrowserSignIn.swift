@@ -61,9 +61,11 @@ public struct BrowserSignIn: Sendable {
     ///
     /// - Throws: a `PDSAuthError` (the listener could not start; `session.result`'s), or
     ///   whatever `body` throws.
-    public func withListener<T: Sendable>(pastes: AsyncStream<String>? = nil,
-                                          onEvent: @escaping @Sendable (LoginEvent) async -> Void = { _ in },
-                                          _ body: (Session) async throws -> T) async throws -> T {
+    public func withListener<T: Sendable>(
+        pastes: AsyncStream<String>? = nil,
+        onEvent: @escaping @Sendable (LoginEvent) async -> Void = { _ in },
+        _ body: (Session) async throws -> T
+    ) async throws -> T {
         // A file this version cannot use would only fail after the user approved: check first.
         _ = try configuration.store.load()
         let answers = LoginAnswers()
@@ -71,8 +73,9 @@ public struct BrowserSignIn: Sendable {
         let binding = try await ListenerBinding.bind(configuration.redirects, answers: answers, pages: pages, logger: logger, limits: limits)
         let flow = LoginFlow(configuration: configuration, redirect: binding.target, answers: answers)
         let outcome = Outcome()
-        let session = Session(startURL: flow.startURL, authorizeURL: flow.authorizeURL, redirectURI: flow.redirect.uri,
-                              notes: binding.notes, outcome: outcome)
+        let session = Session(
+            startURL: flow.startURL, authorizeURL: flow.authorizeURL, redirectURI: flow.redirect.uri,
+            notes: binding.notes, outcome: outcome)
         let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
             group.addTask { outcome.set(await Result { () async throws(PDSAuthError) in try await flow.run(onEvent: onEvent) }) }
             if let pastes {
@@ -90,7 +93,9 @@ public struct BrowserSignIn: Sendable {
 
     /// The flow's outcome, set once, awaited by any number of callers.
     final class Outcome: Sendable {
-        private let state = LockedValue<(value: Result<LoginResult, PDSAuthError>?, waiting: [CheckedContinuation<Result<LoginResult, PDSAuthError>, Never>])>((nil, []))
+        private let state = LockedValue<
+            (value: Result<LoginResult, PDSAuthError>?, waiting: [CheckedContinuation<Result<LoginResult, PDSAuthError>, Never>])
+        >((nil, []))
 
         func set(_ value: Result<LoginResult, PDSAuthError>) {
             let waiting = state.update { state in

@@ -8,8 +8,10 @@ import PDSShared
 package enum InputLines {
     /// - Parameter onLine: runs as each line arrives, before it is handed on (a prompt that
     ///   must know its line was submitted).
-    package static func stream(descriptor: Int32 = 0, maxLineLength: Int = 16 * 1024,
-                              onLine: @escaping @Sendable () -> Void = {}) -> AsyncStream<String> {
+    package static func stream(
+        descriptor: Int32 = 0, maxLineLength: Int = 16 * 1024,
+        onLine: @escaping @Sendable () -> Void = {}
+    ) -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self)
         let stopped = LockedValue(false)
         continuation.onTermination = { _ in stopped.set(true) }

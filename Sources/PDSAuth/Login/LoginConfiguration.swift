@@ -41,10 +41,12 @@ public struct LoginConfiguration: Sendable {
     package var exchange: TokenExchange = .curl
 
     /// A browser sign-in of `clientID` at `endpoints`, saved as `profileName` in `store`.
-    public init(endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
-                redirects: [RedirectTarget], scope: String?, loginType: String?, usePKCE: Bool = true,
-                profileName: String, store: CredentialStore, transport: TransportOptions = TransportOptions(),
-                timeout: Duration = .seconds(600), rememberedCABundle: String? = nil, secretStore: SecretStoreChoice = .unspecified) {
+    public init(
+        endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
+        redirects: [RedirectTarget], scope: String?, loginType: String?, usePKCE: Bool = true,
+        profileName: String, store: CredentialStore, transport: TransportOptions = TransportOptions(),
+        timeout: Duration = .seconds(600), rememberedCABundle: String? = nil, secretStore: SecretStoreChoice = .unspecified
+    ) {
         self.endpoints = endpoints
         self.domainID = domainID
         self.clientID = clientID
@@ -65,10 +67,12 @@ public struct LoginConfiguration: Sendable {
 extension LoginConfiguration {
     /// The profile a sign-in made (browser or device), saved under `profileName` and made
     /// current. Called only once the token endpoint has answered: nothing is written before.
-    func save(_ response: TokenResponse, grant: StoredProfile.Grant, redirectURI: String?, receivedAt: Date) async throws(PDSAuthError) -> LoginResult {
-        var profile = StoredProfile(grant: grant, endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: clientSecret,
-                                    redirectURI: redirectURI, scope: scope, caBundlePath: rememberedCABundle, accessToken: response.accessToken,
-                                    refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil)
+    func save(_ response: TokenResponse, grant: StoredProfile.Grant, redirectURI: String?, receivedAt: Date) async throws(PDSAuthError) -> LoginResult
+    {
+        var profile = StoredProfile(
+            grant: grant, endpoints: endpoints, domainID: domainID, clientID: clientID, clientSecret: clientSecret,
+            redirectURI: redirectURI, scope: scope, caBundlePath: rememberedCABundle, accessToken: response.accessToken,
+            refreshToken: nil, tokenType: nil, expiresAt: nil, obtainedAt: receivedAt, user: nil)
         profile.apply(response, receivedAt: receivedAt)
         profile.user = StoredUser(response)
         if publicClient { profile.publicClient = true }

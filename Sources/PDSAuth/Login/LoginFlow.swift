@@ -31,9 +31,11 @@ package struct LoginFlow: Sendable {
         state = SecureRandom.token(bytes: 32)
         startKey = SecureRandom.token(bytes: 24)
         pkce = configuration.usePKCE ? PKCE() : nil
-        authorizeURL = AuthorizationRequest(clientID: configuration.clientID, redirectURI: redirect.uri, scope: configuration.scope,
-                                            domainID: configuration.domainID, loginType: configuration.loginType,
-                                            state: state, pkce: pkce).url(endpoint: configuration.endpoints.authorizeURL)
+        authorizeURL = AuthorizationRequest(
+            clientID: configuration.clientID, redirectURI: redirect.uri, scope: configuration.scope,
+            domainID: configuration.domainID, loginType: configuration.loginType,
+            state: state, pkce: pkce
+        ).url(endpoint: configuration.endpoints.authorizeURL)
     }
 
     /// The start page with this run's key: the only URL that reveals the authorize link.
@@ -85,8 +87,10 @@ package struct LoginFlow: Sendable {
         return seconds % 60 == 0 && seconds >= 120 ? "\(seconds / 60) min" : "\(seconds) s"
     }
 
-    private func redirected(_ parameters: CallbackParameters, _ answer: LoginAnswer,
-                            onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError>? {
+    private func redirected(
+        _ parameters: CallbackParameters, _ answer: LoginAnswer,
+        onEvent: @Sendable (LoginEvent) async -> Void
+    ) async -> Result<LoginResult, PDSAuthError>? {
         guard let received = parameters.state, !received.isEmpty else {
             return await refuse(.stateMissing, answer, onEvent: onEvent)
         }
@@ -101,12 +105,18 @@ package struct LoginFlow: Sendable {
             return settle(.failure(Self.providerError(error, parameters.errorDescription)), answer)
         }
         guard let code = parameters.code, !code.isEmpty else {
-            return settle(.failure(PDSAuthError(.redirectUnusable, "The provider's redirect carried this sign-in's state but neither a code nor an error; nothing was saved")), answer)
+            return settle(
+                .failure(
+                    PDSAuthError(
+                        .redirectUnusable, "The provider's redirect carried this sign-in's state but neither a code nor an error; nothing was saved")),
+                answer)
         }
         return await exchange(code, answer, onEvent: onEvent)
     }
 
-    private func pasted(_ line: String, _ answer: LoginAnswer, onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError>? {
+    private func pasted(
+        _ line: String, _ answer: LoginAnswer, onEvent: @Sendable (LoginEvent) async -> Void
+    ) async -> Result<LoginResult, PDSAuthError>? {
         if line.trimmed().isEmpty { return nil }
         switch PastedAnswer.parse(line) {
         case .code(let code)?:
@@ -124,8 +134,10 @@ package struct LoginFlow: Sendable {
         }
     }
 
-    private func refuse(_ refusal: LoginRefusal, _ answer: LoginAnswer,
-                        onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError>? {
+    private func refuse(
+        _ refusal: LoginRefusal, _ answer: LoginAnswer,
+        onEvent: @Sendable (LoginEvent) async -> Void
+    ) async -> Result<LoginResult, PDSAuthError>? {
         answer.reply?.send(.refused(refusal))
         await onEvent(.refused(refusal, from: answer.source))
         return nil
@@ -140,18 +152,22 @@ package struct LoginFlow: Sendable {
     }
 
     /// Code → tokens → saved profile (made the current one).
-    private func exchange(_ code: String, _ answer: LoginAnswer, onEvent: @Sendable (LoginEvent) async -> Void) async -> Result<LoginResult, PDSAuthError>? {
+    private func exchange(
+        _ code: String, _ answer: LoginAnswer, onEvent: @Sendable (LoginEvent) async -> Void
+    ) async -> Result<LoginResult, PDSAuthError>? {
         await onEvent(.exchanging)
         let config = configuration
         let outcome: Result<LoginResult, PDSAuthError>
         do throws(PDSAuthError) {
             let grant = TokenGrant.authorizationCode(code: code, redirectURI: redirect.uri, codeVerifier: pkce?.verifier)
             let receivedAt = Date()
-            let response = try await config.exchange(TokenExchange.Request(tokenURL: config.endpoints.tokenURL, clientID: config.clientID,
-                                                                             clientSecret: config.clientSecret, domainID: config.domainID,
-                                                                             transport: config.transport, grant: grant))
+            let response = try await config.exchange(
+                TokenExchange.Request(
+                    tokenURL: config.endpoints.tokenURL, clientID: config.clientID,
+                    clientSecret: config.clientSecret, domainID: config.domainID,
+                    transport: config.transport, grant: grant))
             outcome = .success(try await config.save(response, grant: .authorizationCode, redirectURI: redirect.uri, receivedAt: receivedAt))
-        } catch where answer.source == .paste && error.code == .grantRejected {
+        } catch  where answer.source == .paste && error.code == .grantRejected {
             // A mangled paste spent nothing: the real code is still good, so the user may
             // paste again, as after a paste with a wrong `state`.
             return await refuse(.codeRejected(error.message), answer, onEvent: onEvent)
@@ -163,10 +179,11 @@ package struct LoginFlow: Sendable {
 
     var startPage: StartPageContent {
         let config = configuration
-        return StartPageContent(providerName: config.endpoints.providerName, clientID: config.clientID,
-                                domain: config.domainID ?? config.endpoints.base.host ?? "", scope: config.scope,
-                                provider: Redaction.url(config.endpoints.authorizeURL), redirectURI: redirect.uri,
-                                authorizeURL: authorizeURL, profileName: config.profileName)
+        return StartPageContent(
+            providerName: config.endpoints.providerName, clientID: config.clientID,
+            domain: config.domainID ?? config.endpoints.base.host ?? "", scope: config.scope,
+            provider: Redaction.url(config.endpoints.authorizeURL), redirectURI: redirect.uri,
+            authorizeURL: authorizeURL, profileName: config.profileName)
     }
 
     /// RFC 6749 §4.1.2.1 error redirect. Both values are attacker-controllable text.

@@ -1,5 +1,5 @@
-import Synchronization
 import FoundationEssentials
+import Synchronization
 
 /// Something that reached the sign-in from outside, and a way to answer it. The listener
 /// and paste-back turn their input into answers; `LoginFlow` alone decides what they mean.

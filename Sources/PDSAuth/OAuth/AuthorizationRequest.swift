@@ -1,6 +1,6 @@
+import Crypto
 import FoundationEssentials
 import PDSShared
-import Crypto
 
 /// The browser leg of the authorization-code grant: `GET /v2/oauth/authorize` with the
 /// parameters of RFC 6749 §4.1.1, PKCE (RFC 7636 §4.3), and for PDS its `domain_id` (2026
@@ -16,8 +16,10 @@ package struct AuthorizationRequest: Sendable {
     package var state: String
     package var pkce: PKCE?
 
-    package init(clientID: String, redirectURI: String, scope: String?, domainID: String?, loginType: String?,
-                state: String = SecureRandom.token(bytes: 32), pkce: PKCE? = PKCE()) {
+    package init(
+        clientID: String, redirectURI: String, scope: String?, domainID: String?, loginType: String?,
+        state: String = SecureRandom.token(bytes: 32), pkce: PKCE? = PKCE()
+    ) {
         self.clientID = clientID
         self.redirectURI = redirectURI
         self.scope = scope
@@ -68,7 +70,8 @@ public struct RedirectTarget: Sendable, Equatable {
             throw PDSAuthError(.invalidRedirectURI, "The redirect URI \"\(shown)\" cannot be parsed")
         }
         guard components.scheme?.lowercased() == "http" else {
-            throw PDSAuthError(.invalidRedirectURI, "The redirect URI \"\(shown)\" must use http: the listener is a plain-http loopback server (RFC 8252 §7.3)")
+            throw PDSAuthError(
+                .invalidRedirectURI, "The redirect URI \"\(shown)\" must use http: the listener is a plain-http loopback server (RFC 8252 §7.3)")
         }
         let bare = LoopbackHost.unbracketed(host)
         guard LoopbackHost.isLoopback(bare) else {

@@ -51,8 +51,10 @@ public struct ProviderEndpoints: Sendable, Codable, Equatable {
     /// (absolute URLs, or paths under the base). Naming an authorize or token endpoint makes
     /// the provider generic. Plain `http` is accepted only for loopback hosts: codes,
     /// secrets and tokens cross here.
-    public static func resolve(endpoint: String?, domainID: String?, authorize: String? = nil, token: String? = nil,
-                               revoke: String? = nil, device: String? = nil) throws(PDSAuthError) -> ProviderEndpoints {
+    public static func resolve(
+        endpoint: String?, domainID: String?, authorize: String? = nil, token: String? = nil,
+        revoke: String? = nil, device: String? = nil
+    ) throws(PDSAuthError) -> ProviderEndpoints {
         let base = try checked(try baseText(endpoint: endpoint, domainID: domainID), what: "endpoint")
         let generic = authorize != nil || token != nil
         var endpoints = ProviderEndpoints(
@@ -79,7 +81,8 @@ public struct ProviderEndpoints: Sendable, Codable, Equatable {
 
     /// A DNS label (RFC 1035 §2.3.1 letters, digits, hyphens; at most 63 characters).
     public static func isDomainLabel(_ text: String) -> Bool {
-        (1...63).contains(text.utf8.count) && text.utf8.allSatisfy { FormEncoding.isUnreserved($0) && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "~") && $0 != UInt8(ascii: "_") }
+        (1...63).contains(text.utf8.count)
+            && text.utf8.allSatisfy { FormEncoding.isUnreserved($0) && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "~") && $0 != UInt8(ascii: "_") }
     }
 
     /// The domain id a PDS host names: `{domain}.api.aliyunpds.com` or `{domain}.auth.aliyunpds.com`.
@@ -103,14 +106,16 @@ public struct ProviderEndpoints: Sendable, Codable, Equatable {
     static func checked(_ text: String, what: String) throws(PDSAuthError) -> URL {
         let shown = Redaction.terminalSafe(text, limit: 200)
         guard text.utf8.count <= 2048, let url = URL(string: text), let scheme = url.scheme?.lowercased(),
-              let host = url.host, !host.isEmpty, scheme == "https" || scheme == "http" else {
+            let host = url.host, !host.isEmpty, scheme == "https" || scheme == "http"
+        else {
             throw PDSAuthError(.invalidURL, "The \(what) \"\(shown)\" is not an http(s) URL with a host")
         }
         guard url.user == nil, url.password == nil else {
             throw PDSAuthError(.invalidURL, "The \(what) must not carry a user name or password")
         }
         guard scheme == "https" || LoopbackHost.isLoopback(host) else {
-            throw PDSAuthError(.insecureURL, "Refusing plain http for the \(what) \(shown): codes, secrets and tokens would cross the network unencrypted")
+            throw PDSAuthError(
+                .insecureURL, "Refusing plain http for the \(what) \(shown): codes, secrets and tokens would cross the network unencrypted")
         }
         return url
     }
@@ -176,7 +181,8 @@ package enum LoopbackHost {
         var octets: [UInt8] = []
         for part in parts {
             guard (1...3).contains(part.utf8.count), part.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-                  part == "0" || !part.hasPrefix("0"), let octet = UInt8(part) else { return nil }
+                part == "0" || !part.hasPrefix("0"), let octet = UInt8(part)
+            else { return nil }
             octets.append(octet)
         }
         return octets

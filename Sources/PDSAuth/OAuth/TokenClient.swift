@@ -11,8 +11,10 @@ package struct TokenClient: Sendable {
     package var domainID: String?
     package var retry: RetryPolicy
 
-    package init(http: CurlClient, tokenURL: URL, clientID: String, clientSecret: String?, domainID: String? = nil,
-                retry: RetryPolicy = .standard) {
+    package init(
+        http: CurlClient, tokenURL: URL, clientID: String, clientSecret: String?, domainID: String? = nil,
+        retry: RetryPolicy = .standard
+    ) {
         self.http = http
         self.tokenURL = tokenURL
         self.clientID = clientID
@@ -35,10 +37,12 @@ package struct TokenClient: Sendable {
     /// The grant as a form POST to the token endpoint.
     func formRequest(_ grant: TokenGrant) -> HTTPClientRequest {
         let body = FormEncoding.encode(grant.formFields(clientID: clientID, clientSecret: clientSecret, domainID: domainID))
-        return HTTPClientRequest(method: "POST", url: tokenURL, headers: [
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            ("Accept", "application/json"),
-        ], body: Data(body.utf8))
+        return HTTPClientRequest(
+            method: "POST", url: tokenURL,
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ], body: Data(body.utf8))
     }
 
     /// Sends, retrying only as `retry` allows (see `RetryPolicy` for why so little).
@@ -106,7 +110,9 @@ package struct TokenExchange: Sendable {
     /// `POST` to the token endpoint through libcurl, retried only as `RetryPolicy.standard`
     /// allows.
     package static let curl = TokenExchange { (request: Request) async throws(PDSAuthError) -> TokenResponse in
-        try await TokenClient(http: CurlClient(options: request.transport), tokenURL: request.tokenURL, clientID: request.clientID,
-                              clientSecret: request.clientSecret, domainID: request.domainID).request(request.grant)
+        try await TokenClient(
+            http: CurlClient(options: request.transport), tokenURL: request.tokenURL, clientID: request.clientID,
+            clientSecret: request.clientSecret, domainID: request.domainID
+        ).request(request.grant)
     }
 }

@@ -85,7 +85,8 @@ extension PDSAuthError {
     /// (or anything else) is only shown, as the server wrote it.
     package mutating func retryAfter(_ header: String) {
         if !header.isEmpty, header.utf8.count <= 9, header.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-           let seconds = Int(header) {
+            let seconds = Int(header)
+        {
             retryAfter = .seconds(seconds)
         } else {
             detail("retry after", Redaction.terminalSafe(header, limit: 40))

@@ -30,9 +30,11 @@ public struct TokenResponse: Sendable, Equatable {
 
     /// A response with these values (fakes and tests build them; servers' answers go
     /// through `decode`).
-    public init(accessToken: String, refreshToken: String? = nil, tokenType: String? = nil, expiresAt: Date? = nil,
-                scope: String? = nil, userID: String? = nil, userName: String? = nil, nickName: String? = nil,
-                domainID: String? = nil, defaultDriveID: String? = nil, role: String? = nil) {
+    public init(
+        accessToken: String, refreshToken: String? = nil, tokenType: String? = nil, expiresAt: Date? = nil,
+        scope: String? = nil, userID: String? = nil, userName: String? = nil, nickName: String? = nil,
+        domainID: String? = nil, defaultDriveID: String? = nil, role: String? = nil
+    ) {
         self.accessToken = accessToken
         self.refreshToken = refreshToken
         self.tokenType = tokenType
@@ -90,7 +92,8 @@ extension TokenResponse {
     static func tokenType(_ object: JSONScalarObject, host: String) throws(PDSAuthError) -> String? {
         guard let value = object["token_type"] else { return nil }
         guard let text = value.text, (1...64).contains(text.utf8.count),
-              text.utf8.allSatisfy({ FormEncoding.isUnreserved($0) && $0 != UInt8(ascii: "~") }) else {
+            text.utf8.allSatisfy({ FormEncoding.isUnreserved($0) && $0 != UInt8(ascii: "~") })
+        else {
             throw invalid(host, "has a token_type that is not a type name")
         }
         return text
@@ -142,10 +145,15 @@ enum JSONScalar: Decodable, Sendable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) { self = .string(text) }
-        else if let flag = try? container.decode(Bool.self) { self = .bool(flag) }
-        else if let number = try? container.decode(Double.self) { self = .number(number) }
-        else { self = .other }
+        if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else if let flag = try? container.decode(Bool.self) {
+            self = .bool(flag)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else {
+            self = .other
+        }
     }
 
     var text: String? {

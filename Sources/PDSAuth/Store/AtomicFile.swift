@@ -48,8 +48,9 @@ package enum AtomicFile {
 
     private static func reservationFailure(_ number: Int32, directory: String) -> PDSAuthError {
         let reason = number == ENOSPC || number == EDQUOT ? "there is not enough free space" : String(cString: strerror(number))
-        return PDSAuthError(.writeFailed, "Cannot save in the credentials directory (\(reason)); nothing was sent and the credentials are unchanged",
-                            details: ["path": directory])
+        return PDSAuthError(
+            .writeFailed, "Cannot save in the credentials directory (\(reason)); nothing was sent and the credentials are unchanged",
+            details: ["path": directory])
     }
 
     /// A temp file with room for a replacement (see `reserve`). Used by one task; either
@@ -147,8 +148,9 @@ package enum AtomicFile {
     }
 
     static func failure(_ action: String, path: String) -> PDSAuthError {
-        PDSAuthError(.writeFailed, "Could not \(action): \(String(cString: strerror(errno)))",
-                     details: ["path": path])
+        PDSAuthError(
+            .writeFailed, "Could not \(action): \(String(cString: strerror(errno)))",
+            details: ["path": path])
     }
 }
 
@@ -164,8 +166,9 @@ package struct FileLock: ~Copyable {
     package static func acquire(path: String, timeout: Duration) async throws(PDSAuthError) -> FileLock {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
-            throw PDSAuthError(.lockUnavailable, "Cannot open the credentials lock file: \(String(cString: strerror(errno)))",
-                               details: ["path": path])
+            throw PDSAuthError(
+                .lockUnavailable, "Cannot open the credentials lock file: \(String(cString: strerror(errno)))",
+                details: ["path": path])
         }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
@@ -173,8 +176,9 @@ package struct FileLock: ~Copyable {
             guard errno == EWOULDBLOCK || errno == EINTR, clock.now < deadline, !Task.isCancelled else {
                 close(descriptor)
                 if Task.isCancelled { throw PDSAuthError(.cancelled, "Cancelled while waiting for the credentials lock") }
-                throw PDSAuthError(.lockTimeout, "Waited \(timeout.components.seconds) s for another pds-auth process to finish with the credentials file",
-                                   details: ["lock": path])
+                throw PDSAuthError(
+                    .lockTimeout, "Waited \(timeout.components.seconds) s for another pds-auth process to finish with the credentials file",
+                    details: ["lock": path])
             }
             try? await Task.sleep(for: .milliseconds(20))
         }

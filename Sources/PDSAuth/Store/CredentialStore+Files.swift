@@ -7,7 +7,8 @@ extension CredentialStore {
         var info = stat()
         guard stat(directory, &info) == 0 else {
             if errno == ENOENT { return false }
-            throw PDSAuthError(.directoryUnusable, "Cannot use the credentials directory: \(String(cString: strerror(errno)))", details: ["path": directory])
+            throw PDSAuthError(
+                .directoryUnusable, "Cannot use the credentials directory: \(String(cString: strerror(errno)))", details: ["path": directory])
         }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             throw PDSAuthError(.directoryUnusable, "The credentials path is not a directory", details: ["path": directory])
@@ -18,14 +19,17 @@ extension CredentialStore {
                 // its other users out: only one that is not sticky (sticky means shared) and
                 // holds nothing but ours is narrowed.
                 guard info.st_mode & S_ISVTX == 0, holdsOnlyOurFiles() else {
-                    throw PDSAuthError(.directoryUnusable, "The credentials directory is open to other users (mode \(String(info.st_mode & 0o7777, radix: 8))) and is shared (sticky, or holding files that are not pds-auth's); pds-auth will not change its permissions",
-                                       details: ["path": directory])
+                    throw PDSAuthError(
+                        .directoryUnusable,
+                        "The credentials directory is open to other users (mode \(String(info.st_mode & 0o7777, radix: 8))) and is shared (sticky, or holding files that are not pds-auth's); pds-auth will not change its permissions",
+                        details: ["path": directory])
                 }
                 try narrow(directory, to: 0o700, from: info.st_mode)
             }
         } else if info.st_mode & 0o022 != 0 {
-            throw PDSAuthError(.directoryUnusable, "The credentials directory belongs to another user and others can write to it",
-                               details: ["path": directory])
+            throw PDSAuthError(
+                .directoryUnusable, "The credentials directory belongs to another user and others can write to it",
+                details: ["path": directory])
         }
         return true
     }
@@ -40,8 +44,9 @@ extension CredentialStore {
     private func narrow(_ path: String, to mode: mode_t, from old: mode_t) throws(PDSAuthError) {
         if case .report(let found) = permissionRepair { return found(path, old & 0o777, mode) }
         guard chmod(path, mode) == 0 else {
-            throw PDSAuthError(.directoryUnusable, "The credentials directory is open to others (mode \(String(old & 0o777, radix: 8))) and cannot be restricted",
-                               details: ["path": path])
+            throw PDSAuthError(
+                .directoryUnusable, "The credentials directory is open to others (mode \(String(old & 0o777, radix: 8))) and cannot be restricted",
+                details: ["path": path])
         }
         onWarning("\(path) was open to other users (mode \(String(old & 0o777, radix: 8))); narrowed it to \(String(mode, radix: 8))")
     }
@@ -54,14 +59,18 @@ extension CredentialStore {
             switch errno {
             case ENOENT: return nil
             case ELOOP: throw notRegular("is a symbolic link")
-            default: throw PDSAuthError(.credentialsUnreadable, "The credentials file cannot be read: \(String(cString: strerror(errno)))", details: ["path": filePath])
+            default:
+                throw PDSAuthError(
+                    .credentialsUnreadable, "The credentials file cannot be read: \(String(cString: strerror(errno)))", details: ["path": filePath])
             }
         }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw notRegular("is not a regular file") }
         guard info.st_uid == geteuid() else {
-            throw PDSAuthError(.credentialsNotOwned, "The credentials file belongs to another user (uid \(info.st_uid)); pds-auth will not use it", details: ["path": filePath])
+            throw PDSAuthError(
+                .credentialsNotOwned, "The credentials file belongs to another user (uid \(info.st_uid)); pds-auth will not use it",
+                details: ["path": filePath])
         }
         if info.st_mode & 0o077 != 0 {
             if case .report(let found) = permissionRepair {
@@ -75,7 +84,9 @@ extension CredentialStore {
 
     private func readAll(_ descriptor: Int32, size: Int) throws(PDSAuthError) -> Data {
         guard size <= CredentialsFile.maxFileSize else {
-            throw PDSAuthError(.credentialsCorrupt, "The credentials file is larger than any pds-auth writes; it will not be overwritten", details: ["path": filePath])
+            throw PDSAuthError(
+                .credentialsCorrupt, "The credentials file is larger than any pds-auth writes; it will not be overwritten",
+                details: ["path": filePath])
         }
         var bytes = [UInt8](repeating: 0, count: size + 1)
         var total = 0
@@ -83,7 +94,8 @@ extension CredentialStore {
             let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + total, $0.count - total) }
             if count < 0 && errno == EINTR { continue }
             guard count >= 0 else {
-                throw PDSAuthError(.credentialsUnreadable, "The credentials file cannot be read: \(String(cString: strerror(errno)))", details: ["path": filePath])
+                throw PDSAuthError(
+                    .credentialsUnreadable, "The credentials file cannot be read: \(String(cString: strerror(errno)))", details: ["path": filePath])
             }
             if count == 0 { break }
             total += count
@@ -92,15 +104,17 @@ extension CredentialStore {
     }
 
     private func notRegular(_ what: String) -> PDSAuthError {
-        PDSAuthError(.credentialsNotRegular, "The credentials file \(what); pds-auth reads and replaces only a regular file", details: ["path": filePath])
+        PDSAuthError(
+            .credentialsNotRegular, "The credentials file \(what); pds-auth reads and replaces only a regular file", details: ["path": filePath])
     }
 
     /// Creates the directory 0700 (parents as needed) or checks and narrows an existing one.
     func ensureDirectory() throws(PDSAuthError) {
         if try checkDirectory() { return }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         } catch {
             throw PDSAuthError(.directoryUnusable, "Cannot create the credentials directory", details: ["path": directory])
         }
@@ -124,7 +138,8 @@ extension CredentialStore {
         for name in names {
             let path = directory + "/" + name
             guard let time = modificationTime(path), isComplete(path), current.map({ !isLater($0, than: time) }) ?? true,
-                  best.map({ isLater(time, than: $0.time) }) ?? true else { continue }
+                best.map({ isLater(time, than: $0.time) }) ?? true
+            else { continue }
             best = (path, time)
         }
         if let best, rename(best.path, filePath) == 0 {

@@ -33,12 +33,16 @@ extension CredentialStore {
         }
         let query = SecretQuery(profileID: sealed.id, generation: sealed.generation)
         guard let text = try secrets.lookup(query) else {
-            throw PDSAuthError(.secretMissing, "The Secret Service has no item with the secrets of profile \"\(Redaction.terminalSafe(name, limit: 64))\" (it was deleted, or the keyring was replaced)",
-                               profile: name, details: ["store": "secret-service"])
+            throw PDSAuthError(
+                .secretMissing,
+                "The Secret Service has no item with the secrets of profile \"\(Redaction.terminalSafe(name, limit: 64))\" (it was deleted, or the keyring was replaced)",
+                profile: name, details: ["store": "secret-service"])
         }
         guard let payload = SecretPayload.decode(text, id: sealed.id, generation: sealed.generation) else {
-            throw PDSAuthError(.credentialsCorrupt, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\": its Secret Service item holds something pds-auth did not write",
-                               profile: name, details: ["store": "secret-service"])
+            throw PDSAuthError(
+                .credentialsCorrupt,
+                "Profile \"\(Redaction.terminalSafe(name, limit: 64))\": its Secret Service item holds something pds-auth did not write",
+                profile: name, details: ["store": "secret-service"])
         }
         return sealed.opened(with: payload)
     }
@@ -47,8 +51,9 @@ extension CredentialStore {
     /// was interrupted between storing its new item and replacing the file (see above).
     public func profile(_ name: String, in file: inout CredentialsFile) throws(PDSAuthError) -> StoredProfile? {
         if let sealed = file.sealed[name], file.profiles[name] == nil,
-           let text = try secrets.lookup(SecretQuery(profileID: sealed.id, basis: sealed.generation)),
-           let successor = SecretPayload.decode(text, id: sealed.id, generation: nil) {
+            let text = try secrets.lookup(SecretQuery(profileID: sealed.id, basis: sealed.generation)),
+            let successor = SecretPayload.decode(text, id: sealed.id, generation: nil)
+        {
             file.profiles[name] = successor
             file.committed[name] = successor
             onWarning("completed a save of profile \"\(Redaction.terminalSafe(name, limit: 64))\" that was interrupted after its secrets were stored")
@@ -95,14 +100,17 @@ extension CredentialStore {
         stored.secretID = previous?.id ?? Self.newIdentifier()
         stored.secretGeneration = Self.newIdentifier()
         let payload = SecretPayload.encode(stored)
-        let key = SecretItemKey(profileID: stored.secretID!, generation: stored.secretGeneration!, basis: previous?.generation ?? "none",
-                                profile: name, home: directory)
+        let key = SecretItemKey(
+            profileID: stored.secretID!, generation: stored.secretGeneration!, basis: previous?.generation ?? "none",
+            profile: name, home: directory)
         try secrets.store(payload, as: key)
         let query = SecretQuery(profileID: key.profileID, generation: key.generation)
         guard try secrets.lookup(query) == payload else {
             try? secrets.delete(query)
-            throw PDSAuthError(.secretStoreUnavailable, "The Secret Service did not keep what was stored for profile \"\(Redaction.terminalSafe(name, limit: 64))\"; nothing was changed",
-                               details: ["store": "secret-service"])
+            throw PDSAuthError(
+                .secretStoreUnavailable,
+                "The Secret Service did not keep what was stored for profile \"\(Redaction.terminalSafe(name, limit: 64))\"; nothing was changed",
+                details: ["store": "secret-service"])
         }
         return stored
     }
@@ -123,7 +131,9 @@ extension CredentialStore {
         for (name, id) in commit.movedToFile {
             guard let saved = try? load().profiles[name], saved.secretStore == .file else { continue }
             do { try secrets.delete(SecretQuery(profileID: id)) } catch {
-                onWarning("the secrets of profile \"\(Redaction.terminalSafe(name, limit: 64))\" are now in the file, but their old Secret Service items could not be deleted: \(error.message)")
+                onWarning(
+                    "the secrets of profile \"\(Redaction.terminalSafe(name, limit: 64))\" are now in the file, but their old Secret Service items could not be deleted: \(error.message)"
+                )
             }
         }
     }

@@ -25,8 +25,10 @@ public struct CredentialStore: Sendable {
 
     /// A store in `directory` (see `StoreLocation.directory(environment:)` for where pds-auth
     /// keeps it); nothing is read or created until first used.
-    public init(directory: String, lockTimeout: Duration = .seconds(30), secrets: any SecretBackend = SecretServiceBackend(),
-                onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(
+        directory: String, lockTimeout: Duration = .seconds(30), secrets: any SecretBackend = SecretServiceBackend(),
+        onWarning: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.directory = directory
         self.lockTimeout = lockTimeout
         self.secrets = secrets
@@ -78,14 +80,17 @@ public struct CredentialStore: Sendable {
     /// the work before it reaches a server, not after the server has rotated a refresh token.
     /// Other saves reach no server from inside the lock and claim nothing beyond what they
     /// write: a nearly full disk still lets a profile be switched or removed.
-    public func update<T: Sendable>(claimingRoom: Bool = false,
-                                    _ body: (inout CredentialsFile) async throws(PDSAuthError) -> T) async throws(PDSAuthError) -> T {
+    public func update<T: Sendable>(
+        claimingRoom: Bool = false,
+        _ body: (inout CredentialsFile) async throws(PDSAuthError) -> T
+    ) async throws(PDSAuthError) -> T {
         try ensureDirectory()
         let lock = try await FileLock.acquire(path: lockPath, timeout: lockTimeout)
         do throws(PDSAuthError) {
             recoverInterruptedSave()
             let original = try load()
-            let reservation = claimingRoom
+            let reservation =
+                claimingRoom
                 ? try AtomicFile.reserve(for: filePath, directory: directory, bytes: original.encoded().count + Self.growthAllowance) : nil
             var file = original
             let result: T
@@ -133,8 +138,10 @@ public struct CredentialStore: Sendable {
     /// Its secrets go where `choice` says (see `SecretStoreChoice`; by default where the
     /// profile's are now, else where `profile.secretStore` says); returns where they went.
     @discardableResult
-    public func save(_ profile: StoredProfile, as name: String, makeCurrent: Bool = false,
-                     secretStore choice: SecretStoreChoice? = nil) async throws(PDSAuthError) -> SecretStoreKind {
+    public func save(
+        _ profile: StoredProfile, as name: String, makeCurrent: Bool = false,
+        secretStore choice: SecretStoreChoice? = nil
+    ) async throws(PDSAuthError) -> SecretStoreKind {
         try await update { (file: inout CredentialsFile) throws(PDSAuthError) in
             var profile = profile
             if let choice { profile.secretStore = choice.resolve(remembered: file.secretStore(of: name)) }
@@ -158,12 +165,16 @@ extension CredentialsFile {
     /// Service is not in the file alone: `CredentialStore.profile(_:)` opens it.
     public func profile(_ name: String, path: String) throws(PDSAuthError) -> StoredProfile? {
         if let problem = unreadable[name] {
-            throw PDSAuthError(.profileUnusable, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" in the credentials file cannot be used: \(problem); the other profiles are not affected",
-                               details: ["path": path])
+            throw PDSAuthError(
+                .profileUnusable,
+                "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" in the credentials file cannot be used: \(problem); the other profiles are not affected",
+                details: ["path": path])
         }
         if let profile = profiles[name] { return profile }
         guard sealed[name] == nil else {
-            throw PDSAuthError(.internal, "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" keeps its secrets in secret-service: open it through CredentialStore")
+            throw PDSAuthError(
+                .internal,
+                "Profile \"\(Redaction.terminalSafe(name, limit: 64))\" keeps its secrets in secret-service: open it through CredentialStore")
         }
         return nil
     }
@@ -179,14 +190,18 @@ package enum StoreLocation {
     package static func directory(environment: [String: String]) throws(PDSAuthError) -> String {
         if let home = environment["PDS_AUTH_HOME"], !home.isEmpty {
             guard home.hasPrefix("/") else {
-                throw PDSAuthError(.invalidSetting, "PDS_AUTH_HOME must be an absolute path, not \"\(Redaction.terminalSafe(home, limit: 200))\": where credentials live must not depend on the current directory")
+                throw PDSAuthError(
+                    .invalidSetting,
+                    "PDS_AUTH_HOME must be an absolute path, not \"\(Redaction.terminalSafe(home, limit: 200))\": where credentials live must not depend on the current directory"
+                )
             }
             return home
         }
         if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/pds-auth" }
         if let home = environment["HOME"], !home.isEmpty {
             guard home.hasPrefix("/") else {
-                throw PDSAuthError(.invalidSetting, "HOME must be an absolute path, not \"\(Redaction.terminalSafe(home, limit: 200))\"; or set PDS_AUTH_HOME")
+                throw PDSAuthError(
+                    .invalidSetting, "HOME must be an absolute path, not \"\(Redaction.terminalSafe(home, limit: 200))\"; or set PDS_AUTH_HOME")
             }
             return home + "/.config/pds-auth"
         }

@@ -39,8 +39,10 @@ public struct CredentialsFile: Sendable {
 
     /// Removes a profile, readable or not; returns whether it existed.
     public mutating func remove(_ name: String) -> Bool {
-        let existed = [profiles.removeValue(forKey: name) != nil, unreadable.removeValue(forKey: name) != nil,
-                       sealed.removeValue(forKey: name) != nil].contains(true)
+        let existed = [
+            profiles.removeValue(forKey: name) != nil, unreadable.removeValue(forKey: name) != nil,
+            sealed.removeValue(forKey: name) != nil,
+        ].contains(true)
         if current == name { current = nil }
         return existed
     }
@@ -70,23 +72,28 @@ extension CredentialsFile {
     /// "empty", so a save can never silently drop what it did not understand.
     package static func decode(_ data: Data, path: String) throws(PDSAuthError) -> CredentialsFile {
         guard data.count <= maxFileSize, let top = try? decoder().decode(TopLevel.self, from: data) else {
-            throw PDSAuthError(.credentialsCorrupt, "The credentials file is not a JSON object pds-auth can read; it will not be overwritten",
-                               details: ["path": path])
+            throw PDSAuthError(
+                .credentialsCorrupt, "The credentials file is not a JSON object pds-auth can read; it will not be overwritten",
+                details: ["path": path])
         }
         // Nothing pds-auth writes nests more than a few levels; a file nested past what
         // JSONEncoder writes back would make every save fail, so it is not read.
         let nesting = max(top.members.values.lazy.map(\.depth).max() ?? 0, 1 + (top.profiles.values.lazy.map(\.raw.depth).max() ?? 0))
         guard nesting < JSONValue.maxDepth else {
-            throw PDSAuthError(.credentialsCorrupt, "The credentials file nests values more than \(JSONValue.maxDepth) levels deep, which pds-auth never writes; it will not be overwritten",
-                               details: ["path": path])
+            throw PDSAuthError(
+                .credentialsCorrupt,
+                "The credentials file nests values more than \(JSONValue.maxDepth) levels deep, which pds-auth never writes; it will not be overwritten",
+                details: ["path": path])
         }
         var members = top.members
         guard case .integer(let version)? = members.removeValue(forKey: "version"), version >= 1 else {
-            throw PDSAuthError(.credentialsCorrupt, "The credentials file has no valid format version; it will not be overwritten", details: ["path": path])
+            throw PDSAuthError(
+                .credentialsCorrupt, "The credentials file has no valid format version; it will not be overwritten", details: ["path": path])
         }
         guard version <= currentVersion else {
-            throw PDSAuthError(.credentialsNewer, "The credentials file was written by a newer pds-auth (format \(version)); this version will not overwrite it",
-                               details: ["path": path])
+            throw PDSAuthError(
+                .credentialsNewer, "The credentials file was written by a newer pds-auth (format \(version)); this version will not overwrite it",
+                details: ["path": path])
         }
         var file = CredentialsFile(version: Int(version))
         if case .string(let current)? = members.removeValue(forKey: "current") { file.current = current }
@@ -213,7 +220,8 @@ extension CredentialsFile {
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
             guard let date = StoredDate.decode(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "Expected an ISO 8601 date, not \(text.prefix(40))"))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "Expected an ISO 8601 date, not \(text.prefix(40))"))
             }
             return date
         }

@@ -45,7 +45,8 @@ package final class PrivateDirectory: Sendable {
             }
             let descriptor = openat(root, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard descriptor >= 0, let identity = FileIdentity(descriptor: descriptor), identity.owner == geteuid(),
-                  fchmod(descriptor, 0o700) == 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                fchmod(descriptor, 0o700) == 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0
+            else {
                 if descriptor >= 0 { close(descriptor) }
                 unlinkat(root, name, AT_REMOVEDIR)
                 throw Self.failure("take hold of a private directory in \(roots.path)", path: roots.path)
@@ -140,7 +141,8 @@ package final class PrivateDirectory: Sendable {
     static func sweepAbandoned(in root: Int32, now: Date = Date()) {
         for name in entries(of: root) where isOurName(name) {
             guard let seen = FileIdentity(at: name, in: root), seen.isDirectory, seen.owner == geteuid(),
-                  now.timeIntervalSince1970 - seen.modified >= sweepAge else { continue }
+                now.timeIntervalSince1970 - seen.modified >= sweepAge
+            else { continue }
             let descriptor = openat(root, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard descriptor >= 0 else { continue }
             defer { close(descriptor) }

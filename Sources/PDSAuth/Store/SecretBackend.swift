@@ -131,9 +131,16 @@ public struct SecretServiceBackend: SecretBackend {
     }
 
     /// Runs `body` with the attributes as C strings that live until it returns.
-    private static func withAttributes(_ pairs: [(String, String)], _ body: (UnsafePointer<pds_secret_attribute>, Int) -> pds_secret_status) -> pds_secret_status {
+    private static func withAttributes(
+        _ pairs: [(String, String)], _ body: (UnsafePointer<pds_secret_attribute>, Int) -> pds_secret_status
+    ) -> pds_secret_status {
         let strings = pairs.map { (strdup($0.0), strdup($0.1)) }
-        defer { for (name, value) in strings { free(name); free(value) } }
+        defer {
+            for (name, value) in strings {
+                free(name)
+                free(value)
+            }
+        }
         let attributes = strings.map { pds_secret_attribute(name: $0.0, value: $0.1) }
         return attributes.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
     }
@@ -150,10 +157,12 @@ public struct SecretServiceBackend: SecretBackend {
         case PDS_SECRET_NO_LIBRARY:
             throw PDSAuthError(.secretStoreUnavailable, "Cannot \(action): libsecret cannot be used (\(words))", details: ["store": "secret-service"])
         case PDS_SECRET_NO_SERVICE:
-            throw PDSAuthError(.secretStoreUnavailable, "Cannot \(action): no Secret Service answers on the D-Bus session bus (\(words))",
-                               details: ["store": "secret-service"])
+            throw PDSAuthError(
+                .secretStoreUnavailable, "Cannot \(action): no Secret Service answers on the D-Bus session bus (\(words))",
+                details: ["store": "secret-service"])
         default:
-            throw PDSAuthError(.secretStoreUnavailable, "Cannot \(action): the Secret Service refused (\(words))", details: ["store": "secret-service"])
+            throw PDSAuthError(
+                .secretStoreUnavailable, "Cannot \(action): the Secret Service refused (\(words))", details: ["store": "secret-service"])
         }
     }
 

@@ -64,7 +64,8 @@ package struct SealedProfile: Sendable, Equatable {
             throw CredentialsFile.Reason(text: "it keeps its secrets in secret-service, yet the file holds one")
         }
         guard case .string(let id)? = members["secretID"], case .string(let generation)? = members["secretGeneration"],
-              SecretPayload.isIdentifier(id), SecretPayload.isIdentifier(generation) else {
+            SecretPayload.isIdentifier(id), SecretPayload.isIdentifier(generation)
+        else {
             throw CredentialsFile.Reason(text: "it does not say which secret-service item holds its secrets")
         }
         members["accessToken"] = .string("sealed")
@@ -110,20 +111,23 @@ enum SecretPayload {
     /// anything pds-auth did not write there.
     static func decode(_ text: String, id: String, generation: String?) -> StoredProfile? {
         guard text.utf8.count <= CredentialsFile.maxFileSize,
-              let document = try? CredentialsFile.decoder().decode(Document.self, from: Data(text.utf8)), document.format == format,
-              document.profile.problem == nil, document.profile.secretStore == .secretService, document.profile.secretID == id,
-              let stored = document.profile.secretGeneration, isIdentifier(stored), generation.map({ $0 == stored }) ?? true else { return nil }
+            let document = try? CredentialsFile.decoder().decode(Document.self, from: Data(text.utf8)), document.format == format,
+            document.profile.problem == nil, document.profile.secretStore == .secretService, document.profile.secretID == id,
+            let stored = document.profile.secretGeneration, isIdentifier(stored), generation.map({ $0 == stored }) ?? true
+        else { return nil }
         return document.profile
     }
 
     /// What names items: 16–64 base64url characters (`CredentialStore` makes 32 hex digits).
     static func isIdentifier(_ text: String) -> Bool {
-        (16...64).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"): true
-            default: false
+        (16...64).contains(text.utf8.count)
+            && text.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "-"), UInt8(ascii: "_"):
+                    true
+                default: false
+                }
             }
-        }
     }
 }

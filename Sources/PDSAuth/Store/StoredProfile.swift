@@ -48,9 +48,11 @@ public struct StoredProfile: Codable, Sendable, Equatable {
     var secretID: String?
     var secretGeneration: String?
 
-    public init(grant: Grant, endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
-                redirectURI: String?, scope: String?, caBundlePath: String?, accessToken: String, refreshToken: String?,
-                tokenType: String?, expiresAt: Date?, obtainedAt: Date, user: StoredUser?, jwt: JWTSettings? = nil) {
+    public init(
+        grant: Grant, endpoints: ProviderEndpoints, domainID: String?, clientID: String, clientSecret: String?,
+        redirectURI: String?, scope: String?, caBundlePath: String?, accessToken: String, refreshToken: String?,
+        tokenType: String?, expiresAt: Date?, obtainedAt: Date, user: StoredUser?, jwt: JWTSettings? = nil
+    ) {
         self.grant = grant
         self.endpoints = endpoints
         self.domainID = domainID
@@ -69,9 +71,11 @@ public struct StoredProfile: Codable, Sendable, Equatable {
     }
 
     /// The names this version writes; any other member of a profile is kept as it is.
-    static let knownKeys: Set<String> = ["grant", "endpoints", "domainID", "clientID", "clientSecret", "redirectURI", "scope",
-                                         "caBundlePath", "accessToken", "refreshToken", "tokenType", "expiresAt", "obtainedAt",
-                                         "user", "jwt", "publicClient", "devServer", "store", "secretID", "secretGeneration"]
+    static let knownKeys: Set<String> = [
+        "grant", "endpoints", "domainID", "clientID", "clientSecret", "redirectURI", "scope",
+        "caBundlePath", "accessToken", "refreshToken", "tokenType", "expiresAt", "obtainedAt",
+        "user", "jwt", "publicClient", "devServer", "store", "secretID", "secretGeneration",
+    ]
 
     /// The members that hold secrets: the file never has them for a `secret-service` profile.
     static let secretKeys: Set<String> = ["clientSecret", "accessToken", "refreshToken"]
@@ -99,8 +103,10 @@ public struct StoredUser: Codable, Sendable, Equatable {
     /// The account's state (`enabled`, `disabled`), from `/v2/user/get` only; never saved.
     public var status: String?
 
-    public init(userID: String?, userName: String?, nickName: String?, domainID: String?, defaultDriveID: String?, role: String?,
-                status: String? = nil) {
+    public init(
+        userID: String?, userName: String?, nickName: String?, domainID: String?, defaultDriveID: String?, role: String?,
+        status: String? = nil
+    ) {
         self.userID = userID
         self.userName = userName
         self.nickName = nickName
@@ -135,8 +141,10 @@ public struct JWTSettings: Codable, Sendable, Equatable {
     /// The backdating of `iat`/`nbf` pds-auth accepts.
     public static let clockSkewRange = 0...600
 
-    public init(privateKeyPath: String, subject: String, subjectType: String, autoCreate: Bool,
-                lifetime: Duration = .seconds(300), clockSkew: Duration = .seconds(30)) {
+    public init(
+        privateKeyPath: String, subject: String, subjectType: String, autoCreate: Bool,
+        lifetime: Duration = .seconds(300), clockSkew: Duration = .seconds(30)
+    ) {
         self.privateKeyPath = privateKeyPath
         self.subject = subject
         self.subjectType = subjectType
@@ -169,7 +177,8 @@ public struct JWTSettings: Codable, Sendable, Equatable {
 
     var problem: String? {
         guard Self.lifetimeRange.contains(Int(clamping: lifetime.components.seconds)),
-              Self.clockSkewRange.contains(Int(clamping: clockSkew.components.seconds)) else {
+            Self.clockSkewRange.contains(Int(clamping: clockSkew.components.seconds))
+        else {
             return "its JWT lifetime or clock skew is out of range"
         }
         guard subjectType == "user" || subjectType == "service" else { return "its JWT subject type is neither user nor service" }
@@ -192,7 +201,8 @@ extension StoredProfile {
 
 extension StoredUser {
     package init(_ response: TokenResponse) {
-        self.init(userID: response.userID, userName: response.userName, nickName: response.nickName,
-                  domainID: response.domainID, defaultDriveID: response.defaultDriveID, role: response.role)
+        self.init(
+            userID: response.userID, userName: response.userName, nickName: response.nickName,
+            domainID: response.domainID, defaultDriveID: response.defaultDriveID, role: response.role)
     }
 }

@@ -35,14 +35,17 @@ package enum TemporaryRoot {
 
     /// The first safe candidate; `onWarning` hears about each one refused for safety (not
     /// about one that simply does not exist).
-    package static func choose(environment: [String: String] = ProcessInfo.processInfo.environment,
-                              onWarning: (String) -> Void = { _ in }) throws(PDSAuthError) -> Choice {
+    package static func choose(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        onWarning: (String) -> Void = { _ in }
+    ) throws(PDSAuthError) -> Choice {
         for (path, source) in candidates(environment) {
             switch open(path) {
             case .success(let choice): return choice
             case .failure(.missing): continue
             case .failure(.unsafe(let reason)):
-                onWarning("not using \(source == path ? path : "\(source) (\(Redaction.terminalSafe(path, limit: 200)))") for private files: \(reason)")
+                onWarning(
+                    "not using \(source == path ? path : "\(source) (\(Redaction.terminalSafe(path, limit: 200)))") for private files: \(reason)")
             }
         }
         throw PDSAuthError(.writeFailed, "No safe temporary directory for private files (XDG_RUNTIME_DIR, TMPDIR and /tmp were refused)")

@@ -18,9 +18,10 @@ package struct RecipientKey: Sendable, Equatable {
     package init(parsing text: String) throws(PDSAuthError) {
         let trimmed = text.trimmed()
         guard trimmed.hasPrefix(Self.prefix), trimmed.utf8.count < 200,
-              let bytes = Base64URL.decode(trimmed.dropFirst(Self.prefix.count)), bytes.count == 36,
-              Array(bytes.suffix(4)) == Self.check(bytes.prefix(32)),
-              let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: bytes.prefix(32)) else {
+            let bytes = Base64URL.decode(trimmed.dropFirst(Self.prefix.count)), bytes.count == 36,
+            Array(bytes.suffix(4)) == Self.check(bytes.prefix(32)),
+            let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: bytes.prefix(32))
+        else {
             throw PDSAuthError(.invalidRequest, "That is not a recipient key printed by `pds-auth import` (expected \(Self.prefix)…, copied whole)")
         }
         publicKey = key

@@ -58,7 +58,9 @@ package enum SealedSession {
 
     /// Opens a sealed line with the import's private key; the profile and the name it had.
     /// Everything that is not a seal made for this key within its lifetime is refused.
-    package static func open(_ line: String, with privateKey: Curve25519.KeyAgreement.PrivateKey, now: Date = Date()) throws(PDSAuthError) -> (profile: StoredProfile, sourceName: String) {
+    package static func open(
+        _ line: String, with privateKey: Curve25519.KeyAgreement.PrivateKey, now: Date = Date()
+    ) throws(PDSAuthError) -> (profile: StoredProfile, sourceName: String) {
         let text = line.trimmed()
         guard text.utf8.count <= maxLength, text.hasPrefix(prefix), let bytes = Base64URL.decode(text.dropFirst(prefix.count)) else {
             throw invalid("It is not a sealed session printed by `pds-auth export` (expected \(prefix)…, one whole line)")
@@ -85,8 +87,12 @@ package enum SealedSession {
     /// pds-auth would use.
     static func check(_ contents: Contents, now: Date) throws(PDSAuthError) {
         guard contents.format == 1, contents.expiresAt.timeIntervalSince(contents.createdAt) == lifetime,
-              contents.createdAt.timeIntervalSince(now) <= clockSkew else {
-            throw PDSAuthError(.sealedSessionExpired, "The sealed session claims an impossible time (made \(contents.createdAt.formatted(.iso8601)), valid until \(contents.expiresAt.formatted(.iso8601))); nothing was saved")
+            contents.createdAt.timeIntervalSince(now) <= clockSkew
+        else {
+            throw PDSAuthError(
+                .sealedSessionExpired,
+                "The sealed session claims an impossible time (made \(contents.createdAt.formatted(.iso8601)), valid until \(contents.expiresAt.formatted(.iso8601))); nothing was saved"
+            )
         }
         guard now.timeIntervalSince(contents.expiresAt) <= clockSkew else {
             throw PDSAuthError(.sealedSessionExpired, "The sealed session expired at \(contents.expiresAt.formatted(.iso8601)); nothing was saved")
@@ -94,7 +100,8 @@ package enum SealedSession {
         if let problem = contents.profile.problem { throw invalid("The sealed session's profile cannot be used: \(problem)") }
         let endpoints = contents.profile.endpoints
         for (url, what) in [(endpoints.base, "endpoint"), (endpoints.authorizeURL, "authorize URL"), (endpoints.tokenURL, "token URL")]
-            + (endpoints.revokeURL.map { [($0, "revoke URL")] } ?? []) {
+            + (endpoints.revokeURL.map { [($0, "revoke URL")] } ?? [])
+        {
             do { _ = try ProviderEndpoints.checked(url.absoluteString, what: what) } catch {
                 throw invalid("The sealed session's profile names an endpoint pds-auth would not use: \(error.message)")
             }

@@ -1,9 +1,9 @@
 import PDSShared
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A validated authorize request waiting for the user's decision on the consent page. The

@@ -2,9 +2,9 @@ import Hummingbird
 import PDSShared
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// `GET /v2/oauth/authorize` (PDS Authorize API, RFC 6749 §4.1.1): checks the request and
@@ -16,11 +16,13 @@ struct AuthorizeHandler: Sendable {
     /// not be sent to a redirect URI that cannot be trusted (RFC 6749 §4.1.2.1).
     func respond(to request: Request) async throws(ProblemPage) -> Response {
         guard let fields = FormFields(encoded: request.uri.query ?? "") else {
-            throw ProblemPage(status: .badRequest, title: "This sign-in request cannot be answered",
-                              message: "The query string is not valid percent-encoded UTF-8.", code: "invalid_request")
+            throw ProblemPage(
+                status: .badRequest, title: "This sign-in request cannot be answered",
+                message: "The query string is not valid percent-encoded UTF-8.", code: "invalid_request")
         }
-        let (app, redirectURI) = try AuthorizeRequest.trustedTarget(fields, apps: state.apps,
-                                                                   anyLoopbackPort: state.configuration.allowsAnyLoopbackPort)
+        let (app, redirectURI) = try AuthorizeRequest.trustedTarget(
+            fields, apps: state.apps,
+            anyLoopbackPort: state.configuration.allowsAnyLoopbackPort)
         let redirect = AuthorizeRedirect(redirectURI: redirectURI, state: fields.repeatedNames.contains("state") ? nil : fields["state"])
         do {
             let (scopes, challenge) = try AuthorizeRequest.validate(fields, app: app, configuration: state.configuration)
@@ -33,11 +35,13 @@ struct AuthorizeHandler: Sendable {
     private func consentPage(app: DevApp, redirect: AuthorizeRedirect, scopes: [String], challenge: String?) async -> Response {
         let now = state.clock.now()
         let lifetime = state.pendingLifetime
-        let pending = PendingAuthorization(app: app, redirectURI: redirect.redirectURI, state: redirect.state, scopes: scopes,
-                                           codeChallenge: challenge, expiresAt: now.addingTimeInterval(Double(lifetime)))
+        let pending = PendingAuthorization(
+            app: app, redirectURI: redirect.redirectURI, state: redirect.state, scopes: scopes,
+            codeChallenge: challenge, expiresAt: now.addingTimeInterval(Double(lifetime)))
         let id = await state.pending.add(pending, now: now)
-        let page = ConsentPage(pending: pending, pendingID: id, domainID: state.configuration.domainID,
-                               users: await state.users.all(), expiresIn: lifetime)
+        let page = ConsentPage(
+            pending: pending, pendingID: id, domainID: state.configuration.domainID,
+            users: await state.users.all(), expiresIn: lifetime)
         return page.response(renderer: state.pages)
     }
 }
@@ -71,8 +75,9 @@ struct DecisionHandler: Sendable {
         }
         let now = state.clock.now()
         let grant = Grant(clientID: pending.app.clientID, user: user, scopes: pending.scopes)
-        let code = AuthorizationCode(grant: grant, redirectURI: pending.redirectURI, codeChallenge: pending.codeChallenge,
-                                     expiresAt: now.addingTimeInterval(Double(state.configuration.codeLifetime)))
+        let code = AuthorizationCode(
+            grant: grant, redirectURI: pending.redirectURI, codeChallenge: pending.codeChallenge,
+            expiresAt: now.addingTimeInterval(Double(state.configuration.codeLifetime)))
         let value = await state.codes.issue(code, now: now)
         state.logger.info("Sign-in approved", metadata: ["client_id": "\(pending.app.clientID)", "user_id": "\(user.userID)"])
         return state.pages.redirect(to: redirect.success(code: value))
@@ -88,8 +93,9 @@ struct DecisionHandler: Sendable {
     }
 
     private func problem(_ message: String, code: String) -> ProblemPage {
-        ProblemPage(status: .badRequest, title: "This answer cannot be accepted", message: message, code: code,
-                    hint: "Start the sign-in again from the app.")
+        ProblemPage(
+            status: .badRequest, title: "This answer cannot be accepted", message: message, code: code,
+            hint: "Start the sign-in again from the app.")
     }
 }
 

@@ -27,22 +27,27 @@ enum AuthorizeRequest {
         guard let redirectURI = fields["redirect_uri"] else {
             throw problem("The request has no redirect_uri.", code: "invalid_request")
         }
-        guard app.redirectURIs.contains(redirectURI)
-                || anyLoopbackPort && app.redirectURIs.contains(where: { LoopbackRedirect.samePortless($0, redirectURI) }) else {
+        guard
+            app.redirectURIs.contains(redirectURI)
+                || anyLoopbackPort && app.redirectURIs.contains(where: { LoopbackRedirect.samePortless($0, redirectURI) })
+        else {
             throw problem("\(redirectURI) is not a redirect URI registered for \(app.name).", code: "invalid_redirect_uri")
         }
         return (app, redirectURI)
     }
 
     private static func problem(_ message: String, code: String) -> ProblemPage {
-        ProblemPage(status: .badRequest, title: "This sign-in request cannot be answered", message: message, code: code,
-                    hint: "The app was not sent back to its redirect URI because it could not be trusted with the answer (RFC 6749 §4.1.2.1).")
+        ProblemPage(
+            status: .badRequest, title: "This sign-in request cannot be answered", message: message, code: code,
+            hint: "The app was not sent back to its redirect URI because it could not be trusted with the answer (RFC 6749 §4.1.2.1).")
     }
 
     /// The remaining checks, for a request whose client and redirect URI are trusted, so
     /// every refusal goes back on the redirect (RFC 6749 §4.1.2.1). Returns the granted
     /// scopes and the PKCE challenge.
-    static func validate(_ fields: FormFields, app: DevApp, configuration: DevServerConfiguration) throws(AuthorizeError) -> (scopes: [String], challenge: String?) {
+    static func validate(
+        _ fields: FormFields, app: DevApp, configuration: DevServerConfiguration
+    ) throws(AuthorizeError) -> (scopes: [String], challenge: String?) {
         let names = ["domain_id", "response_type", "scope", "state", "login_type", "hide_consent", "code_challenge", "code_challenge_method"]
         if let repeated = fields.firstRepeated(among: names) {
             throw .invalidRequest("The parameter \(repeated) appears more than once (RFC 6749 §3.1)")
@@ -75,7 +80,9 @@ enum AuthorizeRequest {
         let method = fields["code_challenge_method"]
         guard let challenge = fields["code_challenge"] else {
             if method != nil { throw .invalidRequest("code_challenge_method was sent without code_challenge") }
-            if app.clientSecret == nil { throw .invalidRequest("code_challenge is required: this app has no client secret (RFC 7636, RFC 8252 §8.1)") }
+            if app.clientSecret == nil {
+                throw .invalidRequest("code_challenge is required: this app has no client secret (RFC 7636, RFC 8252 §8.1)")
+            }
             return nil
         }
         guard method == "S256" else {
@@ -103,8 +110,10 @@ struct AuthorizeError: Error, Sendable, Equatable {
 /// omit the scope); named scopes are accepted too so a client may be explicit.
 enum PDSScopes {
     /// What `all` (or no scope) grants.
-    static let all = ["FILE.ALL", "USER.ALL", "DRIVE.ALL", "SHARE.ALL", "STORAGE.ALL", "STORAGEFILE.ALL",
-                      "ACCOUNT.ALL", "OAUTH.ALL"]
+    static let all = [
+        "FILE.ALL", "USER.ALL", "DRIVE.ALL", "SHARE.ALL", "STORAGE.ALL", "STORAGEFILE.ALL",
+        "ACCOUNT.ALL", "OAUTH.ALL",
+    ]
     /// Named scopes seen in PDS documentation and tokens.
     static let known: Set<String> = Set(all).union(["VIEW.ALL", "IMAGE.ALL", "INVITE.ALL", "BATCH", "STORAGEFILE.LIST"])
 

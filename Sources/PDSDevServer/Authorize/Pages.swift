@@ -20,8 +20,10 @@ extension PageRenderer {
 
     /// `template` rendered with `values`, under a policy whose `formAction` lists where the
     /// page's form may go.
-    func page(_ status: HTTPResponse.Status, _ template: String, _ values: [String: PageValue],
-              formAction: ContentSecurityPolicy.Directive = .formAction(.none)) -> Response {
+    func page(
+        _ status: HTTPResponse.Status, _ template: String, _ values: [String: PageValue],
+        formAction: ContentSecurityPolicy.Directive = .formAction(.none)
+    ) -> Response {
         let policy = contentSecurityPolicy(formAction: formAction)
         var response = HTMLPage.response(status, render(template, values), policy: policy)
         SecurityHeaders.apply(to: &response.headers, defaultPolicy: policy.description)
@@ -50,15 +52,18 @@ struct ConsentPage: Sendable {
 
     func response(renderer: PageRenderer) -> Response {
         // The form posts here; browsers apply `form-action` to the redirect that answers it too.
-        let formAction: ContentSecurityPolicy.Directive = Self.origin(of: pending.redirectURI)
+        let formAction: ContentSecurityPolicy.Directive =
+            Self.origin(of: pending.redirectURI)
             .map { .formAction(.self, .uri($0)) } ?? .formAction(.self)
         return renderer.page(.ok, "consent", values, formAction: formAction)
     }
 
     var values: [String: PageValue] {
         let users: [PageValue] = users.enumerated().map { index, user in
-            .object(["userID": .text(user.userID), "userName": .text(user.userName), "nickName": .text(user.nickName),
-                     "role": .text(user.role), "selected": .flag(index == 0)])
+            .object([
+                "userID": .text(user.userID), "userName": .text(user.userName), "nickName": .text(user.nickName),
+                "role": .text(user.role), "selected": .flag(index == 0),
+            ])
         }
         return [
             "appName": .text(pending.app.name), "clientID": .text(pending.app.clientID), "domainID": .text(domainID),

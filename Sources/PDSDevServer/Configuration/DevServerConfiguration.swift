@@ -1,9 +1,9 @@
 import PDSShared
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Everything a ``DevServer`` serves: where it listens, the PDS domain it pretends to be,
@@ -69,8 +69,10 @@ extension DevServerConfiguration {
         guard LoopbackHost.isLoopback(host) else { throw .nonLoopbackHost(host) }
         guard (0...65535).contains(port) else { throw .invalidPort(port) }
         guard !domainID.isEmpty else { throw .emptyDomainID }
-        for (name, value) in [("accessTokenLifetime", accessTokenLifetime), ("codeLifetime", codeLifetime),
-                              ("maxAssertionLifetime", maxAssertionLifetime)] where value <= 0 {
+        for (name, value) in [
+            ("accessTokenLifetime", accessTokenLifetime), ("codeLifetime", codeLifetime),
+            ("maxAssertionLifetime", maxAssertionLifetime),
+        ] where value <= 0 {
             throw .nonPositiveLifetime(name)
         }
         try validateUsers()
@@ -100,8 +102,8 @@ extension DevServerConfiguration {
     /// browser to it.
     static func isValidRedirectURI(_ uri: String) -> Bool {
         guard let components = URLComponents(string: uri), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
-              components.fragment == nil, !uri.contains("#")
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+            components.fragment == nil, !uri.contains("#")
         else { return false }
         return true
     }
@@ -136,11 +138,13 @@ extension DevServerConfiguration {
             checkedHost: "127.0.0.1",
             port: port,
             apps: [
-                DevApp(clientID: "pds-auth-demo", clientSecret: SecureRandom.hex(bytes: 16),
-                       name: "pds-auth demo (WebServer app)", redirectURIs: redirectURIs),
+                DevApp(
+                    clientID: "pds-auth-demo", clientSecret: SecureRandom.hex(bytes: 16),
+                    name: "pds-auth demo (WebServer app)", redirectURIs: redirectURIs),
                 DevApp(clientID: "pds-auth-native", name: "pds-auth demo (Native app)", redirectURIs: redirectURIs),
-                DevApp(clientID: "pds-auth-jwt", name: "pds-auth demo (JWT app)", redirectURIs: redirectURIs,
-                       usesJWTBearer: true),
+                DevApp(
+                    clientID: "pds-auth-jwt", name: "pds-auth demo (JWT app)", redirectURIs: redirectURIs,
+                    usesJWTBearer: true),
             ],
             users: [
                 DevUser(userID: "pdsuser-0001", userName: "pdsuser", nickName: "PDS User", role: "admin", defaultDriveID: "1"),

@@ -32,7 +32,7 @@ enum LoopbackHost {
         var octets: [UInt8] = []
         for part in parts {
             guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), part.allSatisfy(\.isNumber),
-                  part == "0" || !part.hasPrefix("0"), let octet = UInt8(part)
+                part == "0" || !part.hasPrefix("0"), let octet = UInt8(part)
             else { return nil }
             octets.append(octet)
         }

@@ -37,9 +37,15 @@ extension DevServerFault {
         switch (name, value) {
         case ("drop", nil): self = .dropConnection
         case ("invalid-json", nil): self = .invalidJSON
-        case ("delay", let value?): guard let ms = Int(value), ms >= 0 else { return nil }; self = .delay(milliseconds: ms)
-        case ("oversized", let value?): guard let bytes = Int(value), bytes >= 32 else { return nil }; self = .oversizedBody(bytes: bytes)
-        case ("slow", let value?): guard let rate = Int(value), rate > 0 else { return nil }; self = .slowBody(bytesPerSecond: rate)
+        case ("delay", let value?):
+            guard let ms = Int(value), ms >= 0 else { return nil }
+            self = .delay(milliseconds: ms)
+        case ("oversized", let value?):
+            guard let bytes = Int(value), bytes >= 32 else { return nil }
+            self = .oversizedBody(bytes: bytes)
+        case ("slow", let value?):
+            guard let rate = Int(value), rate > 0 else { return nil }
+            self = .slowBody(bytesPerSecond: rate)
         case ("status", let value?):
             let fields = value.split(separator: ":", omittingEmptySubsequences: false)
             guard fields.count <= 2, let code = Int(fields[0]), (400...599).contains(code) else { return nil }

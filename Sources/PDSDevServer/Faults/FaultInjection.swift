@@ -32,8 +32,9 @@ struct FaultInjection: Sendable {
 enum FaultResponse {
     static func status(_ code: Int, retryAfter: Int?) -> PDSError {
         let headers = retryAfter.map { [("Retry-After", String($0))] } ?? []
-        return PDSError(PDSErrorCode.forStatus(code), "Injected fault: the server answered \(code)",
-                        status: HTTPResponse.Status(code: code), headers: headers)
+        return PDSError(
+            PDSErrorCode.forStatus(code), "Injected fault: the server answered \(code)",
+            status: HTTPResponse.Status(code: code), headers: headers)
     }
 
     /// A token response cut off mid-string, as a truncated or garbled answer looks.

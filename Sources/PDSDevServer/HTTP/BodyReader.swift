@@ -1,9 +1,9 @@
 import Hummingbird
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Reads request bodies, never more than the context's `maxUploadSize` (64 KiB): nothing

@@ -14,7 +14,7 @@ struct FormFields: Sendable {
         for pair in text.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = PercentDecoding.decode(Substring(parts[0])),
-                  let value = PercentDecoding.decode(parts.count > 1 ? Substring(parts[1]) : "")
+                let value = PercentDecoding.decode(parts.count > 1 ? Substring(parts[1]) : "")
             else { return nil }
             if values[name] != nil { repeatedNames.insert(name) }
             values[name] = value
@@ -94,8 +94,8 @@ enum FormEncoding {
     static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
             true
         default:
             false

@@ -1,9 +1,9 @@
 import Hummingbird
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// JSON responses. Token responses must not be cached (RFC 6749 §5.1: `Cache-Control:

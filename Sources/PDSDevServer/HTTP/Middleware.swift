@@ -3,9 +3,9 @@ import Logging
 import PDSShared
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The per-request context: Hummingbird's core storage, a 64 KiB body bound, and a way to
@@ -35,8 +35,10 @@ struct DevServerRequestContext: RequestContext {
 /// later middleware has one too; ``ErrorMiddleware`` below it turns every failure into a
 /// response, so each answer passes back through here.
 struct RequestIDMiddleware: RouterMiddleware {
-    func handle(_ request: Request, context: DevServerRequestContext,
-                next: (Request, DevServerRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: DevServerRequestContext,
+        next: (Request, DevServerRequestContext) async throws -> Response
+    ) async throws -> Response {
         var context = context
         context.requestID = UUID().uuidString
         var response = try await next(request, context)
@@ -53,8 +55,10 @@ struct ErrorMiddleware: RouterMiddleware {
     let pages: PageRenderer
     let logger: Logger
 
-    func handle(_ request: Request, context: DevServerRequestContext,
-                next: (Request, DevServerRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: DevServerRequestContext,
+        next: (Request, DevServerRequestContext) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let page as ProblemPage {
@@ -73,8 +77,10 @@ struct ErrorMiddleware: RouterMiddleware {
 /// (421 `MisdirectedRequest`). A request without `Host` (HTTP/1.0) is let through: a
 /// browser always sends one.
 struct HostCheckMiddleware: RouterMiddleware {
-    func handle(_ request: Request, context: DevServerRequestContext,
-                next: (Request, DevServerRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: DevServerRequestContext,
+        next: (Request, DevServerRequestContext) async throws -> Response
+    ) async throws -> Response {
         if let authority = request.head.authority, !LoopbackHost.isLoopback(Self.host(of: authority)) {
             throw PDSError(.misdirected, "This server only answers requests addressed to a loopback host")
         }
@@ -95,14 +101,17 @@ struct HostCheckMiddleware: RouterMiddleware {
 /// Checked here rather than left to the router, whose trie also takes `/v2/oauth/token/`
 /// or `//v2/oauth/token` and answers a known path's other methods with a bare 404.
 struct EndpointMiddleware: RouterMiddleware {
-    func handle(_ request: Request, context: DevServerRequestContext,
-                next: (Request, DevServerRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: DevServerRequestContext,
+        next: (Request, DevServerRequestContext) async throws -> Response
+    ) async throws -> Response {
         guard let endpoint = Endpoint(rawValue: request.uri.path) else {
             throw PDSError(.notFound, "No endpoint at this path")
         }
         guard request.method == endpoint.method else {
-            throw PDSError(.methodNotAllowed, "\(endpoint.rawValue) only answers \(endpoint.method.rawValue)",
-                           headers: [("Allow", endpoint.method.rawValue)])
+            throw PDSError(
+                .methodNotAllowed, "\(endpoint.rawValue) only answers \(endpoint.method.rawValue)",
+                headers: [("Allow", endpoint.method.rawValue)])
         }
         return try await next(request, context)
     }

@@ -40,14 +40,16 @@ extension DevServer {
 
     /// What the browser sees: the consent page and the answer of its form (PDS Authorize API).
     private static func addAuthorizeRoutes(to router: Router<DevServerRequestContext>, state: DevServerState) {
-        let authorize = AuthorizeHandler(state: state), decision = DecisionHandler(state: state)
+        let authorize = AuthorizeHandler(state: state)
+        let decision = DecisionHandler(state: state)
         router.route(.authorize) { request, _ in try await authorize.respond(to: request) }
         router.route(.decision) { request, context in try await decision.respond(to: request, context: context) }
     }
 
     /// What the client calls: tokens, revocation (PDS and RFC 7009) and the key set.
     private static func addTokenRoutes(to router: Router<DevServerRequestContext>, state: DevServerState) {
-        let token = TokenHandler(state: state), revoke = RevokeHandler(state: state)
+        let token = TokenHandler(state: state)
+        let revoke = RevokeHandler(state: state)
         let tokenRevocation = TokenRevocationHandler(state: state)
         router.route(.token) { request, context in await token.respond(to: request, context: context) }
         router.route(.revoke) { request, context in try await revoke.respond(to: request, context: context) }

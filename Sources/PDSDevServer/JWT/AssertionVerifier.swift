@@ -2,9 +2,9 @@ import JWTKit
 import PDSShared
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Checks a JWT-bearer assertion (RFC 7523 §3, PDS JWT apps) and says exactly which rule
@@ -121,7 +121,7 @@ struct AssertionHeader: Decodable {
     init?(assertion: String) {
         let parts = assertion.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let data = Base64URL.decode(parts[0]),
-              let header = try? JSONDecoder().decode(AssertionHeader.self, from: data)
+            let header = try? JSONDecoder().decode(AssertionHeader.self, from: data)
         else { return nil }
         self = header
     }
@@ -143,7 +143,10 @@ struct AssertionClaims: JWTPayload {
     var autoCreate: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, subType = "sub_type", aud, exp, nbf, iat, jti, autoCreate = "auto_create"
+        case iss, sub
+        case subType = "sub_type"
+        case aud, exp, nbf, iat, jti
+        case autoCreate = "auto_create"
     }
 
     /// Nothing here: ``AssertionVerifier`` checks the claims against the server's clock and

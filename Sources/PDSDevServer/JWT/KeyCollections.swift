@@ -3,9 +3,9 @@ import JWTKit
 import PDSShared
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// jwt-kit key collections for signing access tokens and verifying each JWT app's

@@ -70,8 +70,9 @@ struct BearerAuthenticator: Sendable {
     }
 
     static func reject(_ reason: String) -> PDSError {
-        PDSError(.accessTokenInvalid, "AccessToken is invalid. \(reason)",
-                 headers: [("WWW-Authenticate", #"Bearer error="invalid_token""#)])
+        PDSError(
+            .accessTokenInvalid, "AccessToken is invalid. \(reason)",
+            headers: [("WWW-Authenticate", #"Bearer error="invalid_token""#)])
     }
 }
 

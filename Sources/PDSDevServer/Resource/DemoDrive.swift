@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// What every user's default drive holds, the same for every drive and every run so tests
@@ -37,16 +37,22 @@ enum DemoDrive {
         ]
         for index in 1...rootFileCount {
             let number = String(repeating: "0", count: 3 - String(index).count) + String(index)
-            entries.append(Entry(id: "file-\(number)", parentID: root, name: "file-\(number).txt", size: Int64(index) * 1024,
-                                 contentType: "text/plain"))
+            entries.append(
+                Entry(
+                    id: "file-\(number)", parentID: root, name: "file-\(number).txt", size: Int64(index) * 1024,
+                    contentType: "text/plain"))
         }
         for index in 1...3 {
-            entries.append(Entry(id: "documents-\(index)", parentID: "folder-documents", name: "report-\(index).pdf",
-                                 size: Int64(index) * 100_000, contentType: "application/pdf"))
+            entries.append(
+                Entry(
+                    id: "documents-\(index)", parentID: "folder-documents", name: "report-\(index).pdf",
+                    size: Int64(index) * 100_000, contentType: "application/pdf"))
         }
         for index in 1...4 {
-            entries.append(Entry(id: "photos-\(index)", parentID: "folder-photos", name: "photo-\(index).jpg",
-                                 size: 2_000_000 + Int64(index) * 1000, contentType: "image/jpeg"))
+            entries.append(
+                Entry(
+                    id: "photos-\(index)", parentID: "folder-photos", name: "photo-\(index).jpg",
+                    size: 2_000_000 + Int64(index) * 1000, contentType: "image/jpeg"))
         }
         return entries
     }()
@@ -55,8 +61,9 @@ enum DemoDrive {
     static func drive(of user: DevUser, domainID: String) -> DriveItem? {
         guard !user.defaultDriveID.isEmpty else { return nil }
         let used = entries.reduce(Int64(0)) { $0 + ($1.size ?? 0) }
-        return DriveItem(driveID: user.defaultDriveID, driveName: "Default", owner: user.userID, totalSize: totalSize,
-                         usedSize: used, domainID: domainID, createdAt: ISO8601Milliseconds.string(from: epoch))
+        return DriveItem(
+            driveID: user.defaultDriveID, driveName: "Default", owner: user.userID, totalSize: totalSize,
+            usedSize: used, domainID: domainID, createdAt: ISO8601Milliseconds.string(from: epoch))
     }
 
     /// The entries directly under `parentID` in the drive `driveID`, in listing order; nil
@@ -66,10 +73,11 @@ enum DemoDrive {
         return entries.enumerated().filter { $0.element.parentID == parentID }.map { position, entry in
             // Each entry gets its own minute, so times are distinct and stable.
             let created = epoch.addingTimeInterval(Double(position) * 60)
-            return FileItem(driveID: driveID, fileID: entry.id, parentFileID: entry.parentID, name: entry.name,
-                            type: entry.isFolder ? "folder" : "file", size: entry.size, contentType: entry.contentType,
-                            createdAt: ISO8601Milliseconds.string(from: created),
-                            updatedAt: ISO8601Milliseconds.string(from: created.addingTimeInterval(3600)))
+            return FileItem(
+                driveID: driveID, fileID: entry.id, parentFileID: entry.parentID, name: entry.name,
+                type: entry.isFolder ? "folder" : "file", size: entry.size, contentType: entry.contentType,
+                createdAt: ISO8601Milliseconds.string(from: created),
+                updatedAt: ISO8601Milliseconds.string(from: created.addingTimeInterval(3600)))
         }
     }
 }
@@ -88,8 +96,14 @@ struct UserResponseBody: Codable, Sendable, Equatable {
     var updatedAt: Int64
 
     enum CodingKeys: String, CodingKey {
-        case userID = "user_id", userName = "user_name", nickName = "nick_name", domainID = "domain_id", role, status
-        case defaultDriveID = "default_drive_id", createdAt = "created_at", updatedAt = "updated_at"
+        case userID = "user_id"
+        case userName = "user_name"
+        case nickName = "nick_name"
+        case domainID = "domain_id"
+        case role, status
+        case defaultDriveID = "default_drive_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 
     init(_ user: DevUser, domainID: String) {
@@ -121,8 +135,16 @@ struct DriveItem: Codable, Sendable, Equatable {
     var createdAt: String
 
     enum CodingKeys: String, CodingKey {
-        case driveID = "drive_id", driveName = "drive_name", driveType = "drive_type", owner, ownerType = "owner_type"
-        case status, totalSize = "total_size", usedSize = "used_size", domainID = "domain_id", createdAt = "created_at"
+        case driveID = "drive_id"
+        case driveName = "drive_name"
+        case driveType = "drive_type"
+        case owner
+        case ownerType = "owner_type"
+        case status
+        case totalSize = "total_size"
+        case usedSize = "used_size"
+        case domainID = "domain_id"
+        case createdAt = "created_at"
     }
 }
 
@@ -142,7 +164,12 @@ struct FileItem: Codable, Sendable, Equatable {
     var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
-        case driveID = "drive_id", fileID = "file_id", parentFileID = "parent_file_id", name, type, size
-        case contentType = "content_type", createdAt = "created_at", updatedAt = "updated_at"
+        case driveID = "drive_id"
+        case fileID = "file_id"
+        case parentFileID = "parent_file_id"
+        case name, type, size
+        case contentType = "content_type"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
     }
 }

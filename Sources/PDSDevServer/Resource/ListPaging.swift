@@ -2,9 +2,9 @@ import Crypto
 import PDSShared
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// One page of a PDS list API: `limit` items from `marker` on, and the `next_marker` that
@@ -99,6 +99,7 @@ struct ListResponseBody<Item: Codable & Sendable & Equatable>: Codable, Sendable
     var nextMarker: String
 
     enum CodingKeys: String, CodingKey {
-        case items, nextMarker = "next_marker"
+        case items
+        case nextMarker = "next_marker"
     }
 }

@@ -22,8 +22,9 @@ struct ResourceHandler: Sendable {
             return JSONResponse.ok(try await answer(body, grant.user))
         } catch {
             if error.code == .accessTokenInvalid { await state.statistics.resourceUnauthorized() }
-            state.logger.notice("Resource call refused",
-                                metadata: ["path": "\(endpoint.rawValue)", "code": "\(error.code.rawValue)", "reason": "\(error.message)"])
+            state.logger.notice(
+                "Resource call refused",
+                metadata: ["path": "\(endpoint.rawValue)", "code": "\(error.code.rawValue)", "reason": "\(error.message)"])
             throw error
         }
     }

@@ -8,8 +8,9 @@ extension DevServer {
     /// URL (e.g. `http://127.0.0.1:54321`) after the socket is bound, so port 0 works.
     public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
         // Named, not described by interpolation (a reflection over the whole application).
-        let service = ServiceGroupConfiguration.ServiceConfiguration(service: makeApplication(onListening: onListening),
-                                                                     serviceName: "PDS dev server")
+        let service = ServiceGroupConfiguration.ServiceConfiguration(
+            service: makeApplication(onListening: onListening),
+            serviceName: "PDS dev server")
         let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
         // The group runs in its own task so that cancelling ours becomes a graceful shutdown
         // instead of an immediate cancellation of every connection.
@@ -92,7 +93,9 @@ extension DevServer {
             "  revoke:     \(baseURL)\(Endpoint.revoke.rawValue)",
             "  RFC 7009:   \(baseURL)\(Endpoint.tokenRevocation.rawValue)  (generic OAuth revocation, not a PDS API)",
             "  JWKS:       \(baseURL)\(Endpoint.jwks.rawValue)",
-            "  state:      " + (configuration.stateDirectory.map { "kept in \($0) (keys, client secrets, issued tokens)" } ?? "in memory only: nothing is kept when it stops"),
+            "  state:      "
+                + (configuration.stateDirectory.map { "kept in \($0) (keys, client secrets, issued tokens)" }
+                    ?? "in memory only: nothing is kept when it stops"),
             "Resource APIs (POST, JSON body, Authorization: Bearer <access token>):",
         ]
         for endpoint in [Endpoint.userGet, .driveList, .fileList] {

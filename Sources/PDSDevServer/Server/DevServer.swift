@@ -37,7 +37,9 @@ public final class DevServer: Sendable {
     }
 
     /// With a key `source` (tests: keys made once, a source that waits or fails).
-    init(configuration given: DevServerConfiguration, logger: Logger, keys given_source: @escaping DevServerKeys.Source, clock: DevServerClock) throws(DevServerError) {
+    init(
+        configuration given: DevServerConfiguration, logger: Logger, keys given_source: @escaping DevServerKeys.Source, clock: DevServerClock
+    ) throws(DevServerError) {
         try given.validate()
         let stateFile = try given.stateDirectory.map { directory throws(DevServerError) in try DevServerStateFile(directory: directory) }
         let configuration = Self.keepingSecrets(given, in: stateFile)
@@ -139,9 +141,12 @@ public final class DevServer: Sendable {
         { needsJWTAppKey throws(DevServerError) in
             let saved = file.current
             if let signingPEM = saved.signingKeyPEM, let signing = try? RSAPrivateKey(pem: signingPEM),
-               !needsJWTAppKey || saved.jwtAppKeyPEM != nil {
+                !needsJWTAppKey || saved.jwtAppKeyPEM != nil
+            {
                 let jwtApp = try saved.jwtAppKeyPEM.map { pem throws(DevServerError) in
-                    do { return try RSAPrivateKey(pem: pem) } catch { throw .stateDirectoryUnusable(file.directory, "its JWT app key does not parse") }
+                    do { return try RSAPrivateKey(pem: pem) } catch {
+                        throw .stateDirectoryUnusable(file.directory, "its JWT app key does not parse")
+                    }
                 }
                 return DevServerKeys(signing: signing, jwtApp: jwtApp)
             }

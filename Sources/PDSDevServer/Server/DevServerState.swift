@@ -3,9 +3,9 @@ import PDSShared
 import Synchronization
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Everything the endpoints share: the configuration, the actors that hold what was

@@ -3,9 +3,9 @@ import PDSShared
 import Synchronization
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// What a dev server keeps across restarts when it has a state directory
@@ -139,7 +139,8 @@ final class DevServerStateFile: Sendable {
         }
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw .stateDirectoryUnusable(directory, errno == ELOOP || errno == ENOTDIR ? "not a directory of this user" : String(cString: strerror(errno)))
+            throw .stateDirectoryUnusable(
+                directory, errno == ELOOP || errno == ENOTDIR ? "not a directory of this user" : String(cString: strerror(errno)))
         }
         guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid() else {
             close(descriptor)
@@ -150,7 +151,8 @@ final class DevServerStateFile: Sendable {
             // users out: only one that is not sticky and holds nothing but ours is narrowed.
             guard info.st_mode & S_ISVTX == 0, holdsOnlyStateFiles(directory) else {
                 close(descriptor)
-                throw .stateDirectoryUnusable(directory, "it is open to other users and shared (sticky, or holding other files); its permissions are left alone")
+                throw .stateDirectoryUnusable(
+                    directory, "it is open to other users and shared (sticky, or holding other files); its permissions are left alone")
             }
             fchmod(descriptor, 0o700)
         }

@@ -19,8 +19,10 @@ public struct DevServerStatistics: Sendable, Equatable {
     /// `invalid_token`): a client that refreshes and retries once makes exactly one.
     public var resourceUnauthorized: Int
 
-    public init(tokenRequests: [String: Int] = [:], tokenSuccesses: [String: Int] = [:], revocations: Int = 0,
-                resourceRequests: [String: Int] = [:], resourceUnauthorized: Int = 0) {
+    public init(
+        tokenRequests: [String: Int] = [:], tokenSuccesses: [String: Int] = [:], revocations: Int = 0,
+        resourceRequests: [String: Int] = [:], resourceUnauthorized: Int = 0
+    ) {
         self.tokenRequests = tokenRequests
         self.tokenSuccesses = tokenSuccesses
         self.revocations = revocations

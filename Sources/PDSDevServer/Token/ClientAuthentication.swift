@@ -2,9 +2,9 @@ import Hummingbird
 import PDSShared
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Client authentication at the token endpoint (RFC 6749 §2.3.1): the id and secret come
@@ -72,11 +72,11 @@ struct BasicCredentials: Sendable, Equatable {
         // RFC 7617 §2: the scheme name is case-insensitive.
         guard parts.count == 2, parts[0].lowercased() == "basic" else { return nil }
         guard let data = Data(base64Encoded: String(parts[1].trimmingWhitespaces())),
-              let decoded = String(data: data, encoding: .utf8),
-              let colon = decoded.firstIndex(of: ":"),
-              let id = PercentDecoding.decode(decoded[..<colon]),
-              let secret = PercentDecoding.decode(decoded[decoded.index(after: colon)...]),
-              !id.isEmpty
+            let decoded = String(data: data, encoding: .utf8),
+            let colon = decoded.firstIndex(of: ":"),
+            let id = PercentDecoding.decode(decoded[..<colon]),
+            let secret = PercentDecoding.decode(decoded[decoded.index(after: colon)...]),
+            !id.isEmpty
         else {
             throw PDSError(.invalid, "The Authorization header is not valid HTTP Basic client credentials (RFC 6749 §2.3.1)")
         }

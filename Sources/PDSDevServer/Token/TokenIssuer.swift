@@ -2,9 +2,9 @@ import JWTKit
 import PDSShared
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Mints access tokens and assembles the full PDS token response for a grant.
@@ -76,12 +76,24 @@ struct TokenResponseBody: Codable, Sendable, Equatable {
     var userData: [String: String] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case accessToken = "access_token", refreshToken = "refresh_token", expiresIn = "expires_in"
-        case tokenType = "token_type", expireTime = "expire_time", userID = "user_id", userName = "user_name"
-        case nickName = "nick_name", avatar, defaultDriveID = "default_drive_id"
-        case defaultSboxDriveID = "default_sbox_drive_id", role, status, isFirstLogin = "is_first_login"
-        case deviceID = "device_id", deviceName = "device_name", domainID = "domain_id"
-        case subdomainID = "subdomain_id", userData = "user_data"
+        case accessToken = "access_token"
+        case refreshToken = "refresh_token"
+        case expiresIn = "expires_in"
+        case tokenType = "token_type"
+        case expireTime = "expire_time"
+        case userID = "user_id"
+        case userName = "user_name"
+        case nickName = "nick_name"
+        case avatar
+        case defaultDriveID = "default_drive_id"
+        case defaultSboxDriveID = "default_sbox_drive_id"
+        case role, status
+        case isFirstLogin = "is_first_login"
+        case deviceID = "device_id"
+        case deviceName = "device_name"
+        case domainID = "domain_id"
+        case subdomainID = "subdomain_id"
+        case userData = "user_data"
     }
 }
 

@@ -36,7 +36,8 @@ enum DoctorRun {
         }
     }
 
-    static func run(_ arguments: [String], _ environment: [String: String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result {
+    static func run(_ arguments: [String], _ environment: [String: String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> Result
+    {
         let result = try await CLIProcess.run(["doctor"] + arguments, environment: environment)
         let run = Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
         expectNoSecret(in: run.output, sourceLocation: sourceLocation)
@@ -51,8 +52,9 @@ enum DoctorRun {
 
     /// A profile on `endpoint` holding every kind of secret, valid for `expiresIn` seconds.
     static func profile(endpoint: String, expiresIn: TimeInterval = 3600, refreshToken: String? = DoctorRun.refreshToken) throws -> StoredProfile {
-        var profile = try StoredProfile.fixture(endpoint: endpoint, accessToken: accessToken, refreshToken: refreshToken,
-                                                expiresAt: Date(timeIntervalSinceNow: expiresIn))
+        var profile = try StoredProfile.fixture(
+            endpoint: endpoint, accessToken: accessToken, refreshToken: refreshToken,
+            expiresAt: Date(timeIntervalSinceNow: expiresIn))
         profile.clientSecret = clientSecret
         return profile
     }

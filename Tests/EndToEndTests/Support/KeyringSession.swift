@@ -18,12 +18,14 @@ struct KeyringSession {
     var store: CredentialStore { CredentialStore(directory: home.path) }
     var environment: [String: String] { keyring.environment.merging(["PDS_AUTH_HOME": home.path]) { _, new in new } }
 
-    static func with<T: Sendable>(accessTokenLifetime: Int = 3600, signIn: Bool = true, _ body: (KeyringSession) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(accessTokenLifetime: Int = 3600, signIn: Bool = true, _ body: (KeyringSession) async throws -> T) async throws -> T
+    {
         try await DevServer.withRunning(DevSession.configuration(accessTokenLifetime: accessTokenLifetime)) { server, base in
             try await SecretServiceSession.with { keyring in
                 let app = server.configuration.apps.first { $0.clientSecret != nil }!
-                let session = KeyringSession(server: server, base: base, keyring: keyring, home: TemporaryDirectory(),
-                                             clientSecret: app.clientSecret!, clientID: app.clientID)
+                let session = KeyringSession(
+                    server: server, base: base, keyring: keyring, home: TemporaryDirectory(),
+                    clientSecret: app.clientSecret!, clientID: app.clientID)
                 if signIn {
                     let login = try await session.login(["--store", "secret-service"])
                     #expect(login.status == 0, "\(login.stderr)")
@@ -34,10 +36,15 @@ struct KeyringSession {
     }
 
     /// `pds-auth login` against the dev server as profile `name`, approved by a scripted browser.
-    func login(_ extra: [String], profile name: String = "default", environment more: [String: String] = [:]) async throws -> (status: Int32, stderr: String) {
-        let login = CLIProcess(["login", "--endpoint", base, "--domain-id", server.configuration.domainID, "--client-id", clientID,
-                                "--no-browser", "--redirect-uri", "http://127.0.0.1:0/callback", "--profile", name] + extra,
-                               environment: environment.merging(["PDS_CLIENT_SECRET": clientSecret]) { _, new in new }.merging(more) { _, new in new })
+    func login(
+        _ extra: [String], profile name: String = "default", environment more: [String: String] = [:]
+    ) async throws -> (status: Int32, stderr: String) {
+        let login = CLIProcess(
+            [
+                "login", "--endpoint", base, "--domain-id", server.configuration.domainID, "--client-id", clientID,
+                "--no-browser", "--redirect-uri", "http://127.0.0.1:0/callback", "--profile", name,
+            ] + extra,
+            environment: environment.merging(["PDS_CLIENT_SECRET": clientSecret]) { _, new in new }.merging(more) { _, new in new })
         try login.start()
         if let startURL = try? await login.waitForStderr(RemoteLoginCLITests.startLine, timeout: .seconds(30)) {
             try await DevSession.approve(startURL: startURL, base: base)
@@ -60,7 +67,8 @@ struct KeyringSession {
     /// The item the file points at for `name`, decoded: its payload's profile members.
     func pointedItem(_ name: String = "default") async throws -> [String: Any]? {
         let entry = try entry(name)
-        let id = try #require(entry["secretID"] as? String), generation = try #require(entry["secretGeneration"] as? String)
+        let id = try #require(entry["secretID"] as? String)
+        let generation = try #require(entry["secretGeneration"] as? String)
         let lookup = try await keyring.secretTool(["lookup", "profile-id", id, "generation", generation])
         // The output is stdout and stderr together: the secret is the JSON object in it.
         let json = lookup.output.firstIndex(of: "{").flatMap { start in lookup.output.lastIndex(of: "}").map { lookup.output[start...$0] } } ?? ""

@@ -10,7 +10,8 @@ enum KillShim {
 
     private static let built = Task { () -> Result<String, CLIProcessError> in
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("pds-auth-kill-at-\(getpid()).so").path
-        let result: (status: Int32, output: String) = (try? await ChildTool.run("/usr/bin/cc", ["-shared", "-fPIC", "-O2", "-o", output, source, "-ldl"]))
+        let result: (status: Int32, output: String) =
+            (try? await ChildTool.run("/usr/bin/cc", ["-shared", "-fPIC", "-O2", "-o", output, source, "-ldl"]))
             ?? (1, "cc did not run")
         return result.status == 0 ? .success(output) : .failure(CLIProcessError(message: "cannot build the kill shim: \(result.output)"))
     }

@@ -68,7 +68,8 @@ struct Tmux {
 
     @discardableResult
     func tmux(_ arguments: [String]) async throws -> String {
-        let result = try await ChildTool.run("/usr/bin/tmux", ["-u", "-S", socket, "-f", "/dev/null"] + arguments,
+        let result = try await ChildTool.run(
+            "/usr/bin/tmux", ["-u", "-S", socket, "-f", "/dev/null"] + arguments,
             environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "xterm-256color", "TMUX_TMPDIR": directory.path])
         guard result.status == 0 else { throw CLIProcessError(message: "tmux \(arguments.first ?? ""): \(result.output)") }
         return result.output

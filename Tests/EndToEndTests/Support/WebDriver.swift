@@ -40,12 +40,18 @@ final class WebDriver: @unchecked Sendable {
     }
 
     private func createSession() async throws {
-        let arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                         "--user-data-dir=\(profile.path)", "--window-size=1024,768"]
-        let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": [
-            "browserName": "chrome",
-            "goog:chromeOptions": ["binary": "/usr/bin/chromium", "args": arguments],
-        ]]]
+        let arguments = [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--user-data-dir=\(profile.path)", "--window-size=1024,768",
+        ]
+        let capabilities: [String: Any] = [
+            "capabilities": [
+                "alwaysMatch": [
+                    "browserName": "chrome",
+                    "goog:chromeOptions": ["binary": "/usr/bin/chromium", "args": arguments],
+                ]
+            ]
+        ]
         let answer = try await call("POST", "/session", capabilities)
         guard let value = answer["value"] as? [String: Any], let id = value["sessionId"] as? String else {
             throw CLIProcessError(message: "no WebDriver session: \(answer)")
@@ -100,8 +106,10 @@ final class WebDriver: @unchecked Sendable {
     @discardableResult
     private func call(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
         let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        let response = try await http.send(HTTPClientRequest(method: method, url: URL(string: base + path)!,
-                                                             headers: [("Content-Type", "application/json")], body: data))
+        let response = try await http.send(
+            HTTPClientRequest(
+                method: method, url: URL(string: base + path)!,
+                headers: [("Content-Type", "application/json")], body: data))
         return (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]) ?? [:]
     }
 }

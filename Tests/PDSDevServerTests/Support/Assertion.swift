@@ -1,6 +1,7 @@
 import Foundation
 import JWTKit
 import PDSShared
+
 @testable import PDSDevServer
 
 /// JWT-bearer assertions built by hand, so a test controls every header and claim,

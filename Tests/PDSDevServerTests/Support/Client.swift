@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import PDSDevServer
 
 /// The requests tests send, on top of a HummingbirdTesting client.
@@ -30,12 +31,16 @@ struct Client: Sendable {
 
     /// As a current client sends them: `domain_id` first (PDS Authorize API, 2026 revision),
     /// left out when `domainID` is nil.
-    static func authorizeFields(clientID: String = Fixture.webClientID, redirectURI: String = Fixture.redirectURI,
-                                state: String? = "xyz", challenge: String? = nil,
-                                domainID: String? = Fixture.domainID) -> [(String, String)] {
+    static func authorizeFields(
+        clientID: String = Fixture.webClientID, redirectURI: String = Fixture.redirectURI,
+        state: String? = "xyz", challenge: String? = nil,
+        domainID: String? = Fixture.domainID
+    ) -> [(String, String)] {
         var fields = domainID.map { [("domain_id", $0)] } ?? []
-        fields += [("client_id", clientID), ("redirect_uri", redirectURI), ("response_type", "code"),
-                   ("scope", "all"), ("login_type", "default")]
+        fields += [
+            ("client_id", clientID), ("redirect_uri", redirectURI), ("response_type", "code"),
+            ("scope", "all"), ("login_type", "default"),
+        ]
         if let state { fields.append(("state", state)) }
         if let challenge { fields += [("code_challenge", challenge), ("code_challenge_method", "S256")] }
         return fields
@@ -61,25 +66,30 @@ struct Client: Sendable {
     }
 
     /// The code exchange of the web app, with its secret in the body.
-    func exchange(_ code: String, clientID: String = Fixture.webClientID, secret: String? = Fixture.webSecret,
-                  redirectURI: String = Fixture.redirectURI, verifier: String? = nil,
-                  domainID: String? = Fixture.domainID) async throws -> TestResponse {
+    func exchange(
+        _ code: String, clientID: String = Fixture.webClientID, secret: String? = Fixture.webSecret,
+        redirectURI: String = Fixture.redirectURI, verifier: String? = nil,
+        domainID: String? = Fixture.domainID
+    ) async throws -> TestResponse {
         var fields = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI), ("client_id", clientID)]
         if let secret { fields.append(("client_secret", secret)) }
         if let verifier { fields.append(("code_verifier", verifier)) }
         return try await token(fields, domainID: domainID)
     }
 
-    func refresh(_ refreshToken: String, clientID: String = Fixture.webClientID, secret: String? = Fixture.webSecret,
-                 domainID: String? = Fixture.domainID) async throws -> TestResponse {
+    func refresh(
+        _ refreshToken: String, clientID: String = Fixture.webClientID, secret: String? = Fixture.webSecret,
+        domainID: String? = Fixture.domainID
+    ) async throws -> TestResponse {
         var fields = [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", clientID)]
         if let secret { fields.append(("client_secret", secret)) }
         return try await token(fields, domainID: domainID)
     }
 
     func jwtBearer(_ assertion: String, clientID: String = Fixture.jwtClientID, domainID: String? = Fixture.domainID) async throws -> TestResponse {
-        try await token([("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("client_id", clientID), ("assertion", assertion)],
-                        domainID: domainID)
+        try await token(
+            [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("client_id", clientID), ("assertion", assertion)],
+            domainID: domainID)
     }
 
     /// A full sign-in of the web app: the successful token response.
@@ -90,8 +100,10 @@ struct Client: Sendable {
 
     /// A PDS resource API call: `POST` with a JSON body and, when `accessToken` is given,
     /// `Authorization: Bearer` (RFC 6750 §2.1).
-    func resource(_ path: String, _ json: String = "{}", accessToken: String?,
-                  contentType: String = "application/json") async throws -> TestResponse {
+    func resource(
+        _ path: String, _ json: String = "{}", accessToken: String?,
+        contentType: String = "application/json"
+    ) async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: contentType]
         if let accessToken { headers[.authorization] = "Bearer " + accessToken }
         return try await base.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: json))

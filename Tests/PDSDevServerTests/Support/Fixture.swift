@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+
 @testable import PDSDevServer
 
 /// A dev server with fixed apps and users, a hand-moved clock and shared keys, exercised
@@ -39,8 +40,10 @@ struct Fixture: Sendable {
     }
 
     /// `keys` is where the server gets its keys: by default the shared ones.
-    init(_ configure: (inout DevServerConfiguration) throws -> Void = { _ in },
-         keys: @escaping DevServerKeys.Source = { _ in TestKeys.server }) throws {
+    init(
+        _ configure: (inout DevServerConfiguration) throws -> Void = { _ in },
+        keys: @escaping DevServerKeys.Source = { _ in TestKeys.server }
+    ) throws {
         var configuration = try Self.configuration()
         try configure(&configuration)
         clock = TestClock()

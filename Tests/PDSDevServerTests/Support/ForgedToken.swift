@@ -2,6 +2,7 @@ import Foundation
 import JWTKit
 import PDSShared
 import Testing
+
 @testable import PDSDevServer
 
 /// Access tokens altered the ways an attacker or a confused client would alter them, built

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import PDSDevServer
 
 /// Reads what a browser would from pages and redirects.

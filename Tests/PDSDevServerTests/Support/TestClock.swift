@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 @testable import PDSDevServer
 
 /// A clock the test moves by hand, so expiry is tested without sleeping.
