@@ -155,7 +155,7 @@ struct LoginCommand: AsyncParsableCommand {
             paste: paste || terminal.stdinIsTTY, openBrowser: !noBrowser,
             providerName: configuration.endpoints.providerName,
             offersDevice: configuration.endpoints.deviceAuthorizationURL != nil)
-        return try await waiting.run(BrowserSignIn(configuration: configuration, logger: logger))
+        return try await waiting.run(BrowserSignIn(configuration: configuration, limits: .standard, logger: logger))
     }
 
     /// `login --device`: a code to enter on another device, no listener (RFC 8628).

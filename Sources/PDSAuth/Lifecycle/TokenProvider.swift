@@ -10,12 +10,18 @@ public struct TokenProvider: Sendable {
     public var store: CredentialStore
     /// What renews a profile: a refresh-token grant (RFC 6749 §6) or a new JWT assertion
     /// (RFC 7523) at the profile's token endpoint.
-    public var renewer: any ProfileRenewer
+    package var renewer: any ProfileRenewer
     /// Now, for expiry decisions (a test can move it).
-    public var clock: @Sendable () -> Date
+    package var clock: @Sendable () -> Date
 
-    /// A provider over `store`, renewing with `renewer`.
-    public init(store: CredentialStore, renewer: any ProfileRenewer = StandardRenewer(), clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// A provider over `store`, renewing through libcurl with pds-auth's default transport.
+    public init(store: CredentialStore) {
+        self.init(store: store, renewer: StandardRenewer())
+    }
+
+    /// A provider over `store`, renewing with `renewer` (the command line passes its
+    /// transport; tests pass fakes and clocks).
+    package init(store: CredentialStore, renewer: any ProfileRenewer, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.renewer = renewer
         self.clock = clock
@@ -105,21 +111,21 @@ extension Duration {
 }
 
 /// Obtains a new token response for a profile (refresh grant, or a new JWT assertion).
-public protocol ProfileRenewer: Sendable {
+package protocol ProfileRenewer: Sendable {
     func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse
 }
 
 /// The renewals pds-auth knows: `refresh_token` (RFC 6749 §6) for browser sign-ins, a new
 /// assertion (RFC 7523) for JWT-bearer profiles. `domain_id` is sent whenever the profile
 /// knows its domain (PDS Token API, 2026 revision).
-public struct StandardRenewer: ProfileRenewer {
+package struct StandardRenewer: ProfileRenewer {
     /// Timeouts, trust and proxies for the token request (the profile's CA bundle wins).
-    public var transport: TransportOptions
+    package var transport: TransportOptions
     /// The token endpoint: libcurl, unless a test hands in its own.
     package var exchange: TokenExchange = .curl
 
     /// A renewer that reaches token endpoints through libcurl with `transport`.
-    public init(transport: TransportOptions = TransportOptions()) { self.transport = transport }
+    package init(transport: TransportOptions = TransportOptions()) { self.transport = transport }
 
     package init(transport: TransportOptions = TransportOptions(), exchange: TokenExchange) {
         self.transport = transport
@@ -128,7 +134,7 @@ public struct StandardRenewer: ProfileRenewer {
 
     /// Trades the profile's refresh token (RFC 6749 §6), or a new assertion for a JWT
     /// profile (RFC 7523), for new tokens; saves nothing (`TokenProvider` does, under the lock).
-    public func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse {
+    package func renew(_ profile: StoredProfile, name: String) async throws(PDSAuthError) -> TokenResponse {
         var options = transport
         options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
         func request(_ grant: TokenGrant) -> TokenExchange.Request {

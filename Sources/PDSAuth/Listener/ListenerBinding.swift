@@ -100,29 +100,29 @@ package struct ListenerBinding: Sendable {
 /// Bounds for an attacker-reachable port. A browser's requests to the listener are a few
 /// hundred bytes and carry no body, so requests are capped tightly, and every connection is
 /// bounded in time and in number (see `ConnectionGuard`).
-public struct ListenerLimits: Sendable {
+package struct ListenerLimits: Sendable {
     /// A connection with nothing to do is closed after this.
-    public var idleTimeout: Duration
+    package var idleTimeout: Duration
     /// A connection must deliver a complete request head within this of connecting (or of
     /// its previous response): a client trickling bytes (slowloris) cannot hold it.
-    public var headerDeadline: Duration
+    package var headerDeadline: Duration
     /// No connection lives longer than this, except to finish a response in progress.
-    public var connectionLifetime: Duration
+    package var connectionLifetime: Duration
     /// Open connections at most; beyond it the oldest idle one is closed to make room, so a
     /// flood of connections can never keep the real browser out.
-    public var maxConnections: Int
-    public var maxHeaderFieldSize: Int
-    public var maxHeaderListSize: Int
-    public var maxHeaderFieldCount: Int
+    package var maxConnections: Int
+    package var maxHeaderFieldSize: Int
+    package var maxHeaderListSize: Int
+    package var maxHeaderFieldCount: Int
 
-    public static var standard: ListenerLimits {
+    package static var standard: ListenerLimits {
         ListenerLimits(
             idleTimeout: .seconds(10), headerDeadline: .seconds(10), connectionLifetime: .seconds(60),
             maxConnections: defaultMaxConnections(), maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024,
             maxHeaderFieldCount: 100)
     }
 
-    public init(
+    package init(
         idleTimeout: Duration, headerDeadline: Duration, connectionLifetime: Duration, maxConnections: Int,
         maxHeaderFieldSize: Int, maxHeaderListSize: Int, maxHeaderFieldCount: Int
     ) {

@@ -17,12 +17,17 @@ public struct BrowserSignIn: Sendable {
     /// What to sign in to, and where to save the result.
     public var configuration: LoginConfiguration
     /// The loopback listener's bounds (connections, header sizes, deadlines).
-    public var limits: ListenerLimits
+    package var limits: ListenerLimits
     /// Where the listener logs (never a secret: no code, state or token).
-    public var logger: Logger
+    package var logger: Logger
 
     /// A sign-in with `configuration`; nothing listens until `withListener` runs.
-    public init(configuration: LoginConfiguration, limits: ListenerLimits = .standard, logger: Logger = Logger(label: "pds-auth")) {
+    public init(configuration: LoginConfiguration) {
+        self.init(configuration: configuration, limits: .standard)
+    }
+
+    /// A sign-in with the listener's bounds and logger chosen (the command line and tests).
+    package init(configuration: LoginConfiguration, limits: ListenerLimits, logger: Logger = Logger(label: "pds-auth")) {
         self.configuration = configuration
         self.limits = limits
         self.logger = logger

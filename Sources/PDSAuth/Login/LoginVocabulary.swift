@@ -4,9 +4,10 @@ import Synchronization
 /// Something that reached the sign-in from outside, and a way to answer it. The listener
 /// and paste-back turn their input into answers; `LoginFlow` alone decides what they mean.
 public struct LoginAnswer: Sendable {
+    /// Where an answer came from: the browser (the listener) or a line pasted in the terminal.
     public enum Source: Sendable, Equatable { case browser, paste }
 
-    public enum Input: Sendable, Equatable {
+    package enum Input: Sendable, Equatable {
         /// A request for the start page, with the key its URL carried (if any).
         case startPage(key: String?)
         /// The provider's redirect, as the browser delivered it to the callback path.
@@ -17,10 +18,10 @@ public struct LoginAnswer: Sendable {
         case deadline
     }
 
-    public var input: Input
+    package var input: Input
     let reply: LoginReplySlot?
 
-    public var source: Source {
+    package var source: Source {
         if case .pasted = input { .paste } else { .browser }
     }
 }
@@ -28,18 +29,18 @@ public struct LoginAnswer: Sendable {
 /// The single stream of answers one sign-in receives. The listener `submit`s and awaits
 /// the decision; paste-back and the deadline `post` and do not wait. Once the flow has
 /// decided, the stream is finished and every later answer is told the sign-in has ended.
-public final class LoginAnswers: Sendable {
+package final class LoginAnswers: Sendable {
     let stream: AsyncStream<LoginAnswer>
     private let continuation: AsyncStream<LoginAnswer>.Continuation
 
-    public init() {
+    package init() {
         (stream, continuation) = AsyncStream.makeStream(of: LoginAnswer.self)
     }
 
     /// Hands `input` to the flow and returns its decision; `.ended` when the flow has
     /// finished, or when the waiting task is cancelled (a listener shutting down must never
     /// wait for an answer that will not come).
-    public func submit(_ input: LoginAnswer.Input) async -> LoginReply {
+    package func submit(_ input: LoginAnswer.Input) async -> LoginReply {
         let slot = LoginReplySlot()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (waiter: CheckedContinuation<LoginReply, Never>) in
@@ -58,7 +59,7 @@ public final class LoginAnswers: Sendable {
     }
 
     /// Hands `input` to the flow without waiting for a decision.
-    public func post(_ input: LoginAnswer.Input) {
+    package func post(_ input: LoginAnswer.Input) {
         continuation.yield(LoginAnswer(input: input, reply: nil))
     }
 }
@@ -130,7 +131,7 @@ public enum LoginRefusal: Sendable, Equatable {
 
 /// What `LoginFlow` decided about one answer from the browser: which page it gets. The
 /// listener renders it (see `LoginPages`); the flow never builds HTML.
-public enum LoginReply: Sendable {
+package enum LoginReply: Sendable {
     /// The start page: what is being authorized, and the link to the provider.
     case start(StartPageContent)
     /// The start page was asked for without this run's key: nothing is revealed.
@@ -146,16 +147,16 @@ public enum LoginReply: Sendable {
 }
 
 /// What the start page shows: enough for the user to recognise the request.
-public struct StartPageContent: Sendable, Equatable {
-    public var providerName: String
-    public var clientID: String
-    public var domain: String
-    public var scope: String?
+package struct StartPageContent: Sendable, Equatable {
+    package var providerName: String
+    package var clientID: String
+    package var domain: String
+    package var scope: String?
     /// The provider's authorize endpoint, without a query.
-    public var provider: String
-    public var redirectURI: String
-    public var authorizeURL: URL
-    public var profileName: String
+    package var provider: String
+    package var redirectURI: String
+    package var authorizeURL: URL
+    package var profileName: String
 }
 
 /// A completed sign-in: the saved profile and where it went.

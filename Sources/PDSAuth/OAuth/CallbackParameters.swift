@@ -1,18 +1,18 @@
 /// What the provider's redirect carries (RFC 6749 §4.1.2 and §4.1.2.1, RFC 9207 §2), parsed from an
 /// untrusted query string with every value bounded in length.
-public struct CallbackParameters: Sendable, Equatable {
-    public var code: String?
-    public var state: String?
-    public var error: String?
-    public var errorDescription: String?
+package struct CallbackParameters: Sendable, Equatable {
+    package var code: String?
+    package var state: String?
+    package var error: String?
+    package var errorDescription: String?
     /// RFC 9207 §2: the issuer that sent this response, checked against the profile's.
-    public var iss: String?
+    package var iss: String?
 
     /// Longest query accepted; real ones are a few hundred bytes.
-    public static let maxQueryLength = 8192
-    public static let maxValueLength = 4096
+    package static let maxQueryLength = 8192
+    package static let maxValueLength = 4096
 
-    public init(code: String? = nil, state: String? = nil, error: String? = nil, errorDescription: String? = nil, iss: String? = nil) {
+    package init(code: String? = nil, state: String? = nil, error: String? = nil, errorDescription: String? = nil, iss: String? = nil) {
         self.code = code
         self.state = state
         self.error = error
@@ -21,7 +21,7 @@ public struct CallbackParameters: Sendable, Equatable {
     }
 
     /// Nil when the query is too long to be a genuine redirect.
-    public init?(query: some StringProtocol) {
+    package init?(query: some StringProtocol) {
         guard query.utf8.count <= Self.maxQueryLength else { return nil }
         self.init()
         for (name, value) in FormEncoding.decode(query) where value.utf8.count <= Self.maxValueLength {
@@ -38,5 +38,5 @@ public struct CallbackParameters: Sendable, Equatable {
     }
 
     /// Whether this looks like a redirect at all (versus someone opening the path by hand).
-    public var isRedirect: Bool { code != nil || state != nil || error != nil }
+    package var isRedirect: Bool { code != nil || state != nil || error != nil }
 }

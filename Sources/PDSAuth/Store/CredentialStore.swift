@@ -21,12 +21,18 @@ public struct CredentialStore: Sendable {
     /// What is done with a directory or file of ours that others can open.
     package var permissionRepair: PermissionRepair = .narrow
     /// Where `secret-service` profiles' secrets are; touched only for such profiles.
-    public var secrets: any SecretBackend
+    package var secrets: any SecretBackend
 
     /// A store in `directory` (see `StoreLocation.directory(environment:)` for where pds-auth
-    /// keeps it); nothing is read or created until first used.
-    public init(
-        directory: String, lockTimeout: Duration = .seconds(30), secrets: any SecretBackend = SecretServiceBackend(),
+    /// keeps it); nothing is read or created until first used. `secret-service` profiles'
+    /// secrets are in the Secret Service.
+    public init(directory: String, lockTimeout: Duration = .seconds(30), onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.init(directory: directory, lockTimeout: lockTimeout, secrets: SecretServiceBackend(), onWarning: onWarning)
+    }
+
+    /// A store whose `secret-service` items go to `secrets` (tests pass fakes).
+    package init(
+        directory: String, lockTimeout: Duration = .seconds(30), secrets: any SecretBackend,
         onWarning: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.directory = directory

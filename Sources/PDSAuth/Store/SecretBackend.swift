@@ -9,7 +9,7 @@ import Glibc
 /// Every method fails with `secretStoreUnavailable` (nothing to talk to), `secretStoreLocked`
 /// (the keyring is locked and was not unlocked by its own prompt) or, for other trouble,
 /// `secretStoreUnavailable` with the service's words; never by falling back to anything.
-public protocol SecretBackend: Sendable {
+package protocol SecretBackend: Sendable {
     /// The store's name as users choose it (`--store`).
     var kind: SecretStoreKind { get }
     /// Stores `payload` as the item `key`, replacing an item with the same attributes.
@@ -25,14 +25,14 @@ public protocol SecretBackend: Sendable {
 /// One item's attributes. `profileID` and `generation` identify it; `basis` is the
 /// generation it succeeds (how an interrupted save is found and completed); `profile` and
 /// `home` are there for people browsing their keyring.
-public struct SecretItemKey: Sendable, Equatable {
-    public var profileID: String
-    public var generation: String
-    public var basis: String
-    public var profile: String
-    public var home: String
+package struct SecretItemKey: Sendable, Equatable {
+    package var profileID: String
+    package var generation: String
+    package var basis: String
+    package var profile: String
+    package var home: String
 
-    public init(profileID: String, generation: String, basis: String, profile: String, home: String) {
+    package init(profileID: String, generation: String, basis: String, profile: String, home: String) {
         self.profileID = profileID
         self.generation = generation
         self.basis = basis
@@ -49,12 +49,12 @@ public struct SecretItemKey: Sendable, Equatable {
 }
 
 /// Which items: those of one profile, optionally of one generation or succeeding one.
-public struct SecretQuery: Sendable, Equatable {
-    public var profileID: String
-    public var generation: String?
-    public var basis: String?
+package struct SecretQuery: Sendable, Equatable {
+    package var profileID: String
+    package var generation: String?
+    package var basis: String?
 
-    public init(profileID: String, generation: String? = nil, basis: String? = nil) {
+    package init(profileID: String, generation: String? = nil, basis: String? = nil) {
         self.profileID = profileID
         self.generation = generation
         self.basis = basis
@@ -65,7 +65,7 @@ public struct SecretQuery: Sendable, Equatable {
     }
 
     /// Whether an item with `key` is one of these.
-    public func matches(_ key: SecretItemKey) -> Bool {
+    package func matches(_ key: SecretItemKey) -> Bool {
         key.profileID == profileID && generation.map { $0 == key.generation } ?? true && basis.map { $0 == key.basis } ?? true
     }
 }
@@ -81,12 +81,12 @@ public struct SecretQuery: Sendable, Equatable {
 ///
 /// Every call blocks the calling thread for a D-Bus round trip, or for as long as an unlock
 /// prompt is shown.
-public struct SecretServiceBackend: SecretBackend {
-    public init() {}
+package struct SecretServiceBackend: SecretBackend {
+    package init() {}
 
-    public var kind: SecretStoreKind { .secretService }
+    package var kind: SecretStoreKind { .secretService }
 
-    public func store(_ payload: String, as key: SecretItemKey) throws(PDSAuthError) {
+    package func store(_ payload: String, as key: SecretItemKey) throws(PDSAuthError) {
         var detail: UnsafeMutablePointer<CChar>?
         let status = Self.withAttributes(key.attributes) { attributes, count in
             pds_secret_store(attributes, count, key.label, payload, &detail)
@@ -94,7 +94,7 @@ public struct SecretServiceBackend: SecretBackend {
         try Self.check(status, detail, action: "store the profile's secrets")
     }
 
-    public func lookup(_ query: SecretQuery) throws(PDSAuthError) -> String? {
+    package func lookup(_ query: SecretQuery) throws(PDSAuthError) -> String? {
         var secret: UnsafeMutablePointer<CChar>?
         var detail: UnsafeMutablePointer<CChar>?
         let status = Self.withAttributes(query.attributes) { attributes, count in pds_secret_lookup(attributes, count, &secret, &detail) }
@@ -110,7 +110,7 @@ public struct SecretServiceBackend: SecretBackend {
         return secret.map { String(cString: $0) }
     }
 
-    public func generations(_ query: SecretQuery) throws(PDSAuthError) -> [String] {
+    package func generations(_ query: SecretQuery) throws(PDSAuthError) -> [String] {
         var values: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
         var found = 0
         var detail: UnsafeMutablePointer<CChar>?
@@ -122,7 +122,7 @@ public struct SecretServiceBackend: SecretBackend {
         return (0..<found).compactMap { index in values?[index].map { String(cString: $0) } }
     }
 
-    public func delete(_ query: SecretQuery) throws(PDSAuthError) {
+    package func delete(_ query: SecretQuery) throws(PDSAuthError) {
         var detail: UnsafeMutablePointer<CChar>?
         let status = Self.withAttributes(query.attributes) { attributes, count in pds_secret_clear(attributes, count, &detail) }
         try Self.check(status, detail, action: "delete the profile's secrets")
