@@ -46,6 +46,47 @@ func accessToken(
         #expect(readme.contains("```swift\n" + example + "```"), "README's example and this file have drifted apart")
     }
 
+    /// The example needs nothing but the public API: it is type-checked as another module
+    /// would see PDSAuth (no package name, so `package` declarations are out of reach), and a
+    /// line that uses a package type is refused the same way (so the check can fail).
+    @Test func theExampleUsesOnlyThePublicAPI() async throws {
+        let source = try String(contentsOf: Self.here, encoding: .utf8)
+        let example = try #require(
+            source.components(separatedBy: "// README-EXAMPLE-BEGIN\n").dropFirst().first?.components(separatedBy: "// README-EXAMPLE-END").first)
+        let files = TemporaryDirectory()
+        try example.write(toFile: files.file("Example.swift"), atomically: true, encoding: .utf8)
+        try (example + "\nlet hidden = Redaction.mask(\"a\")\n").write(toFile: files.file("Hidden.swift"), atomically: true, encoding: .utf8)
+        let outside = try await Self.typecheck(files.file("Example.swift"))
+        #expect(outside.status == 0, "the example needs more than the public API: \(outside.stderr)")
+        let hidden = try await Self.typecheck(files.file("Hidden.swift"))
+        #expect(hidden.status != 0 && hidden.stderr.contains("cannot find 'Redaction' in scope"), "\(hidden.stderr)")
+    }
+
+    /// `swiftc -typecheck` of `file` against the modules this test bundle was built with.
+    static func typecheck(_ file: String) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let products = CLIProcess.productsDirectory.path
+        let root = Self.here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        // The C modules the Swift modules import: the packages' own module maps, and the ones
+        // SwiftPM wrote for C targets that have none (`Target.build/module.modulemap`; the
+        // deeper ones describe Swift modules' headers).
+        var maps: [String] = []
+        for directory in [root + "/.build/checkouts", root + "/Sources", products] {
+            guard let walker = FileManager.default.enumerator(atPath: directory) else { continue }
+            while let path = walker.nextObject() as? String {
+                guard path.hasSuffix("module.modulemap"), directory != products || path.split(separator: "/").count == 2 else { continue }
+                maps += ["-Xcc", "-fmodule-map-file=\(directory)/\(path)"]
+            }
+        }
+        let swiftc =
+            (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/swiftc" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/opt/swift/usr/bin/swiftc"
+        let process = CLIProcess(
+            ["-typecheck", file, "-I", products + "/Modules", "-module-name", "Example"] + maps, environment: [:], executable: swiftc)
+        try process.start()
+        _ = try await process.wait()
+        return (process.process.terminationStatus, process.stdout, process.stderr)
+    }
+
     @Test func theExampleSignsInOnceThenReusesTheToken() async throws {
         let home = TemporaryDirectory()
         try await DevServer.withRunning(DevSession.configuration()) { server, base in
