@@ -19,7 +19,18 @@ package enum AtomicFile {
         let temp = "\(directory)/\(temporaryPrefix(for: path))\(SecureRandom.token(bytes: 9))"
         let descriptor = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw failure("create a temporary file", path: temp) }
-        var ok = data.withUnsafeBytes { writeAll(descriptor, $0) } && fsync(descriptor) == 0
+        try complete(descriptor, with: data, temp: temp, path: path, directory: directory, cutFirst: false)
+    }
+
+    /// The end of every replacement: `data` written at the start of the open temp file (cut
+    /// to its size first when it was reserved larger), fsynced and closed, renamed over
+    /// `path`, the directory fsynced. When a step fails the temp file is removed and the
+    /// target is as it was.
+    private static func complete(
+        _ descriptor: Int32, with data: Data, temp: String, path: String, directory: String, cutFirst: Bool
+    ) throws(PDSAuthError) {
+        var ok = !cutFirst || (ftruncate(descriptor, off_t(data.count)) == 0 && lseek(descriptor, 0, SEEK_SET) == 0)
+        ok = ok && data.withUnsafeBytes { writeAll(descriptor, $0) } && fsync(descriptor) == 0
         ok = close(descriptor) == 0 && ok
         guard ok, rename(temp, path) == 0 else {
             let error = failure("write the credentials file", path: path)
@@ -76,15 +87,7 @@ package enum AtomicFile {
         package func commit(_ data: Data) throws(PDSAuthError) {
             let descriptor = take()
             guard descriptor >= 0 else { throw PDSAuthError(.internal, "A reservation was used twice") }
-            var ok = ftruncate(descriptor, off_t(data.count)) == 0 && lseek(descriptor, 0, SEEK_SET) == 0
-            ok = ok && data.withUnsafeBytes { writeAll(descriptor, $0) } && fsync(descriptor) == 0
-            ok = close(descriptor) == 0 && ok
-            guard ok, rename(temp, path) == 0 else {
-                let error = failure("write the credentials file", path: path)
-                unlink(temp)
-                throw error
-            }
-            syncDirectory(directory)
+            try AtomicFile.complete(descriptor, with: data, temp: temp, path: path, directory: directory, cutFirst: true)
         }
 
         /// Gives the room back: nothing is written.
