@@ -118,22 +118,35 @@ extension PDSAuthError {
         public static let insecureURL = Self(.insecureURL)
         /// A redirect URI that is not a plain-http loopback URL (RFC 8252 §7.3).
         public static let invalidRedirectURI = Self(.invalidRedirectURI)
+        /// No client id: `--client-id` or `PDS_CLIENT_ID`.
         public static let missingClientID = Self(.missingClientID)
         /// A JWT assertion names the domain as its audience; none was given.
         public static let missingDomainID = Self(.missingDomainID)
+        /// A JWT sign-in needs the subject (`--subject`): the user or service the token is for.
         public static let missingSubject = Self(.missingSubject)
         /// A number or value from the environment or a file is out of its range.
         public static let invalidSetting = Self(.invalidSetting)
+        /// The file named for the client secret cannot be read.
         public static let secretFileUnreadable = Self(.secretFileUnreadable)
+        /// The file named for the client secret is empty.
         public static let secretFileEmpty = Self(.secretFileEmpty)
+        /// The JWT private key file does not exist.
         public static let keyMissing = Self(.keyMissing)
+        /// The JWT private key file cannot be read (permissions, not a regular file).
         public static let keyUnreadable = Self(.keyUnreadable)
+        /// The key file holds a public key or certificate, not the private key.
         public static let keyIsPublic = Self(.keyIsPublic)
+        /// The private key is encrypted; pds-auth reads unencrypted PEM keys.
         public static let keyEncrypted = Self(.keyEncrypted)
+        /// The key is not an RSA key (PDS JWT apps sign with RS256).
         public static let keyNotRSA = Self(.keyNotRSA)
+        /// The key file is not a PEM private key pds-auth can read.
         public static let keyUnparsable = Self(.keyUnparsable)
+        /// The RSA key is shorter than 2048 bits.
         public static let keyTooSmall = Self(.keyTooSmall)
+        /// The key was read but cannot sign an assertion.
         public static let keyUnusable = Self(.keyUnusable)
+        /// A generated key could not be written.
         public static let keyWriteFailed = Self(.keyWriteFailed)
         /// Neither `PDS_AUTH_HOME` nor `HOME` says where credentials live.
         public static let noHome = Self(.noHome)
@@ -168,6 +181,7 @@ extension PDSAuthError {
         public static let clockSkew = Self(.clockSkew)
         /// The redirect URI's port (or one of its addresses) is held by someone else.
         public static let portInUse = Self(.portInUse)
+        /// The loopback listener could not start for a reason other than a taken port.
         public static let listenFailed = Self(.listenFailed)
         /// The provider (or the user) refused, on a redirect carrying this sign-in's `state`
         /// (RFC 6749 §4.1.2.1); the provider's error code is its `providerError`.
@@ -186,14 +200,21 @@ extension PDSAuthError {
         public static let serverUnavailable = Self(.serverUnavailable)
         /// A 2xx answer that is not a valid token (or API) response.
         public static let invalidResponse = Self(.invalidResponse)
+        /// An answer larger than pds-auth reads (the transfer's size bound).
         public static let responseTooLarge = Self(.responseTooLarge)
+        /// The server did not answer within the time allowed.
         public static let httpTimeout = Self(.httpTimeout)
+        /// The server could not be reached (DNS, refused connection, proxy).
         public static let unreachable = Self(.unreachable)
+        /// TLS failed: an untrusted or mismatched certificate, or no common protocol.
         public static let tlsFailure = Self(.tlsFailure)
+        /// The connection ended before the answer was complete.
         public static let connectionLost = Self(.connectionLost)
+        /// Any other transfer failure libcurl reported.
         public static let transferFailed = Self(.transferFailed)
         /// libcurl (Debian's libcurl4) cannot be loaded; it is needed for every request.
         public static let networkLibraryMissing = Self(.networkLibraryMissing)
+        /// The credentials file cannot be read.
         public static let credentialsUnreadable = Self(.credentialsUnreadable)
         /// The file does not parse; it is never overwritten.
         public static let credentialsCorrupt = Self(.credentialsCorrupt)
@@ -209,8 +230,11 @@ extension PDSAuthError {
         /// The credentials directory cannot be created, is not a directory, or is open to
         /// others and cannot be narrowed.
         public static let directoryUnusable = Self(.directoryUnusable)
+        /// The credentials lock file cannot be opened or locked.
         public static let lockUnavailable = Self(.lockUnavailable)
+        /// Another pds-auth process held the credentials lock longer than the wait allows.
         public static let lockTimeout = Self(.lockTimeout)
+        /// The credentials file (or its directory) could not be written; nothing changed.
         public static let writeFailed = Self(.writeFailed)
         /// The server issued new tokens but saving them failed: for a rotating refresh token
         /// the saved one is likely dead.
@@ -250,6 +274,7 @@ extension PDSAuthError {
         public static let invalidRequest = Self(.invalidRequest)
         /// `exec`'s program cannot be found or started (the process exits 127 or 126).
         public static let programNotRunnable = Self(.programNotRunnable)
+        /// The named profile does not exist.
         public static let noProfile = Self(.noProfile)
         /// Several profiles, none named and none current.
         public static let noProfileSelected = Self(.noProfileSelected)
@@ -257,6 +282,7 @@ extension PDSAuthError {
         public static let notRefreshable = Self(.notRefreshable)
         /// The work was cancelled (Ctrl-C, SIGTERM, a cancelled task); nothing was saved.
         public static let cancelled = Self(.cancelled)
+        /// The JWT assertion could not be signed.
         public static let jwtSigningFailed = Self(.jwtSigningFailed)
         /// A bug or a broken build (a page template missing, say).
         public static let `internal` = Self(.internal)

@@ -43,9 +43,12 @@ public struct PDSAuthError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// A line of the error's details: a label and its value.
     public struct Detail: Sendable, Hashable {
+        /// What the value is (`path`, `url`, `lock`…).
         public let label: String
+        /// The value, made terminal-safe when shown.
         public let value: String
 
+        /// A detail shown as `label: value`.
         public init(_ label: String, _ value: String) {
             self.label = label
             self.value = value
@@ -54,9 +57,12 @@ public struct PDSAuthError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// The error a lower layer reported, by where it came from (`libcurl`).
     public struct Cause: Sendable, Hashable {
+        /// What reported it (`libcurl`, …).
         public let source: String
+        /// Its own words, never holding a secret.
         public let description: String
 
+        /// A cause `source` reported as `description`.
         public init(source: String, description: String) {
             self.source = source
             self.description = description

@@ -89,6 +89,7 @@ public struct TokenProvider: Sendable {
         return expiry.timeIntervalSince(clock()) >= minValid.seconds
     }
 
+    /// The error for a profile name the store does not have (`noProfile`), naming the file.
     public static func noProfile(_ name: String, store: CredentialStore) -> PDSAuthError {
         PDSAuthError(
             .noProfile, "There is no profile \"\(Redaction.terminalSafe(name, limit: 64))\"",

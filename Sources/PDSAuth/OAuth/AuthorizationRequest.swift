@@ -54,6 +54,7 @@ package struct AuthorizationRequest: Sendable {
 /// The loopback redirect URI the listener serves (RFC 8252 §7.3): the exact text sent to
 /// the provider (which compares it byte for byte), plus the host, port and path to serve.
 public struct RedirectTarget: Sendable, Equatable {
+    /// The URI exactly as given: sent as `redirect_uri` and compared byte for byte.
     public var uri: String
     /// Host as written, without IPv6 brackets: `127.0.0.1`, `::1` or `localhost`.
     public var host: String
@@ -62,8 +63,12 @@ public struct RedirectTarget: Sendable, Equatable {
     /// The path the callback arrives on; `/` when the URI has none.
     public var path: String
 
+    /// The redirect URI used unless one is given (register it on the app).
     public static let defaultURI = "http://127.0.0.1:8765/callback"
 
+    /// Parses a loopback redirect URI: plain `http` to a loopback host (`127.0.0.1`, `[::1]`,
+    /// `localhost`), a port (0 for any free one, 80 when none is written) and a path
+    /// (RFC 8252 §7.3); anything else is `invalidRedirectURI`.
     public init(parsing text: String) throws(PDSAuthError) {
         let shown = Redaction.terminalSafe(text, limit: 200)
         guard text.utf8.count <= 2048, let components = URLComponents(string: text), let host = components.host, !host.isEmpty else {

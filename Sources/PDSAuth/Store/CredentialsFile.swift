@@ -8,10 +8,13 @@ import FoundationEssentials
 /// - a file that is not JSON, or was written by a newer version, is refused as a whole
 ///   and never overwritten.
 public struct CredentialsFile: Sendable {
+    /// The file format this version writes; a newer one is refused, never overwritten.
     public static let currentVersion = 1
+    /// The file's format version.
     public var version: Int
     /// The profile used when none is named (set by `login`, changed by `switch`).
     public var current: String?
+    /// The usable profiles by name (secrets of `secret-service` ones opened only on use).
     public var profiles: [String: StoredProfile]
     /// Profiles present in the file that this version cannot use, with the reason.
     public var unreadable: [String: String]
@@ -30,6 +33,7 @@ public struct CredentialsFile: Sendable {
     var rawProfiles: [String: JSONValue] = [:]
     var rawExtras: [String: JSONValue] = [:]
 
+    /// A file with these profiles (tests and the store build them).
     public init(version: Int = CredentialsFile.currentVersion, current: String? = nil, profiles: [String: StoredProfile] = [:]) {
         self.version = version
         self.current = current

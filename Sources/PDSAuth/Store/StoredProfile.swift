@@ -13,22 +13,35 @@ public struct StoredProfile: Codable, Sendable, Equatable {
         case deviceCode = "device_code"
     }
 
+    /// How the profile was obtained, and so how it is renewed.
     public var grant: Grant
+    /// The provider the tokens came from and are renewed at.
     public var endpoints: ProviderEndpoints
     /// Sent as `domain_id` on every token request when set (PDS Token API, 2026 revision).
     public var domainID: String?
+    /// The app the tokens were issued to.
     public var clientID: String
     /// Only for apps that have one (WebServer apps); Native apps have none.
     public var clientSecret: String?
+    /// The redirect URI the sign-in used (a browser sign-in only).
     public var redirectURI: String?
+    /// The scope asked for, or granted when the server said.
     public var scope: String?
+    /// A CA bundle named with `--cacert`, used again for renewals.
     public var caBundlePath: String?
+    /// The current access token.
     public var accessToken: String
+    /// The refresh token, when one was issued; PDS rotates it on every refresh.
     public var refreshToken: String?
+    /// The token type, normally `Bearer`.
     public var tokenType: String?
+    /// When the access token expires (absolute, from `expires_in` on receipt), if known.
     public var expiresAt: Date?
+    /// When the current tokens were received.
     public var obtainedAt: Date
+    /// Who the tokens belong to, as PDS named them; nil for a generic provider.
     public var user: StoredUser?
+    /// For a JWT app: how a new assertion is made at each renewal.
     public var jwt: JWTSettings?
     /// The app is a public client (a Native app: no client secret); a later `login` of this
     /// profile does not ask for one. Written only when true.
