@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import Glibc
 import PDSAuth
+import PDSShared
 
 struct JWTCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -104,7 +105,7 @@ enum KeyFileWriter {
         }
         defer { close(descriptor) }
         let bytes = Array(pem.utf8)
-        guard bytes.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
+        guard bytes.withUnsafeBytes({ FileDescriptorWriting.writeAll(descriptor, $0) }) else {
             throw PDSAuthError(.keyWriteFailed, "Cannot write the key file", details: ["path": path])
         }
     }

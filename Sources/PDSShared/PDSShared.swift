@@ -12,6 +12,22 @@ import Glibc
 /// shared code.
 package enum PDSShared {}
 
+/// Writing to a file descriptor until everything is written: `write(2)` may write less than
+/// asked, and is interrupted by signals (`EINTR`), which is no reason to give up.
+package enum FileDescriptorWriting {
+    /// True once all of `buffer` is written; false at the first real error.
+    package static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return false }
+            offset += written
+        }
+        return true
+    }
+}
+
 /// Runs blocking work (a libcurl transfer, waiting for a child process, the dev server's RSA
 /// key generation) on a thread of its own. Not `DispatchQueue.global()`: on Linux Swift's
 /// global executor runs on the same libdispatch pool, so parking blocking calls there

@@ -30,7 +30,7 @@ package enum AtomicFile {
         _ descriptor: Int32, with data: Data, temp: String, path: String, directory: String, cutFirst: Bool
     ) throws(PDSAuthError) {
         var ok = !cutFirst || (ftruncate(descriptor, off_t(data.count)) == 0 && lseek(descriptor, 0, SEEK_SET) == 0)
-        ok = ok && data.withUnsafeBytes { writeAll(descriptor, $0) } && fsync(descriptor) == 0
+        ok = ok && data.withUnsafeBytes { FileDescriptorWriting.writeAll(descriptor, $0) } && fsync(descriptor) == 0
         ok = close(descriptor) == 0 && ok
         guard ok, rename(temp, path) == 0 else {
             let error = failure("write the credentials file", path: path)
@@ -113,7 +113,7 @@ package enum AtomicFile {
         let temp = ".\(name).tmp-\(SecureRandom.token(bytes: 9))"
         let descriptor = openat(directory, temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw plainFailure("create a temporary file for", path: shownAs) }
-        var ok = bytes.withUnsafeBytes { writeAll(descriptor, $0) } && fsync(descriptor) == 0
+        var ok = bytes.withUnsafeBytes { FileDescriptorWriting.writeAll(descriptor, $0) } && fsync(descriptor) == 0
         ok = close(descriptor) == 0 && ok
         guard ok, renameat(directory, temp, directory, name) == 0 else {
             let error = plainFailure("write", path: shownAs)
@@ -129,17 +129,6 @@ package enum AtomicFile {
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)
         close(descriptor)
-    }
-
-    private static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
-        var offset = 0
-        while offset < buffer.count {
-            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return false }
-            offset += written
-        }
-        return true
     }
 
     private static func lastComponent(_ path: String) -> Substring {

@@ -189,16 +189,7 @@ final class DevServerStateFile: Sendable {
         let temp = name + ".tmp-" + SecureRandom.token(bytes: 6)
         let descriptor = openat(directory, temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { return }
-        let written = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { return false }
-                offset += count
-            }
-            return true
-        }
+        let written = data.withUnsafeBytes { FileDescriptorWriting.writeAll(descriptor, $0) }
         close(descriptor)
         if written, renameat(directory, temp, directory, name) == 0 { return }
         unlinkat(directory, temp, 0)
