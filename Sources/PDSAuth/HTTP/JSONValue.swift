@@ -27,7 +27,7 @@ package indirect enum JSONValue: Codable, Sendable, Equatable {
         } else if let big = try? container.decode(Decimal.self), big.exponent >= 0 {
             self = .bigInteger(big)
         } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
+            self = Self.canonical(number)
         } else if let text = try? container.decode(String.self) {
             self = .string(text)
         } else if let array = try? container.decode([JSONValue].self) {
@@ -49,6 +49,20 @@ package indirect enum JSONValue: Codable, Sendable, Equatable {
         case .bool(let flag): try container.encode(flag)
         case .null: try container.encodeNil()
         }
+    }
+
+    /// `number` as the next read of its own encoding will see it, so that a value survives
+    /// any number of saves unchanged: a fraction beyond `Decimal`'s digits decodes as a whole
+    /// `Double` (311111111111111111111.1 → 3.111111111111111e+20), which the encoder writes
+    /// in a form (`3.111111111111111e+20`) the reader takes for an integer. Only whole,
+    /// finite values can change kind; the rest stay `Double`.
+    static func canonical(_ number: Double) -> JSONValue {
+        guard number.isFinite, number == number.rounded(), let text = try? JSONEncoder().encode(number) else {
+            return .number(number)
+        }
+        if let integer = try? JSONDecoder().decode(Int64.self, from: text) { return .integer(integer) }
+        if let big = try? JSONDecoder().decode(Decimal.self, from: text), big.exponent >= 0 { return .bigInteger(big) }
+        return .number(number)
     }
 
     /// The members of an object, or nil.
