@@ -60,6 +60,9 @@ dev:
 # they test what `make install` ships; InstalledBinaryTests checks the installation itself.
 # The hostile-load test runs alone (its one-second bound measures the listener, not its
 # neighbours), and so does the interop test (its Python server is the heaviest neighbour).
+# Should the test runner crash, Swift's backtracer prints only the crashed thread, without
+# registers or the image list: the frames that matter end up at the tail of CI's output.
+test: export SWIFT_BACKTRACE = threads=crashed,registers=none,images=none
 test:
 	@scripts/ensure-packages $(TEST_PACKAGES)
 	swift format lint --strict --recursive --parallel $(SWIFT_SOURCES)

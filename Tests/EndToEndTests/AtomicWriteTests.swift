@@ -42,7 +42,7 @@ import Testing
             try writer.start()
             _ = try await writer.wait()
             #expect(
-                writer.process.terminationReason == .uncaughtSignal && writer.process.terminationStatus == SIGKILL,
+                writer.diedOf == SIGKILL,
                 "killed at \(step) of save \(save)")
             // Killed before its rename, save N is not visible yet; killed after, it is.
             let visible = try Self.savedCounter(store)

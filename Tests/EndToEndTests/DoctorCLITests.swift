@@ -173,7 +173,7 @@ import Testing
         // At most 4 s: doctor must still be waiting on the endpoint afterwards.
         try await waitUntil(timeout: .seconds(4)) { !silent.requests.value.isEmpty }
         #expect(!silent.requests.value.isEmpty, "doctor never reached the endpoint")
-        #expect(doctor.process.isRunning, "doctor should still be waiting on the endpoint")
+        #expect(doctor.isRunning, "doctor should still be waiting on the endpoint")
         #expect(HeldPort(host: "127.0.0.1", port: port) != nil, "doctor still holds port \(port) while it runs")
         #expect(try await doctor.wait() == 9, "\(doctor.stderr)")
         DoctorRun.expectNoSecret(in: doctor.stdout + doctor.stderr)

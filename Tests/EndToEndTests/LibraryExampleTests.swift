@@ -83,8 +83,8 @@ func accessToken(
         let process = CLIProcess(
             ["-typecheck", file, "-I", products + "/Modules", "-module-name", "Example"] + maps, environment: [:], executable: swiftc)
         try process.start()
-        _ = try await process.wait()
-        return (process.process.terminationStatus, process.stdout, process.stderr)
+        let status = try await process.wait()
+        return (status, process.stdout, process.stderr)
     }
 
     @Test func theExampleSignsInOnceThenReusesTheToken() async throws {

@@ -43,7 +43,7 @@ import Testing
             ], environment: ["PDS_AUTH_HOME": home.path])
         try login.start()
         _ = try await login.waitForStderr(#"Open (http://[^ ]+) to sign in"#)
-        let tasks = "/proc/\(login.process.processIdentifier)/task"
+        let tasks = "/proc/\(login.pid)/task"
         let names = try FileManager.default.contentsOfDirectory(atPath: tasks).map {
             (try? String(contentsOfFile: "\(tasks)/\($0)/comm", encoding: .utf8)) ?? ""
         }

@@ -41,7 +41,7 @@ import Testing
                 ["refresh", "--quiet"], environment: session.environment.merging(try await KillShim.environment(point.rawValue, 1)) { a, _ in a })
             try refresh.start()
             _ = try await refresh.wait()
-            #expect(refresh.process.terminationReason == .uncaughtSignal, "killed at \(point): \(refresh.stderr)")
+            #expect(refresh.diedOf != nil, "killed at \(point): \(refresh.stderr)")
             let file = try CredentialsFile.decode(try session.fileBytes(), path: "")
             #expect(file.profiles["default"] != nil)
             if point == .connect { #expect(try session.fileBytes() == before, "nothing sent, nothing written") }
@@ -91,7 +91,7 @@ import Testing
                 // A random moment is the point here, so this sleep stays.
                 try await Task.sleep(for: .milliseconds(Int.random(in: 0...span, using: &generator)))
                 refresh.kill()
-                if try await refresh.wait() == 128 + SIGKILL || refresh.process.terminationReason == .uncaughtSignal { landedBeforeExit += 1 }
+                if try await refresh.wait() == 128 + SIGKILL || refresh.diedOf != nil { landedBeforeExit += 1 }
                 _ = try CredentialsFile.decode(try session.fileBytes(), path: "")
                 if try await !Self.alive(session) {
                     lost += 1

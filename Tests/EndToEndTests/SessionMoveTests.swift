@@ -78,7 +78,7 @@ import Testing
             ]
             #expect(importing.stderr.contains(words[kind]!), "\(importing.stderr)")
             #expect(
-                importing.process.isRunning && !FileManager.default.fileExists(atPath: target.path + "/credentials.json"),
+                importing.isRunning && !FileManager.default.fileExists(atPath: target.path + "/credentials.json"),
                 "nothing saved, still waiting")
             try importing.type(try SealedSession.seal(profile, name: "default", to: try RecipientKey(parsing: key)) + "\n")
             #expect(try await importing.wait() == 0, "\(importing.stderr)")
@@ -108,7 +108,7 @@ import Testing
             let old = try SealedSession.seal(profile, name: "default", to: try RecipientKey(parsing: key), now: Date(timeIntervalSinceNow: -3600))
             try importing.type(old + "\n")
             _ = try await importing.waitForStderr("expired")
-            #expect(importing.process.isRunning && !FileManager.default.fileExists(atPath: target.path + "/credentials.json"))
+            #expect(importing.isRunning && !FileManager.default.fileExists(atPath: target.path + "/credentials.json"))
             importing.signal(SIGINT)
             #expect(try await importing.wait() == 130 && importing.stderr.contains("nothing was saved"), "\(importing.stderr)")
         }

@@ -71,9 +71,9 @@ import Testing
         try loop.start()
         _ = try await loop.waitForStderr("to sign in to")
         // Ctrl-C at a terminal signals the whole foreground group: the shell and pds-auth.
-        let login = try #require(Self.child(of: loop.process.processIdentifier), "the loop's pds-auth")
+        let login = try #require(Self.child(of: loop.pid), "the loop's pds-auth")
         kill(login, SIGINT)
-        kill(loop.process.processIdentifier, SIGINT)
+        kill(loop.pid, SIGINT)
         _ = try await loop.wait(timeout: .seconds(20))
         #expect(loop.diedOf == SIGINT && !loop.stderr.contains("next round"), "\(loop.stderr)")
     }
@@ -93,7 +93,7 @@ import Testing
         // Time for a SIGHUP that was not ignored to end it: nothing marks a signal that has
         // no effect, so this one waits a fixed while.
         try await Task.sleep(for: .milliseconds(500))
-        #expect(login.process.isRunning, "SIGHUP ignored, as nohup asked: \(login.stderr)")
+        #expect(login.isRunning, "SIGHUP ignored, as nohup asked: \(login.stderr)")
         login.signal(SIGTERM)
         #expect(try await login.wait(timeout: .seconds(20)) == 143 && login.diedOf == SIGTERM)
 

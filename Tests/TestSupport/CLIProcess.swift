@@ -1,4 +1,7 @@
+import CPosix
 import Foundation
+import PDSShared
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -6,19 +9,40 @@ import Foundation
 
 /// Runs the built `pds-auth` binary (or another product) as a child process, with an
 /// explicit environment so tests never touch the user's real credentials.
-package final class CLIProcess: @unchecked Sendable {
-    // @unchecked: `process` and the pipes are configured before `run()` and afterwards only
-    // read through Foundation's thread-safe APIs; the output and its end-of-file flags are
-    // guarded by `lock`.
-    package let process = Process()
-    private let stdoutPipe = Pipe()
-    private let stderrPipe = Pipe()
-    private let stdinPipe = Pipe()
-    private let lock = NSLock()
-    private var stderrData = Data()
-    private var stdoutData = Data()
-    private var stderrClosed = false
-    private var stdoutClosed = false
+///
+/// Not Foundation's `Process`: its pipes are read by dispatch sources, and a test runner
+/// that starts thousands of children from parallel tests, some never waited for, crashed
+/// in libdispatch's event loop (signal 11, seen once in CI). Here the child is spawned
+/// with `posix_spawn`, a thread of its own reads both pipes with `poll`, another reaps it
+/// with `waitpid`, and every descriptor is closed by the one thread that owns it.
+package final class CLIProcess: Sendable {
+    private let argv: [String]
+    private let environ: [String]
+    private let output = Output()
+    /// The descriptors the parent keeps once the child started.
+    private let started = Mutex(Started())
+
+    private struct Started {
+        var pid: pid_t = 0
+        /// The parent's end of the child's stdin, until `closeInput`.
+        var input: Int32 = -1
+        /// Closing this pipe's write end tells the reader thread to stop (the child may have
+        /// left a grandchild holding stdout open).
+        var stopReader: Int32 = -1
+    }
+
+    /// What the child wrote and whether it exited, shared with the reader and reaper threads.
+    private final class Output: Sendable {
+        struct State {
+            var stdout = Data()
+            var stderr = Data()
+            var stdoutClosed = false
+            var stderrClosed = false
+            /// The raw `waitpid` status once the child exited.
+            var exit: Int32?
+        }
+        let state = Mutex(State())
+    }
 
     /// The directory holding the package's built products (next to the test bundle).
     package static var productsDirectory: URL {
@@ -44,37 +68,122 @@ package final class CLIProcess: @unchecked Sendable {
         ProcessInfo.processInfo.environment["PDS_AUTH_INSTALLED"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// - Parameter ignoring: signals (`"HUP"`) the program starts with ignored, as under `nohup`.
-    package init(_ arguments: [String], environment: [String: String], executable: String = CLIProcess.binary(), ignoring: [String] = []) {
+    /// A child that runs `executable` with `arguments` once `start()` is called.
+    /// - Parameters:
+    ///   - environment: added to a minimal one (PATH, NO_COLOR, this run's TMPDIR), or the
+    ///     whole environment when `minimal` is false.
+    ///   - ignoring: signals (`"HUP"`) the program starts with ignored, as under `nohup`.
+    package init(
+        _ arguments: [String], environment: [String: String], executable: String = CLIProcess.binary(), ignoring: [String] = [],
+        minimal: Bool = true
+    ) {
         // Through env(1), which resets every signal to its default before it execs the program
-        // (keeping the pid): Foundation's Process passes on the dispositions this test runner
-        // was given, and a runner started in the background by a script has SIGINT and
-        // SIGQUIT ignored, which pds-auth (rightly) leaves ignored. The tests must not depend
-        // on how they were started.
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["--default-signal"] + ignoring.map { "--ignore-signal=\($0)" } + ["--", executable] + arguments
-        // A minimal environment: PATH for xdg-open lookups, a TMPDIR of this run's own, and
-        // what the test passes.
-        process.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TMPDIR": Self.temporaryRoot.path].merging(environment) { _, new in new }
-        // Run from a directory with nothing in it: the binary must find its pages (embedded
-        // from Public/) wherever it is started.
-        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
-        process.standardInput = stdinPipe
-        // An empty chunk is the end of the output (every writer has closed the pipe): `wait()`
-        // waits for both ends before it stops the handlers.
-        stderrPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            self?.lock.withLock { if chunk.isEmpty { self?.stderrClosed = true } else { self?.stderrData.append(chunk) } }
+        // (keeping the pid) and then ignores those named: a runner started in the background
+        // by a script has SIGINT and SIGQUIT ignored, which pds-auth (rightly) leaves ignored.
+        // The tests must not depend on how they were started.
+        argv = ["/usr/bin/env", "--default-signal"] + ignoring.map { "--ignore-signal=\($0)" } + ["--", executable] + arguments
+        // PATH for xdg-open lookups, a TMPDIR of this run's own, and what the test passes.
+        let base = minimal ? ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TMPDIR": Self.temporaryRoot.path] : [:]
+        environ = base.merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }
+    }
+
+    /// Starts the child, its reader thread and its reaper thread.
+    package func start() throws {
+        let stdin = try Self.pipe()
+        let stdout = try Self.pipe()
+        let stderr = try Self.pipe()
+        let stop = try Self.pipe()
+        let pid: pid_t
+        do {
+            pid = try Self.spawn(argv, environ, stdin: stdin.read, stdout: stdout.write, stderr: stderr.write)
+        } catch {
+            [stdin.read, stdin.write, stdout.read, stdout.write, stderr.read, stderr.write, stop.read, stop.write].forEach { close($0) }
+            throw error
         }
-        stdoutPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            self?.lock.withLock { if chunk.isEmpty { self?.stdoutClosed = true } else { self?.stdoutData.append(chunk) } }
+        [stdin.read, stdout.write, stderr.write].forEach { close($0) }
+        started.withLock { $0 = Started(pid: pid, input: stdin.write, stopReader: stop.write) }
+        let output = output
+        BlockingThread.start { Self.read(stdout: stdout.read, stderr: stderr.read, stop: stop.read, into: output) }
+        BlockingThread.start {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            output.state.withLock { $0.exit = status }
         }
     }
 
-    package func start() throws { try process.run() }
+    /// The child's pid, once started (it leads a process group of its own, as with `Process`).
+    package var pid: pid_t { started.withLock { $0.pid } }
+
+    private static func pipe() throws -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [-1, -1]
+        guard Glibc.pipe(&ends) == 0 else { throw CLIProcessError(message: "pipe: \(String(cString: strerror(errno)))") }
+        // Between pipe and fcntl another test's spawn could inherit these, harmlessly: every
+        // child the tests spawn closes what is above 2 (closefrom), so none keeps a pipe open.
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        return (ends[0], ends[1])
+    }
+
+    /// posix_spawn with the three pipes as 0–2 and nothing else open, every signal unblocked
+    /// and at its default (Swift's cooperative threads block most of them, and a child
+    /// inherits the mask), in a process group of its own, from an empty directory: the
+    /// binary must find its pages (embedded from Public/) wherever it is started.
+    private static func spawn(_ argv: [String], _ environ: [String], stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        _ = pds_spawn_add_closefrom(&actions, 3)
+        _ = pds_spawn_add_chdir(&actions, NSTemporaryDirectory())
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        var cEnvironment: [UnsafeMutablePointer<CChar>?] = environ.map { strdup($0) } + [nil]
+        defer { (cArguments + cEnvironment).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, &cEnvironment)
+        guard spawned == 0 else { throw CLIProcessError(message: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
+        return pid
+    }
+
+    /// The reader thread: appends what arrives on either pipe until both ended (or `stop`
+    /// did), then closes the three descriptors it owns.
+    private static func read(stdout: Int32, stderr: Int32, stop: Int32, into output: Output) {
+        var fds = [pollfd(fd: stdout, events: Int16(POLLIN), revents: 0), pollfd(fd: stderr, events: Int16(POLLIN), revents: 0)]
+        fds.append(pollfd(fd: stop, events: Int16(POLLIN), revents: 0))
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        reading: while fds[0].fd >= 0 || fds[1].fd >= 0 {
+            guard poll(&fds, 3, -1) >= 0 || errno == EINTR else { break }
+            if fds[2].revents != 0 { break reading }
+            for index in 0..<2 where fds[index].fd >= 0 && fds[index].revents != 0 {
+                let count = buffer.withUnsafeMutableBytes { Glibc.read(fds[index].fd, $0.baseAddress, $0.count) }
+                if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                output.state.withLock { state in
+                    switch (index, count > 0) {
+                    case (0, true): state.stdout.append(contentsOf: buffer[..<count])
+                    case (1, true): state.stderr.append(contentsOf: buffer[..<count])
+                    case (0, false): state.stdoutClosed = true
+                    default: state.stderrClosed = true
+                    }
+                }
+                if count <= 0 {
+                    close(fds[index].fd)
+                    fds[index].fd = -1
+                }
+            }
+        }
+        for descriptor in fds where descriptor.fd >= 0 { close(descriptor.fd) }
+    }
 
     /// Writes to the child's stdin, as a user typing (or a script piping) would.
     package func type(_ text: String) throws {
@@ -85,25 +194,49 @@ package final class CLIProcess: @unchecked Sendable {
         if sigaction(SIGPIPE, nil, &action) == 0, unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == 0 {
             Glibc.signal(SIGPIPE, SIG_IGN)
         }
-        try stdinPipe.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+        let bytes = Array(text.utf8)
+        try started.withLock { started in
+            let descriptor = started.input
+            guard descriptor >= 0 else { throw CLIProcessError(message: "stdin is closed") }
+            try bytes.withUnsafeBytes { buffer in
+                guard FileDescriptorWriting.writeAll(descriptor, buffer) else {
+                    throw CLIProcessError(message: "writing to stdin: \(String(cString: strerror(errno)))")
+                }
+            }
+        }
     }
 
     /// Ends the child's stdin, as Ctrl-D at the start of a line (or a pipe's end) would.
-    package func closeInput() { try? stdinPipe.fileHandleForWriting.close() }
+    package func closeInput() {
+        started.withLock { started in
+            if started.input >= 0 { close(started.input) }
+            started.input = -1
+        }
+    }
 
     /// Sends a signal (SIGINT for Ctrl-C, SIGTERM).
-    package func signal(_ number: Int32) { Glibc.kill(process.processIdentifier, number) }
+    package func signal(_ number: Int32) {
+        let pid = pid
+        if pid > 0 { Glibc.kill(pid, number) }
+    }
 
     /// SIGKILL: a child that outlives its test (a failed expectation, a thrown error) must
     /// not linger; unlike SIGTERM this cannot be ignored, blocked or inherited as ignored.
     package func kill() {
-        if process.isRunning { signal(SIGKILL) }
+        if isRunning { signal(SIGKILL) }
     }
 
-    deinit { kill() }
+    deinit {
+        kill()
+        closeInput()
+        started.withLock { if $0.stopReader >= 0 { close($0.stopReader) } }
+    }
 
-    package var stderr: String { lock.withLock { String(decoding: stderrData, as: UTF8.self) } }
-    package var stdout: String { lock.withLock { String(decoding: stdoutData, as: UTF8.self) } }
+    /// Whether the child started and has not been reaped yet.
+    package var isRunning: Bool { pid > 0 && output.state.withLock { $0.exit == nil } }
+
+    package var stderr: String { output.state.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
+    package var stdout: String { output.state.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
 
     /// Waits until stderr contains a match for `pattern` and returns the first capture group.
     package func waitForStderr(_ pattern: String, timeout: Duration = .seconds(60)) async throws -> String {
@@ -111,7 +244,7 @@ package final class CLIProcess: @unchecked Sendable {
         var found: String?
         try await waitUntil(timeout: timeout) {
             found = Self.firstMatch(regex, in: stderr)
-            return found != nil || !process.isRunning
+            return found != nil || !isRunning
         }
         guard let found else { throw CLIProcessError(message: "no match for \(pattern) in stderr: \(stderr)") }
         return found
@@ -127,41 +260,42 @@ package final class CLIProcess: @unchecked Sendable {
 
     /// Waits until stdout contains `text`.
     package func waitForStdout(_ text: String, timeout: Duration = .seconds(30)) async throws -> String {
-        try await waitUntil(timeout: timeout) { stdout.contains(text) || !process.isRunning }
+        try await waitUntil(timeout: timeout) { stdout.contains(text) || !isRunning }
         let output = stdout
         guard output.contains(text) else { throw CLIProcessError(message: "no \(text) on stdout: \(output) \(stderr)") }
         return output
     }
 
     /// The signal the program died of, if it did (rather than exiting).
-    package var diedOf: Int32? { process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil }
+    package var diedOf: Int32? {
+        guard let status = output.state.withLock({ $0.exit }), status & 0x7f != 0 else { return nil }
+        return status & 0x7f
+    }
+
+    /// The exit code, once the program exited rather than died.
+    package var exitCode: Int32? {
+        guard let status = output.state.withLock({ $0.exit }), status & 0x7f == 0 else { return nil }
+        return (status >> 8) & 0xff
+    }
 
     /// Waits for exit (bounded) and returns the status as a shell reports it: the exit code,
     /// or 128 + N for a death by signal N (`diedOf` tells the two apart).
     package func wait(timeout: Duration = .seconds(120)) async throws -> Int32 {
-        guard try await waitUntil(timeout: timeout, { !process.isRunning }) else {
+        guard try await waitUntil(timeout: timeout, { !isRunning }) else {
             kill()
             throw CLIProcessError(message: "process did not exit; stderr: \(stderr)")
         }
-        // The readability handlers have read everything once both pipes reached their end. A
-        // child the program left running may hold them open: then what arrived is the output.
-        let ended = try await waitUntil(timeout: .seconds(10)) { lock.withLock { stdoutClosed && stderrClosed } }
-        stdoutPipe.fileHandleForReading.readabilityHandler = nil
-        stderrPipe.fileHandleForReading.readabilityHandler = nil
-        if ended {
-            lock.withLock {
-                stdoutData.append(stdoutPipe.fileHandleForReading.readDataToEndOfFile())
-                stderrData.append(stderrPipe.fileHandleForReading.readDataToEndOfFile())
-            }
-        }
-        return diedOf.map { 128 + $0 } ?? process.terminationStatus
+        // Everything is read once both pipes reached their end. A child the program left
+        // running may hold them open: then what arrived is the output.
+        _ = try await waitUntil(timeout: .seconds(10)) { output.state.withLock { $0.stdoutClosed && $0.stderrClosed } }
+        return diedOf.map { 128 + $0 } ?? exitCode ?? -1
     }
 
     /// Runs to completion.
     package static func run(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, stdout: String, stderr: String) {
         let child = CLIProcess(arguments, environment: environment)
         try child.start()
-        try child.stdinPipe.fileHandleForWriting.close()
+        child.closeInput()
         let status = try await child.wait()
         return (status, child.stdout, child.stderr)
     }

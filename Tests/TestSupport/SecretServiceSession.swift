@@ -38,12 +38,12 @@ package final class SecretServiceSession: Sendable {
                 atPath: directory.path + path, withIntermediateDirectories: true,
                 attributes: [.posixPermissions: 0o700])
         }
-        let bus = CLIProcess([], environment: [:], executable: "/usr/bin/dbus-daemon")
-        bus.process.arguments =
-            ["--default-signal", "--", "/usr/bin/dbus-daemon", "--nofork", "--nopidfile", "--address=unix:path=" + directory.path + "/run/bus"]
-            + (configuration.map { ["--config-file=" + $0] } ?? ["--session"])
-        // Services the bus starts (the keyring) inherit this: the temp HOME, no display.
-        bus.process.environment = ["PATH": "/usr/bin:/bin"].merging(Self.environment(directory)) { _, new in new }
+        // Services the bus starts (the keyring) inherit this environment: the temp HOME, no display.
+        let bus = CLIProcess(
+            ["--nofork", "--nopidfile", "--address=unix:path=" + directory.path + "/run/bus"]
+                + (configuration.map { ["--config-file=" + $0] } ?? ["--session"]),
+            environment: ["PATH": "/usr/bin:/bin"].merging(Self.environment(directory)) { _, new in new },
+            executable: "/usr/bin/dbus-daemon", minimal: false)
         self.bus = bus
     }
 
@@ -86,7 +86,7 @@ package final class SecretServiceSession: Sendable {
 
     private func launch() async throws {
         try bus.start()
-        guard try await waitUntil({ FileManager.default.fileExists(atPath: socket) || !bus.process.isRunning }),
+        guard try await waitUntil({ FileManager.default.fileExists(atPath: socket) || !bus.isRunning }),
             FileManager.default.fileExists(atPath: socket)
         else { throw CLIProcessError(message: "dbus-daemon did not start: \(bus.stderr)") }
     }

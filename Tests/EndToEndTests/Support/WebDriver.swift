@@ -28,7 +28,7 @@ final class WebDriver: @unchecked Sendable {
             var ready = false
             try await waitUntil(polling: .milliseconds(50)) {
                 ready = (try? await call("GET", "/status")).flatMap { ($0["value"] as? [String: Any])?["ready"] as? Bool } == true
-                return ready || !process.process.isRunning
+                return ready || !process.isRunning
             }
             if ready {
                 driver = process
