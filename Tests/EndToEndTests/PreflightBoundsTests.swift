@@ -23,10 +23,12 @@ import Testing
         let login = Self.login(silent.port, ["--timeout", "600"], environment: ["PDS_AUTH_HTTP_TIMEOUT": "3600"])
         let started = ContinuousClock.now
         try login.start()
-        let status = try await login.wait(timeout: .seconds(40))
+        let status = try await login.wait(timeout: .seconds(90))
         let took = ContinuousClock.now - started
         #expect(status == 9 && !login.stderr.contains("Open http"), "\(login.stderr)")
-        #expect(took >= .seconds(9) && took < .seconds(20), "\(took)")
+        // Far from the hour the environment allows; the margin is for a loaded 2-core run
+        // (31 s seen with a release build compiling beside the suite).
+        #expect(took >= .seconds(9) && took < .seconds(60), "\(took)")
         #expect(silent.requests.value.count == 1)
     }
 
