@@ -127,7 +127,10 @@ let package = Package(
         // HTTP server, raw sockets, and running the pds-auth binary.
         .target(
             name: "PDSAuthTestSupport",
-            dependencies: ["PDSAuth", "PDSShared", "CPosix", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "PDSAuth", "PDSShared", "CPosix", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             path: "Tests/TestSupport"
         ),
         .testTarget(

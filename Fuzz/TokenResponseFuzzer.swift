@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 
 /// Fuzzes what the token endpoint sends back: `TokenResponse.decode` for a 2xx answer and
 /// `TokenEndpointError.from` for any other, both with server-chosen headers and body.
@@ -88,10 +89,11 @@ func parse(_ input: UnsafeBufferPointer<UInt8>) -> HTTPClientResponse {
     let head = String(decoding: bytes[..<headEnd], as: UTF8.self)
     let lines = head.split(separator: "\n", omittingEmptySubsequences: false)
     let status = lines.first.flatMap { Int($0.trimmed()) }.flatMap { (100...599).contains($0) ? $0 : nil } ?? 400
-    var headers: [(name: String, value: String)] = []
+    var headers = HTTPFields()
     for line in lines.dropFirst() {
-        guard let colon = line.firstIndex(of: ":") else { continue }
-        headers.append((line[..<colon].trimmed(), line[line.index(after: colon)...].trimmed()))
+        // As libcurl's header lines reach CurlTransfer: a line whose name is no token is dropped.
+        guard let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(line[..<colon].trimmed()) else { continue }
+        headers.append(HTTPField(name: name, lenientValue: Array(line[line.index(after: colon)...].trimmed().utf8)))
     }
-    return HTTPClientResponse(status: status, headerLines: headers, body: Data(bytes[bodyStart...]))
+    return HTTPClientResponse(status: status, headerFields: headers, body: Data(bytes[bodyStart...]))
 }

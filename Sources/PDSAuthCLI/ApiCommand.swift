@@ -73,15 +73,11 @@ struct ApiCommand: AsyncParsableCommand {
     func makeRequest() throws(PDSAuthError) -> APIRequest {
         var body: [UInt8]? = data.map { Array($0.utf8) }
         if let input { body = try Self.read(input) }
-        if body == nil, method.uppercased() == "POST" { body = Array("{}".utf8) }
-        var extra: [(name: String, value: String)] = []
-        for header in headers {
-            guard let colon = header.firstIndex(of: ":") else {
-                throw PDSAuthError(.invalidRequest, "-H \"\(Redaction.terminalSafe(header, limit: 60))\" is not \"Name: value\"")
-            }
-            extra.append((header[..<colon].trimmed(), header[header.index(after: colon)...].trimmed()))
-        }
-        return try APIRequest(method: method, path: path, body: body, headers: extra)
+        let method = try APIRequest.method(method)
+        if body == nil, method == .post { body = Array("{}".utf8) }
+        var fields = HTTPFields()
+        for header in headers { fields.append(try APIRequest.field(header)) }
+        return try APIRequest(method: method, path: path, body: body, headerFields: fields)
     }
 
     /// The body from a file or stdin, bounded.
@@ -156,8 +152,8 @@ struct APIOutput {
 
     private func printHead(_ response: HTTPClientResponse) {
         var lines = [Self.statusLine(response)]
-        for header in response.headerLines {
-            lines.append("\(Redaction.terminalSafe(header.name, limit: 200)): \(Redaction.terminalSafe(header.value, limit: 4000))")
+        for field in response.headerFields {
+            lines.append("\(Redaction.terminalSafe(field.name.rawName, limit: 200)): \(Redaction.terminalSafe(field.value, limit: 4000))")
         }
         terminal.out(lines.joined(separator: "\n") + "\n")
     }

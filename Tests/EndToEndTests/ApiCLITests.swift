@@ -61,8 +61,8 @@ import Testing
             let profile = try #require(try session.store.profile("default"))
             // Revoke at the server only; the local file still holds the (now dead) tokens.
             let revoke = HTTPClientRequest(
-                method: "POST", url: URL(string: session.base + "/v2/account/revoke")!,
-                headers: [("Content-Type", "application/json")],
+                method: .post, url: URL(string: session.base + "/v2/account/revoke")!,
+                headerFields: [.contentType: "application/json"],
                 body: Data(#"{"app_id":"\#(profile.clientID)","refresh_token":"\#(profile.refreshToken!)"}"#.utf8))
             #expect(try await CurlClient().send(revoke).status == 204)
             let result = try await CLIProcess.run(["api", "/v2/user/get"], environment: session.environment)

@@ -13,7 +13,7 @@ import Testing
         #expect(server.stderr.contains("Token requests will fail with"))
         let token = URL(string: base + "/v2/oauth/token")!
         let form = HTTPClientRequest(
-            method: "POST", url: token, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            method: .post, url: token, headerFields: [.contentType: "application/x-www-form-urlencoded"],
             body: Data("grant_type=refresh_token&refresh_token=x&client_id=pds-auth-native".utf8))
         let first = try await CurlClient().send(form)
         #expect(first.status == 503 && first[header: "retry-after"] == "1")
@@ -38,7 +38,7 @@ import Testing
         server.signal(signal)
         #expect(try await server.wait() == 128 + signal && server.diedOf == signal, "\(server.stderr)")
         #expect(server.stderr.contains("closed its port"), "\(server.stderr)")
-        let after = HTTPClientRequest(method: "GET", url: URL(string: base + "/.well-known/jwks.json")!, headers: [], body: nil)
+        let after = HTTPClientRequest(method: .get, url: URL(string: base + "/.well-known/jwks.json")!)
         await #expect(throws: PDSAuthError.self) { _ = try await CurlClient().send(after) }
     }
 }

@@ -227,8 +227,8 @@ struct DjangoOAuthToolkit: Sendable {
     func whoAmI(_ accessToken: String) async throws -> Int {
         try await CurlClient().send(
             HTTPClientRequest(
-                method: "GET", url: URL(string: base + "/api/whoami")!,
-                headers: [("Authorization", "Bearer " + accessToken)])
+                method: .get, url: URL(string: base + "/api/whoami")!,
+                headerFields: [.authorization: "Bearer " + accessToken])
         ).status
     }
 

@@ -24,8 +24,8 @@ import Testing
         try await DevSession.with { session in
             let profile = try #require(try session.store.profile("default"))
             let revoke = HTTPClientRequest(
-                method: "POST", url: URL(string: session.base + "/v2/account/revoke")!,
-                headers: [("Content-Type", "application/json")],
+                method: .post, url: URL(string: session.base + "/v2/account/revoke")!,
+                headerFields: [.contentType: "application/json"],
                 body: Data(#"{"app_id":"\#(profile.clientID)","refresh_token":"\#(profile.refreshToken!)"}"#.utf8))
             _ = try await CurlClient().send(revoke)
             let json = try await CLIProcess.run(["status", "--verify", "--json"], environment: session.environment)

@@ -18,7 +18,7 @@ func handler(of signal: Int32) -> Int {
 
 signal(SIGPIPE, marker)
 // Refused at once (port 9 on loopback): libcurl is loaded, initialised and used all the same.
-_ = try? await CurlClient().send(HTTPClientRequest(method: "GET", url: URL(string: "http://127.0.0.1:9/")!))
+_ = try? await CurlClient().send(HTTPClientRequest(method: .get, url: URL(string: "http://127.0.0.1:9/")!))
 print("sigpipe-kept=\(handler(of: SIGPIPE) == unsafeBitCast(marker, to: Int.self))")
 
 let path = String(cString: getenv("PATH"))

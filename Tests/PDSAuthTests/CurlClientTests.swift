@@ -18,8 +18,8 @@ import Testing
             let body = FormEncoding.encode([("secret", "a+b&c=d/é"), ("space", "x y")])
             let response = try await CurlClient().send(
                 HTTPClientRequest(
-                    method: "POST", url: URL(string: server.baseURL + "/token")!,
-                    headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(body.utf8)))
+                    method: .post, url: URL(string: server.baseURL + "/token")!,
+                    headerFields: [.contentType: "application/x-www-form-urlencoded"], body: Data(body.utf8)))
             #expect(response.status == 201)
             #expect(response[header: "Server"] == "yes")
             #expect(String(decoding: response.body, as: UTF8.self) == #"{"echo":"application/x-www-form-urlencoded|a+b&c=d/é|x y"}"#)
@@ -30,7 +30,7 @@ import Testing
         try await TestServer.run({ _ in TestServer.json(.ok, String(repeating: "x", count: 200_000)) }) { server in
             let client = CurlClient(options: TransportOptions(maxBodyBytes: 10_000))
             do throws(PDSAuthError) {
-                _ = try await client.send(HTTPClientRequest(method: "GET", url: URL(string: server.baseURL)!))
+                _ = try await client.send(HTTPClientRequest(method: .get, url: URL(string: server.baseURL)!))
                 Issue.record("expected the body to be refused")
             } catch {
                 #expect(error.code == .responseTooLarge)
@@ -47,7 +47,7 @@ import Testing
             let client = CurlClient(options: TransportOptions(connectTimeout: .seconds(1), totalTimeout: .milliseconds(500)))
             let started = ContinuousClock.now
             do throws(PDSAuthError) {
-                _ = try await client.send(HTTPClientRequest(method: "GET", url: URL(string: server.baseURL)!))
+                _ = try await client.send(HTTPClientRequest(method: .get, url: URL(string: server.baseURL)!))
                 Issue.record("expected a timeout")
             } catch {
                 #expect(error.code == .httpTimeout)
@@ -60,7 +60,7 @@ import Testing
     @Test func refusedConnectionIsANetworkError() async throws {
         // Port 9 (discard) on loopback: nothing listens there, and no test binds it.
         do throws(PDSAuthError) {
-            _ = try await CurlClient().send(HTTPClientRequest(method: "GET", url: URL(string: "http://127.0.0.1:9/")!))
+            _ = try await CurlClient().send(HTTPClientRequest(method: .get, url: URL(string: "http://127.0.0.1:9/")!))
             Issue.record("expected a connection error")
         } catch {
             #expect(error.code == .unreachable && error.message.contains("127.0.0.1"))
@@ -75,7 +75,7 @@ import Testing
             try await Task.sleep(for: .seconds(10))
             return TestServer.json(.ok, "{}")
         }) { server in
-            let task = Task { try await CurlClient().send(HTTPClientRequest(method: "GET", url: URL(string: server.baseURL)!)) }
+            let task = Task { try await CurlClient().send(HTTPClientRequest(method: .get, url: URL(string: server.baseURL)!)) }
             // Cancelled mid-transfer: once the request has reached the server.
             try #require(try await waitUntil { arrived.value })
             let started = ContinuousClock.now
@@ -93,10 +93,22 @@ import Testing
             headers.append(HTTPField(name: HTTPField.Name("X-Multi")!, value: "two"))
             return TestServer.json(.ok, "{}", headers: headers)
         }) { server in
-            let response = try await CurlClient().send(HTTPClientRequest(method: "GET", url: URL(string: server.baseURL)!))
-            #expect(response.headerLines.filter { $0.name.lowercased() == "x-multi" }.map(\.value) == ["one", "two"])
+            let response = try await CurlClient().send(HTTPClientRequest(method: .get, url: URL(string: server.baseURL)!))
+            #expect(response.headerFields[values: HTTPField.Name("x-multi")!] == ["one", "two"])
             #expect(response[header: "X-MULTI"] == "two")
         }
+    }
+
+    /// A hostile server's header lines become `HTTPFields`: a line whose name is no token
+    /// is not a field and is dropped; a name keeps its spelling; a value keeps its text.
+    @Test func headerLinesThatAreNoFieldsAreDropped() async throws {
+        let server = try #require(
+            CannedHTTPServer { _ in CannedHTTPServer.reply(headers: ["Bad Name: x", "(): y", "X-Spelled-So: a  b;c=\"d\"", "x-after: 1"]) })
+        defer { server.stop() }
+        let response = try await CurlClient().send(HTTPClientRequest(url: URL(string: "http://127.0.0.1:\(server.port)/")!))
+        let names = response.headerFields.map(\.name.rawName)
+        #expect(names == ["X-Spelled-So", "x-after", "Content-Length", "Connection"], "\(names)")
+        #expect(response[header: "x-spelled-so"] == "a  b;c=\"d\"")
     }
 
     @Test func otherMethodsAreSentAsNamed() async throws {
@@ -108,7 +120,7 @@ import Testing
             for method in ["PUT", "DELETE", "PATCH", "HEAD"] {
                 _ = try await CurlClient().send(
                     HTTPClientRequest(
-                        method: method, url: URL(string: server.baseURL)!,
+                        method: HTTPRequest.Method(method)!, url: URL(string: server.baseURL)!,
                         body: method == "PUT" ? Data("{}".utf8) : nil))
             }
         }

@@ -190,7 +190,7 @@ import Testing
         let listener = try #require(CannedHTTPServer { _ in CannedHTTPServer.reply(status: "404 Not Found", headers: []) })
         defer { listener.stop() }
         let challenge = HTTPClientResponse(
-            status: 401, headerLines: [("WWW-Authenticate", "Bearer resource_metadata=\"http://127.0.0.1:\(listener.port)/m\"")])
+            status: 401, headerFields: [.wwwAuthenticate: "Bearer resource_metadata=\"http://127.0.0.1:\(listener.port)/m\""])
         do {
             _ = try await ProtectedResourceMetadata.fetch(
                 for: challenge, requestURL: URL(string: "https://api.example.com/v1")!, transport: TransportOptions())

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 
 @testable import PDSAuth
@@ -182,11 +183,12 @@ import Testing
         }
         let lines = String(decoding: bytes[..<split.head], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         let status = lines.first.flatMap { Int($0.trimmed()) }.flatMap { (100...599).contains($0) ? $0 : nil } ?? 400
-        var headers: [(name: String, value: String)] = []
+        var headers = HTTPFields()
         for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.append((line[..<colon].trimmed(), line[line.index(after: colon)...].trimmed()))
+            // As libcurl's header lines reach CurlTransfer: a line whose name is no token is dropped.
+            guard let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(line[..<colon].trimmed()) else { continue }
+            headers.append(HTTPField(name: name, lenientValue: Array(line[line.index(after: colon)...].trimmed().utf8)))
         }
-        return HTTPClientResponse(status: status, headerLines: headers, body: Data(bytes[split.body...]))
+        return HTTPClientResponse(status: status, headerFields: headers, body: Data(bytes[split.body...]))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import HTTPTypes
 import Hummingbird
 import PDSAuthTestSupport
 import Testing
@@ -21,8 +22,8 @@ import Testing
     static func served(_ address: String, port: Int, host: String) async -> Bool {
         let response = try? await CurlClient().send(
             HTTPClientRequest(
-                method: "GET", url: URL(string: "http://\(address):\(port)/favicon.ico")!,
-                headers: [("Host", "\(host):\(port)")]))
+                method: .get, url: URL(string: "http://\(address):\(port)/favicon.ico")!,
+                headerFields: HTTPFields(lines: [("Host", "\(host):\(port)")])))
         return response?.status == 404
     }
 

@@ -48,7 +48,7 @@ import Testing
 
         func get(_ pathAndQuery: String, headers: [(String, String)] = []) async throws -> HTTPClientResponse {
             try await CurlClient().send(
-                HTTPClientRequest(method: "GET", url: URL(string: origin + pathAndQuery)!, headers: headers.map { ($0.0, $0.1) }))
+                HTTPClientRequest(url: URL(string: origin + pathAndQuery)!, headerFields: HTTPFields(lines: headers)))
         }
 
         /// Finishes the sign-in with the right state and `code`.

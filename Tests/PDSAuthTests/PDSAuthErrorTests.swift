@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 
 @testable import PDSAuth
@@ -11,7 +12,7 @@ import Testing
 
     static func answer(_ status: Int, _ headers: [(String, String)] = [], body: String = "") -> PDSAuthError {
         TokenEndpointError.from(
-            HTTPClientResponse(status: status, headerLines: headers.map { ($0.0, $0.1) }, body: Data(body.utf8)), url: tokenURL,
+            HTTPClientResponse(status: status, headerFields: HTTPFields(lines: headers), body: Data(body.utf8)), url: tokenURL,
             grant: .refreshToken("r"))
     }
 

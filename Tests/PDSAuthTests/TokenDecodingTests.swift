@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PDSAuthTestSupport
 import Testing
 
@@ -85,7 +86,7 @@ import Testing
         grant: TokenGrant? = .authorizationCode(code: "c", redirectURI: "r", codeVerifier: nil)
     ) -> PDSAuthError {
         TokenEndpointError.from(
-            HTTPClientResponse(status: status, headerLines: headers.map { ($0.0, $0.1) }, body: Data(body.utf8)),
+            HTTPClientResponse(status: status, headerFields: HTTPFields(lines: headers), body: Data(body.utf8)),
             url: URL(string: "https://h.example/v2/oauth/token")!, grant: grant)
     }
 

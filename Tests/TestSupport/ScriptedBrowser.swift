@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PDSAuth
 
 /// Plays the user's browser over plain HTTP (through libcurl): opens the local start page,
@@ -16,15 +17,15 @@ package struct ScriptedBrowser: Sendable {
     package init(client: CurlClient = CurlClient()) { self.client = client }
 
     package func get(_ url: String) async throws -> Page {
-        let response = try await client.send(HTTPClientRequest(method: "GET", url: URL(string: url)!))
+        let response = try await client.send(HTTPClientRequest(method: .get, url: URL(string: url)!))
         return Page(status: response.status, html: String(decoding: response.body, as: UTF8.self), location: response[header: "location"])
     }
 
     package func post(_ url: String, form: [(String, String)]) async throws -> Page {
         let response = try await client.send(
             HTTPClientRequest(
-                method: "POST", url: URL(string: url)!,
-                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(FormEncoding.encode(form).utf8)))
+                method: .post, url: URL(string: url)!,
+                headerFields: [.contentType: "application/x-www-form-urlencoded"], body: Data(FormEncoding.encode(form).utf8)))
         return Page(status: response.status, html: String(decoding: response.body, as: UTF8.self), location: response[header: "location"])
     }
 
@@ -110,4 +111,17 @@ package struct ScriptedBrowser: Sendable {
         }
         return output + rest
     }
+}
+
+extension HTTPFields {
+    /// Fields from `(name, value)` pairs as a test writes them; a name that is no HTTP token
+    /// is a mistake in the test.
+    package init(lines: [(String, String)]) {
+        self.init(lines.map { HTTPField(name: HTTPField.Name($0.0)!, value: $0.1) })
+    }
+}
+
+extension HTTPClientResponse {
+    /// The last value of the header `name`, spelled as a test writes it.
+    package subscript(header name: String) -> String? { self[header: HTTPField.Name(name)!] }
 }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 
 /// Calls PDS APIs with a profile's access token (PDS API reference): the token comes from
 /// the `TokenProvider` (refreshed under the lock when it nears expiry, like `pds-auth token`);
@@ -94,14 +95,14 @@ public struct APIClient: Sendable {
                 .invalidRequest,
                 "\(Redaction.terminalSafe(request.path, limit: 100)) does not make a URL under \(Redaction.url(profile.endpoints.base))")
         }
-        var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(profile.accessToken)"), ("Accept", "application/json")]
-        if request.body != nil { headers.append(("Content-Type", "application/json")) }
-        headers += request.headers
+        var fields: HTTPFields = [.authorization: "Bearer \(profile.accessToken)", .accept: "application/json"]
+        if request.body != nil { fields[.contentType] = "application/json" }
+        fields.append(contentsOf: request.headerFields)
         var options = transport
         options.caBundlePath = profile.caBundlePath ?? options.caBundlePath
         return try await CurlClient(options: options).send(
             HTTPClientRequest(
-                method: request.method, url: url, headers: headers,
+                method: request.method, url: url, headerFields: fields,
                 body: request.body.map { Data($0) }))
     }
 

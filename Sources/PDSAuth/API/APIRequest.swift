@@ -1,29 +1,27 @@
 import FoundationEssentials
+public import HTTPTypes
 
 /// One call to a PDS API (PDS API reference: `POST /v2/…` with a JSON body, `{}` when there
 /// is nothing to send), relative to a profile's endpoint. The bearer token is added when the
 /// call is sent, and only ever to that endpoint's host: a request names a path, never a URL.
 public struct APIRequest: Sendable {
     /// The HTTP method; PDS APIs take `POST` with a JSON body.
-    public var method: String
+    public var method: HTTPRequest.Method
     /// `/v2/user/get`, optionally with a query.
     public var path: String
     /// JSON text; nil sends no body.
     public var body: [UInt8]?
-    /// Extra headers (never `Authorization`, which pds-auth sets).
-    public var headers: [(name: String, value: String)]
+    /// Extra header fields (never `Authorization`, which pds-auth sets, nor `Host`).
+    public var headerFields: HTTPFields
 
     /// Largest request body sent.
     public static let maxBodySize = 8 << 20
 
     /// A request for `path` under the profile's endpoint (a leading `/` is added; a URL, or a
-    /// path that climbs out of the base, is refused); throws for a method that is no HTTP
-    /// token, a body over ``maxBodySize`` or not JSON, and an `Authorization` or `Host`
-    /// header or one with unprintable text.
-    public init(method: String = "POST", path: String, body: [UInt8]? = nil, headers: [(name: String, value: String)] = []) throws(PDSAuthError) {
-        guard HTTPClientRequest.isMethodToken(method) else {
-            throw PDSAuthError(.invalidRequest, "\"\(Redaction.terminalSafe(method, limit: 40))\" is not an HTTP method")
-        }
+    /// path that climbs out of the base, is refused); throws for a body over
+    /// ``maxBodySize`` or not JSON, and an `Authorization` or `Host` field or one whose value
+    /// is not printable ASCII.
+    public init(method: HTTPRequest.Method = .post, path: String, body: [UInt8]? = nil, headerFields: HTTPFields = [:]) throws(PDSAuthError) {
         guard !path.contains("://") else {
             throw PDSAuthError(.invalidRequest, "Give a path such as /v2/user/get, not a URL: the token is sent only to the profile's endpoint")
         }
@@ -40,21 +38,46 @@ public struct APIRequest: Sendable {
             }
             guard JSONText(body) != nil else { throw PDSAuthError(.invalidRequest, "The request body is not JSON; PDS APIs take a JSON object") }
         }
-        for header in headers {
-            let lowered = header.name.lowercased()
-            guard HTTPClientRequest.isMethodToken(header.name), lowered != "authorization", lowered != "host",
-                header.value.utf8.allSatisfy({ $0 == 0x09 || (0x20...0x7E).contains($0) })
-            else {
-                throw PDSAuthError(
-                    .invalidRequest,
-                    "The header \"\(Redaction.terminalSafe(header.name, limit: 40))\" cannot be sent (Authorization and Host are pds-auth's; values are printable text)"
-                )
-            }
-        }
-        self.method = method.uppercased()
+        for field in headerFields { try Self.check(name: field.name.canonicalName, value: field.value) }
+        self.method = method
         self.path = path
         self.body = body
-        self.headers = headers
+        self.headerFields = headerFields
+    }
+
+    /// A method as typed (`-X get`): an RFC 9110 §9.1 token, upper-cased, at most 32 characters.
+    package static func method(_ text: String) throws(PDSAuthError) -> HTTPRequest.Method {
+        guard text.utf8.count <= 32, let method = HTTPRequest.Method(text.uppercased()) else {
+            throw PDSAuthError(.invalidRequest, "\"\(Redaction.terminalSafe(text, limit: 40))\" is not an HTTP method")
+        }
+        return method
+    }
+
+    /// A header field as typed (`-H "Name: value"`), checked before swift-http-types would
+    /// quietly turn a control character into a space.
+    package static func field(_ line: String) throws(PDSAuthError) -> HTTPField {
+        guard let colon = line.firstIndex(of: ":") else {
+            throw PDSAuthError(.invalidRequest, "-H \"\(Redaction.terminalSafe(line, limit: 60))\" is not \"Name: value\"")
+        }
+        let name = line[..<colon].trimmed()
+        let value = line[line.index(after: colon)...].trimmed()
+        try check(name: name, value: value)
+        guard let fieldName = HTTPField.Name(name) else { throw refusal(name) }
+        return HTTPField(name: fieldName, value: value)
+    }
+
+    private static func check(name: String, value: String) throws(PDSAuthError) {
+        let lowered = name.lowercased()
+        guard HTTPField.Name(name) != nil, lowered != "authorization", lowered != "host",
+            value.utf8.allSatisfy({ $0 == 0x09 || (0x20...0x7E).contains($0) })
+        else { throw refusal(name) }
+    }
+
+    private static func refusal(_ name: String) -> PDSAuthError {
+        PDSAuthError(
+            .invalidRequest,
+            "The header \"\(Redaction.terminalSafe(name, limit: 40))\" cannot be sent (Authorization and Host are pds-auth's; values are printable text)"
+        )
     }
 
     /// Path and query characters of RFC 3986 §3.3–3.4 (percent-encoded as needed), no

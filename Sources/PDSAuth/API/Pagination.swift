@@ -54,7 +54,7 @@ package enum Pagination {
         while pages.count < limits.maxPages {
             let response = try await client.send(current, profile: name)
             guard (200..<300).contains(response.status) else { throw APIClient.error(for: response, request: current) }
-            pages.append(HTTPClientResponse(status: response.status, headerLines: response.headerLines, body: .init()))
+            pages.append(HTTPClientResponse(status: response.status, headerFields: response.headerFields, body: .init()))
             let next: String
             switch try page(Array(response.body), number: pages.count, into: &items, limits: limits) {
             case .notAList: return .notAList(response)

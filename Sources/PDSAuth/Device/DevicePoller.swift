@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 
 /// The waiting half of the device grant (RFC 8628 §3.4–3.5): poll, wait `interval`, poll
 /// again, until the user approves (a token), refuses (`access_denied`), or the code expires
@@ -123,11 +124,7 @@ extension TokenClient {
         if let clientSecret, !clientSecret.isEmpty { fields.append(("client_secret", clientSecret)) }
         if let scope, !scope.isEmpty { fields.append(("scope", scope)) }
         let request = HTTPClientRequest(
-            method: "POST", url: url,
-            headers: [
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Accept", "application/json"),
-            ], body: Data(FormEncoding.encode(fields).utf8))
+            method: .post, url: url, headerFields: .formAskingForJSON, body: Data(FormEncoding.encode(fields).utf8))
         let response = try await sendWithRetries(request)
         guard (200..<300).contains(response.status) else {
             throw TokenEndpointError.from(response, url: url, grant: nil)

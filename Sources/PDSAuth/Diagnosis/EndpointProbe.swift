@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import HTTPTypes
 
 /// One endpoint to reach: a profile's (or `--endpoint`'s) base URL, with the CA bundle its
 /// requests would trust.
@@ -54,13 +55,13 @@ enum EndpointProbe {
         let sent = Date()
         let started = ContinuousClock.now
         do throws(PDSAuthError) {
-            let response = try await CurlClient(options: options).send(HTTPClientRequest(method: "HEAD", url: url))
+            let response = try await CurlClient(options: options).send(HTTPClientRequest(method: .head, url: url))
             let received = Date()
             let elapsed = ContinuousClock.now - started
             check.fact("http_status", response.status)
             check.fact("answered_in_ms", Int(elapsed.seconds * 1000))
             check.fact("tls", https ? "verified" : "none: plain http, which pds-auth sends to loopback only")
-            judgeClock(response[header: "Date"], sent: sent, received: received, into: &check)
+            judgeClock(response[header: .date], sent: sent, received: received, into: &check)
             if check.status == .ok {
                 check.summary =
                     "reachable (HTTP \(response.status)\(https ? ", TLS verified" : "")); \(check.facts.first { $0.key == "clock" }?.shown ?? "")"

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 
 /// What pds-auth takes from an authorization server's metadata document (RFC 8414 §2, RFC
 /// 8628 §4, RFC 9207 §3), validated as the untrusted input it is: the `issuer` must be exactly
@@ -100,7 +101,7 @@ package struct MetadataDiscovery: Sendable {
     package func metadata(for issuer: IssuerIdentifier) async throws(PDSAuthError) -> AuthorizationServerMetadata {
         var tried: [String] = []
         for url in issuer.metadataURLs {
-            let response = try await http.send(HTTPClientRequest(method: "GET", url: url, headers: [("Accept", "application/json")]))
+            let response = try await http.send(HTTPClientRequest(url: url, headerFields: [.accept: "application/json"]))
             guard (200..<300).contains(response.status) else {
                 tried.append("\(Redaction.url(url)) (HTTP \(response.status))")
                 continue

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 
 /// What a protected resource says about itself (RFC 9728): its identifier and the
 /// authorization servers whose tokens it takes. Found through the `resource_metadata`
@@ -92,14 +93,14 @@ package struct ProtectedResourceMetadata: Sendable, Equatable {
         for response: HTTPClientResponse, requestURL: URL,
         transport: TransportOptions
     ) async throws(PDSAuthError) -> ProtectedResourceMetadata? {
-        guard let text = metadataURL(fromChallenge: response[header: "www-authenticate"]) else { return nil }
+        guard let text = metadataURL(fromChallenge: response[header: .wwwAuthenticate]) else { return nil }
         let url = try ProviderEndpoints.checked(text, what: "resource metadata URL")
         let resourceIsLoopback = requestURL.host.map { LoopbackHost.isLoopback($0) } ?? false
         guard url.scheme?.lowercased() == "https" || resourceIsLoopback else {
             throw PDSAuthError(.insecureURL, "The resource names plain-http metadata (\(Redaction.url(url))); only a loopback resource may")
         }
         let answer = try await MetadataDiscovery(transport: transport).http.send(
-            HTTPClientRequest(method: "GET", url: url, headers: [("Accept", "application/json")]))
+            HTTPClientRequest(url: url, headerFields: [.accept: "application/json"]))
         guard (200..<300).contains(answer.status) else {
             throw PDSAuthError(.invalidMetadata, "The resource metadata at \(Redaction.url(url)) answered HTTP \(answer.status)")
         }

@@ -1,6 +1,7 @@
 import CCurl
 import FoundationEssentials
 import Glibc
+import HTTPTypes
 import Synchronization
 
 /// One blocking libcurl easy transfer. Created, performed and discarded on a single
@@ -14,7 +15,7 @@ final class CurlTransfer: Sendable {
 
     struct Sink {
         var body = Data()
-        var headers: [(name: String, value: String)] = []
+        var headers = HTTPFields()
         var headerBytes = 0
         var overflowed = false
         var statusLine: String?
@@ -55,10 +56,12 @@ final class CurlTransfer: Sendable {
             }
             if line.hasPrefix("HTTP/") {
                 // A new status line (after 100 Continue or a proxy CONNECT): drop earlier headers.
-                sink.headers = []
+                sink.headers = [:]
                 sink.statusLine = line.trimmed()
-            } else if let colon = line.firstIndex(of: ":") {
-                sink.headers.append((String(line[..<colon].trimmed()), line[line.index(after: colon)...].trimmed()))
+            } else if let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(String(line[..<colon].trimmed())) {
+                // Lenient: a hostile value keeps its bytes but for NUL and line breaks (the
+                // line's own CRLF is trimmed first), so what is shown is what was sent.
+                sink.headers.append(HTTPField(name: name, lenientValue: Array(line[line.index(after: colon)...].trimmed().utf8)))
             }
             return true
         }
@@ -94,7 +97,7 @@ final class CurlTransfer: Sendable {
         guard code == CURLE_OK else { throw TransferFailure(code: code, detail: detail, description: description) }
         var status = 0
         _ = pds_curl_getinfo_long(curl, handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPClientResponse(status: status, headerLines: collected.headers, body: collected.body, statusLine: collected.statusLine)
+        return HTTPClientResponse(status: status, headerFields: collected.headers, body: collected.body, statusLine: collected.statusLine)
     }
 
     private func configure(
@@ -129,8 +132,8 @@ final class CurlTransfer: Sendable {
         _ = pds_curl_setopt_long(curl, handle, CURLOPT_NOPROGRESS, 0)
         _ = pds_curl_setopt_xferinfo(curl, handle, CURLOPT_XFERINFOFUNCTION, curlProgress)
         _ = pds_curl_setopt_ptr(curl, handle, CURLOPT_XFERINFODATA, context)
-        for header in request.headers {
-            headerList = curl.pointee.slist_append(headerList, "\(header.name): \(header.value)")
+        for field in request.headerFields {
+            headerList = curl.pointee.slist_append(headerList, "\(field.name.rawName): \(field.value)")
         }
         // An empty Expect stops libcurl waiting a second for "100 Continue" on larger posts.
         headerList = curl.pointee.slist_append(headerList, "Expect:")
@@ -141,17 +144,17 @@ final class CurlTransfer: Sendable {
     /// GET is libcurl's default; POST sends the body; other methods are named explicitly
     /// (with the body, if any, sent as for POST); HEAD asks for no body.
     private func configureMethod(_ curl: UnsafePointer<pds_curl_functions>, _ handle: UnsafeMutableRawPointer) {
-        if request.method == "HEAD" {
+        if request.method == .head {
             _ = pds_curl_setopt_long(curl, handle, CURLOPT_NOBODY, 1)
             return
         }
-        if let body = request.body ?? (request.method == "POST" ? Data() : nil) {
+        if let body = request.body ?? (request.method == .post ? Data() : nil) {
             _ = pds_curl_setopt_long(curl, handle, CURLOPT_POST, 1)
             _ = pds_curl_setopt_off(curl, handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             // COPYPOSTFIELDS: libcurl keeps its own copy, so `body` need only live for this call.
             body.withUnsafeBytes { _ = pds_curl_setopt_ptr(curl, handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)) }
         }
-        if request.method != "GET" && request.method != "POST" { setString(curl, handle, CURLOPT_CUSTOMREQUEST, request.method) }
+        if request.method != .get && request.method != .post { setString(curl, handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue) }
     }
 
     private func setString(_ curl: UnsafePointer<pds_curl_functions>, _ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: String) {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 
 /// Hands out access tokens that stay valid for a while, renewing them when needed, safely
 /// across processes. PDS refresh tokens rotate (each refresh kills the old one), so two
@@ -213,14 +214,14 @@ package struct RevokeClient: Sendable {
         // Encoding two strings cannot fail.
         let body = try! JSONEncoder().encode(Body(app_id: clientID, refresh_token: refreshToken))
         return HTTPClientRequest(
-            method: "POST", url: url, headers: [("Content-Type", "application/json"), ("Accept", "application/json")], body: body)
+            method: .post, url: url, headerFields: .jsonAskingForJSON, body: body)
     }
 
     static func rfc7009Request(url: URL, profile: StoredProfile, refreshToken: String) -> HTTPClientRequest {
         var fields = [("token", refreshToken), ("token_type_hint", "refresh_token"), ("client_id", profile.clientID)]
         if let secret = profile.clientSecret, !secret.isEmpty { fields.append(("client_secret", secret)) }
         return HTTPClientRequest(
-            method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+            method: .post, url: url, headerFields: .formAskingForJSON,
             body: Data(FormEncoding.encode(fields).utf8))
     }
 }

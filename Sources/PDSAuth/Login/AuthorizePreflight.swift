@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 
 /// One request to the authorize endpoint before the browser opens, so that a mistake the
 /// provider can judge without a user — an unreachable endpoint, an unknown client id, a
@@ -34,7 +35,7 @@ package enum AuthorizePreflight {
         let response: HTTPClientResponse
         do {
             response = try await CurlClient(options: options).send(
-                HTTPClientRequest(method: "GET", url: url, headers: [("Accept", "text/html, application/json")]))
+                HTTPClientRequest(url: url, headerFields: [.accept: "text/html, application/json"]))
         } catch  where error.code == .responseTooLarge {
             // Longer than any refusal (a bare error code or a short page): a sign-in page,
             // read no further. The browser may go ahead; a provider's late refusal shows there.
@@ -48,7 +49,7 @@ package enum AuthorizePreflight {
         let shown = Redaction.url(endpoint)
         switch response.status {
         case 300...399:
-            guard let location = response[header: "location"], location.hasPrefix(redirectURI),
+            guard let location = response[header: .location], location.hasPrefix(redirectURI),
                 let query = location.split(separator: "?", maxSplits: 1).dropFirst().first,
                 let parameters = CallbackParameters(query: query), let error = parameters.error
             else { return nil }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 
 /// `POST /v2/oauth/token` through libcurl: form body, JSON answer (PDS Token API; RFC 6749
 /// §4.1.3, §6; RFC 7523 §2.1).
@@ -38,11 +39,7 @@ package struct TokenClient: Sendable {
     func formRequest(_ grant: TokenGrant) -> HTTPClientRequest {
         let body = FormEncoding.encode(grant.formFields(clientID: clientID, clientSecret: clientSecret, domainID: domainID))
         return HTTPClientRequest(
-            method: "POST", url: tokenURL,
-            headers: [
-                ("Content-Type", "application/x-www-form-urlencoded"),
-                ("Accept", "application/json"),
-            ], body: Data(body.utf8))
+            method: .post, url: tokenURL, headerFields: .formAskingForJSON, body: Data(body.utf8))
     }
 
     /// Sends, retrying only as `retry` allows (see `RetryPolicy` for why so little).
@@ -52,7 +49,7 @@ package struct TokenClient: Sendable {
             let wait: Duration
             switch await http.perform(request) {
             case .success(let response):
-                guard let delay = retry.delay(afterStatus: response.status, retryAfter: response[header: "retry-after"], attempt: attempt) else {
+                guard let delay = retry.delay(afterStatus: response.status, retryAfter: response[header: .retryAfter], attempt: attempt) else {
                     return response
                 }
                 wait = delay

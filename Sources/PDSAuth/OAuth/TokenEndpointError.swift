@@ -1,4 +1,5 @@
 import FoundationEssentials
+import HTTPTypes
 
 /// Turns a non-2xx answer from the token (or revocation) endpoint into one clear error.
 /// PDS sends `{"code","message","requestId"}` (the docs capitalise the keys, the SDKs do
@@ -24,14 +25,14 @@ package enum TokenEndpointError {
         }
         if (300..<400).contains(status) || [404, 405, 410, 415].contains(status) {
             var misconfigured = error(.endpointMisconfigured, "\(host) answered HTTP \(status): \(Redaction.url(url)) is not a token endpoint")
-            if let location = response[header: "location"], let target = URL(string: location)?.host {
+            if let location = response[header: .location], let target = URL(string: location)?.host {
                 misconfigured.detail("redirects to", Redaction.terminalSafe(target, limit: 100))
             }
             return misconfigured
         }
         if status == 408 || status == 429 || status >= 500 {
             var unavailable = error(.serverUnavailable, "\(host) failed or is throttling: \(reported.summary)")
-            if let wait = response[header: "retry-after"] { unavailable.retryAfter(wait) }
+            if let wait = response[header: .retryAfter] { unavailable.retryAfter(wait) }
             return unavailable
         }
         let lowered = reported.code?.lowercased() ?? ""
@@ -59,10 +60,10 @@ struct ServerError {
             keys.lazy.compactMap { body?[$0]?.text }.first { !$0.isEmpty }
         }
         status = response.status
-        code = (first(["code", "Code", "error"]) ?? response[header: "x-ca-error-code"]).map { Redaction.terminalSafe($0, limit: 80) }
-        message = (first(["message", "Message", "error_description"]) ?? response[header: "x-ca-error-message"])
+        code = (first(["code", "Code", "error"]) ?? response[header: .gatewayErrorCode]).map { Redaction.terminalSafe($0, limit: 80) }
+        message = (first(["message", "Message", "error_description"]) ?? response[header: .gatewayErrorMessage])
             .map { Redaction.terminalSafe($0, limit: 300) }
-        requestID = (first(["requestId", "RequestId", "request_id"]) ?? response[header: "x-ca-request-id"])
+        requestID = (first(["requestId", "RequestId", "request_id"]) ?? response[header: .gatewayRequestID])
             .map { Redaction.terminalSafe($0, limit: 100) }
         if code?.isEmpty == true { code = nil }
     }

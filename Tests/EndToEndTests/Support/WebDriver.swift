@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import PDSAuth
 import PDSAuthTestSupport
 
@@ -108,8 +109,8 @@ final class WebDriver: @unchecked Sendable {
         let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
         let response = try await http.send(
             HTTPClientRequest(
-                method: method, url: URL(string: base + path)!,
-                headers: [("Content-Type", "application/json")], body: data))
+                method: HTTPRequest.Method(method)!, url: URL(string: base + path)!,
+                headerFields: [.contentType: "application/json"], body: data))
         return (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]) ?? [:]
     }
 }
