@@ -167,7 +167,7 @@ let package = Package(
         .executableTarget(name: "LibraryProbe", dependencies: ["PDSAuth"], path: "Tests/LibraryProbe"),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PDSAuthCLI", "PDSAuth", "PDSDevServer", "PDSAuthTestSupport", "StoreWriter", "LibraryProbe"]
+            dependencies: ["PDSAuthCLI", "PDSAuth", "PDSDevServer", "PDSShared", "PDSAuthTestSupport", "StoreWriter", "LibraryProbe"]
         ),
     ],
     swiftLanguageModes: [.v6]

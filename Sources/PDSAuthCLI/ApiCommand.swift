@@ -50,7 +50,7 @@ struct ApiCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment, verbose: verbosity.verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let request = try makeRequest()
@@ -82,11 +82,12 @@ struct ApiCommand: AsyncParsableCommand {
 
     /// The body from a file or stdin, bounded.
     static func read(_ source: String) throws(PDSAuthError) -> [UInt8] {
-        let descriptor = source == "-" ? 0 : open(source, O_RDONLY | O_CLOEXEC)
+        let input = CommandIO.current.input
+        let descriptor = source == "-" ? input : open(source, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw PDSAuthError(.invalidRequest, "Cannot read the request body from \(Redaction.terminalSafe(source, limit: 100))")
         }
-        defer { if descriptor != 0 { close(descriptor) } }
+        defer { if descriptor != input { close(descriptor) } }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {

@@ -68,11 +68,11 @@ struct DevServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let terminal = Terminal(command: Self.configuration.commandName, environment: ProcessInfo.processInfo.environment)
+        let terminal = Terminal(command: Self.configuration.commandName, environment: CommandIO.current.environment)
         var configuration = DevServerConfiguration.demo(redirectURIs: redirectURIs, port: port)
         configuration.host = host
         configuration.requiresDomainID = !acceptMissingDomainID
-        configuration.stateDirectory = noState ? nil : stateDirectory ?? DevServerHome.directory(ProcessInfo.processInfo.environment)
+        configuration.stateDirectory = noState ? nil : stateDirectory ?? DevServerHome.directory(CommandIO.current.environment)
         var logger = Logger(label: "pds-dev-server")
         logger.logLevel = verbose ? .debug : .notice
         let server: DevServer

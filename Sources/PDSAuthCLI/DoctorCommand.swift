@@ -35,7 +35,7 @@ struct DoctorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
         var problem: PDSAuthError?
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in

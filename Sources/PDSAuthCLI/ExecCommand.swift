@@ -54,7 +54,7 @@ struct ExecCommand: AsyncParsableCommand {
     var argv: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment, verbose: verbosity.verbose)
         var status: Int32 = 0
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in

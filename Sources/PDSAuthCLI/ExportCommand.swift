@@ -24,7 +24,7 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(environment: environment)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let store = try selection.store(environment, terminal)

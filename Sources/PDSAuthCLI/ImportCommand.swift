@@ -31,7 +31,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(environment: environment)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let store = terminal.store(directory: try StoreLocation.directory(environment: environment))

@@ -63,7 +63,7 @@ struct JWTCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet, verbose: verbosity.verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let signIn = try makeSignIn(environment, terminal)

@@ -123,7 +123,7 @@ struct LoginCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet, verbose: verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let unwound = device ? "nothing was saved" : "nothing was saved and the listener was closed"

@@ -18,7 +18,7 @@ struct LoginWaiting {
         let display = WaitingDisplay(terminal: terminal, timeout: .seconds(timeout), paste: paste)
         let notes = RefusalNotes()
         defer { display.end() }
-        let pastes = paste ? InputLines.stream(onLine: { display.inputReceived() }) : nil
+        let pastes = paste ? InputLines.stream(descriptor: terminal.io.input, onLine: { display.inputReceived() }) : nil
         do {
             return try await listen(signIn, display: display, notes: notes, pastes: pastes)
         } catch let error as PDSAuthError {

@@ -16,29 +16,9 @@ struct PDSAuthCommand: AsyncParsableCommand {
 
     /// argument-parser's entry point, with one exit status for every command-line mistake:
     /// its parse and validation errors become 2 (README's "invalid command line") instead of
-    /// its default 64.
+    /// its default 64 (see `status(of:io:)`).
     static func main() async {
-        let commands = configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
-        if let mistake = CommandLineMistakes.check(Array(CommandLine.arguments.dropFirst()), commands: commands) {
-            _ = FileDescriptorOutput.write(mistake + "\n", to: 2)
-            Glibc.exit(ExitStatus.usage.rawValue)
-        }
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            let code = exitCode(for: error)
-            // One style for every error line: argument-parser's "Error: " becomes the
-            // "error: " runtime errors print.
-            var message = fullMessage(for: error)
-            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
-            if !message.isEmpty { _ = FileDescriptorOutput.write(message + "\n", to: code == .success ? 1 : 2) }
-            Glibc.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
-        }
+        Glibc.exit(await status(of: Array(CommandLine.arguments.dropFirst())))
     }
 }
 
@@ -181,6 +161,6 @@ struct ExitCodesCommand: ParsableCommand {
         discussion: ExitStatus.helpText)
 
     func run() {
-        _ = FileDescriptorOutput.write(ExitStatus.helpText + "\n", to: 1)
+        CommandIO.current.output(Array((ExitStatus.helpText + "\n").utf8))
     }
 }

@@ -14,7 +14,7 @@ struct LogoutCommand: AsyncParsableCommand {
     var revoke = false
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment, verbose: verbosity.verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let store = try selection.store(environment, terminal)
@@ -48,7 +48,7 @@ struct SwitchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             let store = terminal.store(directory: try StoreLocation.directory(environment: environment))
@@ -77,7 +77,7 @@ struct RefreshCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment, quiet: quiet, verbose: verbosity.verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             // Configuration first: a bad PDS_AUTH_HTTP_TIMEOUT is reported even when no refresh is due.
@@ -140,7 +140,7 @@ struct ProfileSelection: ParsableArguments {
 /// `PDS_AUTH_HOME` — offers no names rather than an error in the middle of the command line.
 enum ProfileCompletion {
     static let names = CompletionKind.custom { (_: [String], _: Int, _: String) -> [String] in
-        profileNames(environment: ProcessInfo.processInfo.environment)
+        profileNames(environment: CommandIO.current.environment)
     }
 
     /// The saved profile names, sorted; only well-formed ones, so that a hand-edited name

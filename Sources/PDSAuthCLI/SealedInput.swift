@@ -43,7 +43,8 @@ enum SealedInput {
     /// The first non-empty line on stdin that `accept` takes; nil at end of input or when
     /// cancelled.
     static func fromStandardInput<T>(accept: (String) -> T?) async -> T? {
-        for await line in InputLines.stream(descriptor: 0, maxLineLength: SealedSession.maxLength) where !line.trimmed().isEmpty {
+        for await line in InputLines.stream(descriptor: CommandIO.current.input, maxLineLength: SealedSession.maxLength) where !line.trimmed().isEmpty
+        {
             if let accepted = accept(line) { return accepted }
         }
         return nil

@@ -66,7 +66,7 @@ enum SignalRouter {
     /// script only when its child *died* of SIGINT, so a loop calling pds-auth stops on
     /// Ctrl-C as it would for any other program. Terminal echo is put back (Ctrl-C at the
     /// client-secret prompt), and no core is dumped (SIGQUIT's default would dump one, with
-    /// tokens in it). No stdio flush: pds-auth writes with write(2) (`FileDescriptorOutput`),
+    /// tokens in it). No stdio flush: pds-auth writes with write(2) (`CommandIO`),
     /// and `fflush(NULL)` would wait forever for stdin's lock, which a thread blocked in
     /// `readLine` at the prompt holds.
     static func terminate(by number: Int32) -> Never {

@@ -26,7 +26,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment, verbose: verbosity.verbose)
         var failure: PDSAuthError?
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in

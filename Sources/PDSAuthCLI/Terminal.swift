@@ -13,7 +13,12 @@ struct Terminal: Sendable {
     /// `--verbose`: one line on stderr per request (see `transport(_:caBundleFlag:)`).
     var verbose = false
 
+    /// The streams this terminal writes to and reads from: the running command's (see
+    /// `CommandIO`), kept so that work in other tasks (the waiting line's clock) writes there too.
+    let io: CommandIO
+
     init(command: String? = nil, environment: [String: String], quiet: Bool = false, verbose: Bool = false) {
+        self.io = CommandIO.current
         self.command = command ?? "pds-auth"
         self.environment = environment
         self.quiet = quiet
@@ -25,24 +30,24 @@ struct Terminal: Sendable {
     func transport(_ environment: [String: String], caBundleFlag: String? = nil) throws(PDSAuthError) -> TransportOptions {
         var options = try TransportOptions.fromEnvironment(environment, caBundleFlag: caBundleFlag)
         if verbose {
-            options.trace = { line in _ = FileDescriptorOutput.write("pds-auth: \(Redaction.terminalSafe(line, limit: 600))\n", to: 2) }
+            options.trace = { line in io.error("pds-auth: \(Redaction.terminalSafe(line, limit: 600))\n") }
         }
         return options
     }
 
-    var stderrIsTTY: Bool { isatty(2) == 1 }
-    var stdinIsTTY: Bool { isatty(0) == 1 }
-    var stdoutIsTTY: Bool { isatty(1) == 1 }
+    var stderrIsTTY: Bool { io.isTerminal(2) }
+    var stdinIsTTY: Bool { io.isTerminal(0) }
+    var stdoutIsTTY: Bool { io.isTerminal(1) }
     var colour: Bool { stderrIsTTY && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb" }
 
     func say(_ text: String) {
         guard !quiet else { return }
-        _ = FileDescriptorOutput.write(text + "\n", to: 2)
+        io.error(text + "\n")
     }
 
     /// What the user must act on (where to sign in, the paste prompt), printed even with
     /// `--quiet`: without it a sign-in with no browser could not be completed.
-    func must(_ text: String) { _ = FileDescriptorOutput.write(text + "\n", to: 2) }
+    func must(_ text: String) { io.error(text + "\n") }
 
     /// Machine output. A closed stdout (`pds-auth token | head -c0`) ends the process with
     /// its own exit status rather than SIGPIPE: everything worth keeping is saved by then.
@@ -52,13 +57,13 @@ struct Terminal: Sendable {
 
     /// Machine output as bytes (a chunk may end inside a UTF-8 sequence).
     func out(bytes: [UInt8]) {
-        guard !StandardStreams.stdoutWasClosed, FileDescriptorOutput.write(bytes: bytes, to: 1) else {
-            _ = FileDescriptorOutput.write("pds-auth: standard output was closed; output discarded\n", to: 2)
+        guard !StandardStreams.stdoutWasClosed, io.output(bytes) else {
+            io.error("pds-auth: standard output was closed; output discarded\n")
             exit(ExitStatus.outputClosed.rawValue)
         }
     }
 
-    func warn(_ text: String) { _ = FileDescriptorOutput.write("\(yellow("warning:")) \(Redaction.terminalSafe(text, limit: 400))\n", to: 2) }
+    func warn(_ text: String) { io.error("\(yellow("warning:")) \(Redaction.terminalSafe(text, limit: 400))\n") }
 
     func green(_ text: String) -> String { colour ? "\u{1B}[32m\(text)\u{1B}[0m" : text }
     func red(_ text: String) -> String { colour ? "\u{1B}[31m\(text)\u{1B}[0m" : text }
@@ -68,11 +73,11 @@ struct Terminal: Sendable {
 
     /// Prints a failure the way every command does: what happened, then what to do.
     func report(_ error: PDSAuthError) {
-        _ = FileDescriptorOutput.write("\(red("error:")) \(error.description)\n", to: 2)
+        io.error("\(red("error:")) \(error.description)\n")
         if let hint = DevServerHome.hint(for: error, environment: environment)
             ?? ErrorAdvice.hint(for: error, command: command, profile: error.profile)
         {
-            _ = FileDescriptorOutput.write("  \(hint)\n", to: 2)
+            io.error("  \(hint)\n")
         }
     }
 
@@ -81,22 +86,22 @@ struct Terminal: Sendable {
     /// `InputLines` on a thread of its own, never by a blocking `readLine` that a signal
     /// cannot interrupt. Nil at end of input.
     func readHidden(prompt: String) async throws(PDSAuthError) -> String? {
-        _ = FileDescriptorOutput.write(prompt, to: 2)
+        io.error(prompt)
         var original = termios()
-        let isTerminal = tcgetattr(0, &original) == 0
+        let isTerminal = tcgetattr(io.input, &original) == 0
         if isTerminal {
             var silent = original
             silent.c_lflag &= ~tcflag_t(ECHO)
             Self.echoOff.set(original)
-            tcsetattr(0, TCSAFLUSH, &silent)
+            tcsetattr(io.input, TCSAFLUSH, &silent)
         }
         defer {
             if isTerminal {
                 Self.restoreEcho()
-                _ = FileDescriptorOutput.write("\n", to: 2)
+                io.error("\n")
             }
         }
-        for await line in InputLines.stream(descriptor: 0, maxLineLength: 64 * 1024) {
+        for await line in InputLines.stream(descriptor: io.input, maxLineLength: 64 * 1024) {
             return line
         }
         if Task.isCancelled { throw PDSAuthError(.cancelled, "Interrupted; nothing was saved") }
@@ -109,7 +114,7 @@ struct Terminal: Sendable {
     /// afterwards, and on a signal that ends the process (as for `readHidden`).
     func withLongLines<T>(_ body: () async -> T) async -> T {
         var original = termios()
-        guard stdinIsTTY, tcgetattr(0, &original) == 0 else { return await body() }
+        guard stdinIsTTY, tcgetattr(io.input, &original) == 0 else { return await body() }
         var raw = original
         raw.c_lflag &= ~tcflag_t(ICANON)
         withUnsafeMutablePointer(to: &raw.c_cc) { cc in
@@ -119,7 +124,7 @@ struct Terminal: Sendable {
             }
         }
         Self.echoOff.set(original)
-        tcsetattr(0, TCSANOW, &raw)
+        tcsetattr(io.input, TCSANOW, &raw)
         defer { Self.restoreEcho() }
         return await body()
     }
@@ -142,47 +147,6 @@ struct Terminal: Sendable {
     /// The store's repairs (permissions narrowed, a save recovered) as warnings on stderr.
     func store(directory: String) -> CredentialStore {
         CredentialStore(directory: directory, onWarning: { self.warn($0) })
-    }
-}
-
-enum FileDescriptorOutput {
-    /// Writes all of `text`; false when the descriptor refuses (EPIPE, EBADF…).
-    @discardableResult
-    static func write(_ text: String, to descriptor: Int32) -> Bool {
-        write(bytes: Array(text.utf8), to: descriptor)
-    }
-
-    @discardableResult
-    static func write(bytes all: [UInt8], to descriptor: Int32) -> Bool {
-        var bytes = all[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return false }
-            bytes = bytes.dropFirst(written)
-        }
-        return true
-    }
-}
-
-/// Descriptors 0–2 as the process found them. One that was closed at start is pointed at
-/// /dev/null, so a file pds-auth opens (the credentials, their lock) can never become
-/// "stdout" and receive a token; output meant for a closed stdout is then refused.
-enum StandardStreams {
-    // Unsafe is safe here: written only by `secure()`, which `main` calls before any other
-    // thread or task exists; read-only from then on.
-    nonisolated(unsafe) private(set) static var stdoutWasClosed = false
-
-    /// Call first thing in `main`, before any file is opened (single-threaded then).
-    static func secure() {
-        for descriptor: Int32 in 0...2 where fcntl(descriptor, F_GETFD) == -1 {
-            let opened = open("/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY)
-            if opened >= 0, opened != descriptor {
-                dup2(opened, descriptor)
-                close(opened)
-            }
-            if descriptor == 1 { stdoutWasClosed = true }
-        }
     }
 }
 

@@ -35,7 +35,7 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = CommandIO.current.environment
         let terminal = Terminal(command: Self.configuration.commandName, environment: environment, verbose: verbosity.verbose)
         try await CommandRunner.run(terminal) { () throws(PDSAuthError) in
             // Configuration first: a bad PDS_AUTH_HTTP_TIMEOUT is reported even when no refresh is due.

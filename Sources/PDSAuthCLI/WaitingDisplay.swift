@@ -108,23 +108,23 @@ final class WaitingDisplay: Sendable {
         guard fresh || text != screen.shown, !screen.ended else { return }
         screen.shown = text
         if fresh {
-            FileDescriptorOutput.write("\r\u{1B}[2K" + text + (paste ? "\n" + Self.prompt : ""), to: 2)
+            terminal.io.error("\r\u{1B}[2K" + text + (paste ? "\n" + Self.prompt : ""))
             screen.promptOpen = paste
         } else if paste {
             // Save the cursor (on the prompt, after anything typed), rewrite the line above,
             // restore: what the user is typing is left alone.
-            FileDescriptorOutput.write("\u{1B}7\u{1B}[1A\r\u{1B}[2K" + text + "\u{1B}8", to: 2)
+            terminal.io.error("\u{1B}7\u{1B}[1A\r\u{1B}[2K" + text + "\u{1B}8")
         } else {
-            FileDescriptorOutput.write("\r\u{1B}[2K" + text, to: 2)
+            terminal.io.error("\r\u{1B}[2K" + text)
         }
     }
 
     private func clear(_ screen: inout Screen) {
         guard live, !screen.ended else { return }
         if !paste {
-            FileDescriptorOutput.write("\r\u{1B}[2K", to: 2)
+            terminal.io.error("\r\u{1B}[2K")
         } else if screen.promptOpen {
-            FileDescriptorOutput.write("\r\u{1B}[2K\u{1B}[1A\r\u{1B}[2K", to: 2)
+            terminal.io.error("\r\u{1B}[2K\u{1B}[1A\r\u{1B}[2K")
         }
         screen.promptOpen = false
         screen.shown = ""

@@ -10,7 +10,7 @@ import Testing
 
     @Test func aCallPrintsTheAnswerAsReceived() async throws {
         try await DevSession.with { session in
-            let result = try await CLIProcess.run(["api", "/v2/user/get"], environment: session.environment)
+            let result = try await InProcessCLI.run(["api", "/v2/user/get"], environment: session.environment)
             #expect(result.status == 0, "\(result.stderr)")
             let user = try #require(try Self.json(result.stdout) as? [String: Any])
             #expect(user["user_name"] as? String == "pdsuser" && user["domain_id"] as? String == "dev")
@@ -23,7 +23,7 @@ import Testing
 
     @Test func paginateFollowsNextMarkerThroughEveryPage() async throws {
         try await DevSession.with { session in
-            let result = try await CLIProcess.run(
+            let result = try await InProcessCLI.run(
                 ["api", "/v2/file/list", "-d", #"{"drive_id":"1","parent_file_id":"root","limit":100}"#, "--paginate"],
                 environment: session.environment)
             #expect(result.status == 0, "\(result.stderr)")
@@ -46,7 +46,7 @@ import Testing
                 file.profiles["default"]?.expiresAt = Date(timeIntervalSinceNow: 3600)
             }
             try await Task.sleep(for: .milliseconds(4500))
-            let result = try await CLIProcess.run(["api", "/v2/user/get"], environment: session.environment)
+            let result = try await InProcessCLI.run(["api", "/v2/user/get"], environment: session.environment)
             #expect(result.status == 0, "\(result.stderr)")
             let stats = await session.server.statistics()
             #expect(stats.resourceUnauthorized == 1 && stats.resourceRequests["/v2/user/get"] == 2)
@@ -65,7 +65,7 @@ import Testing
                 headerFields: [.contentType: "application/json"],
                 body: Data(#"{"app_id":"\#(profile.clientID)","refresh_token":"\#(profile.refreshToken!)"}"#.utf8))
             #expect(try await CurlClient().send(revoke).status == 204)
-            let result = try await CLIProcess.run(["api", "/v2/user/get"], environment: session.environment)
+            let result = try await InProcessCLI.run(["api", "/v2/user/get"], environment: session.environment)
             #expect(result.status == 7, "\(result.stderr)")
             #expect(result.stderr.contains("sign in again"), "\(result.stderr)")
             let stats = await session.server.statistics()
@@ -75,7 +75,7 @@ import Testing
 
     @Test func refusalsAreOneLineWithTheServersCodeAndExitFifteen() async throws {
         try await DevSession.with { session in
-            let result = try await CLIProcess.run(
+            let result = try await InProcessCLI.run(
                 ["api", "/v2/file/list", "-d", #"{"drive_id":"2","parent_file_id":"root"}"#],
                 environment: session.environment)
             #expect(result.status == 15, "\(result.stderr)")
@@ -91,7 +91,7 @@ import Testing
                 ["/v2/user/get", "-d", "not json"], ["https://evil.example/v2/user/get"], ["/v2/../../x"],
                 ["/v2/user/get", "-H", "Authorization: Bearer x"], ["/v2/user/get", "-X", "GET POST"],
             ] {
-                let result = try await CLIProcess.run(["api"] + arguments, environment: session.environment)
+                let result = try await InProcessCLI.run(["api"] + arguments, environment: session.environment)
                 #expect(result.status == 2, "\(arguments): \(result.stderr)")
             }
             #expect(await session.server.statistics().resourceRequests.isEmpty, "nothing was sent")
@@ -100,7 +100,7 @@ import Testing
 
     @Test func includeShowsStatusAndHeaders() async throws {
         try await DevSession.with { session in
-            let result = try await CLIProcess.run(["api", "-i", "/v2/drive/list"], environment: session.environment)
+            let result = try await InProcessCLI.run(["api", "-i", "/v2/drive/list"], environment: session.environment)
             #expect(
                 result.status == 0 && result.stdout.hasPrefix("HTTP/1.1 200 OK\n"),
                 "the server's status line with its reason phrase: \(result.stdout)")
@@ -128,7 +128,7 @@ import Testing
             let home = TemporaryDirectory()
             let profile = try StoredProfile.fixture(endpoint: server.baseURL, domainID: nil, accessToken: "a-valid-token", refreshToken: nil)
             try await CredentialStore(directory: home.path).save(profile, as: "p")
-            let result = try await CLIProcess.run(["api", "/v2/file/list"], environment: ["PDS_AUTH_HOME": home.path])
+            let result = try await InProcessCLI.run(["api", "/v2/file/list"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 10 && result.stderr.contains("larger than pds-auth accepts"), "\(result.stderr)")
         }
     }

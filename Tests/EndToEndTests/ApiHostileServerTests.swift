@@ -44,7 +44,7 @@ import Testing
             return TestServer.json(.ok, #"{"items":[\#(item)],"next_marker":"m\#(n)"}"#)
         }) { server in
             let home = try await Self.home(for: server)
-            let result = try await CLIProcess.run(["api", "/v2/file/list", "--paginate"], environment: ["PDS_AUTH_HOME": home.path])
+            let result = try await InProcessCLI.run(["api", "/v2/file/list", "--paginate"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 10 && result.stderr.contains("exceed 256 MiB"), "\(result.stderr)")
             #expect(result.stdout.isEmpty, "nothing half-printed")
             #expect((30...34).contains(seen.count("/v2/file/list")), "\(seen.count("/v2/file/list")) pages of 8 MiB")
@@ -58,7 +58,7 @@ import Testing
             return TestServer.json(.ok, #"{"items":[1],"next_marker":"again"}"#)
         }) { server in
             let home = try await Self.home(for: server)
-            let result = try await CLIProcess.run(["api", "/v2/file/list", "--paginate"], environment: ["PDS_AUTH_HOME": home.path])
+            let result = try await InProcessCLI.run(["api", "/v2/file/list", "--paginate"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 10 && result.stderr.contains("same next_marker twice"), "\(result.stderr)")
             #expect(seen.count("/v2/file/list") == 2 && result.stdout.isEmpty)
         }
@@ -69,7 +69,7 @@ import Testing
             TestServer.json(.ok, #"{"items":[1],"next_marker":"\#(String(repeating: "m", count: 9000))"}"#)
         }) { server in
             let home = try await Self.home(for: server)
-            let result = try await CLIProcess.run(["api", "/v2/file/list", "--paginate"], environment: ["PDS_AUTH_HOME": home.path])
+            let result = try await InProcessCLI.run(["api", "/v2/file/list", "--paginate"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 10 && result.stderr.contains("next_marker is longer"), "\(result.stderr)")
         }
     }
@@ -79,7 +79,7 @@ import Testing
     @Test func anAnswerWithoutItemsIsPassedThroughUnchanged() async throws {
         try await TestServer.run({ _ in TestServer.json(.ok, #"{"user_id":"u1","n":12345678901234567890}"#) }) { server in
             let home = try await Self.home(for: server)
-            let result = try await CLIProcess.run(["api", "/v2/user/get", "--paginate"], environment: ["PDS_AUTH_HOME": home.path])
+            let result = try await InProcessCLI.run(["api", "/v2/user/get", "--paginate"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout == #"{"user_id":"u1","n":12345678901234567890}"# + "\n")
         }
@@ -97,7 +97,7 @@ import Testing
             return n % 2 == 1 ? Self.refused : TestServer.json(.ok, #"{"items":[\#(n)],"next_marker":"m\#(n)"}"#)
         }) { server in
             let home = try await Self.home(for: server)
-            let result = try await CLIProcess.run(["api", "/v2/file/list", "--paginate"], environment: ["PDS_AUTH_HOME": home.path])
+            let result = try await InProcessCLI.run(["api", "/v2/file/list", "--paginate"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 7, "\(result.stderr)")
             #expect(seen.refreshes.value == 1, "renewed once, never more")
             #expect(seen.count("/v2/file/list") == 3 && result.stdout.isEmpty)
@@ -113,7 +113,7 @@ import Testing
             return Self.refused
         }) { server in
             let home = try await Self.home(for: server)
-            let result = try await CLIProcess.run(["api", "/v2/user/get"], environment: ["PDS_AUTH_HOME": home.path])
+            let result = try await InProcessCLI.run(["api", "/v2/user/get"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 7, "\(result.stderr)")
             #expect(seen.refreshes.value == 1 && seen.count("/v2/user/get") == 2)
         }
@@ -135,7 +135,7 @@ import Testing
             let home = try await Self.home(for: server)
             let second = try StoredProfile.fixture(endpoint: server.baseURL, domainID: nil, accessToken: "access-0", refreshToken: "refresh-q")
             try await CredentialStore(directory: home.path).save(second, as: "q")
-            let result = try await CLIProcess.run(["status", "--verify"], environment: ["PDS_AUTH_HOME": home.path])
+            let result = try await InProcessCLI.run(["status", "--verify"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
             #expect(seen.refreshes.value == 2, "one renewal for each profile, \(seen.refreshes.value) made")
         }
@@ -165,7 +165,7 @@ import Testing
                     "/%0d%0aHost:127.0.0.1:\(port)",
                 ]
                 for trick in tricks {
-                    let result = try await CLIProcess.run(["api", trick], environment: ["PDS_AUTH_HOME": profileHome.path])
+                    let result = try await InProcessCLI.run(["api", trick], environment: ["PDS_AUTH_HOME": profileHome.path])
                     #expect([0, 2].contains(result.status), "\(trick): \(result.status) \(result.stderr)")
                 }
                 #expect(elsewhere.requests.value.isEmpty, "the other server saw: \(elsewhere.requests.value)")

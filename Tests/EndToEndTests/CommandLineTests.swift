@@ -12,7 +12,7 @@ import Testing
 
     @Test(arguments: commands)
     func anUnknownOptionExitsTwo(_ command: String) async throws {
-        let result = try await CLIProcess.run([command, "--no-such-option"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+        let result = try await InProcessCLI.run([command, "--no-such-option"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
         #expect(result.status == 2, "\(command): \(result.stderr)")
         #expect(result.stderr.hasPrefix("error: "), "one style for parser and runtime errors: \(result.stderr)")
         #expect(!result.stderr.contains("Error:"))
@@ -35,7 +35,7 @@ import Testing
     @Test func absurdNumbersOnTheCommandLineExitTwoNeverBySignal() async throws {
         for (command, option, valid) in Self.numericOptions {
             for value in Self.absurd where Int(value).map({ !valid.contains($0) }) ?? true {
-                let result = try await CLIProcess.run(command + ["\(option)=\(value)"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
+                let result = try await InProcessCLI.run(command + ["\(option)=\(value)"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
                 #expect(result.status == 2, "\(command[0]) \(option)=\(value): \(result.status) \(result.stderr)")
                 #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"))
             }
@@ -44,7 +44,7 @@ import Testing
 
     @Test func stateDirectoryMistakesExitTwo() async throws {
         for arguments in [["--state-dir", "relative/dir"], ["--state-dir", "/tmp/x", "--no-state"]] {
-            let result = try await CLIProcess.run(["dev-server", "--port", "0"] + arguments, environment: [:])
+            let result = try await InProcessCLI.run(["dev-server", "--port", "0"] + arguments, environment: [:])
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
         }
     }
@@ -53,7 +53,7 @@ import Testing
         for fault in [
             "delay=inf", "delay=-1", "delay=1e30", "status=99999999999999999999", "status=200", "status=503:-1", "oversized=1", "slow=0", "nope",
         ] {
-            let result = try await CLIProcess.run(["dev-server", "--fault", fault], environment: [:])
+            let result = try await InProcessCLI.run(["dev-server", "--fault", fault], environment: [:])
             #expect(result.status == 2, "--fault \(fault): \(result.stderr)")
         }
     }
@@ -62,7 +62,7 @@ import Testing
     /// never ignored, never a crash.
     @Test func absurdHTTPTimeoutsFromTheEnvironmentExitThree() async throws {
         for value in Self.absurd + ["3601", "-5", "0x10", "2s"] {
-            let result = try await CLIProcess.run(
+            let result = try await InProcessCLI.run(
                 ["token"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PDS_AUTH_HTTP_TIMEOUT": value])
             #expect(result.status == 3, "PDS_AUTH_HTTP_TIMEOUT=\(value): \(result.status) \(result.stderr)")
             #expect(result.stderr.contains("PDS_AUTH_HTTP_TIMEOUT"))
@@ -73,13 +73,13 @@ import Testing
     /// import starts; never read as "file".
     @Test func unknownStoresFromTheEnvironmentExitThree() async throws {
         for value in Self.absurd.filter({ !$0.isEmpty }) + ["File", "secret_service", "keychain", "file "] {
-            let result = try await CLIProcess.run(
+            let result = try await InProcessCLI.run(
                 ["import", "--profile", "p"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path, "PDS_AUTH_STORE": value])
             #expect(
                 result.status == 3 && result.stderr.contains("PDS_AUTH_STORE") && result.stdout.isEmpty,
                 "PDS_AUTH_STORE=\(value): \(result.status) \(result.stderr)")
         }
-        let flag = try await CLIProcess.run(
+        let flag = try await InProcessCLI.run(
             ["import", "--profile", "p", "--store", "keychain"], environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
         #expect(flag.status == 2, "\(flag.stderr)")
     }
@@ -114,12 +114,12 @@ import Testing
     /// commands, exit codes have their own page; `exec --help` is help, not a program.
     @Test func mistakesOnTheCommandLineAreExplained() async throws {
         let environment = ["PDS_AUTH_HOME": TemporaryDirectory().path]
-        let typo = try await CLIProcess.run(["logn", "--dev"], environment: environment)
+        let typo = try await InProcessCLI.run(["logn", "--dev"], environment: environment)
         #expect(typo.status == 2 && typo.stderr == "error: unknown command 'logn'. Did you mean 'login'?\n", "\(typo.stderr)")
-        let unknown = try await CLIProcess.run(["frobnicate"], environment: environment)
+        let unknown = try await InProcessCLI.run(["frobnicate"], environment: environment)
         #expect(unknown.status == 2 && unknown.stderr.contains("The commands are: login, jwt"), "\(unknown.stderr)")
         for form in [["--client-secret", "hunter2-secret"], ["--client-secret=hunter2-secret"]] {
-            let secret = try await CLIProcess.run(["login", "--domain-id", "bj1", "--client-id", "c"] + form, environment: environment)
+            let secret = try await InProcessCLI.run(["login", "--domain-id", "bj1", "--client-id", "c"] + form, environment: environment)
             #expect(
                 secret.status == 2 && secret.stderr.contains("PDS_CLIENT_SECRET") && secret.stderr.contains("--client-secret-file"),
                 "\(secret.stderr)")
@@ -131,7 +131,7 @@ import Testing
         let firstLines = help.stdout.split(separator: "\n").prefix(12).joined(separator: "\n")
         #expect(firstLines.contains("SUBCOMMANDS") || firstLines.contains("USAGE"), "\(help.stdout)")
         #expect(!help.stdout.contains("\t13\t") && help.stdout.contains("pds-auth help exit-codes"), "\(help.stdout)")
-        let codes = try await CLIProcess.run(["exit-codes"], environment: environment)
+        let codes = try await InProcessCLI.run(["exit-codes"], environment: environment)
         #expect(codes.status == 0 && ExitStatus.allCases.allSatisfy { codes.stdout.contains("  \($0.rawValue)\t\($0.meaning)") }, "\(codes.stdout)")
         let execHelp = try await CLIProcess.run(["exec", "--help"], environment: environment)
         #expect(execHelp.status == 0 && execHelp.stdout.contains("USAGE: pds-auth exec"), "\(execHelp.stdout)\(execHelp.stderr)")

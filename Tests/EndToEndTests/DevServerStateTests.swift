@@ -33,29 +33,29 @@ import Testing
         #expect(login.stderr.contains("start it again with `pds-auth dev-server --port "), "\(login.stderr)")
         #expect(fileMode(home.path + "/dev-server") == 0o700 && fileMode(home.path + "/dev-server/state.json") == 0o600)
 
-        let stopped = try await CLIProcess.run(["api", "/v2/user/get"], environment: environment)
+        let stopped = try await InProcessCLI.run(["api", "/v2/user/get"], environment: environment)
         #expect(stopped.status == 9, "\(stopped.stderr)")
         let command = try #require(stopped.stderr.firstMatch(of: /start it again with `(pds-auth dev-server[^`]*)`/)?.output.1, "\(stopped.stderr)")
         #expect(!stopped.stderr.contains("--endpoint"), "no flag the command lacks: \(stopped.stderr)")
 
         var server = try await Self.start(String(command), environment)
-        let user = try await CLIProcess.run(["api", "/v2/user/get"], environment: environment)
+        let user = try await InProcessCLI.run(["api", "/v2/user/get"], environment: environment)
         #expect(
             user.status == 0 && user.stdout.contains("\"user_name\":\"pdsuser\""), "the access token it issued before is honoured: \(user.stderr)")
-        let refreshed = try await CLIProcess.run(["refresh"], environment: environment)
+        let refreshed = try await InProcessCLI.run(["refresh"], environment: environment)
         #expect(refreshed.status == 0, "and the refresh token: \(refreshed.stderr)")
 
         // A second instance on the same state directory is refused; the first keeps it.
-        let second = try await CLIProcess.run(["dev-server", "--port", "0"], environment: environment)
+        let second = try await InProcessCLI.run(["dev-server", "--port", "0"], environment: environment)
         #expect(second.status == 4 && second.stderr.contains("Another dev server"), "\(second.stderr)")
 
         server.signal(SIGTERM)
         _ = try await server.wait()
         server = try await Self.start(String(command), environment)
         defer { server.kill() }
-        let again = try await CLIProcess.run(["refresh"], environment: environment)
+        let again = try await InProcessCLI.run(["refresh"], environment: environment)
         #expect(again.status == 0, "the rotated refresh token survived a restart: \(again.stderr)")
-        let verify = try await CLIProcess.run(["status", "--verify"], environment: environment)
+        let verify = try await InProcessCLI.run(["status", "--verify"], environment: environment)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
     }
 
@@ -84,7 +84,7 @@ import Testing
         let theirs = home.file("theirs")
         mkdir(theirs, 0o700)
         chown(theirs, 65534, 65534)
-        let result = try await CLIProcess.run(["dev-server", "--port", "0", "--state-dir", theirs], environment: [:])
+        let result = try await InProcessCLI.run(["dev-server", "--port", "0", "--state-dir", theirs], environment: [:])
         #expect(result.status == 3 && result.stderr.contains("not a directory of this user"), "\(result.stderr)")
     }
 
@@ -94,12 +94,12 @@ import Testing
         mkdir(state, 0o700)
         FileManager.default.createFile(atPath: home.file("elsewhere.json"), contents: Data("{}".utf8))
         symlink(home.file("elsewhere.json"), state + "/state.json")
-        let linked = try await CLIProcess.run(["dev-server", "--port", "0", "--state-dir", state], environment: [:])
+        let linked = try await InProcessCLI.run(["dev-server", "--port", "0", "--state-dir", state], environment: [:])
         #expect(linked.status != 0, "\(linked.stderr)")
         #expect(try String(contentsOfFile: home.file("elsewhere.json"), encoding: .utf8) == "{}", "the link's target untouched")
         unlink(state + "/state.json")
         FileManager.default.createFile(atPath: state + "/state.json", contents: Data("not json".utf8))
-        let damaged = try await CLIProcess.run(["dev-server", "--port", "0", "--state-dir", state], environment: [:])
+        let damaged = try await InProcessCLI.run(["dev-server", "--port", "0", "--state-dir", state], environment: [:])
         #expect(damaged.status == 3 && damaged.stderr.contains("move it aside"), "\(damaged.stderr)")
         #expect(try String(contentsOfFile: state + "/state.json", encoding: .utf8) == "not json", "never overwritten")
     }
@@ -140,7 +140,7 @@ import Testing
         let state = home.file("state")
         mkdir(state, 0o700)
         symlink(home.file("planted"), state + "/state.lock")
-        let result = try await CLIProcess.run(["dev-server", "--port", "0", "--state-dir", state], environment: [:])
+        let result = try await InProcessCLI.run(["dev-server", "--port", "0", "--state-dir", state], environment: [:])
         #expect(result.status == 3, "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: home.file("planted")), "the link's target was never created")
     }
@@ -199,7 +199,7 @@ import Testing
         var profile = try StoredProfile.fixture(endpoint: "http://127.0.0.1:9", domainID: nil, accessToken: "a-valid-token", refreshToken: nil)
         profile.devServer = "/tmp/x\u{1B}]0;owned\u{07}y"
         try await CredentialStore(directory: home.path).save(profile, as: "p")
-        let result = try await CLIProcess.run(["api", "/v2/user/get"], environment: ["PDS_AUTH_HOME": home.path])
+        let result = try await InProcessCLI.run(["api", "/v2/user/get"], environment: ["PDS_AUTH_HOME": home.path])
         #expect(
             result.status == 9 && result.stderr.contains("start it again") && !result.stderr.contains("\u{1B}"), "\(result.stderr.debugDescription)")
     }

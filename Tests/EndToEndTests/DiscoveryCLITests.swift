@@ -71,7 +71,7 @@ import Testing
     static func deviceLogin(
         _ base: String, home: TemporaryDirectory, extra: [String] = []
     ) async throws -> (status: Int32, stdout: String, stderr: String) {
-        try await CLIProcess.run(
+        try await InProcessCLI.run(
             ["login", "--device", "--issuer", base, "--client-id", "tv", "--profile", "tv", "--timeout", "60"] + extra,
             environment: ["PDS_AUTH_HOME": home.path])
     }
@@ -117,7 +117,7 @@ import Testing
             #expect(try CredentialStore(directory: home.path).profile("default") == nil)
 
             let started = ContinuousClock.now
-            let timedOut = try await CLIProcess.run(
+            let timedOut = try await InProcessCLI.run(
                 ["login", "--device", "--issuer", base, "--client-id", "tv", "--timeout", "2"],
                 environment: ["PDS_AUTH_HOME": home.path])
             #expect(timedOut.status == 12 && timedOut.stderr.contains("No approval arrived within 2 s"), "\(timedOut.stderr)")
@@ -182,7 +182,7 @@ import Testing
     func hostileMetadataStopsLoginBeforeAnythingElse(_ name: String, _ json: String, _ status: Int32, _ message: String) async throws {
         let provider = Provider(metadata: { base in json.replacingOccurrences(of: "BASE", with: base) })
         let result = try await provider.run { base in
-            try await CLIProcess.run(
+            try await InProcessCLI.run(
                 ["login", "--no-browser", "--issuer", base, "--client-id", "c", "--redirect-uri", "http://127.0.0.1:0/callback"],
                 environment: ["PDS_AUTH_HOME": TemporaryDirectory().path])
         }
@@ -206,14 +206,14 @@ import Testing
 
     @Test func deviceOptionsNeedAGenericProvider() async throws {
         let home = ["PDS_AUTH_HOME": TemporaryDirectory().path]
-        let device = try await CLIProcess.run(["login", "--device", "--domain-id", "bj1", "--client-id", "c"], environment: home)
+        let device = try await InProcessCLI.run(["login", "--device", "--domain-id", "bj1", "--client-id", "c"], environment: home)
         #expect(device.status == 2 && device.stderr.contains("--device is for generic providers"), "\(device.stderr)")
-        let url = try await CLIProcess.run(
+        let url = try await InProcessCLI.run(
             ["login", "--device-url", "https://x.example/d", "--domain-id", "bj1", "--client-id", "c"], environment: home)
         #expect(url.status == 2 && url.stderr.contains("--device-url is for generic providers"), "\(url.stderr)")
-        let dev = try await CLIProcess.run(["login", "--dev", "--issuer", "https://x.example"], environment: home)
+        let dev = try await InProcessCLI.run(["login", "--dev", "--issuer", "https://x.example"], environment: home)
         #expect(dev.status == 2, "\(dev.stderr)")
-        let insecure = try await CLIProcess.run(["login", "--issuer", "http://idp.example.com", "--client-id", "c"], environment: home)
+        let insecure = try await InProcessCLI.run(["login", "--issuer", "http://idp.example.com", "--client-id", "c"], environment: home)
         #expect(insecure.status == 3 && insecure.stderr.contains("Refusing plain http"), "\(insecure.stderr)")
     }
 
@@ -228,7 +228,7 @@ import Testing
             var profile = try StoredProfile.fixture(endpoint: base, domainID: nil, accessToken: "pinned-token-0123456789")
             profile.endpoints = endpoints
             try await CredentialStore(directory: home.path).save(profile, as: "idp")
-            return try await CLIProcess.run(["api", "-X", "GET", "/api/thing"], environment: ["PDS_AUTH_HOME": home.path])
+            return try await InProcessCLI.run(["api", "-X", "GET", "/api/thing"], environment: ["PDS_AUTH_HOME": home.path])
         }
         #expect(
             result.status == 3 && result.stderr.contains("https://other-issuer.example") && result.stderr.contains("not sent to it again"),
@@ -247,7 +247,7 @@ import Testing
             var profile = try StoredProfile.fixture(endpoint: base, domainID: nil, accessToken: "typed-token-0123456789")
             profile.endpoints = try ProviderEndpoints.resolve(endpoint: base, domainID: nil, authorize: "/authorize", token: "/token")
             try await CredentialStore(directory: home.path).save(profile, as: "idp")
-            return try await CLIProcess.run(["api", "-X", "GET", "/api/thing"], environment: ["PDS_AUTH_HOME": home.path])
+            return try await InProcessCLI.run(["api", "-X", "GET", "/api/thing"], environment: ["PDS_AUTH_HOME": home.path])
         }
         #expect(result.status == 7 && result.stderr.contains("authorization servers: https://other-issuer.example"), "\(result.stderr)")
         #expect(provider.paths("/api/thing").count == 2 && provider.paths("/token").count == 1)

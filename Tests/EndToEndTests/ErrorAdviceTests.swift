@@ -68,17 +68,17 @@ import Testing
         let environment = ["PDS_AUTH_HOME": home.path]
         // A network error on a command without --endpoint does not tell the user to pass one.
         for command in [["api", "/v2/user/get"], ["refresh"], ["exec", "--", "true"]] {
-            let result = try await CLIProcess.run(command, environment: environment)
+            let result = try await InProcessCLI.run(command, environment: environment)
             #expect(
                 result.status == 9 && !result.stderr.contains("--endpoint") && result.stderr.contains("pds-auth status"),
                 "\(command): \(result.stderr)")
         }
         // exec's mistakes point at exec, not api.
-        let exec = try await CLIProcess.run(["exec", "--", "no-such-program"], environment: environment)
+        let exec = try await InProcessCLI.run(["exec", "--", "no-such-program"], environment: environment)
         #expect(!exec.stderr.contains("api"), "\(exec.stderr)")
         // dev-server on a busy port: no NIO internals, and --port, not --redirect-uri.
         let held = try #require(HeldPort(host: "127.0.0.1"))
-        let busy = try await CLIProcess.run(["dev-server", "--port", String(held.port)], environment: environment)
+        let busy = try await InProcessCLI.run(["dev-server", "--port", String(held.port)], environment: environment)
         #expect(busy.status == 4 && busy.stderr.contains("another program holds it") && busy.stderr.contains("--port"), "\(busy.stderr)")
         #expect(!busy.stderr.contains("bind(") && !busy.stderr.contains("--redirect-uri"), "\(busy.stderr)")
     }

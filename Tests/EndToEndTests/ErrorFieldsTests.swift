@@ -43,7 +43,7 @@ import Testing
     /// under whatever profile is current.
     @Test func theAdviceNamesTheProfileTheErrorConcerns() async throws {
         let home = TemporaryDirectory()
-        let result = try await CLIProcess.run(["refresh", "--profile", "ghost"], environment: ["PDS_AUTH_HOME": home.path])
+        let result = try await InProcessCLI.run(["refresh", "--profile", "ghost"], environment: ["PDS_AUTH_HOME": home.path])
         #expect(
             result.status == ExitStatus.notSignedIn.rawValue && result.stderr.contains("Sign in with `pds-auth login --profile ghost`"),
             "\(result.stderr)")
@@ -58,7 +58,7 @@ import Testing
         let lock = open(state + "/state.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         defer { close(lock) }
         #expect(lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0)
-        let login = try await CLIProcess.run(
+        let login = try await InProcessCLI.run(
             [
                 "login", "--dev", "--no-browser", "--timeout", "1", "--dev-port", "0",
                 "--redirect-uri", "http://127.0.0.1:0/callback",

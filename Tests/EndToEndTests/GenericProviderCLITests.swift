@@ -42,13 +42,13 @@ import Testing
             let profile = try #require(try CredentialStore(directory: home.path).profile("idp"))
             #expect(profile.endpoints.flavor == .generic && profile.endpoints.revokeURL?.path == "/v2/oauth/revoke" && profile.domainID == nil)
 
-            let refresh = try await CLIProcess.run(["refresh"], environment: ["PDS_AUTH_HOME": home.path])
+            let refresh = try await InProcessCLI.run(["refresh"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(refresh.status == 0, "refresh works against a generic server too: \(refresh.stderr)")
-            let status = try await CLIProcess.run(["status"], environment: ["PDS_AUTH_HOME": home.path])
+            let status = try await InProcessCLI.run(["status"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(status.stdout.contains("(generic OAuth provider)"))
 
             let revoked = try #require(try CredentialStore(directory: home.path).profile("idp")?.refreshToken)
-            let logout = try await CLIProcess.run(["logout", "--revoke"], environment: ["PDS_AUTH_HOME": home.path])
+            let logout = try await InProcessCLI.run(["logout", "--revoke"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(logout.status == 0, "\(logout.stderr)")
             #expect(await server.statistics().revocations == 1)
             let client = TokenClient(
@@ -83,7 +83,7 @@ import Testing
             try login.start()
             try await DevApproval.approve(startURL: try await login.waitForStderr(RemoteLoginCLITests.startLine))
             #expect(try await login.wait() == 0)
-            let logout = try await CLIProcess.run(["logout", "--revoke"], environment: ["PDS_AUTH_HOME": home.path])
+            let logout = try await InProcessCLI.run(["logout", "--revoke"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(logout.status == 3 && logout.stderr.contains("has no revocation endpoint"), "\(logout.stderr)")
             #expect(try CredentialStore(directory: home.path).profile("default") != nil, "a failed revoke keeps the profile")
         }

@@ -13,7 +13,7 @@ import Testing
             try Data(try #require(try await server.generatedJWTPrivateKeyPEM).utf8).write(to: URL(fileURLWithPath: key))
             chmod(key, 0o644)
             let environment = ["PDS_AUTH_HOME": home.file("creds")]
-            let result = try await CLIProcess.run(
+            let result = try await InProcessCLI.run(
                 [
                     "jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt",
                     "--private-key", key, "--subject", "pdsuser-0001",
@@ -23,14 +23,14 @@ import Testing
             #expect(result.stderr.contains("✓ Signed in as pdsuser"))
             let store = CredentialStore(directory: home.file("creds"))
             try await store.update { (file: inout CredentialsFile) throws(PDSAuthError) in file.profiles["default"]?.expiresAt = Date() }
-            let token = try await CLIProcess.run(["token"], environment: environment)
+            let token = try await InProcessCLI.run(["token"], environment: environment)
             #expect(token.status == 0, "\(token.stderr)")
             #expect(token.stdout == (try store.profile("default")?.accessToken ?? "") + "\n")
-            let status = try await CLIProcess.run(["status", "--claims"], environment: environment)
+            let status = try await InProcessCLI.run(["status", "--claims"], environment: environment)
             #expect(status.stdout.contains("jwt_bearer") && status.stdout.contains("refreshable  yes"))
             #expect(await server.statistics().tokenSuccesses["urn:ietf:params:oauth:grant-type:jwt-bearer"] == 2)
             // The service account has no drive: nothing is printed for it (it used to say "drive )").
-            let service = try await CLIProcess.run(
+            let service = try await InProcessCLI.run(
                 [
                     "jwt", "--endpoint", base, "--domain-id", "dev", "--client-id", "pds-auth-jwt",
                     "--private-key", key, "--subject-type", "service", "--profile", "svc",
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func aDomainThatContradictsTheEndpointIsAConfigurationError() async throws {
-        let result = try await CLIProcess.run(
+        let result = try await InProcessCLI.run(
             [
                 "jwt", "--client-id", "c", "--endpoint", "https://bj2.api.aliyunpds.com", "--domain-id", "bj1",
                 "--private-key", "/nonexistent", "--subject", "u",
@@ -50,7 +50,7 @@ import Testing
 
     @Test func missingKeyIsAConfigurationError() async throws {
         let home = TemporaryDirectory()
-        let result = try await CLIProcess.run(
+        let result = try await InProcessCLI.run(
             [
                 "jwt", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev", "--client-id", "a",
                 "--private-key", home.file("nope.pem"), "--subject", "u",

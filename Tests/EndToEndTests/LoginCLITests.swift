@@ -27,7 +27,7 @@ import Testing
         #expect(!login.stderr.contains(saved.accessToken) && !login.stderr.contains(saved.refreshToken!))
         #expect(fileMode(home.path + "/credentials.json") == 0o600 && fileMode(home.path) == 0o700)
         // The first minutes after sign-in: README's next line works without naming the profile.
-        let token = try await CLIProcess.run(["token"], environment: ["PDS_AUTH_HOME": home.path])
+        let token = try await InProcessCLI.run(["token"], environment: ["PDS_AUTH_HOME": home.path])
         #expect(token.status == 0 && token.stdout == saved.accessToken + "\n", "\(token.stderr)")
     }
 
@@ -63,16 +63,16 @@ import Testing
             try await store.save(profile, as: name, makeCurrent: name == "one")
         }
         let environment = ["PDS_AUTH_HOME": home.path]
-        #expect(try await CLIProcess.run(["token"], environment: environment).stdout == "token-of-one\n")
-        let switched = try await CLIProcess.run(["switch", "two"], environment: environment)
+        #expect(try await InProcessCLI.run(["token"], environment: environment).stdout == "token-of-one\n")
+        let switched = try await InProcessCLI.run(["switch", "two"], environment: environment)
         #expect(switched.status == 0 && switched.stderr.contains("\"two\" is now the current profile"))
-        #expect(try await CLIProcess.run(["token"], environment: environment).stdout == "token-of-two\n")
+        #expect(try await InProcessCLI.run(["token"], environment: environment).stdout == "token-of-two\n")
         #expect(
-            try await CLIProcess.run(["token"], environment: environment.merging(["PDS_AUTH_PROFILE": "one"]) { a, _ in a }).stdout
+            try await InProcessCLI.run(["token"], environment: environment.merging(["PDS_AUTH_PROFILE": "one"]) { a, _ in a }).stdout
                 == "token-of-one\n")
-        let status = try await CLIProcess.run(["status"], environment: environment)
+        let status = try await InProcessCLI.run(["status"], environment: environment)
         #expect(status.stdout.contains("two  (current)") && !status.stdout.contains("one  (current)"))
-        #expect(try await CLIProcess.run(["switch", "three"], environment: environment).status == 13)
+        #expect(try await InProcessCLI.run(["switch", "three"], environment: environment).status == 13)
     }
 
     static let badConfiguration: [([String], [String: String], String)] = [
@@ -95,7 +95,7 @@ import Testing
     @Test(arguments: badConfiguration)
     func badConfigurationExitsThreeWithAMessage(arguments: [String], environment: [String: String], message: String) async throws {
         let home = TemporaryDirectory()
-        let result = try await CLIProcess.run(
+        let result = try await InProcessCLI.run(
             arguments + ["--no-browser"], environment: environment.merging(["PDS_AUTH_HOME": home.path]) { a, _ in a })
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("error: ") && result.stderr.contains(message), "\(result.stderr)")
@@ -108,14 +108,14 @@ import Testing
         let home = TemporaryDirectory()
         // PDS_CLIENT_ID and PDS_ENDPOINT are used; the endpoint is refused for being plain http,
         // which proves both were read (without them the error would be about the client id).
-        let result = try await CLIProcess.run(
+        let result = try await InProcessCLI.run(
             ["login", "--no-browser"],
             environment: ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_ID": "c", "PDS_ENDPOINT": "http://example.com"])
         #expect(result.status == 3 && result.stderr.contains("Refusing plain http"), "\(result.stderr)")
     }
 
     @Test func helpListsExitCodes() async throws {
-        let result = try await CLIProcess.run(["help", "exit-codes"], environment: [:])
+        let result = try await InProcessCLI.run(["help", "exit-codes"], environment: [:])
         #expect(result.status == 0)
         #expect(result.stdout.contains("130") && result.stdout.contains("sign in again"))
     }
@@ -130,18 +130,18 @@ import Testing
             let home = TemporaryDirectory()
             let environment = ["PDS_AUTH_HOME": home.path, "PDS_CLIENT_SECRET": "unused"]
             let common = ["login", "--no-browser", "--endpoint", base, "--domain-id", "dev", "--timeout", "60"]
-            let unknownClient = try await CLIProcess.run(common + ["--client-id", "no-such-app"], environment: environment)
+            let unknownClient = try await InProcessCLI.run(common + ["--client-id", "no-such-app"], environment: environment)
             #expect(
                 unknownClient.status == 7 && unknownClient.stderr.contains("invalid_client") && !unknownClient.stderr.contains("Open http"),
                 "\(unknownClient.stderr)")
-            let unregistered = try await CLIProcess.run(
+            let unregistered = try await InProcessCLI.run(
                 common + ["--client-id", "pds-auth-native", "--redirect-uri", "http://127.0.0.1:9/other"],
                 environment: ["PDS_AUTH_HOME": home.path])
             #expect(
                 unregistered.status == 3 && unregistered.stderr.contains("invalid_redirect_uri") && !unregistered.stderr.contains("Open http"),
                 "\(unregistered.stderr)")
             let started = ContinuousClock.now
-            let unreachable = try await CLIProcess.run(
+            let unreachable = try await InProcessCLI.run(
                 [
                     "login", "--no-browser", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
                     "--client-id", "c", "--timeout", "600",
@@ -149,7 +149,7 @@ import Testing
             #expect(unreachable.status == 9 && unreachable.stderr.contains("Could not connect"), "\(unreachable.stderr)")
             #expect(ContinuousClock.now - started < .seconds(20), "at once, not after the 600 s wait")
             // --no-preflight: the wait starts without asking (and times out here).
-            let skipped = try await CLIProcess.run(
+            let skipped = try await InProcessCLI.run(
                 [
                     "login", "--no-browser", "--no-preflight", "--endpoint", "http://127.0.0.1:9", "--domain-id", "dev",
                     "--client-id", "c", "--timeout", "1", "--redirect-uri", "http://127.0.0.1:0/callback",
@@ -174,12 +174,12 @@ import Testing
             "--redirect-uri", "http://127.0.0.1:0/callback", "--timeout", "1",
         ]
         for extra in [["--public-client", "--client-id", "c", "--profile", "new"], ["--client-id", "c", "--profile", "native"]] {
-            let refused = try await CLIProcess.run(common + extra, environment: environment)
+            let refused = try await InProcessCLI.run(common + extra, environment: environment)
             #expect(
                 refused.status == 3 && refused.stderr.contains("public client") && !refused.stderr.contains("Open http"),
                 "\(extra): \(refused.stderr)")
         }
-        let otherApp = try await CLIProcess.run(common + ["--client-id", "another-app", "--profile", "native"], environment: environment)
+        let otherApp = try await InProcessCLI.run(common + ["--client-id", "another-app", "--profile", "native"], environment: environment)
         #expect(otherApp.status == 12 && otherApp.stderr.contains("Open http"), "another client id takes its secret: \(otherApp.stderr)")
     }
 }

@@ -25,10 +25,10 @@ import Testing
         try await Self.withProxy { proxy, seen in
             try await DevSession.with { session in
                 let environment = session.environment.merging(Self.proxyEnvironment(proxy)) { _, new in new }
-                let api = try await CLIProcess.run(["api", "/v2/user/get", "--verbose"], environment: environment)
+                let api = try await InProcessCLI.run(["api", "/v2/user/get", "--verbose"], environment: environment)
                 #expect(api.status == 0, "\(api.stderr)")
                 #expect(api.stderr.contains("POST \(session.base)/v2/user/get direct (loopback: never through a proxy)"), "\(api.stderr)")
-                let refresh = try await CLIProcess.run(["refresh", "--verbose"], environment: environment)
+                let refresh = try await InProcessCLI.run(["refresh", "--verbose"], environment: environment)
                 #expect(refresh.status == 0, "\(refresh.stderr)")
                 #expect(seen.value.isEmpty, "the proxy saw: \(seen.value)")
             }
@@ -47,14 +47,14 @@ import Testing
             let home = try await Self.httpsHome()
             let port = URL(string: proxy)!.port!
             var environment = ["PDS_AUTH_HOME": home.path, "https_proxy": "http://user:secret@127.0.0.1:\(port)"]
-            let result = try await CLIProcess.run(["api", "/v2/user/get", "--verbose"], environment: environment)
+            let result = try await InProcessCLI.run(["api", "/v2/user/get", "--verbose"], environment: environment)
             #expect(result.status == 9, "the stand-in proxy refuses the tunnel: \(result.stderr)")
             #expect(seen.value == ["CONNECT pds.example.test:443"], "\(seen.value)")
             #expect(result.stderr.contains("via proxy http://127.0.0.1:\(port) (from https_proxy)"), "\(result.stderr)")
             #expect(!result.stderr.contains("secret"), "the proxy's password is never shown")
             // no_proxy names the host: direct (and so unresolvable here), the proxy sees nothing more.
             environment["no_proxy"] = "localhost,.example.test"
-            let direct = try await CLIProcess.run(["api", "/v2/user/get", "--verbose"], environment: environment)
+            let direct = try await InProcessCLI.run(["api", "/v2/user/get", "--verbose"], environment: environment)
             #expect(direct.status == 9 && direct.stderr.contains("direct (no_proxy names it (.example.test))"), "\(direct.stderr)")
             #expect(seen.value.count == 1)
         }
@@ -72,7 +72,7 @@ import Testing
                 endpoint: "https://pds.example.test.", domainID: nil, accessToken: "a-valid-token", refreshToken: nil)
             try await CredentialStore(directory: home.path).save(profile, as: "p")
             let environment = ["PDS_AUTH_HOME": home.path, "https_proxy": proxy, "no_proxy": ".example.test"]
-            let result = try await CLIProcess.run(["api", "/v2/user/get", "--verbose"], environment: environment)
+            let result = try await InProcessCLI.run(["api", "/v2/user/get", "--verbose"], environment: environment)
             #expect(result.stderr.contains("via proxy"), "\(result.stderr)")
             #expect(seen.value == ["CONNECT pds.example.test.:443"], "what --verbose said is what happened: \(seen.value)")
         }
@@ -90,7 +90,7 @@ import Testing
         let edited = try String(contentsOfFile: store.filePath, encoding: .utf8).replacingOccurrences(of: "127.0.0.1:9", with: "192.0.2.1")
         try edited.write(toFile: store.filePath, atomically: false, encoding: .utf8)
         for command in [["api", "/v2/user/get"], ["refresh"], ["token"], ["logout", "--revoke"]] {
-            let result = try await CLIProcess.run(command, environment: ["PDS_AUTH_HOME": home.path])
+            let result = try await InProcessCLI.run(command, environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 3 && result.stderr.contains("plain http is allowed only to loopback"), "\(command): \(result.stderr)")
         }
         #expect(try String(contentsOfFile: store.filePath, encoding: .utf8) == edited)

@@ -24,7 +24,7 @@ import Testing
             let before = try #require(try session.store.profile("default"))
             let target = TemporaryDirectory()
             let (importing, key) = try await Self.startImport(target.path)
-            let export = try await CLIProcess.run(["export", "--profile", "default", "--to", key], environment: session.environment)
+            let export = try await InProcessCLI.run(["export", "--profile", "default", "--to", key], environment: session.environment)
             #expect(export.status == 0, "\(export.stderr)")
             let sealed = export.stdout.trimmingCharacters(in: .newlines)
             #expect(sealed.hasPrefix("pds-auth-session-1:") && !sealed.contains("\n"), "one line")
@@ -39,7 +39,7 @@ import Testing
             let moved = try #require(try CredentialStore(directory: target.path).profile("moved"))
             #expect(moved.refreshToken == before.refreshToken && moved.clientSecret == before.clientSecret && moved.endpoints == before.endpoints)
             #expect(try CredentialStore(directory: target.path).load().current == "moved")
-            let token = try await CLIProcess.run(["token", "--min-valid", "86400"], environment: ["PDS_AUTH_HOME": target.path])
+            let token = try await InProcessCLI.run(["token", "--min-valid", "86400"], environment: ["PDS_AUTH_HOME": target.path])
             #expect(token.status == 0 && token.stdout != before.accessToken + "\n", "\(token.stderr)")
             #expect(await session.server.statistics().tokenRequests["refresh_token"] == 1, "it refreshed against the rotating server")
             #expect(try CredentialStore(directory: target.path).profile("moved")?.refreshToken != before.refreshToken)
@@ -53,7 +53,7 @@ import Testing
             let target = TemporaryDirectory()
             let (importing, key) = try await Self.startImport(target.path)
             let recipient = kind == "another recipient" ? SessionReceiver().recipient.text : key
-            let export = try await CLIProcess.run(["export", "--to", recipient, "--keep"], environment: session.environment)
+            let export = try await InProcessCLI.run(["export", "--to", recipient, "--keep"], environment: session.environment)
             // PDS refuses --keep: the profile stays, nothing is printed, exit 2.
             #expect(export.status == 2 && export.stdout.isEmpty && export.stderr.contains("rotate"), "\(export.stderr)")
             let profile = try #require(try session.store.profile("default"))
@@ -119,12 +119,12 @@ import Testing
             let bytes = try session.fileBytes()
             let key = SessionReceiver().recipient.text
             let typo = String(key.dropLast()) + (key.last == "A" ? "B" : "A")
-            let wrongKey = try await CLIProcess.run(["export", "--to", typo], environment: session.environment)
+            let wrongKey = try await InProcessCLI.run(["export", "--to", typo], environment: session.environment)
             #expect(wrongKey.status == 2 && wrongKey.stderr.contains("recipient key") && wrongKey.stdout.isEmpty, "\(wrongKey.stderr)")
             #expect(try session.fileBytes() == bytes, "a mistyped key removes nothing")
-            let taken = try await CLIProcess.run(["import", "--profile", "default"], environment: session.environment)
+            let taken = try await InProcessCLI.run(["import", "--profile", "default"], environment: session.environment)
             #expect(taken.status == 2 && taken.stdout.isEmpty && taken.stderr.contains("exists already"), "no key printed: \(taken.stderr)")
-            let nothing = try await CLIProcess.run(["import", "--profile", "late"], environment: session.environment)
+            let nothing = try await InProcessCLI.run(["import", "--profile", "late"], environment: session.environment)
             #expect(nothing.status == 16 && nothing.stderr.contains("Standard input ended"), "stdin at its end: \(nothing.stderr)")
             let waiting = CLIProcess(["import", "--profile", "late", "--timeout", "1"], environment: session.environment)
             try waiting.start()
@@ -165,7 +165,7 @@ import Testing
         generic.endpoints = try ProviderEndpoints.resolve(
             endpoint: "https://idp.example", domainID: nil, authorize: "/o/authorize/", token: "/o/token/")
         let home = try await Self.home(generic)
-        let kept = try await CLIProcess.run(
+        let kept = try await InProcessCLI.run(
             ["export", "--keep", "--to", SessionReceiver().recipient.text], environment: ["PDS_AUTH_HOME": home.path])
         #expect(kept.status == 0 && kept.stdout.hasPrefix(SealedSession.prefix) && kept.stderr.contains("two places"), "\(kept.stderr)")
         #expect(try CredentialStore(directory: home.path).profile("p") != nil)
@@ -173,7 +173,7 @@ import Testing
         jwt.grant = .jwtBearer
         jwt.jwt = JWTSettings(privateKeyPath: "/nonexistent.pem", subject: "u", subjectType: "user", autoCreate: false)
         let jwtHome = try await Self.home(jwt)
-        let refused = try await CLIProcess.run(["export", "--to", SessionReceiver().recipient.text], environment: ["PDS_AUTH_HOME": jwtHome.path])
+        let refused = try await InProcessCLI.run(["export", "--to", SessionReceiver().recipient.text], environment: ["PDS_AUTH_HOME": jwtHome.path])
         #expect(refused.status == 2 && refused.stdout.isEmpty && refused.stderr.contains("JWT profile"), "\(refused.stderr)")
         #expect(try CredentialStore(directory: jwtHome.path).profile("p") != nil)
     }
@@ -201,7 +201,7 @@ import Testing
             let home = TemporaryDirectory()
             let path = shared.file(name)
             plant(path)
-            let result = try await CLIProcess.run(
+            let result = try await InProcessCLI.run(
                 ["import", "--profile", "x", "--from", path, "--timeout", "5"], environment: ["PDS_AUTH_HOME": home.path])
             #expect(result.status == 16 && result.stderr.contains(name == "link" ? "symbolic link" : "another user"), "\(name): \(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: home.path + "/credentials.json"))
@@ -224,7 +224,7 @@ import Testing
                 [CLIProcess.binary(), "import", "--profile", "moved", "--timeout", "60"],
                 environment: ["PDS_AUTH_HOME": target.path, "TERM": "xterm-256color", "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"])
             let key = try await tmux.waitFor(#"(pds-auth-recipient-1:[A-Za-z0-9_-]+)"#)
-            let export = try await CLIProcess.run(["export", "--to", key], environment: ["PDS_AUTH_HOME": source.path])
+            let export = try await InProcessCLI.run(["export", "--to", key], environment: ["PDS_AUTH_HOME": source.path])
             let line = export.stdout.trimmingCharacters(in: .newlines)
             #expect(export.status == 0 && line.utf8.count > 8000, "\(export.stderr)")
             try await tmux.type(line)

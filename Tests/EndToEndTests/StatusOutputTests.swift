@@ -39,7 +39,7 @@ import Testing
         #expect(shown.contains(#"mal\u202elory\u009b31m"#) && shown.contains(#"ev\u202eil\u009b2J"#), "\(shown)")
         #expect(shown.contains("123456789012345678901234"), "a big integer as written: \(shown)")
         // The same JSON value: what a program reads is unchanged.
-        let piped = try await CLIProcess.run(["status", "--json"], environment: ["PDS_AUTH_HOME": home.path])
+        let piped = try await InProcessCLI.run(["status", "--json"], environment: ["PDS_AUTH_HOME": home.path])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(piped.stdout.utf8)) as? [String: Any])
         let row = try #require((object["profiles"] as? [[String: Any]])?.first)
         #expect(row["user"] as? String == "mal\u{202E}lory\u{9B}31m")
@@ -64,7 +64,7 @@ import Testing
         let profile = try StoredProfile.fixture(endpoint: "https://x.example", domainID: nil, accessToken: token, refreshToken: nil)
         try await CredentialStore(directory: home.path).save(profile, as: "p")
         for arguments in [["status", "--json"], ["status"]] {
-            let result = try await CLIProcess.run(arguments, environment: ["PDS_AUTH_HOME": home.path])
+            let result = try await InProcessCLI.run(arguments, environment: ["PDS_AUTH_HOME": home.path])
             #expect(
                 result.status == 0 && !result.stderr.contains("Fatal error"),
                 "\(arguments), depth \(depth): \(result.status) \(result.stderr.prefix(300))")
@@ -83,7 +83,7 @@ import Testing
         text += #","deep":"# + String(repeating: "[", count: 511) + String(repeating: "]", count: 511) + "}\n"
         try text.write(toFile: store.filePath, atomically: false, encoding: .utf8)
         let before = try Data(contentsOf: URL(fileURLWithPath: store.filePath))
-        let result = try await CLIProcess.run(["switch", "p"], environment: ["PDS_AUTH_HOME": home.path])
+        let result = try await InProcessCLI.run(["switch", "p"], environment: ["PDS_AUTH_HOME": home.path])
         #expect(result.status == 11 && !result.stderr.contains("Fatal error"), "\(result.status) \(result.stderr.prefix(300))")
         #expect(try Data(contentsOf: URL(fileURLWithPath: store.filePath)) == before)
     }
@@ -92,7 +92,7 @@ import Testing
     /// `XDG_CONFIG_HOME` is ignored, as the XDG spec says, and `HOME` decides).
     @Test func aRelativeHOMEIsRefused() async throws {
         for environment in [["HOME": "relative-home"], ["HOME": "relative-home", "XDG_CONFIG_HOME": "relative-config"]] {
-            let result = try await CLIProcess.run(["status"], environment: environment)
+            let result = try await InProcessCLI.run(["status"], environment: environment)
             #expect(result.status == 3 && result.stderr.contains("HOME must be an absolute path"), "\(environment): \(result.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "/relative-home"))
@@ -102,7 +102,7 @@ import Testing
     /// a command runs in: refused (exit 3), and nothing is created anywhere.
     @Test(arguments: [["status"], ["token"], ["login", "--dev", "--no-browser", "--timeout", "1"]])
     func aRelativeHomeIsRefused(command: [String]) async throws {
-        let result = try await CLIProcess.run(command, environment: ["PDS_AUTH_HOME": "relative/creds"])
+        let result = try await InProcessCLI.run(command, environment: ["PDS_AUTH_HOME": "relative/creds"])
         #expect(result.status == 3 && result.stderr.contains("PDS_AUTH_HOME must be an absolute path"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "/relative"))
     }

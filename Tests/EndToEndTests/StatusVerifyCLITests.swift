@@ -7,11 +7,11 @@ import Testing
 @Suite struct StatusVerifyCLITests {
     @Test func aWorkingSignInIsVerified() async throws {
         try await DevSession.with { session in
-            let text = try await CLIProcess.run(["status", "--verify"], environment: session.environment)
+            let text = try await InProcessCLI.run(["status", "--verify"], environment: session.environment)
             #expect(
                 text.status == 0 && text.stdout.contains("works: signed in as pdsuser (id pdsuser-0001, role admin, domain dev, drive 1)"),
                 "\(text.stdout)\(text.stderr)")
-            let json = try await CLIProcess.run(["status", "--verify", "--json"], environment: session.environment)
+            let json = try await InProcessCLI.run(["status", "--verify", "--json"], environment: session.environment)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             let row = try #require((object["profiles"] as? [[String: Any]])?.first)
             let verified = try #require(row["verified"] as? [String: Any])
@@ -28,7 +28,7 @@ import Testing
                 headerFields: [.contentType: "application/json"],
                 body: Data(#"{"app_id":"\#(profile.clientID)","refresh_token":"\#(profile.refreshToken!)"}"#.utf8))
             _ = try await CurlClient().send(revoke)
-            let json = try await CLIProcess.run(["status", "--verify", "--json"], environment: session.environment)
+            let json = try await InProcessCLI.run(["status", "--verify", "--json"], environment: session.environment)
             #expect(json.status == 7, "\(json.stderr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             let verified = try #require(((object["profiles"] as? [[String: Any]])?.first)?["verified"] as? [String: Any])
@@ -40,7 +40,7 @@ import Testing
     /// truncated, no escaped slashes.
     @Test func statusJSONFollowsItsSchema() async throws {
         try await DevSession.with { session in
-            let json = try await CLIProcess.run(["status", "--json"], environment: session.environment)
+            let json = try await InProcessCLI.run(["status", "--json"], environment: session.environment)
             #expect(!json.stdout.contains(#"\/"#))
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             let row = try #require((object["profiles"] as? [[String: Any]])?.first)

@@ -80,15 +80,15 @@ import Testing
             accessToken: "old", refreshToken: "r", tokenType: nil, expiresAt: Date(timeIntervalSinceNow: -10),
             obtainedAt: Date(), user: nil)
         try await store.save(profile, as: "default")
-        let refused = try await CLIProcess.run(["token"], environment: ["PDS_AUTH_HOME": home.path])
+        let refused = try await InProcessCLI.run(["token"], environment: ["PDS_AUTH_HOME": home.path])
         #expect(refused.status == 9 && refused.stderr.contains("could not be verified"), "\(refused.stderr)")
-        let viaEnvironment = try await CLIProcess.run(["token"], environment: ["PDS_AUTH_HOME": home.path, "SSL_CERT_FILE": temp.file("ca.pem")])
+        let viaEnvironment = try await InProcessCLI.run(["token"], environment: ["PDS_AUTH_HOME": home.path, "SSL_CERT_FILE": temp.file("ca.pem")])
         #expect(viaEnvironment.status == 0 && viaEnvironment.stdout == "tls-token\n", "\(viaEnvironment.stderr)")
         // A CA remembered from `--cacert` at sign-in works without any environment.
         profile.caBundlePath = temp.file("ca.pem")
         profile.expiresAt = Date(timeIntervalSinceNow: -10)
         try await store.save(profile, as: "default")
-        let viaProfile = try await CLIProcess.run(["token"], environment: ["PDS_AUTH_HOME": home.path])
+        let viaProfile = try await InProcessCLI.run(["token"], environment: ["PDS_AUTH_HOME": home.path])
         #expect(viaProfile.status == 0, "\(viaProfile.stderr)")
     }
 }

@@ -187,13 +187,7 @@ package final class CLIProcess: Sendable {
 
     /// Writes to the child's stdin, as a user typing (or a script piping) would.
     package func type(_ text: String) throws {
-        // A child that already exited must fail this write (EPIPE), not kill the test runner.
-        // Only when SIGPIPE is at its default: a test that set a handler of its own
-        // (ProcessStateTests) keeps it.
-        var action = sigaction()
-        if sigaction(SIGPIPE, nil, &action) == 0, unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == 0 {
-            Glibc.signal(SIGPIPE, SIG_IGN)
-        }
+        Self.ignoreBrokenPipes()
         let bytes = Array(text.utf8)
         try started.withLock { started in
             let descriptor = started.input
@@ -203,6 +197,16 @@ package final class CLIProcess: Sendable {
                     throw CLIProcessError(message: "writing to stdin: \(String(cString: strerror(errno)))")
                 }
             }
+        }
+    }
+
+    /// A write to a reader that is gone (a child that already exited) must fail with EPIPE,
+    /// not kill the test runner. Only while SIGPIPE is at its default: a test that set a
+    /// handler of its own (ProcessStateTests) keeps it.
+    package static func ignoreBrokenPipes() {
+        var action = sigaction()
+        if sigaction(SIGPIPE, nil, &action) == 0, unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == 0 {
+            Glibc.signal(SIGPIPE, SIG_IGN)
         }
     }
 
