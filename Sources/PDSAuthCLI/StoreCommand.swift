@@ -43,7 +43,7 @@ struct StoreMigrateCommand: AsyncParsableCommand {
                 )
                 return
             }
-            if target == .file { try confirm(names, terminal) } else { try store.checkSecretStore(for: names[0]) }
+            if target == .file { try await confirm(names, terminal) } else { try store.checkSecretStore(for: names[0]) }
             for name in names {
                 try await CommandRunner.cancellable(unwound: "nothing more was moved") { () throws(PDSAuthError) in
                     try await Self.move(name, to: target, in: store)
@@ -65,7 +65,7 @@ struct StoreMigrateCommand: AsyncParsableCommand {
     }
 
     /// Secrets into plain text only when the user says so: asked on a terminal, `--yes` otherwise.
-    func confirm(_ names: [String], _ terminal: Terminal) throws(PDSAuthError) {
+    func confirm(_ names: [String], _ terminal: Terminal) async throws(PDSAuthError) {
         guard !yes else { return }
         let list = names.map { "\"\(Redaction.terminalSafe($0, limit: 64))\"" }.joined(separator: ", ")
         guard terminal.stdinIsTTY else {
@@ -73,7 +73,7 @@ struct StoreMigrateCommand: AsyncParsableCommand {
         }
         terminal.must(
             "Move the secrets of \(list) out of the Secret Service into \(terminal.dim("credentials.json")) (plain text, mode 0600)? [y/N] ")
-        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+        guard let answer = await terminal.readLine(), ["y", "yes"].contains(answer.lowercased()) else {
             throw PDSAuthError(.cancelled, "Nothing was moved")
         }
     }

@@ -92,7 +92,7 @@ struct Terminal: Sendable {
         if isTerminal {
             var silent = original
             silent.c_lflag &= ~tcflag_t(ECHO)
-            Self.echoOff.set(original)
+            Self.echoOff.set((io.input, original))
             tcsetattr(io.input, TCSAFLUSH, &silent)
         }
         defer {
@@ -105,6 +105,12 @@ struct Terminal: Sendable {
             return line
         }
         if Task.isCancelled { throw PDSAuthError(.cancelled, "Interrupted; nothing was saved") }
+        return nil
+    }
+
+    /// One line from stdin (an answer to a question), nil at end of input.
+    func readLine() async -> String? {
+        for await line in InputLines.stream(descriptor: io.input, maxLineLength: 1024) { return line }
         return nil
     }
 
@@ -123,7 +129,7 @@ struct Terminal: Sendable {
                 $0[Int(VTIME)] = 0
             }
         }
-        Self.echoOff.set(original)
+        Self.echoOff.set((io.input, original))
         tcsetattr(io.input, TCSANOW, &raw)
         defer { Self.restoreEcho() }
         return await body()
@@ -132,7 +138,7 @@ struct Terminal: Sendable {
     /// The terminal settings from before `readHidden` turned echo off, while it is off: a
     /// signal that ends the process at the prompt (`SignalRouter.terminate(by:)`) puts them
     /// back, or the shell would keep a terminal that shows nothing typed.
-    private static let echoOff = LockedValue<termios?>(nil)
+    private static let echoOff = LockedValue<(descriptor: Int32, settings: termios)?>(nil)
 
     static func restoreEcho() {
         guard
@@ -141,7 +147,7 @@ struct Terminal: Sendable {
                 return saved
             })
         else { return }
-        tcsetattr(0, TCSAFLUSH, &original)
+        tcsetattr(original.descriptor, TCSAFLUSH, &original.settings)
     }
 
     /// The store's repairs (permissions narrowed, a save recovered) as warnings on stderr.

@@ -46,17 +46,14 @@ import Testing
         let temp = TemporaryDirectory()
         try await Self.certificates(temp)
         try Data(Self.server.utf8).write(to: URL(fileURLWithPath: temp.file("server.py")))
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", temp.file("server.py"), temp.file("server.pem"), temp.file("server.key")]
-        let output = Pipe()
-        python.standardOutput = output
-        python.standardError = FileHandle.nullDevice
-        try python.run()
-        // SIGKILL: nothing to clean up, and it cannot be ignored or blocked.
-        defer { kill(python.processIdentifier, SIGKILL) }
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let python = CLIProcess(
+            ["python3", temp.file("server.py"), temp.file("server.pem"), temp.file("server.key")], environment: [:],
+            executable: "/usr/bin/env")
+        try python.start()
+        // SIGKILL (deinit): nothing to clean up, and it cannot be ignored or blocked.
+        defer { python.kill() }
+        let line = try await python.waitForStdout("\n")
+        let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)), "\(line) \(python.stderr)")
         let tokenURL = URL(string: "https://127.0.0.1:\(port)/v2/oauth/token")!
 
         // Library: the system store does not know our CA.

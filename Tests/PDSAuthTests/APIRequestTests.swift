@@ -10,7 +10,7 @@ import Testing
     @Test func methodsAreTokensUpperCased() throws {
         #expect(try APIRequest.method("get") == .get)
         #expect(try APIRequest.method("PROPFIND").rawValue == "PROPFIND")
-        for bad in ["GET POST", "", "G\u{7}T", String(repeating: "A", count: 33)] {
+        for bad in ["GET POST", "", "G\u{7}T", "po\u{17F}t", String(repeating: "A", count: 33)] {
             #expect(throws: PDSAuthError.self, "\(bad)") { try APIRequest.method(bad) }
         }
     }

@@ -87,39 +87,52 @@ package final class CLIProcess: Sendable {
         environ = base.merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }
     }
 
-    /// Starts the child, its reader thread and its reaper thread.
+    /// Starts the child, its reader thread and its reaper thread (once).
     package func start() throws {
-        let stdin = try Self.pipe()
-        let stdout = try Self.pipe()
-        let stderr = try Self.pipe()
-        let stop = try Self.pipe()
+        guard pid == 0 else { throw CLIProcessError(message: "\(argv) was already started") }
+        var pipes: [(read: Int32, write: Int32)] = []
         let pid: pid_t
         do {
-            pid = try Self.spawn(argv, environ, stdin: stdin.read, stdout: stdout.write, stderr: stderr.write)
+            for _ in 0..<4 { pipes.append(try Self.pipe()) }
+            pid = try Self.spawn(argv, environ, stdin: pipes[0].read, stdout: pipes[1].write, stderr: pipes[2].write)
         } catch {
-            [stdin.read, stdin.write, stdout.read, stdout.write, stderr.read, stderr.write, stop.read, stop.write].forEach { close($0) }
+            for pipe in pipes { [pipe.read, pipe.write].forEach { close($0) } }
             throw error
         }
+        let (stdin, stdout, stderr, stop) = (pipes[0], pipes[1], pipes[2], pipes[3])
         [stdin.read, stdout.write, stderr.write].forEach { close($0) }
         started.withLock { $0 = Started(pid: pid, input: stdin.write, stopReader: stop.write) }
         let output = output
         BlockingThread.start { Self.read(stdout: stdout.read, stderr: stderr.read, stop: stop.read, into: output) }
-        BlockingThread.start {
+        BlockingThread.start { Self.reap(pid, into: output) }
+    }
+
+    /// Waits for the child to end without reaping it (`WNOWAIT`: while it is a zombie its
+    /// pid cannot be reused), then reaps it under the lock `signal` takes, so a signal is
+    /// never sent to a pid that has since become another process.
+    private static func reap(_ pid: pid_t, into output: Output) {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+        output.state.withLock { state in
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            output.state.withLock { $0.exit = status }
+            var reaped: pid_t
+            repeat { reaped = waitpid(pid, &status, 0) } while reaped < 0 && errno == EINTR
+            // Reaped elsewhere (never by these tests): the status is unknown, not a clean exit.
+            state.exit = reaped == pid ? status : Self.unknownStatus
         }
     }
+
+    /// The raw status recorded when the child's real one could not be had.
+    private static let unknownStatus: Int32 = -1
 
     /// The child's pid, once started (it leads a process group of its own, as with `Process`).
     package var pid: pid_t { started.withLock { $0.pid } }
 
-    private static func pipe() throws -> (read: Int32, write: Int32) {
+    /// A pipe whose ends are close-on-exec from the start: a program another test spawns
+    /// meanwhile cannot inherit them (and keep this child's output open).
+    package static func pipe() throws -> (read: Int32, write: Int32) {
         var ends: [Int32] = [-1, -1]
-        guard Glibc.pipe(&ends) == 0 else { throw CLIProcessError(message: "pipe: \(String(cString: strerror(errno)))") }
-        // Between pipe and fcntl another test's spawn could inherit these, harmlessly: every
-        // child the tests spawn closes what is above 2 (closefrom), so none keeps a pipe open.
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        guard pds_pipe_cloexec(&ends) == 0 else { throw CLIProcessError(message: "pipe: \(String(cString: strerror(errno)))") }
         return (ends[0], ends[1])
     }
 
@@ -163,7 +176,11 @@ package final class CLIProcess: Sendable {
         fds.append(pollfd(fd: stop, events: Int16(POLLIN), revents: 0))
         var buffer = [UInt8](repeating: 0, count: 65536)
         reading: while fds[0].fd >= 0 || fds[1].fd >= 0 {
-            guard poll(&fds, 3, -1) >= 0 || errno == EINTR else { break }
+            if poll(&fds, 3, -1) < 0 {
+                // Interrupted: the revents are stale, poll again.
+                if errno == EINTR { continue }
+                break
+            }
             if fds[2].revents != 0 { break reading }
             for index in 0..<2 where fds[index].fd >= 0 && fds[index].revents != 0 {
                 let count = buffer.withUnsafeMutableBytes { Glibc.read(fds[index].fd, $0.baseAddress, $0.count) }
@@ -189,13 +206,14 @@ package final class CLIProcess: Sendable {
     package func type(_ text: String) throws {
         Self.ignoreBrokenPipes()
         let bytes = Array(text.utf8)
-        try started.withLock { started in
-            let descriptor = started.input
-            guard descriptor >= 0 else { throw CLIProcessError(message: "stdin is closed") }
-            try bytes.withUnsafeBytes { buffer in
-                guard FileDescriptorWriting.writeAll(descriptor, buffer) else {
-                    throw CLIProcessError(message: "writing to stdin: \(String(cString: strerror(errno)))")
-                }
+        // A copy of the descriptor, written outside the lock: a child that does not read can
+        // block this write, but never `pid`, `isRunning`, `kill` or `deinit`.
+        let descriptor = started.withLock { $0.input >= 0 ? fcntl($0.input, F_DUPFD_CLOEXEC, 3) : -1 }
+        guard descriptor >= 0 else { throw CLIProcessError(message: "stdin is closed") }
+        defer { close(descriptor) }
+        try bytes.withUnsafeBytes { buffer in
+            guard FileDescriptorWriting.writeAll(descriptor, buffer) else {
+                throw CLIProcessError(message: "writing to stdin: \(String(cString: strerror(errno)))")
             }
         }
     }
@@ -219,9 +237,11 @@ package final class CLIProcess: Sendable {
     }
 
     /// Sends a signal (SIGINT for Ctrl-C, SIGTERM).
+    /// Only while the child is not reaped (see `reap`): its pid is still its own.
     package func signal(_ number: Int32) {
         let pid = pid
-        if pid > 0 { Glibc.kill(pid, number) }
+        guard pid > 0 else { return }
+        output.state.withLock { if $0.exit == nil { Glibc.kill(pid, number) } }
     }
 
     /// SIGKILL: a child that outlives its test (a failed expectation, a thrown error) must
@@ -272,13 +292,13 @@ package final class CLIProcess: Sendable {
 
     /// The signal the program died of, if it did (rather than exiting).
     package var diedOf: Int32? {
-        guard let status = output.state.withLock({ $0.exit }), status & 0x7f != 0 else { return nil }
+        guard let status = output.state.withLock({ $0.exit }), status != Self.unknownStatus, status & 0x7f != 0 else { return nil }
         return status & 0x7f
     }
 
     /// The exit code, once the program exited rather than died.
     package var exitCode: Int32? {
-        guard let status = output.state.withLock({ $0.exit }), status & 0x7f == 0 else { return nil }
+        guard let status = output.state.withLock({ $0.exit }), status != Self.unknownStatus, status & 0x7f == 0 else { return nil }
         return (status >> 8) & 0xff
     }
 

@@ -11,4 +11,8 @@ int pds_spawn_add_closefrom(posix_spawn_file_actions_t *actions, int from);
 /// posix_spawn_file_actions_addchdir_np: the child starts in `path`.
 int pds_spawn_add_chdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/// pipe2(fds, O_CLOEXEC): both ends close-on-exec from the start, so a program another
+/// thread spawns meanwhile cannot inherit them.
+int pds_pipe_cloexec(int fds[2]);
+
 #endif

@@ -20,7 +20,8 @@ public struct APIRequest: Sendable {
     /// A request for `path` under the profile's endpoint (a leading `/` is added; a URL, or a
     /// path that climbs out of the base, is refused); throws for a body over
     /// ``maxBodySize`` or not JSON, and an `Authorization` or `Host` field or one whose value
-    /// is not printable ASCII.
+    /// is not printable ASCII. (`HTTPField` has already turned a control character in a value
+    /// into a space; text typed by a user goes through `field(_:)`, which refuses it.)
     public init(method: HTTPRequest.Method = .post, path: String, body: [UInt8]? = nil, headerFields: HTTPFields = [:]) throws(PDSAuthError) {
         guard !path.contains("://") else {
             throw PDSAuthError(.invalidRequest, "Give a path such as /v2/user/get, not a URL: the token is sent only to the profile's endpoint")
@@ -47,7 +48,8 @@ public struct APIRequest: Sendable {
 
     /// A method as typed (`-X get`): an RFC 9110 §9.1 token, upper-cased, at most 32 characters.
     package static func method(_ text: String) throws(PDSAuthError) -> HTTPRequest.Method {
-        guard text.utf8.count <= 32, let method = HTTPRequest.Method(text.uppercased()) else {
+        // A token as typed, then upper-cased: `poſt` is no token, though it upper-cases to POST.
+        guard text.utf8.count <= 32, HTTPRequest.Method(text) != nil, let method = HTTPRequest.Method(text.uppercased()) else {
             throw PDSAuthError(.invalidRequest, "\"\(Redaction.terminalSafe(text, limit: 40))\" is not an HTTP method")
         }
         return method

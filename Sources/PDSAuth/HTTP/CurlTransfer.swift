@@ -59,8 +59,8 @@ final class CurlTransfer: Sendable {
                 sink.headers = [:]
                 sink.statusLine = line.trimmed()
             } else if let colon = line.firstIndex(of: ":"), let name = HTTPField.Name(String(line[..<colon].trimmed())) {
-                // Lenient: a hostile value keeps its bytes but for NUL and line breaks (the
-                // line's own CRLF is trimmed first), so what is shown is what was sent.
+                // Lenient: NUL and line breaks become spaces, the rest of the (trimmed, UTF-8
+                // decoded) value is kept; what is shown passes through Redaction first.
                 sink.headers.append(HTTPField(name: name, lenientValue: Array(line[line.index(after: colon)...].trimmed().utf8)))
             }
             return true

@@ -7,7 +7,7 @@ public import HTTPTypes
 package struct HTTPClientRequest: Sendable {
     package var method: HTTPRequest.Method
     package var url: URL
-    /// Sent in this order, after the fields libcurl adds itself (`Host`, `Content-Length`).
+    /// Sent in this order; libcurl adds `Host`, `Content-Length` and the like itself.
     package var headerFields: HTTPFields
     package var body: Data?
 

@@ -52,10 +52,10 @@ package indirect enum JSONValue: Codable, Sendable, Equatable {
     }
 
     /// `number` as the next read of its own encoding will see it, so that a value survives
-    /// any number of saves unchanged: a fraction beyond `Decimal`'s digits decodes as a whole
-    /// `Double` (311111111111111111111.1 → 3.111111111111111e+20), which the encoder writes
-    /// in a form (`3.111111111111111e+20`) the reader takes for an integer. Only whole,
-    /// finite values can change kind; the rest stay `Double`.
+    /// any number of saves unchanged: a number with a fraction is kept as a `Double`, which
+    /// loses what lies below 2^53 (311111111111111111111.1 → 3.111111111111111e+20, a whole
+    /// number), and the encoder writes that in a form (`3.111111111111111e+20`) the reader
+    /// takes for an integer. Only whole, finite values can change kind; the rest stay `Double`.
     static func canonical(_ number: Double) -> JSONValue {
         guard number.isFinite, number == number.rounded(), let text = try? JSONEncoder().encode(number) else {
             return .number(number)

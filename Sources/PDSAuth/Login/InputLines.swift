@@ -13,18 +13,27 @@ package enum InputLines {
         onLine: @escaping @Sendable () -> Void = {}
     ) -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        // The thread reads a copy of the descriptor and closes it when it is done: the
+        // caller may close its own as soon as it stops listening, and a read that is still
+        // under way can never land on a descriptor number reused for something else.
+        let owned = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        guard owned >= 0 else {
+            continuation.finish()
+            return stream
+        }
         let stopped = LockedValue(false)
         continuation.onTermination = { _ in stopped.set(true) }
         BlockingThread.start {
+            defer { close(owned) }
             var reader = LineSplitter(maxLineLength: maxLineLength)
             var buffer = [UInt8](repeating: 0, count: 4096)
             while !stopped.value {
                 // Poll with a short timeout so a finished sign-in releases this thread.
-                var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                var poller = pollfd(fd: owned, events: Int16(POLLIN), revents: 0)
                 let ready = poll(&poller, 1, 200)
                 if ready < 0 && errno == EINTR { continue }
                 guard ready > 0 else { if ready < 0 { break } else { continue } }
-                let count = read(descriptor, &buffer, buffer.count)
+                let count = read(owned, &buffer, buffer.count)
                 if count < 0 && errno == EINTR { continue }
                 guard count > 0 else { break }
                 for line in reader.feed(buffer[..<count]) {

@@ -23,8 +23,8 @@ enum InProcessCLI {
         _ arguments: [String], environment: [String: String], stdin: String = "", timeout: Duration = .seconds(120)
     ) async throws -> (status: Int32, stdout: String, stderr: String) {
         let output = Mutex((stdout: [UInt8](), stderr: [UInt8]()))
-        var ends: [Int32] = [-1, -1]
-        guard pipe(&ends) == 0 else { throw CLIProcessError(message: "pipe: \(String(cString: strerror(errno)))") }
+        let pipe = try CLIProcess.pipe()
+        let ends = [pipe.read, pipe.write]
         // The whole stdin is written by a thread of its own (it may exceed the pipe's buffer),
         // then closed: a command reading it sees its end, as with `< file`.
         CLIProcess.ignoreBrokenPipes()
