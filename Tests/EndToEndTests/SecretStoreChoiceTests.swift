@@ -58,6 +58,35 @@ struct SecretStoreChoiceTests {
     }
 }
 
+/// `store migrate --to file` on a terminal asks first (`[y/N]`), read from the terminal
+/// through the command's own stdin: only `y` moves the secrets into the file.
+@Suite(
+    .enabled(if: SecretServiceSession.available, "needs dbus-daemon, gnome-keyring and secret-tool (make test installs them)"),
+    .enabled(if: Tmux.available, "needs tmux"))
+struct SecretStoreMigrateConfirmationTests {
+    @Test func onlyYesMovesTheSecretsIntoTheFile() async throws {
+        try await KeyringSession.with { session in
+            for (answer, moves) in [("n", false), ("", false), ("y", true)] {
+                try await Tmux.with(TemporaryDirectory()) { tmux in
+                    try await tmux.start(
+                        [CLIProcess.binary(), "store", "migrate", "--to", "file"],
+                        environment: session.environment.merging(["PATH": "/usr/bin:/bin", "TERM": "xterm", "NO_COLOR": "1"]) { _, new in new })
+                    _ = try await tmux.waitFor("plain text, mode 0600\\)\\? \\[y/N\\]")
+                    try await tmux.type(answer + "\n")
+                    let status = try await tmux.exitStatus()
+                    let entry = try session.entry()
+                    let screen = try await tmux.screen()
+                    if moves {
+                        #expect(status == 0 && entry["store"] == nil && entry["refreshToken"] != nil, "\(screen)")
+                    } else {
+                        #expect(status != 0 && entry["store"] as? String == "secret-service", "answer \"\(answer)\": \(screen)")
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// `jwt --store secret-service`: the access token (a JWT profile has no refresh token or
 /// client secret) lives in the keyring, and a new assertion renews it there.
 @Suite(.enabled(if: SecretServiceSession.available, "needs dbus-daemon, gnome-keyring and secret-tool (make test installs them)"))
