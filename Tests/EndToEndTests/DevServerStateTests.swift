@@ -9,8 +9,14 @@ import Testing
 /// server again; that server keeps its keys, client secrets and issued tokens in a state
 /// directory, so it honours the profile's access and refresh tokens, across restarts too.
 @Suite struct DevServerStateTests {
-    static func signIn(_ environment: [String: String], redirect: String = "http://127.0.0.1:0/callback") async throws -> CLIProcess {
-        let login = CLIProcess(["login", "--dev", "--no-browser", "--dev-port", "0", "--redirect-uri", redirect], environment: environment)
+    /// - Parameter devPort: where `login --dev`'s own dev server listens. A test that expects
+    /// nothing there once it stopped passes one below the ephemeral range: a port-0 server of
+    /// another test could otherwise be given the same port and answer in its place.
+    static func signIn(
+        _ environment: [String: String], redirect: String = "http://127.0.0.1:0/callback", devPort: Int = 0
+    ) async throws -> CLIProcess {
+        let login = CLIProcess(
+            ["login", "--dev", "--no-browser", "--dev-port", String(devPort), "--redirect-uri", redirect], environment: environment)
         try login.start()
         try await DevApproval.approve(startURL: try await login.waitForStderr(RemoteLoginCLITests.startLine))
         #expect(try await login.wait() == 0, "\(login.stderr)")
@@ -29,7 +35,7 @@ import Testing
     @Test func aProfileFromLoginDevWorksAgainstTheDevServerItNames() async throws {
         let home = TemporaryDirectory()
         let environment = ["PDS_AUTH_HOME": home.path]
-        let login = try await Self.signIn(environment)
+        let login = try await Self.signIn(environment, devPort: TestPorts.belowEphemeralRange())
         #expect(login.stderr.contains("start it again with `pds-auth dev-server --port "), "\(login.stderr)")
         #expect(fileMode(home.path + "/dev-server") == 0o700 && fileMode(home.path + "/dev-server/state.json") == 0o600)
 

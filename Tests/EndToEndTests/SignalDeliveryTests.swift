@@ -70,10 +70,12 @@ import Testing
         let loop = CLIProcess(["-c", script, binary], environment: ["PDS_AUTH_HOME": home.path], executable: "/bin/bash")
         try loop.start()
         _ = try await loop.waitForStderr("to sign in to")
-        // Ctrl-C at a terminal signals the whole foreground group: the shell and pds-auth.
-        let login = try #require(Self.child(of: loop.pid), "the loop's pds-auth")
-        kill(login, SIGINT)
-        kill(loop.pid, SIGINT)
+        // Ctrl-C at a terminal signals the whole foreground group at once: the shell and
+        // pds-auth. The shell leads a group of its own (CLIProcess) and, without job control,
+        // keeps its children in it. (Two kills, one after the other, raced: a shell that had
+        // reaped pds-auth before its own SIGINT arrived went on to the next round.)
+        _ = try #require(Self.child(of: loop.pid), "the loop's pds-auth")
+        kill(-loop.pid, SIGINT)
         _ = try await loop.wait(timeout: .seconds(20))
         #expect(loop.diedOf == SIGINT && !loop.stderr.contains("next round"), "\(loop.stderr)")
     }
