@@ -39,7 +39,7 @@ public struct APIRequest: Sendable {
             }
             guard JSONText(body) != nil else { throw PDSAuthError(.invalidRequest, "The request body is not JSON; PDS APIs take a JSON object") }
         }
-        for field in headerFields { try Self.check(name: field.name.canonicalName, value: field.value) }
+        for field in headerFields { _ = try Self.checked(name: field.name.canonicalName, value: field.value) }
         self.method = method
         self.path = path
         self.body = body
@@ -63,23 +63,21 @@ public struct APIRequest: Sendable {
         }
         let name = line[..<colon].trimmed()
         let value = line[line.index(after: colon)...].trimmed()
-        try check(name: name, value: value)
-        guard let fieldName = HTTPField.Name(name) else { throw refusal(name) }
-        return HTTPField(name: fieldName, value: value)
+        return HTTPField(name: try checked(name: name, value: value), value: value)
     }
 
-    private static func check(name: String, value: String) throws(PDSAuthError) {
-        let lowered = name.lowercased()
-        guard HTTPField.Name(name) != nil, lowered != "authorization", lowered != "host",
+    /// `name` as a field name, unless it is no token, is pds-auth's own (`Authorization`,
+    /// `Host`), or comes with a value that is not printable ASCII.
+    private static func checked(name: String, value: String) throws(PDSAuthError) -> HTTPField.Name {
+        guard let fieldName = HTTPField.Name(name), fieldName != .authorization, fieldName.canonicalName != "host",
             value.utf8.allSatisfy({ $0 == 0x09 || (0x20...0x7E).contains($0) })
-        else { throw refusal(name) }
-    }
-
-    private static func refusal(_ name: String) -> PDSAuthError {
-        PDSAuthError(
-            .invalidRequest,
-            "The header \"\(Redaction.terminalSafe(name, limit: 40))\" cannot be sent (Authorization and Host are pds-auth's; values are printable text)"
-        )
+        else {
+            throw PDSAuthError(
+                .invalidRequest,
+                "The header \"\(Redaction.terminalSafe(name, limit: 40))\" cannot be sent (Authorization and Host are pds-auth's; values are printable text)"
+            )
+        }
+        return fieldName
     }
 
     /// Path and query characters of RFC 3986 §3.3–3.4 (percent-encoded as needed), no
