@@ -94,7 +94,14 @@ package final class CLIProcess: Sendable {
         let pid: pid_t
         do {
             for _ in 0..<4 { pipes.append(try Self.pipe()) }
-            pid = try Self.spawn(argv, environ, stdin: pipes[0].read, stdout: pipes[1].write, stderr: pipes[2].write)
+            // The three pipes as 0–2, from an empty directory: the binary must find its pages
+            // (embedded from Public/) wherever it is started.
+            pid = try ChildTool.spawn(argv, environment: environ, newProcessGroup: true) { actions in
+                posix_spawn_file_actions_adddup2(&actions, pipes[0].read, 0)
+                posix_spawn_file_actions_adddup2(&actions, pipes[1].write, 1)
+                posix_spawn_file_actions_adddup2(&actions, pipes[2].write, 2)
+                _ = pds_spawn_add_chdir(&actions, NSTemporaryDirectory())
+            }
         } catch {
             for pipe in pipes { [pipe.read, pipe.write].forEach { close($0) } }
             throw error
@@ -134,39 +141,6 @@ package final class CLIProcess: Sendable {
         var ends: [Int32] = [-1, -1]
         guard pds_pipe_cloexec(&ends) == 0 else { throw CLIProcessError(message: "pipe: \(String(cString: strerror(errno)))") }
         return (ends[0], ends[1])
-    }
-
-    /// posix_spawn with the three pipes as 0–2 and nothing else open, every signal unblocked
-    /// and at its default (Swift's cooperative threads block most of them, and a child
-    /// inherits the mask), in a process group of its own, from an empty directory: the
-    /// binary must find its pages (embedded from Public/) wherever it is started.
-    private static func spawn(_ argv: [String], _ environ: [String], stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        _ = pds_spawn_add_closefrom(&actions, 3)
-        _ = pds_spawn_add_chdir(&actions, NSTemporaryDirectory())
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        var cEnvironment: [UnsafeMutablePointer<CChar>?] = environ.map { strdup($0) } + [nil]
-        defer { (cArguments + cEnvironment).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, &cEnvironment)
-        guard spawned == 0 else { throw CLIProcessError(message: "cannot start \(argv[0]): \(String(cString: strerror(spawned)))") }
-        return pid
     }
 
     /// The reader thread: appends what arrives on either pipe until both ended (or `stop`
